@@ -1,0 +1,34 @@
+# Two commands for a new user: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+
+.PHONY: demo test install install-dev bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e ".[demo]"
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e ".[dev]"
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+demo: $(VENV)/.installed
+	$(PY) examples/adult_demo.py --out out
+
+test: $(VENV)/.installed-dev
+	MPLBACKEND=Agg $(PY) -m pytest -n 2 -q
+
+bench: $(VENV)/.installed-dev
+	$(PY) benchmarks/bench_core.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

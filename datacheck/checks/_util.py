@@ -1,0 +1,57 @@
+"""Small helpers shared by checks: number formatting, quantile lookups, evidence rows."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from datacheck.context import Context
+from datacheck.kernels import ExactQuantiles, Sketch
+
+__all__ = ["pct", "num", "quantiles_need", "quantiles_value", "fraction"]
+
+
+def pct(x: float | None) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    if x == 0:
+        return "0%"
+    if abs(x) < 0.001:
+        return f"{x * 100:.3f}%"
+    return f"{x * 100:.2f}%"
+
+
+def num(x: Any) -> str:
+    if isinstance(x, float):
+        if math.isnan(x):
+            return "nan"
+        return f"{x:.4g}"
+    return str(x)
+
+
+def fraction(k: int, n: int) -> float:
+    return k / n if n else 0.0
+
+
+def quantiles_need(column: str, qs: tuple[float, ...], ctx: Context, k: int = 200):
+    """Kernels still needed for exact quantiles of ``column`` (a sketch, then the refinement)."""
+    sk = Sketch(column, k)
+    if sk not in ctx.current:
+        return [sk]
+    eq = ExactQuantiles.from_sketch(column, qs, ctx.current[sk])
+    return [] if eq in ctx.current else [eq]
+
+
+def quantiles_value(column: str, qs: tuple[float, ...], ctx: Context, k: int = 200) -> tuple[dict[float, float], str]:
+    """Exact quantiles when the refinement succeeded, else the sketch's; and how they were computed."""
+    sk = ctx.current[Sketch(column, k)]
+    eq = ctx.current[ExactQuantiles.from_sketch(column, qs, sk)]
+    out, exact = {}, True
+    for q in qs:
+        v = eq["values"].get(q)
+        if v is None:
+            v, exact = sk.quantile(q), False
+        out[q] = v
+    method = ("exact quantiles (KLL sketch brackets refined in a second pass)" if exact
+              else f"approximate quantiles (KLL sketch, rank error <= {sk.rank_error:.2%})")
+    return out, method

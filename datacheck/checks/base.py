@@ -1,0 +1,137 @@
+"""The contract every check follows, and the registry that finds checks by their YAML name.
+
+A check is one small module in :mod:`datacheck.checks` holding one subclass of :class:`Check`
+decorated with :func:`register`. It declares its parameters (validated when the suite loads),
+says which kernels it needs (:meth:`Check.requires`, asked again after every pass until it needs
+nothing new, so a check can ask for a second pass whose parameters come from the first), and
+judges from metrics alone (:meth:`Check.evaluate`). Checks never see raw data.
+
+Examples
+--------
+>>> from datacheck.checks import REGISTRY
+>>> "missing" in REGISTRY
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Mapping
+
+from datacheck.params import Param
+from datacheck.report import Result
+
+if TYPE_CHECKING:  # pragma: no cover
+    from datacheck.context import Context
+    from datacheck.kernels.base import Kernel
+    from datacheck.spec import CheckSpec
+
+__all__ = ["Check", "REGISTRY", "register", "OnReference", "COMMON_PARAMS"]
+
+#: name used in YAML -> Check subclass
+REGISTRY: dict[str, type["Check"]] = {}
+
+#: parameters every check accepts
+COMMON_PARAMS: dict[str, Param] = {
+    "severity": Param("choice", default="error", choices=("error", "warn"),
+                      doc="error: a failure fails the run; warn: reported only"),
+    "description": Param("string", default=None, doc="free text shown in the report"),
+}
+
+
+@dataclass(frozen=True)
+class OnReference:
+    """Wraps a kernel that must be folded over the reference data rather than the current data."""
+
+    kernel: "Kernel"
+
+
+def register(name: str):
+    """Class decorator registering a check under its YAML name (which is also its module name)."""
+
+    def deco(cls: type[Check]) -> type[Check]:
+        if name in REGISTRY and REGISTRY[name] is not cls:
+            raise RuntimeError(f"check {name!r} registered twice")
+        cls.name = name
+        REGISTRY[name] = cls
+        return cls
+
+    return deco
+
+
+class Check:
+    """Base class of all checks.
+
+    Class attributes
+    ----------------
+    name : str
+        The YAML key (set by :func:`register`).
+    family : str
+        Report section: ``integrity``, ``shift``, ``bias``, ``label_errors``, ``slices``.
+    per_column : bool
+        True when the check runs once per selected column; False for table-level checks.
+    default_columns : str or None
+        Selector used when the suite gives no ``columns``.
+    column_types : tuple of str or None
+        Logical types the check accepts (``integer``, ``float``, ``string``, ``categorical``,
+        ``boolean``, ``datetime``); None accepts all.
+    params : dict of str to Param
+        The check's own parameters (``columns``, ``severity`` and ``description`` are common).
+    needs_reference : bool
+        True for shift checks; without a reference their result is ``skipped``.
+    """
+
+    name: ClassVar[str] = ""
+    family: ClassVar[str] = "integrity"
+    per_column: ClassVar[bool] = True
+    default_columns: ClassVar[Any] = "*"
+    column_types: ClassVar[tuple[str, ...] | None] = None
+    params: ClassVar[dict[str, Param]] = {}
+    needs_reference: ClassVar[bool] = False
+
+    def __init__(self, spec: "CheckSpec") -> None:
+        self.spec = spec
+        self.p: Mapping[str, Any] = spec.params
+
+    # -- validation ---------------------------------------------------------------------------
+    @classmethod
+    def validate_params(cls, params: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """Cross-parameter validation. Return ``(key, message)`` pairs for every problem."""
+        return []
+
+    # -- planning and judging -----------------------------------------------------------------
+    def requires(self, column: str | None, ctx: "Context") -> Iterable["Kernel | OnReference"]:
+        """Kernels needed to judge ``column`` given the metrics computed so far (``ctx``)."""
+        return ()
+
+    def evaluate(self, column: str | None, ctx: "Context") -> Result | list[Result]:
+        """Judge from metrics. Raise :class:`datacheck.context.MetricUnavailable` to report ``error``."""
+        raise NotImplementedError
+
+    # -- helpers for subclasses ---------------------------------------------------------------
+    @property
+    def severity(self) -> str:
+        return self.spec.params.get("severity", "error")
+
+    def result(self, column: Any, ok: bool | None, *, observed: Any = None, expected: Any = None,
+               message: str = "", evidence: Any = None, method: str | None = None,
+               details: Mapping[str, Any] | None = None, effect_size: float | None = None,
+               interval: tuple[float, float] | None = None, p_value: float | None = None,
+               status: str | None = None) -> Result:
+        """Build a :class:`~datacheck.report.Result`; ``ok=False`` becomes ``fail`` or ``warn`` by severity."""
+        if status is None:
+            status = "pass" if ok else ("fail" if self.severity == "error" else "warn")
+        return Result(
+            check=self.name, column=column, severity=self.severity, status=status,
+            observed=observed, expected=expected, message=message, evidence=evidence,
+            method=method, details=dict(details or {}), effect_size=effect_size,
+            interval=interval, p_value=p_value, family=self.family, check_index=self.spec.index,
+            suite_path=self.spec.path, description=self.spec.params.get("description"),
+        )
+
+    def error(self, column: Any, message: str) -> Result:
+        return self.result(column, None, status="error", message=message)
+
+    def skipped(self, column: Any, message: str) -> Result:
+        return self.result(column, None, status="skipped", message=message)
+

@@ -1,0 +1,120 @@
+"""``outliers``: the share of values beyond robust fences, with the most extreme rows as evidence.
+
+Methods
+-------
+iqr
+    Tukey fences ``[Q1 - k IQR, Q3 + k IQR]`` (k = 1.5 by default). Q1 and Q3 are exact: a KLL
+    sketch brackets them in the first pass and a second pass reads them off exactly.
+robust_z
+    ``|x - median| / (1.4826 MAD) > threshold`` (3.5 by default; Iglewicz & Hoaglin). The median is
+    exact; the MAD is read from the sketch (rank error stated in ``method``).
+zscore
+    ``|x - mean| / sd > threshold`` (3 by default); mean and sd exact from merged moments.
+
+Counting values beyond the fences is exact (one more pass over the column).
+
+Examples
+--------
+>>> import numpy as np, pandas as pd, datacheck
+>>> x = np.r_[np.random.default_rng(0).normal(size=1000), [50.0, -40.0]]
+>>> r = datacheck.run(pd.DataFrame({"x": x}), {"name": "s", "checks": [{"outliers": {"max_fraction": 0.05}}]}).results[0]
+>>> r.status, [e["row"] for e in r.evidence[:2]]
+('pass', [1000, 1001])
+"""
+
+from __future__ import annotations
+
+import math
+
+from datacheck.checks._util import num, pct, quantiles_need, quantiles_value
+from datacheck.checks.base import Check, register
+from datacheck.kernels import CountOutside, Extremes, Histogram, Moments, Sketch
+from datacheck.kernels.histogram import nice_edges
+from datacheck.params import Param
+
+_DEFAULT_T = {"iqr": 1.5, "robust_z": 3.5, "zscore": 3.0}
+
+
+def _mad_from_sketch(sk, median: float) -> float:
+    """MAD from the sketch's CDF: the d with F(m + d) - F(m - d) = 1/2 (bisection)."""
+    lo, hi = 0.0, max(abs(sk.quantile(1.0) - median), abs(median - sk.quantile(0.0)))
+    if hi == 0:
+        return 0.0
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        if sk.cdf(median + mid) - sk.cdf(median - mid) < 0.5:
+            lo = mid
+        else:
+            hi = mid
+    return hi
+
+
+@register("outliers")
+class OutliersCheck(Check):
+    column_types = ("integer", "float")
+    default_columns = "numeric"
+    params = {
+        "method": Param("choice", default="iqr", choices=("iqr", "robust_z", "zscore"), doc="fence rule"),
+        "k": Param("number", default=None, low=0, low_open=True,
+                   doc="fence multiplier (iqr: 1.5; robust_z: 3.5; zscore: 3)"),
+        "max_fraction": Param("number", default=0.05, low=0, high=1, doc="share of outliers allowed"),
+        "evidence_rows": Param("integer", default=10, low=0, high=1000, doc="most extreme rows to report"),
+    }
+
+    def t(self) -> float:
+        return self.p["k"] if self.p["k"] is not None else _DEFAULT_T[self.p["method"]]
+
+    def fences(self, column, ctx):
+        """(low, high, centre, info, method) or None while still computing."""
+        m = ctx.current[Moments(column)]
+        method = self.p["method"]
+        if method == "zscore":
+            sd = m["std"]
+            if not m["n"] or math.isnan(sd):
+                return (-math.inf, math.inf, m["mean"], {"mean": m["mean"], "std": sd}, "exact moments")
+            return (m["mean"] - self.t() * sd, m["mean"] + self.t() * sd, m["mean"], {"mean": m["mean"], "std": sd},
+                    "exact moments")
+        qs = (0.25, 0.5, 0.75)
+        q, how = quantiles_value(column, qs, ctx)
+        if method == "iqr":
+            iqr = q[0.75] - q[0.25]
+            return (q[0.25] - self.t() * iqr, q[0.75] + self.t() * iqr, q[0.5],
+                    {"q1": q[0.25], "median": q[0.5], "q3": q[0.75], "iqr": iqr}, how)
+        sk = ctx.current[Sketch(column)]
+        mad = _mad_from_sketch(sk, q[0.5])
+        scale = 1.4826 * mad
+        how = f"median exact; MAD from KLL sketch (rank error <= {sk.rank_error:.2%})"
+        return (q[0.5] - self.t() * scale, q[0.5] + self.t() * scale, q[0.5], {"median": q[0.5], "mad": mad}, how)
+
+    def requires(self, column, ctx):
+        first = [Moments(column), Extremes(column, self.p["evidence_rows"])]
+        need = [k for k in first if k not in ctx.current]
+        if self.p["method"] != "zscore":
+            need += quantiles_need(column, (0.25, 0.5, 0.75), ctx)
+        if need:
+            return need
+        lo, hi, *_ = self.fences(column, ctx)
+        m = ctx.current[Moments(column)]
+        return [CountOutside(column, lo, hi), Histogram(column, nice_edges(m["min"], m["max"]))]
+
+    def evaluate(self, column, ctx):
+        lo, hi, centre, info, how = self.fences(column, ctx)
+        m = ctx.current[Moments(column)]
+        c = ctx.current[CountOutside(column, lo, hi)]
+        hist = ctx.current[Histogram(column, nice_edges(m["min"], m["max"]))]
+        ex = ctx.current[Extremes(column, self.p["evidence_rows"])]
+        bad = c["below"] + c["above"]
+        frac = bad / c["checked"] if c["checked"] else 0.0
+        ok = frac <= self.p["max_fraction"]
+        cand = [(p, v) for p, v in ex["smallest"] if v < lo] + [(p, v) for p, v in ex["largest"] if v > hi]
+        cand.sort(key=lambda pv: -abs(pv[1] - centre))
+        cand = cand[: self.p["evidence_rows"]]
+        rows = ctx.label_rows(p for p, _ in cand)
+        evidence = [{"row": r, "value": v} for r, (_, v) in zip(rows, cand)] or None
+        msg = (f"{bad:,} outlier(s) ({pct(frac)}) beyond [{num(lo)}, {num(hi)}] by {self.p['method']}"
+               + ("" if ok else f"; allowed {pct(self.p['max_fraction'])}"))
+        return self.result(column, ok, observed={"fraction": frac, "count": bad, "below": c["below"], "above": c["above"]},
+                           expected={"max_fraction": self.p["max_fraction"], "method": self.p["method"], "k": self.t()},
+                           message=msg, evidence=evidence, method=how,
+                           details={"fences": [lo, hi], **info, "hist_edges": hist["edges"], "hist_counts": hist["counts"],
+                                    "min": m["min"], "max": m["max"]})

@@ -1,0 +1,58 @@
+"""``pattern``: strings match a regular expression (RE2 syntax, run by Arrow).
+
+The whole value must match unless ``search: true``.
+
+Examples
+--------
+>>> import pandas as pd, datacheck
+>>> suite = {"name": "s", "checks": [{"pattern": {"columns": "zip", "regex": "[0-9]{5}"}}]}
+>>> datacheck.run(pd.DataFrame({"zip": ["12345", "1234a"]}), suite).results[0].status
+'fail'
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from datacheck.checks._util import fraction, pct
+from datacheck.checks.base import Check, register
+from datacheck.kernels import PatternMismatch
+from datacheck.params import REQUIRED, Param
+
+
+@register("pattern")
+class PatternCheck(Check):
+    column_types = ("string", "categorical")
+    default_columns = REQUIRED
+    params = {
+        "regex": Param("string", default=REQUIRED, doc="RE2 regular expression"),
+        "search": Param("bool", default=False, doc="true: match anywhere in the value"),
+        "max_fraction": Param("number", default=0.0, low=0, high=1, doc="share of values allowed not to match"),
+    }
+
+    @classmethod
+    def validate_params(cls, p):
+        try:
+            pc.match_substring_regex(pa.array([""]), pattern=p["regex"])
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+            return [("regex", f"must be a valid RE2 regular expression; {str(exc).splitlines()[0]}")]
+        return []
+
+    def kernel(self, column):
+        return PatternMismatch(column, self.p["regex"], self.p["search"])
+
+    def requires(self, column, ctx):
+        return [self.kernel(column)]
+
+    def evaluate(self, column, ctx):
+        d = ctx.current[self.kernel(column)]
+        frac = fraction(d["mismatched"], d["checked"])
+        ok = frac <= self.p["max_fraction"]
+        evidence = [{"value": v, "count": c} for v, c in d["top"]] or None
+        msg = (f"{d['mismatched']:,} value(s) ({pct(frac)}) do not match /{self.p['regex']}/, e.g. "
+               + ", ".join(repr(e["value"]) for e in evidence[:3]) if d["mismatched"]
+               else f"all {d['checked']:,} values match /{self.p['regex']}/")
+        return self.result(column, ok, observed={"mismatched": d["mismatched"], "fraction": frac},
+                           expected={"regex": self.p["regex"], "max_fraction": self.p["max_fraction"]},
+                           message=msg, evidence=evidence)

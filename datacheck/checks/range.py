@@ -1,0 +1,108 @@
+"""``range``: numeric or datetime values lie within ``[min, max]``.
+
+Counts are exact in one pass; the evidence is the most extreme rows.
+
+Examples
+--------
+>>> import pandas as pd, datacheck
+>>> r = datacheck.run(pd.DataFrame({"age": [30, 40, 150]}), {"name": "s", "checks": [{"range": {"columns": "age", "min": 0, "max": 120}}]})
+>>> r.results[0].status, r.results[0].observed["above"]
+('fail', 1)
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from datacheck.checks._util import fraction, num, pct
+from datacheck.checks.base import Check, register
+from datacheck.kernels import ColumnCounts, CountOutside, Extremes, Moments
+from datacheck.params import Param
+
+_NUMERIC = ("integer", "float", "datetime", "boolean")
+
+
+def to_number(value, logical: str) -> float | None:
+    """A bound from the suite as the engine's number (datetimes in epoch seconds)."""
+    if value is None:
+        return None
+    if logical == "datetime":
+        ts = pd.Timestamp(value)
+        if ts.tzinfo is not None:
+            ts = ts.tz_convert("UTC").tz_localize(None)
+        return ts.value / 1e9
+    return float(value)
+
+
+def show(value: float, logical: str):
+    if logical == "datetime":
+        return pd.Timestamp(value, unit="s").isoformat()
+    return value
+
+
+@register("range")
+class RangeCheck(Check):
+    column_types = _NUMERIC
+    default_columns = "numeric"
+    params = {
+        "min": Param("any", default=None, doc="lowest allowed value (a number, or a date for datetime columns)"),
+        "max": Param("any", default=None, doc="highest allowed value"),
+        "max_fraction": Param("number", default=0.0, low=0, high=1, doc="share of values allowed outside"),
+    }
+
+    @classmethod
+    def validate_params(cls, p):
+        lo, hi = p.get("min"), p.get("max")
+        if lo is None and hi is None:
+            return [("", "needs 'min', 'max' or both")]
+        out = []
+        parsed = []
+        for key, v in (("min", lo), ("max", hi)):
+            if v is None or isinstance(v, bool):
+                if isinstance(v, bool):
+                    out.append((key, f"must be a number or a date; got {v!r}"))
+                parsed.append(None)
+                continue
+            if isinstance(v, (int, float)):
+                parsed.append(float(v))
+                continue
+            try:
+                parsed.append(pd.Timestamp(v).value / 1e9)
+            except (ValueError, TypeError):
+                out.append((key, f"must be a number or a date; got {v!r}"))
+                parsed.append(None)
+        if not out and parsed[0] is not None and parsed[1] is not None and parsed[0] > parsed[1]:
+            out.append(("min", f"must not exceed max ({hi!r}); got {lo!r}"))
+        return out
+
+    def bounds(self, column, ctx):
+        lt = ctx.columns[column].logical
+        return to_number(self.p.get("min"), lt), to_number(self.p.get("max"), lt)
+
+    def requires(self, column, ctx):
+        lo, hi = self.bounds(column, ctx)
+        return [CountOutside(column, lo, hi), Moments(column), Extremes(column, 5), ColumnCounts(column)]
+
+    def evaluate(self, column, ctx):
+        lt = ctx.columns[column].logical
+        lo, hi = self.bounds(column, ctx)
+        c = ctx.current[CountOutside(column, lo, hi)]
+        m = ctx.current[Moments(column)]
+        ex = ctx.current[Extremes(column, 5)]
+        bad = c["below"] + c["above"]
+        frac = fraction(bad, c["checked"])
+        ok = frac <= self.p["max_fraction"]
+        evidence = []
+        if lo is not None:
+            evidence += [{"row": r, "value": show(v, lt)} for r, v in zip(ctx.label_rows(p for p, _ in ex["smallest"]), [v for _, v in ex["smallest"]]) if v < lo]
+        if hi is not None:
+            evidence += [{"row": r, "value": show(v, lt)} for r, v in zip(ctx.label_rows(p for p, _ in ex["largest"]), [v for _, v in ex["largest"]]) if v > hi]
+        observed = {"below": c["below"], "above": c["above"], "fraction": frac,
+                    "min": show(m["min"], lt) if m["n"] else None, "max": show(m["max"], lt) if m["n"] else None}
+        expected = {"min": self.p.get("min"), "max": self.p.get("max"), "max_fraction": self.p["max_fraction"]}
+        if bad:
+            msg = (f"{bad:,} value(s) ({pct(frac)}) outside [{self.p.get('min')}, {self.p.get('max')}]: "
+                   f"{c['below']:,} below, {c['above']:,} above; observed range [{num(observed['min'])}, {num(observed['max'])}]")
+        else:
+            msg = f"all {c['checked']:,} values within [{self.p.get('min')}, {self.p.get('max')}]"
+        return self.result(column, ok, observed=observed, expected=expected, message=msg, evidence=evidence or None)

@@ -1,0 +1,53 @@
+"""``unique``: values of a column, or of a compound key, are unique.
+
+List a column for a single key, or a list of columns for a compound key:
+``columns: [id, [user, day]]``. Rows with a missing key part are skipped unless
+``ignore_missing: false``. Exact, holding 16 bytes per row (64-bit hashes and row positions).
+
+Examples
+--------
+>>> import pandas as pd, datacheck
+>>> suite = {"name": "s", "checks": [{"unique": {"columns": [["a", "b"]]}}]}
+>>> datacheck.run(pd.DataFrame({"a": [1, 1], "b": ["x", "x"]}), suite).results[0].observed["duplicates"]
+1
+"""
+
+from __future__ import annotations
+
+from datacheck.checks._util import fraction, pct
+from datacheck.checks.base import Check, register
+from datacheck.kernels import RowHashes
+from datacheck.params import REQUIRED, Param
+
+
+@register("unique")
+class UniqueCheck(Check):
+    default_columns = REQUIRED
+    params = {
+        "ignore_missing": Param("bool", default=True, doc="skip rows where a key column is missing"),
+        "max_fraction": Param("number", default=0.0, low=0, high=1, doc="share of duplicate keys allowed"),
+    }
+
+    def kernel(self, column):
+        cols = tuple(column) if isinstance(column, (tuple, list)) else (column,)
+        return RowHashes(cols, skip_missing=self.p["ignore_missing"])
+
+    def requires(self, column, ctx):
+        if isinstance(column, tuple):
+            missing = [c for c in column if c not in ctx.columns]
+            if missing:
+                from datacheck.context import MetricUnavailable
+
+                raise MetricUnavailable(f"key column(s) {missing!r} not in the data")
+        return [self.kernel(column)]
+
+    def evaluate(self, column, ctx):
+        d = ctx.current[self.kernel(column)]
+        frac = fraction(d["duplicate_rows"], d["rows"])
+        ok = frac <= self.p["max_fraction"]
+        evidence = [{"rows": ctx.label_rows(g)} for g in d["examples"]] or None
+        msg = (f"{d['duplicate_rows']:,} duplicate key(s) ({pct(frac)}) in {d['groups']:,} group(s)"
+               if d["duplicate_rows"] else f"all {d['rows']:,} keys unique")
+        return self.result(column, ok, observed={"duplicates": d["duplicate_rows"], "fraction": frac, "groups": d["groups"]},
+                           expected={"max_fraction": self.p["max_fraction"]}, message=msg, evidence=evidence,
+                           method=RowHashes.method)

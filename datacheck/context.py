@@ -1,0 +1,117 @@
+"""What a check sees while planning and judging: the schema, the roles, and metrics so far.
+
+Examples
+--------
+>>> m = Metrics({"k": 1}, {"bad": "ValueError: x"})
+>>> m["k"]
+1
+>>> m["bad"]
+Traceback (most recent call last):
+...
+datacheck.context.MetricUnavailable: ValueError: x
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+import pyarrow as pa
+
+from datacheck.kernels.base import logical_type
+from datacheck.spec import Roles, Suite
+
+__all__ = ["Metrics", "MetricUnavailable", "ColumnInfo", "Context"]
+
+
+class MetricUnavailable(Exception):
+    """A metric a check needs could not be computed; the check's result becomes ``error``."""
+
+
+class Metrics(Mapping):
+    """Kernel -> finalized value, plus the kernels that failed and why."""
+
+    def __init__(self, values: dict | None = None, failures: dict | None = None) -> None:
+        self.values: dict = dict(values or {})
+        self.failures: dict = dict(failures or {})
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.values or key in self.failures
+
+    def __getitem__(self, key: Any) -> Any:
+        if key in self.values:
+            return self.values[key]
+        if key in self.failures:
+            raise MetricUnavailable(self.failures[key])
+        raise KeyError(key)
+
+    def __iter__(self):
+        return iter(self.values)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def update(self, values: dict, failures: dict) -> None:
+        self.values.update(values)
+        self.failures.update(failures)
+
+
+@dataclass(frozen=True)
+class ColumnInfo:
+    name: str
+    type: pa.DataType
+    logical: str
+
+    @property
+    def numeric(self) -> bool:
+        return self.logical in ("integer", "float")
+
+
+def schema_info(schema: pa.Schema) -> dict[str, ColumnInfo]:
+    return {f.name: ColumnInfo(f.name, f.type, logical_type(f.type)) for f in schema}
+
+
+@dataclass
+class Context:
+    """The run's state as checks see it.
+
+    Attributes
+    ----------
+    suite : Suite
+    columns : dict of str to ColumnInfo
+        The current data's columns.
+    current : Metrics
+        Metrics of the current data computed so far.
+    reference : Metrics or None
+        Metrics of the reference data (or of a saved profile), when one was given.
+    reference_columns : dict of str to ColumnInfo or None
+    n_rows : int or None
+        Row count of the current data once known.
+    """
+
+    suite: Suite
+    columns: dict[str, ColumnInfo]
+    current: Metrics = field(default_factory=Metrics)
+    reference: Metrics | None = None
+    reference_columns: dict[str, ColumnInfo] | None = None
+    row_labels: Callable | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def roles(self) -> Roles:
+        return self.suite.dataset
+
+    @property
+    def has_reference(self) -> bool:
+        return self.reference is not None
+
+    def label_rows(self, positions) -> list:
+        """Row labels for evidence: the pandas index labels when the data had a custom index."""
+        positions = [int(p) for p in positions]
+        if self.row_labels is None:
+            return positions
+        return [_plain(v) for v in self.row_labels(positions)]
+
+
+def _plain(v: Any) -> Any:
+    return v.item() if hasattr(v, "item") else v

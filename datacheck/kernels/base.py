@@ -1,0 +1,216 @@
+"""The kernel contract and the per-batch view kernels read from.
+
+A kernel is a frozen dataclass (so two checks asking for the same statistic share it) with four
+methods: ``init() -> state``, ``update(state, view) -> state``, ``merge(a, b) -> state`` and
+``finalize(state) -> value`` (TFDV's combiner contract; Deequ's state/analyzer split). States are
+plain Python/numpy values, so they pickle for Spark and merge in any order. The laws every kernel
+obeys (tested with Hypothesis in ``tests/kernels/test_laws.py``): for any split of the data,
+merging the parts' states gives the whole's value, and the empty batch changes nothing.
+
+No pandas or Spark in this package: kernels read :class:`BatchView`, a cached view over one
+``pyarrow.RecordBatch`` so that several kernels on one column convert it once.
+
+Examples
+--------
+>>> import pyarrow as pa
+>>> from datacheck.kernels.counts import RowCount
+>>> k = RowCount()
+>>> view = BatchView(pa.record_batch({"x": [1, 2, 3]}), offset=0)
+>>> k.finalize(k.update(k.init(), view))
+3
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = ["Kernel", "BatchView", "NumericView", "logical_type", "is_numeric_type"]
+
+
+def logical_type(t: pa.DataType) -> str:
+    """Map an Arrow type to datacheck's logical type name.
+
+    One of ``integer``, ``float``, ``boolean``, ``string``, ``categorical``, ``datetime``,
+    ``duration``, ``null`` or ``other``.
+    """
+    if pa.types.is_boolean(t):
+        return "boolean"
+    if pa.types.is_integer(t):
+        return "integer"
+    if pa.types.is_floating(t) or pa.types.is_decimal(t):
+        return "float"
+    if pa.types.is_string(t) or pa.types.is_large_string(t) or getattr(pa.types, "is_string_view", lambda _: False)(t):
+        return "string"
+    if pa.types.is_dictionary(t):
+        return "categorical"
+    if pa.types.is_timestamp(t) or pa.types.is_date(t):
+        return "datetime"
+    if pa.types.is_duration(t):
+        return "duration"
+    if pa.types.is_null(t):
+        return "null"
+    return "other"
+
+
+def is_numeric_type(t: pa.DataType) -> bool:
+    return logical_type(t) in ("integer", "float")
+
+
+class Kernel:
+    """Base class: subclasses are ``@dataclass(frozen=True)`` and implement the four methods.
+
+    Attributes
+    ----------
+    exact : bool
+        False for kernels whose value is an estimate (sketches); ``method`` says how.
+    method : str
+        One phrase for reports: how the value is computed.
+    """
+
+    exact: ClassVar[bool] = True
+    method: ClassVar[str] = "exact"
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """Columns this kernel reads (engines project on the union)."""
+        col = getattr(self, "column", None)
+        cols = getattr(self, "columns", None)
+        if cols:
+            return tuple(c for c in cols if c is not None)
+        return (col,) if col is not None else ()
+
+    def init(self) -> Any:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def update(self, state: Any, view: "BatchView") -> Any:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def merge(self, a: Any, b: Any) -> Any:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def finalize(self, state: Any) -> Any:
+        return state
+
+
+@dataclass
+class NumericView:
+    """Numeric values of one column in one batch.
+
+    Attributes
+    ----------
+    values : ndarray of float64
+        The finite values (nulls, NaN and +/-inf removed); writable.
+    mask : ndarray of bool
+        Which rows of the batch are in ``values``.
+    n, nulls, nans, posinf, neginf : int
+    """
+
+    values: np.ndarray
+    mask: np.ndarray
+    n: int
+    nulls: int
+    nans: int
+    posinf: int
+    neginf: int
+    offset: int
+
+    @property
+    def positions(self) -> np.ndarray:
+        """Global row positions of ``values``."""
+        return np.flatnonzero(self.mask) + self.offset
+
+
+_DT_UNITS = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}
+
+
+def _to_float(arr: pa.Array) -> np.ndarray:
+    t = arr.type
+    if pa.types.is_timestamp(t):
+        scale = _DT_UNITS[t.unit]
+        raw = pc.cast(arr, pa.int64()).to_numpy(zero_copy_only=False)
+        return raw.astype(np.float64) * scale
+    if pa.types.is_date32(t):
+        return pc.cast(arr, pa.int32()).to_numpy(zero_copy_only=False).astype(np.float64) * 86400.0
+    if pa.types.is_date64(t):
+        return pc.cast(arr, pa.int64()).to_numpy(zero_copy_only=False).astype(np.float64) * 1e-3
+    if pa.types.is_duration(t):
+        return pc.cast(arr, pa.int64()).to_numpy(zero_copy_only=False).astype(np.float64) * _DT_UNITS[t.unit]
+    if pa.types.is_boolean(t):
+        return pc.cast(arr, pa.int8()).to_numpy(zero_copy_only=False).astype(np.float64)
+    if pa.types.is_decimal(t):
+        arr = pc.cast(arr, pa.float64())
+    return arr.to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
+
+
+class BatchView:
+    """One record batch plus the global row offset of its first row, with per-column caches.
+
+    Parameters
+    ----------
+    batch : pyarrow.RecordBatch
+    offset : int
+        Row position of the batch's first row in the whole data (for evidence row ids).
+    """
+
+    def __init__(self, batch: pa.RecordBatch, offset: int = 0) -> None:
+        self.batch = batch
+        self.offset = int(offset)
+        self.num_rows = batch.num_rows
+        self._cols: dict[str, pa.Array] = {}
+        self._num: dict[str, NumericView] = {}
+        self._index = {name: i for i, name in enumerate(batch.schema.names)}
+
+    def column(self, name: str) -> pa.Array:
+        """The column as one Arrow array; dictionaries decoded, string views made plain strings."""
+        arr = self._cols.get(name)
+        if arr is None:
+            if name not in self._index:
+                raise KeyError(f"column {name!r} is not in the data")
+            arr = self.batch.column(self._index[name])
+            if isinstance(arr, pa.ChunkedArray):  # pragma: no cover - batches hold arrays
+                arr = arr.combine_chunks()
+            if pa.types.is_dictionary(arr.type):
+                arr = arr.dictionary_decode()
+            t = arr.type
+            if getattr(pa.types, "is_string_view", lambda _: False)(t):
+                arr = arr.cast(pa.large_string())
+            self._cols[name] = arr
+        return arr
+
+    def numeric(self, name: str) -> NumericView:
+        """Finite numeric values of a numeric, boolean or datetime column (datetimes in epoch seconds)."""
+        nv = self._num.get(name)
+        if nv is None:
+            arr = self.column(name)
+            n = len(arr)
+            nulls = arr.null_count
+            x = _to_float(arr)
+            if nulls:
+                valid = ~np.asarray(arr.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+            else:
+                valid = np.ones(n, dtype=bool)
+            finite = np.isfinite(x)
+            nans = int(np.count_nonzero(np.isnan(x) & valid))
+            posinf = int(np.count_nonzero((x == np.inf) & valid))
+            neginf = int(np.count_nonzero((x == -np.inf) & valid))
+            mask = finite & valid
+            if mask.all():
+                values = x if x.flags.writeable and x.base is None else x.copy()
+            else:
+                values = x[mask]
+            nv = NumericView(values=values, mask=mask, n=n, nulls=nulls, nans=nans, posinf=posinf,
+                             neginf=neginf, offset=self.offset)
+            self._num[name] = nv
+        return nv
+
+    def strings(self, name: str) -> pa.Array:
+        """The column as an Arrow string array (for string and categorical columns)."""
+        arr = self.column(name)
+        if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+            arr = pc.cast(arr, pa.large_string())
+        return arr

@@ -1,0 +1,108 @@
+"""Counting kernels: rows, missing cells, values outside bounds, values equal to one value.
+
+Examples
+--------
+>>> import pyarrow as pa
+>>> from datacheck.kernels.base import BatchView
+>>> k = ColumnCounts("x")
+>>> v = BatchView(pa.record_batch({"x": pa.array([1.0, None, float("nan"), float("inf")])}))
+>>> k.finalize(k.update(k.init(), v))["missing"]
+2
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from datacheck.kernels.base import BatchView, Kernel, logical_type
+
+__all__ = ["RowCount", "ColumnCounts", "CountOutside", "CountEqual"]
+
+
+@dataclass(frozen=True)
+class RowCount(Kernel):
+    """Number of rows."""
+
+    def init(self):
+        return 0
+
+    def update(self, state, view: BatchView):
+        return state + view.num_rows
+
+    def merge(self, a, b):
+        return a + b
+
+
+_NUMERICISH = ("integer", "float", "datetime", "duration", "boolean")
+
+
+@dataclass(frozen=True)
+class ColumnCounts(Kernel):
+    """Rows, nulls, NaN, +inf, -inf of one column. ``missing`` = nulls + NaN (one semantics everywhere)."""
+
+    column: str
+
+    def init(self):
+        return np.zeros(5, dtype=np.int64)
+
+    def update(self, state, view: BatchView):
+        arr = view.column(self.column)
+        if logical_type(arr.type) in _NUMERICISH:
+            nv = view.numeric(self.column)
+            return state + np.array([nv.n, nv.nulls, nv.nans, nv.posinf, nv.neginf], dtype=np.int64)
+        return state + np.array([len(arr), arr.null_count, 0, 0, 0], dtype=np.int64)
+
+    def merge(self, a, b):
+        return a + b
+
+    def finalize(self, state):
+        n, nulls, nans, pinf, ninf = (int(v) for v in state)
+        return {"rows": n, "nulls": nulls, "nan": nans, "posinf": pinf, "neginf": ninf, "missing": nulls + nans}
+
+
+@dataclass(frozen=True)
+class CountOutside(Kernel):
+    """Non-missing values below ``low`` or above ``high`` (either may be None); inf counts."""
+
+    column: str
+    low: float | None = None
+    high: float | None = None
+
+    def init(self):
+        return np.zeros(3, dtype=np.int64)  # below, above, checked
+
+    def update(self, state, view: BatchView):
+        nv = view.numeric(self.column)
+        x = nv.values
+        below = int(np.count_nonzero(x < self.low)) if self.low is not None else 0
+        above = int(np.count_nonzero(x > self.high)) if self.high is not None else 0
+        if self.low is not None and np.isfinite(self.low):
+            below += nv.neginf
+        if self.high is not None and np.isfinite(self.high):
+            above += nv.posinf
+        return state + np.array([below, above, x.size + nv.posinf + nv.neginf], dtype=np.int64)
+
+    def merge(self, a, b):
+        return a + b
+
+    def finalize(self, state):
+        return {"below": int(state[0]), "above": int(state[1]), "checked": int(state[2])}
+
+
+@dataclass(frozen=True)
+class CountEqual(Kernel):
+    """How many finite values equal ``value`` exactly."""
+
+    column: str
+    value: float
+
+    def init(self):
+        return 0
+
+    def update(self, state, view: BatchView):
+        return state + int(np.count_nonzero(view.numeric(self.column).values == self.value))
+
+    def merge(self, a, b):
+        return a + b

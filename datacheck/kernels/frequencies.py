@@ -1,0 +1,85 @@
+"""Category frequencies: exact counts up to a cap, then a mergeable Misra–Gries summary.
+
+Below ``cap`` distinct values the counts are exact. Beyond it the summary keeps ``cap`` counters
+and, as in the mergeable summaries of Agarwal et al. (2012), subtracts the (cap+1)-th largest
+count from all counters; every reported count is then a lower bound within ``max_error`` of the
+truth, and every value with a true count above ``max_error`` is kept.
+
+Examples
+--------
+>>> import pyarrow as pa
+>>> from datacheck.kernels.base import BatchView
+>>> k = Frequencies("c")
+>>> f = k.finalize(k.update(k.init(), BatchView(pa.record_batch({"c": ["a", "b", "a", None]}))))
+>>> f["counts"], f["nulls"], f["exact"]
+({'a': 2, 'b': 1}, 1, True)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from datacheck.kernels.base import BatchView, Kernel
+
+__all__ = ["Frequencies", "mg_add", "value_counts"]
+
+DEFAULT_CAP = 10_000
+
+
+def value_counts(arr: pa.Array) -> dict[Any, int]:
+    """Counts of the non-null values of an Arrow array, as a Python dict."""
+    if len(arr) == arr.null_count:
+        return {}
+    vc = pc.value_counts(arr.drop_null() if arr.null_count else arr)
+    return dict(zip(vc.field("values").to_pylist(), vc.field("counts").to_pylist()))
+
+
+def mg_add(counts: dict, err: int, new: dict, cap: int) -> tuple[dict, int]:
+    """Add ``new`` counts into a Misra–Gries summary of at most ``cap`` counters.
+
+    Returns the new counters and the accumulated error bound.
+    """
+    out = dict(counts)
+    for k, v in new.items():
+        out[k] = out.get(k, 0) + v
+    if len(out) > cap:
+        cut = sorted(out.values(), reverse=True)[cap]
+        out = {k: v - cut for k, v in out.items() if v > cut}
+        err += cut
+    return out, err
+
+
+@dataclass(frozen=True)
+class Frequencies(Kernel):
+    """Value counts of a column (string, categorical, boolean or integer)."""
+
+    column: str
+    cap: int = DEFAULT_CAP
+
+    def init(self):
+        return ({}, 0, 0, 0)  # counts, error bound, non-null total, nulls
+
+    def update(self, state, view: BatchView):
+        arr = view.column(self.column)
+        counts, err = mg_add(state[0], state[1], value_counts(arr), self.cap)
+        return (counts, err, state[2] + len(arr) - arr.null_count, state[3] + arr.null_count)
+
+    def merge(self, a, b):
+        counts, err = mg_add(a[0], a[1] + b[1], b[0], self.cap)
+        return (counts, err, a[2] + b[2], a[3] + b[3])
+
+    def finalize(self, state):
+        counts, err, total, nulls = state
+        ordered = dict(sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))))
+        return {
+            "counts": ordered,
+            "total": total,
+            "nulls": nulls,
+            "exact": err == 0,
+            "max_error": err,
+            "distinct": len(counts) if err == 0 else None,
+        }

@@ -1,0 +1,144 @@
+"""Bind a suite to a schema, and gather what the checks need into as few passes as possible.
+
+Binding resolves every check's column selector against the data's schema before any data is
+read. Planning asks every bound check what it needs; the union (deduplicated: two checks asking
+for the same kernel share it) is folded in one pass. Checks are asked again with the new metrics;
+only checks whose next step depends on the first pass (exact quantiles from a sketch's brackets,
+counts beyond fences) add a second or third pass, and only for the columns concerned.
+
+Examples
+--------
+>>> import pyarrow as pa
+>>> from datacheck.spec import load_suite
+>>> from datacheck.context import schema_info
+>>> suite = load_suite({"name": "s", "checks": [{"outliers": {"columns": "numeric"}}]})
+>>> units, problems = bind(suite, schema_info(pa.schema([("a", pa.float64()), ("b", pa.string())])))
+>>> [(u.check.name, u.column) for u in units], problems
+([('outliers', 'a')], [])
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Any
+
+from datacheck.checks import REGISTRY, Check, OnReference
+from datacheck.context import ColumnInfo, Context, MetricUnavailable
+from datacheck.kernels.base import Kernel
+from datacheck.report import Result
+from datacheck.spec import Suite
+
+__all__ = ["Unit", "bind", "collect_needs", "KEYWORD_TYPES"]
+
+KEYWORD_TYPES = {
+    "*": None,
+    "numeric": ("integer", "float"),
+    "categorical": ("string", "categorical", "boolean"),
+    "string": ("string", "categorical"),
+    "boolean": ("boolean",),
+    "datetime": ("datetime",),
+}
+
+
+@dataclass
+class Unit:
+    """One check applied to one column (or to the table when ``column`` is None)."""
+
+    check: Check
+    column: Any
+    done: bool = False
+    error: str | None = None
+    needs: set = field(default_factory=set)
+
+
+def _missing_column_result(check: Check, column: str, columns: dict[str, ColumnInfo], suite: Suite) -> Result:
+    close = difflib.get_close_matches(column, list(columns), n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    line = check.spec.line
+    where = f"{suite.source}:{line}" if line else suite.source
+    return check.error(column, f"column {column!r} is not in the data{hint} [{where}: {check.spec.path}.columns]")
+
+
+def bind(suite: Suite, columns: dict[str, ColumnInfo]) -> tuple[list[Unit], list[Result]]:
+    """Resolve each check's columns. Returns the units to run and ``error`` results for the rest."""
+    units: list[Unit] = []
+    problems: list[Result] = []
+    roles = suite.dataset
+    for name, role_cols in (("label", [roles.label]), ("prediction", [roles.prediction]), ("id", [roles.id]),
+                            ("scores", list(roles.scores)), ("protected", list(roles.protected))):
+        for c in role_cols:
+            if c and c not in columns:
+                close = difflib.get_close_matches(c, list(columns), n=1, cutoff=0.6)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                line = suite.line_of(("dataset", name))
+                problems.append(Result(check="dataset", column=c, severity="error", status="error",
+                                       message=f"dataset.{name} names column {c!r}, which is not in the data{hint}"
+                                               f" [{suite.source}{':' + str(line) if line else ''}]"))
+    for spec in suite.checks:
+        check = REGISTRY[spec.name](spec)
+        if not check.per_column:
+            units.append(Unit(check, None))
+            continue
+        sel = spec.params.get("columns", check.default_columns)
+        exclude = set(spec.params.get("exclude") or ())
+        accepted = check.column_types
+        chosen: list[Any] = []
+        if isinstance(sel, str) and sel in KEYWORD_TYPES:
+            kinds = KEYWORD_TYPES[sel]
+            for c, info in columns.items():
+                if c in exclude or (roles.id and c == roles.id and sel != "*"):
+                    continue
+                if kinds is not None and info.logical not in kinds:
+                    continue
+                if accepted is not None and info.logical not in accepted:
+                    continue
+                chosen.append(c)
+        else:
+            names = [sel] if isinstance(sel, str) else list(sel)
+            for c in names:
+                if c in exclude:
+                    continue
+                if isinstance(c, tuple):
+                    chosen.append(c)
+                    continue
+                if c not in columns:
+                    problems.append(_missing_column_result(check, c, columns, suite))
+                    continue
+                if accepted is not None and columns[c].logical not in accepted:
+                    problems.append(check.error(
+                        c, f"{spec.name} needs a column of type {' or '.join(accepted)}; column {c!r} is "
+                           f"{columns[c].logical} ({columns[c].type}) [{spec.path}.columns]"))
+                    continue
+                chosen.append(c)
+        units.extend(Unit(check, c) for c in chosen)
+    return units, problems
+
+
+def collect_needs(units: list[Unit], ctx: Context) -> tuple[set[Kernel], set[Kernel]]:
+    """Ask every unfinished unit what it needs now; return (current, reference) kernels still missing."""
+    cur: set[Kernel] = set()
+    ref: set[Kernel] = set()
+    for u in units:
+        if u.done:
+            continue
+        try:
+            reqs = list(u.check.requires(u.column, ctx))
+        except MetricUnavailable as exc:
+            u.done, u.error = True, str(exc)
+            continue
+        except Exception as exc:  # a check's own bug must not stop the run
+            u.done, u.error = True, f"{type(exc).__name__}: {exc}"
+            continue
+        missing = False
+        for r in reqs:
+            if isinstance(r, OnReference):
+                if ctx.reference is not None and r.kernel not in ctx.reference:
+                    ref.add(r.kernel)
+                    missing = True
+            elif r not in ctx.current:
+                cur.add(r)
+                missing = True
+        if not missing:
+            u.done = True
+    return cur, ref

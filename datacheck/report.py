@@ -1,0 +1,299 @@
+"""Results as values, and the report that holds them.
+
+The JSON form follows a versioned schema (``REPORT_SCHEMA_VERSION``); see ``docs/report-schema.md``.
+
+Examples
+--------
+>>> import pandas as pd, datacheck
+>>> df = pd.DataFrame({"x": [1.0, 2.0, None]})
+>>> report = datacheck.run(df, {"name": "t", "checks": [{"missing": {"max_fraction": 0.5}}]})
+>>> report.passed
+True
+>>> report.to_frame()[["check", "column", "status"]].iloc[0].tolist()
+['missing', 'x', 'pass']
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import numpy as np
+
+from datacheck.errors import ValidationFailed
+
+__all__ = ["Result", "Report", "REPORT_SCHEMA_VERSION", "STATUSES", "jsonable"]
+
+REPORT_SCHEMA_VERSION = "1.0"
+STATUSES = ("pass", "warn", "fail", "error", "skipped")
+
+
+def jsonable(value: Any) -> Any:
+    """Turn numpy, pandas and datetime values into plain JSON values (NaN and inf become None)."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        v = float(value)
+        return v if math.isfinite(v) else None
+    if isinstance(value, (_dt.datetime, _dt.date, np.datetime64)):
+        try:
+            import pandas as pd
+
+            return pd.Timestamp(value).isoformat()
+        except Exception:  # pragma: no cover - exotic dates
+            return str(value)
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [jsonable(v) for v in value.tolist()]
+    if hasattr(value, "item") and callable(value.item):
+        try:
+            return jsonable(value.item())
+        except Exception:  # pragma: no cover
+            pass
+    return str(value)
+
+
+@dataclass
+class Result:
+    """One verdict: one check on one column (or on the table).
+
+    Attributes
+    ----------
+    check : str
+        The check's YAML name.
+    column : str, tuple or None
+        The column judged (a tuple for compound keys; None for table-level checks).
+    severity : {'error', 'warn'}
+    status : {'pass', 'warn', 'fail', 'error', 'skipped'}
+        ``fail`` only for error severity; a failed warn-severity check has status ``warn``.
+    observed : object
+        The measured value (a number or a small mapping).
+    expected : object
+        The bound it was held to.
+    message : str
+        One sentence for people.
+    evidence : object
+        Bounded evidence: most extreme row ids with values, top offending values.
+    method : str or None
+        How it was computed (``exact``, ``KLL sketch (rank error <= 1%) refined to exact``, ...).
+    details : dict
+        Summaries figures draw from (histogram counts, fences, group rates); bounded in size.
+    """
+
+    check: str
+    column: Any
+    severity: str
+    status: str
+    observed: Any = None
+    expected: Any = None
+    message: str = ""
+    evidence: Any = None
+    method: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+    effect_size: float | None = None
+    interval: tuple[float, float] | None = None
+    p_value: float | None = None
+    family: str = "integrity"
+    check_index: int | None = None
+    suite_path: str | None = None
+    description: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise ValueError(f"status must be one of {STATUSES}; got {self.status!r}")
+
+    @property
+    def failed(self) -> bool:
+        """True when this result makes the run fail (error severity, status fail or error)."""
+        return self.severity == "error" and self.status in ("fail", "error")
+
+    @property
+    def column_label(self) -> str:
+        if self.column is None:
+            return ""
+        if isinstance(self.column, (tuple, list)):
+            return " + ".join(map(str, self.column))
+        return str(self.column)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready form of this result (schema ``REPORT_SCHEMA_VERSION``)."""
+        return {
+            "check": self.check,
+            "family": self.family,
+            "column": jsonable(self.column),
+            "severity": self.severity,
+            "status": self.status,
+            "observed": jsonable(self.observed),
+            "expected": jsonable(self.expected),
+            "effect_size": jsonable(self.effect_size),
+            "interval": jsonable(self.interval),
+            "p_value": jsonable(self.p_value),
+            "message": self.message,
+            "method": self.method,
+            "evidence": jsonable(self.evidence),
+            "details": jsonable(self.details),
+            "check_index": self.check_index,
+            "suite_path": self.suite_path,
+            "description": self.description,
+        }
+
+
+@dataclass
+class Report:
+    """The outcome of :func:`datacheck.run`.
+
+    Attributes
+    ----------
+    suite_name : str
+    results : list of Result
+    source : str
+        What the data was (a path, ``pandas.DataFrame``, ...).
+    n_rows : int
+    reference : str or None
+        What the reference was, when one was given.
+    duration_s : float
+    passes : int
+        How many passes over the data the run made.
+    """
+
+    suite_name: str
+    results: list[Result]
+    source: str = ""
+    n_rows: int = 0
+    n_columns: int = 0
+    reference: str | None = None
+    reference_rows: int | None = None
+    duration_s: float = 0.0
+    passes: int = 1
+    started_at: str = ""
+    version: str = ""
+    suite_source: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    # -- verdicts -----------------------------------------------------------------------------
+    @property
+    def passed(self) -> bool:
+        """False if any error-severity check failed or could not be evaluated."""
+        return not any(r.failed for r in self.results)
+
+    @property
+    def failures(self) -> list[Result]:
+        """Results that fail the run (error severity, status ``fail`` or ``error``)."""
+        return [r for r in self.results if r.failed]
+
+    @property
+    def warnings(self) -> list[Result]:
+        return [r for r in self.results if r.status == "warn" or (r.status == "error" and r.severity == "warn")]
+
+    def counts(self) -> dict[str, int]:
+        """Number of results per status."""
+        out = {s: 0 for s in STATUSES}
+        for r in self.results:
+            out[r.status] += 1
+        return out
+
+    def raise_for_status(self) -> "Report":
+        """Raise :class:`datacheck.ValidationFailed` (carrying this report) if the run failed."""
+        if not self.passed:
+            raise ValidationFailed(self)
+        return self
+
+    def select(self, check: str | None = None, column: Any = None, status: str | None = None) -> list[Result]:
+        """Results filtered by check name, column and/or status."""
+        return [
+            r for r in self.results
+            if (check is None or r.check == check)
+            and (column is None or r.column == column)
+            and (status is None or r.status == status)
+        ]
+
+    # -- serialisation ------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain data, following ``docs/report-schema.md``."""
+        return {
+            "schema_version": REPORT_SCHEMA_VERSION,
+            "datacheck_version": self.version,
+            "suite": {"name": self.suite_name, "source": self.suite_source},
+            "data": {"source": self.source, "rows": self.n_rows, "columns": self.n_columns},
+            "reference": None if self.reference is None else {"source": self.reference, "rows": self.reference_rows},
+            "started_at": self.started_at,
+            "duration_s": round(self.duration_s, 4),
+            "passes": self.passes,
+            "passed": self.passed,
+            "counts": self.counts(),
+            "notes": list(self.notes),
+            "results": [r.to_dict() for r in self.results],
+        }
+
+    def to_json(self, path: str | None = None, *, indent: int = 2) -> str:
+        """Serialise to JSON; also write it to ``path`` when given."""
+        text = json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, allow_nan=False)
+        if path is not None:
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        return text
+
+    def to_frame(self):
+        """Tidy pandas DataFrame: one row per result."""
+        import pandas as pd
+
+        rows = []
+        for r in self.results:
+            d = r.to_dict()
+            d["column"] = r.column_label or None
+            d.pop("details")
+            rows.append(d)
+        cols = ["check", "family", "column", "severity", "status", "observed", "expected", "effect_size",
+                "interval", "p_value", "message", "method", "evidence", "check_index", "suite_path", "description"]
+        return pd.DataFrame(rows, columns=cols)
+
+    def summary(self, *, max_lines: int = 40) -> str:
+        """A readable text summary: the verdict, counts, then failures and warnings."""
+        c = self.counts()
+        verdict = "PASSED" if self.passed else "FAILED"
+        lines = [
+            f"datacheck {self.version} | suite {self.suite_name!r} | {self.source}",
+            f"{self.n_rows:,} rows x {self.n_columns} columns"
+            + (f" | reference {self.reference} ({self.reference_rows:,} rows)" if self.reference and self.reference_rows is not None else "")
+            + f" | {self.duration_s:.2f}s, {self.passes} pass(es)",
+            f"{verdict}: " + ", ".join(f"{c[s]} {s}" for s in STATUSES if c[s]),
+        ]
+        order = {"fail": 0, "error": 1, "warn": 2}
+        shown = sorted((r for r in self.results if r.status in order), key=lambda r: (order[r.status], r.check_index or 0))
+        for r in shown[:max_lines]:
+            where = f"[{r.column_label}]" if r.column is not None else ""
+            lines.append(f"  {r.status.upper():5} {r.check}{where}: {r.message}")
+        if len(shown) > max_lines:
+            lines.append(f"  ... {len(shown) - max_lines} more (see the JSON or HTML report)")
+        for n in self.notes:
+            lines.append(f"  note: {n}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def _repr_html_(self) -> str:
+        try:
+            from datacheck.html import render_compact
+        except ImportError:  # pragma: no cover - html module missing
+            render_compact = None
+        if render_compact is not None:
+            return render_compact(self)
+        e = html.escape
+        rows = "".join(
+            f"<tr><td>{e(r.check)}</td><td>{e(r.column_label)}</td><td>{e(r.status)}</td><td>{e(r.message)}</td></tr>"
+            for r in self.results
+        )
+        return (f"<p><b>{e(self.suite_name)}</b>: {'passed' if self.passed else 'FAILED'}</p>"
+                f"<table><tr><th>check</th><th>column</th><th>status</th><th>message</th></tr>{rows}</table>")

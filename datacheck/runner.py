@@ -1,0 +1,164 @@
+"""``datacheck.run``: suite + data (+ reference) -> Report, in as few passes as the checks allow.
+
+Examples
+--------
+>>> import pandas as pd, datacheck
+>>> df = pd.DataFrame({"age": [25, 32, 47, -1], "sex": ["F", "M", "F", "?"]})
+>>> suite = {"name": "people", "checks": [
+...     {"range": {"columns": "age", "min": 0, "max": 120}},
+...     {"missing": {"columns": "sex", "max_fraction": 0.0}}]}
+>>> report = datacheck.run(df, suite)
+>>> report.passed, [r.status for r in report.results]
+(False, ['fail', 'fail'])
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import time
+from typing import Any, Mapping
+
+from datacheck.context import Context, Metrics, MetricUnavailable, schema_info
+from datacheck.engines.local import fold
+from datacheck.engines.sources import DEFAULT_BATCH_ROWS, Source, open_source
+from datacheck.kernels.counts import RowCount
+from datacheck.plan import Unit, bind, collect_needs
+from datacheck.report import Report, Result
+from datacheck.spec import Suite, load_suite
+
+__all__ = ["run", "MAX_PASSES"]
+
+MAX_PASSES = 6
+
+
+def _version() -> str:
+    from datacheck import __version__
+
+    return __version__
+
+
+def _open_reference(reference: Any, batch_rows: int) -> tuple[Source | None, Metrics | None, Any]:
+    """A reference is data (opened as a Source) or a saved profile (already metrics)."""
+    if reference is None:
+        return None, None, None
+    as_metrics = getattr(reference, "as_metrics", None)
+    if callable(as_metrics):
+        return None, as_metrics(), reference
+    if isinstance(reference, str) and reference.endswith(".profile.json"):
+        from datacheck.profile import Profile  # the shift issue's saved reference statistics
+
+        prof = Profile.load(reference)
+        return None, prof.as_metrics(), prof
+    src = open_source(reference, batch_rows=batch_rows)
+    return src, Metrics(), src
+
+
+def run(data: Any, suite: "str | Mapping[str, Any] | Suite", *, reference: Any = None,
+        batch_rows: int = DEFAULT_BATCH_ROWS, options: Mapping[str, Any] | None = None) -> Report:
+    """Validate ``data`` against ``suite`` and return a :class:`~datacheck.Report`.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame, pyarrow.Table, polars.DataFrame, or path
+        A Parquet file, a directory of Parquet files, or a CSV file; paths are streamed batch by
+        batch with bounded memory.
+    suite : path, dict or Suite
+        See the README for the format; validated before any data is read.
+    reference : data, path or Profile, optional
+        Training / reference data for shift checks, or a profile saved by :func:`datacheck.profile`.
+    batch_rows : int
+        Rows per batch when streaming.
+    options : dict, optional
+        Python-only objects for checks (for example ``{"label_errors": {"estimator": clf}}``).
+
+    Returns
+    -------
+    Report
+
+    Raises
+    ------
+    SuiteError
+        The suite is malformed (before any data is read).
+    DataError
+        The data cannot be read.
+
+    Examples
+    --------
+    >>> import pandas as pd, datacheck
+    >>> datacheck.run(pd.DataFrame({"x": [1, 2]}), {"name": "s", "checks": ["duplicates"]}).passed
+    True
+    """
+    t0 = time.perf_counter()
+    started = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    suite = load_suite(suite)
+    src = open_source(data, batch_rows=batch_rows)
+    ref_src, ref_metrics, ref_obj = _open_reference(reference, batch_rows)
+    ctx = Context(suite=suite, columns=schema_info(src.schema), row_labels=src.row_labels,
+                  reference=ref_metrics, options=dict(options or {}))
+    if ref_src is not None:
+        ctx.reference_columns = schema_info(ref_src.schema)
+    elif ref_obj is not None:
+        ctx.reference_columns = getattr(ref_obj, "columns", None)
+
+    units, results = bind(suite, ctx.columns)
+    skipped: list[Unit] = []
+    for u in units:
+        if u.check.needs_reference and ctx.reference is None:
+            u.done = True
+            skipped.append(u)
+
+    passes = 0
+    first = True
+    while True:
+        cur, ref = collect_needs(units, ctx)
+        if first:
+            cur.add(RowCount())
+            if ref_src is not None:
+                ref.add(RowCount())
+            first = False
+        if not cur and not ref:
+            break
+        if passes >= MAX_PASSES:  # pragma: no cover - a check asking forever is a bug
+            for u in units:
+                if not u.done:
+                    u.done, u.error = True, f"still needed data after {MAX_PASSES} passes"
+            break
+        if ref:
+            if ref_src is not None:
+                ctx.reference.update(*fold(ref_src, ref))
+            else:
+                ctx.reference.update({}, {k: "the reference profile does not hold this statistic; "
+                                             "save the profile again with this suite" for k in ref})
+        if cur:
+            ctx.current.update(*fold(src, cur))
+        passes += 1
+
+    for u in units:
+        results.extend(_evaluate(u, ctx, u in skipped))
+
+    n_rows = ctx.current.values.get(RowCount(), src.num_rows or 0)
+    ref_rows = None
+    if ctx.reference is not None:
+        ref_rows = ctx.reference.values.get(RowCount(), getattr(ref_obj, "n_rows", None))
+    report = Report(
+        suite_name=suite.name, results=results, source=src.description, n_rows=int(n_rows or 0),
+        n_columns=len(src.schema), reference=None if ref_obj is None else getattr(ref_obj, "description", str(ref_obj)),
+        reference_rows=ref_rows, duration_s=time.perf_counter() - t0, passes=passes, started_at=started,
+        version=_version(), suite_source=suite.source, notes=list(src.notes),
+    )
+    return report
+
+
+def _evaluate(u: Unit, ctx: Context, skipped: bool) -> list[Result]:
+    check = u.check
+    if skipped:
+        return [check.skipped(u.column, f"{check.name} compares with a reference; none was given (pass reference=)")]
+    if u.error is not None:
+        return [check.error(u.column, f"could not compute what {check.name} needs: {u.error}")]
+    try:
+        out = check.evaluate(u.column, ctx)
+    except MetricUnavailable as exc:
+        return [check.error(u.column, f"could not compute what {check.name} needs: {exc}")]
+    except Exception as exc:
+        return [check.error(u.column, f"{check.name} failed to evaluate: {type(exc).__name__}: {exc}")]
+    return out if isinstance(out, list) else [out]
