@@ -45,7 +45,7 @@ def _open_reference(reference: Any, batch_rows: int) -> tuple[Source | None, Met
     if callable(as_metrics):
         return None, as_metrics(), reference
     if isinstance(reference, str) and reference.endswith(".profile.json"):
-        from datacheck.profile import Profile  # the shift issue's saved reference statistics
+        from datacheck.profiles import Profile  # the shift issue's saved reference statistics
 
         prof = Profile.load(reference)
         return None, prof.as_metrics(), prof
