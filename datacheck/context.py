@@ -96,6 +96,9 @@ class Context:
     reference_columns: dict[str, ColumnInfo] | None = None
     row_labels: Callable | None = None
     options: dict[str, Any] = field(default_factory=dict)
+    #: values one check leaves for a later one in the same run (e.g. the label-errors check's
+    #: out-of-fold predictions, read by worst_slices); keys are "<check>.<name>"
+    artifacts: dict[str, Any] = field(default_factory=dict)
 
     @property
     def roles(self) -> Roles:

@@ -111,6 +111,7 @@ def bind(suite: Suite, columns: dict[str, ColumnInfo]) -> tuple[list[Unit], list
                            f"{columns[c].logical} ({columns[c].type}) [{spec.path}.columns]"))
                     continue
                 chosen.append(c)
+        check.bound_columns = list(chosen)  # siblings, for checks that correct across columns (BH)
         units.extend(Unit(check, c) for c in chosen)
     return units, problems
 

@@ -92,6 +92,9 @@ class Check:
     def __init__(self, spec: "CheckSpec") -> None:
         self.spec = spec
         self.p: Mapping[str, Any] = spec.params
+        #: every column this check was bound to (set by the planner); per-column checks that
+        #: correct for multiple testing across their columns read their siblings from here
+        self.bound_columns: list[Any] = []
 
     # -- validation ---------------------------------------------------------------------------
     @classmethod
