@@ -16,13 +16,19 @@ Examples
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Iterable
 
 from datacheck.engines.sources import Source
 from datacheck.errors import DataError
 from datacheck.kernels.base import BatchView, Kernel
 
-__all__ = ["fold"]
+__all__ = ["fold", "THREADS"]
+
+#: worker threads per batch (kernels grouped by column; numpy and Arrow release the GIL)
+THREADS = max(1, min(4, os.cpu_count() or 1))
+_MIN_ROWS_FOR_THREADS = 65_536
 
 
 def _describe(exc: BaseException) -> str:
@@ -51,18 +57,38 @@ def fold(source: Source, kernels: Iterable[Kernel]) -> tuple[dict[Kernel, Any], 
             failures[k] = f"column(s) {missing!r} not in the data"
         else:
             states[k] = k.init()
-    offset = 0
-    for batch in source.batches(reads):
-        view = BatchView(batch, offset)
-        for k in list(states):
+    groups: dict[Any, list[Kernel]] = {}
+    for k in states:  # kernels reading the same first column share the batch view's caches
+        groups.setdefault(k.reads[:1], []).append(k)
+
+    def run_group(view: BatchView, group: list[Kernel]) -> None:
+        for k in group:
+            if k in failures:
+                continue
             try:
                 states[k] = k.update(states[k], view)
             except DataError:
                 raise
             except Exception as exc:  # one kernel's bad data must not stop the others
                 failures[k] = _describe(exc)
-                del states[k]
-        offset += batch.num_rows
+
+    pool = ThreadPoolExecutor(THREADS) if THREADS > 1 and len(groups) > 1 else None
+    try:
+        offset = 0
+        for batch in source.batches(reads):
+            view = BatchView(batch, offset)
+            if pool is not None and batch.num_rows >= _MIN_ROWS_FOR_THREADS:
+                for f in [pool.submit(run_group, view, g) for g in groups.values()]:
+                    f.result()
+            else:
+                for g in groups.values():
+                    run_group(view, g)
+            offset += batch.num_rows
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    for k in failures:
+        states.pop(k, None)
     values: dict[Kernel, Any] = {}
     for k, s in states.items():
         try:

@@ -118,11 +118,20 @@ class NumericView:
     posinf: int
     neginf: int
     offset: int
+    _where: np.ndarray | None = None
 
     @property
     def positions(self) -> np.ndarray:
         """Global row positions of ``values``."""
-        return np.flatnonzero(self.mask) + self.offset
+        return self.positions_of(np.arange(self.values.size))
+
+    def positions_of(self, idx: np.ndarray) -> np.ndarray:
+        """Global row positions of ``values[idx]`` (cheap when nothing was removed)."""
+        if self.values.size == self.n:
+            return np.asarray(idx, dtype=np.int64) + self.offset
+        if self._where is None:
+            self._where = np.flatnonzero(self.mask)
+        return self._where[idx] + self.offset
 
 
 _DT_UNITS = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}
@@ -163,6 +172,7 @@ class BatchView:
         self.num_rows = batch.num_rows
         self._cols: dict[str, pa.Array] = {}
         self._num: dict[str, NumericView] = {}
+        self._vc: dict[str, tuple[pa.Array, np.ndarray]] = {}
         self._index = {name: i for i, name in enumerate(batch.schema.names)}
 
     def column(self, name: str) -> pa.Array:
@@ -195,12 +205,17 @@ class BatchView:
             else:
                 valid = np.ones(n, dtype=bool)
             finite = np.isfinite(x)
-            nans = int(np.count_nonzero(np.isnan(x) & valid))
-            posinf = int(np.count_nonzero((x == np.inf) & valid))
-            neginf = int(np.count_nonzero((x == -np.inf) & valid))
-            mask = finite & valid
-            if mask.all():
-                values = x if x.flags.writeable and x.base is None else x.copy()
+            if finite.all():
+                nans = posinf = neginf = 0
+                mask = valid
+            else:
+                bad = x[~finite & valid]
+                nans = int(np.count_nonzero(np.isnan(bad)))
+                posinf = int(np.count_nonzero(bad == np.inf))
+                neginf = int(np.count_nonzero(bad == -np.inf))
+                mask = finite & valid
+            if nulls == 0 and nans + posinf + neginf == 0:
+                values = x if x.flags.writeable else x.copy()
             else:
                 values = x[mask]
             nv = NumericView(values=values, mask=mask, n=n, nulls=nulls, nans=nans, posinf=posinf,
@@ -214,3 +229,17 @@ class BatchView:
         if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
             arr = pc.cast(arr, pa.large_string())
         return arr
+
+    def value_counts(self, name: str) -> tuple[pa.Array, np.ndarray]:
+        """Distinct non-null values of a column and their counts in this batch (one hash pass,
+        shared by every kernel that looks at categories, tokens, patterns or allowed sets)."""
+        vc = self._vc.get(name)
+        if vc is None:
+            arr = self.column(name)
+            if len(arr) == arr.null_count:
+                vc = (pa.array([], arr.type), np.zeros(0, dtype=np.int64))
+            else:
+                res = pc.value_counts(arr.drop_null() if arr.null_count else arr)
+                vc = (res.field("values"), res.field("counts").to_numpy(zero_copy_only=False))
+            self._vc[name] = vc
+        return vc

@@ -21,20 +21,23 @@ from datacheck.kernels.base import BatchView, Kernel
 __all__ = ["Extremes", "EdgeValues"]
 
 
-def _select(vals: np.ndarray, pos: np.ndarray, k: int, largest: bool) -> tuple[np.ndarray, np.ndarray]:
-    """The k smallest (or largest) values; ties broken by the smaller row position."""
-    if vals.size <= k:
-        sel = np.arange(vals.size)
+def _select_idx(vals: np.ndarray, pos_of, k: int, largest: bool) -> np.ndarray:
+    """Indices of the k smallest (or largest) values; ties broken by the smaller row position."""
+    n = vals.size
+    if n <= k:
+        sel = np.arange(n)
     else:
-        key = -vals if largest else vals
-        kth = np.partition(key, k - 1)[k - 1]
-        strict = np.flatnonzero(key < kth)
-        ties = np.flatnonzero(key == kth)
-        ties = ties[np.argsort(pos[ties], kind="stable")][: k - strict.size]
+        kth = np.partition(vals, n - k)[n - k] if largest else np.partition(vals, k - 1)[k - 1]
+        strict = np.flatnonzero(vals > kth) if largest else np.flatnonzero(vals < kth)
+        ties = np.flatnonzero(vals == kth)
+        ties = ties[np.argsort(pos_of(ties), kind="stable")][: k - strict.size]
         sel = np.concatenate([strict, ties])
     key = -vals[sel] if largest else vals[sel]
-    order = np.lexsort((pos[sel], key))
-    sel = sel[order]
+    return sel[np.lexsort((pos_of(sel), key))]
+
+
+def _select(vals: np.ndarray, pos: np.ndarray, k: int, largest: bool) -> tuple[np.ndarray, np.ndarray]:
+    sel = _select_idx(vals, lambda i: pos[i], k, largest)
     return vals[sel], pos[sel]
 
 
@@ -52,10 +55,12 @@ class Extremes(Kernel):
 
     def update(self, state, view: BatchView):
         nv = view.numeric(self.column)
-        if nv.values.size == 0:
+        x = nv.values
+        if x.size == 0:
             return state
-        pos = nv.positions
-        return self.merge(state, (*_select(nv.values, pos, self.k, False), *_select(nv.values, pos, self.k, True)))
+        lo = _select_idx(x, nv.positions_of, self.k, False)
+        hi = _select_idx(x, nv.positions_of, self.k, True)
+        return self.merge(state, (x[lo], nv.positions_of(lo), x[hi], nv.positions_of(hi)))
 
     def merge(self, a, b):
         sv, sp = _select(np.concatenate([a[0], b[0]]), np.concatenate([a[1], b[1]]), self.k, False)
@@ -85,15 +90,14 @@ class EdgeValues(Kernel):
 
     @staticmethod
     def _edges(x: np.ndarray, largest: bool) -> dict[float, int]:
-        out: dict[float, int] = {}
-        rest = x
-        for _ in range(2):
-            if rest.size == 0:
-                break
-            v = rest.max() if largest else rest.min()
-            eq = rest == v
-            out[float(v)] = int(np.count_nonzero(eq))
-            rest = rest[~eq]
+        v1 = x.max() if largest else x.min()
+        out = {float(v1): int(np.count_nonzero(x == v1))}
+        if largest:
+            v2 = np.max(x, where=x < v1, initial=-np.inf)
+        else:
+            v2 = np.min(x, where=x > v1, initial=np.inf)
+        if np.isfinite(v2):
+            out[float(v2)] = int(np.count_nonzero(x == v2))
         return out
 
     @staticmethod

@@ -65,8 +65,10 @@ class Frequencies(Kernel):
 
     def update(self, state, view: BatchView):
         arr = view.column(self.column)
-        counts, err = mg_add(state[0], state[1], value_counts(arr), self.cap)
-        return (counts, err, state[2] + len(arr) - arr.null_count, state[3] + arr.null_count)
+        values, counts = view.value_counts(self.column)
+        new = dict(zip(values.to_pylist(), counts.tolist()))
+        merged, err = mg_add(state[0], state[1], new, self.cap)
+        return (merged, err, state[2] + len(arr) - arr.null_count, state[3] + arr.null_count)
 
     def merge(self, a, b):
         counts, err = mg_add(a[0], a[1] + b[1], b[0], self.cap)

@@ -37,8 +37,8 @@ def batch_moments(x: np.ndarray) -> tuple[int, float, float, float, float]:
     d = x - mean
     d2 = d * d
     m2 = float(d2.sum())
-    m3 = float((d2 * d).sum())
-    m4 = float((d2 * d2).sum())
+    m3 = float(np.dot(d2, d))
+    m4 = float(np.dot(d2, d2))
     return (n, mean, m2, m3, m4)
 
 

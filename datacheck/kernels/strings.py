@@ -16,12 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from datacheck.kernels.base import BatchView, Kernel, logical_type
-from datacheck.kernels.frequencies import mg_add, value_counts
+from datacheck.kernels.frequencies import mg_add
 
 __all__ = ["DisguisedMissing", "PatternMismatch", "NotInSet"]
 
@@ -50,18 +49,22 @@ class DisguisedMissing(Kernel):
         return (0, 0, {})
 
     def update(self, state, view: BatchView):
-        s = view.strings(self.column)
-        if len(s) == s.null_count:
+        values, counts = view.value_counts(self.column)
+        if len(values) == 0:
             return state
+        s = values if pa.types.is_large_string(values.type) or pa.types.is_string(values.type) else pc.cast(values, pa.large_string())
         trimmed = pc.utf8_trim_whitespace(s)
-        empty = int(pc.sum(pc.equal(s, "")).as_py() or 0)
-        blank = int(pc.sum(pc.equal(trimmed, "")).as_py() or 0) - empty
+        is_empty = pc.equal(s, "").to_numpy(zero_copy_only=False)
+        is_blank = pc.equal(trimmed, "").to_numpy(zero_copy_only=False) & ~is_empty
+        empty = int(counts[is_empty].sum())
+        blank = int(counts[is_blank].sum())
         tok = {}
         if self.tokens:
             lowered = pc.utf8_lower(trimmed)
             hit = pc.is_in(lowered, value_set=pa.array([t.strip().lower() for t in self.tokens], lowered.type))
-            if pc.any(hit).as_py():
-                tok = value_counts(pc.filter(s, hit))
+            hit = hit.to_numpy(zero_copy_only=False)
+            if hit.any():
+                tok = dict(zip(pc.filter(s, pa.array(hit)).to_pylist(), counts[hit].tolist()))
         return (state[0] + empty, state[1] + blank, _merge_counts(state[2], tok))
 
     def merge(self, a, b):
@@ -83,18 +86,17 @@ class PatternMismatch(Kernel):
         return (0, 0, {}, 0)  # checked, mismatched, offenders, offender error bound
 
     def update(self, state, view: BatchView):
-        s = view.strings(self.column)
-        s = s.drop_null() if s.null_count else s
-        if len(s) == 0:
+        values, counts = view.value_counts(self.column)
+        if len(values) == 0:
             return state
+        s = values if pa.types.is_large_string(values.type) or pa.types.is_string(values.type) else pc.cast(values, pa.large_string())
         pattern = self.regex if self.search else f"^(?:{self.regex})$"
-        ok = pc.match_substring_regex(s, pattern=pattern)
-        bad = pc.invert(ok)
-        nbad = int(pc.sum(bad).as_py() or 0)
+        bad = ~pc.match_substring_regex(s, pattern=pattern).to_numpy(zero_copy_only=False)
+        nbad = int(counts[bad].sum())
         off, err = state[2], state[3]
         if nbad:
-            off, err = mg_add(off, err, value_counts(pc.filter(s, bad)), OFFENDER_CAP)
-        return (state[0] + len(s), state[1] + nbad, off, err)
+            off, err = mg_add(off, err, dict(zip(pc.filter(s, pa.array(bad)).to_pylist(), counts[bad].tolist())), OFFENDER_CAP)
+        return (state[0] + int(counts.sum()), state[1] + nbad, off, err)
 
     def merge(self, a, b):
         off, err = mg_add(a[2], a[3] + b[3], b[2], OFFENDER_CAP)
@@ -115,8 +117,7 @@ class NotInSet(Kernel):
         return (0, 0, {}, 0)
 
     def update(self, state, view: BatchView):
-        arr = view.column(self.column)
-        arr = arr.drop_null() if arr.null_count else arr
+        arr, counts = view.value_counts(self.column)
         if len(arr) == 0:
             return state
         lt = logical_type(arr.type)
@@ -127,12 +128,12 @@ class NotInSet(Kernel):
             member = pc.is_in(arr, value_set=pa.array([v for v in self.values if isinstance(v, bool)], pa.bool_()))
         else:
             member = pc.is_in(pc.cast(arr, pa.large_string()), value_set=pa.array([str(v) for v in self.values], pa.large_string()))
-        bad = pc.invert(member)
-        nbad = int(np.count_nonzero(bad.to_numpy(zero_copy_only=False)))
+        bad = ~member.to_numpy(zero_copy_only=False)
+        nbad = int(counts[bad].sum())
         off, err = state[2], state[3]
         if nbad:
-            off, err = mg_add(off, err, value_counts(pc.filter(arr, bad)), OFFENDER_CAP)
-        return (state[0] + len(arr), state[1] + nbad, off, err)
+            off, err = mg_add(off, err, dict(zip(pc.filter(arr, pa.array(bad)).to_pylist(), counts[bad].tolist())), OFFENDER_CAP)
+        return (state[0] + int(counts.sum()), state[1] + nbad, off, err)
 
     def merge(self, a, b):
         off, err = mg_add(a[2], a[3] + b[3], b[2], OFFENDER_CAP)
