@@ -1,0 +1,1071 @@
+"""``bias``: a subgroup audit -- representation, base rates, missingness by group and prediction
+fairness -- with an interval for every rate and a corrected test for every comparison.
+
+Groups are the values of the protected attributes (``dataset.protected`` unless ``attributes`` is
+given), numeric attributes binned on edges or exact quantiles, and optionally their intersections.
+Everything is read from mergeable :class:`~datacheck.kernels.groups.GroupCounts` cubes (counts of
+label x prediction per group, missingness per group, a per-group score histogram for ROC AUC), so
+the check runs on streamed Parquet as on a DataFrame.
+
+Decision rule
+-------------
+For each group, each metric and (for ``missingness``) each column, the group's rate is compared
+with the reference group's rate: ``ratio = min(g/r, r/g)`` and ``difference = g - r``. The group is
+*beyond tolerance* when every tolerance that is set is exceeded (``ratio < max_disparity_ratio``,
+``|difference| > max_disparity_difference``). The comparison is tested (two-proportion z-test, or
+Fisher's exact test for small counts; a z-test on DeLong variances for AUC; an exact binomial test
+for representation against expected shares) and the p-values of all groups x metrics x columns of
+the check are adjusted together with Benjamini-Hochberg. A group fails only when it is beyond
+tolerance AND its q-value is below ``alpha`` (``require_significance: false`` drops the second
+condition). A rate whose denominator is below ``min_group_size`` is ``skipped`` ("insufficient
+data"), never judged.
+
+Examples
+--------
+>>> import numpy as np, pandas as pd, datacheck
+>>> rng = np.random.default_rng(0)
+>>> g = rng.choice(["a", "b"], size=4000)
+>>> pred = rng.random(4000) < np.where(g == "a", 0.5, 0.2)      # group b selected far less often
+>>> df = pd.DataFrame({"g": g, "y": rng.random(4000) < 0.4, "pred": pred})
+>>> suite = {"name": "s", "dataset": {"label": "y", "prediction": "pred", "protected": ["g"]},
+...          "checks": [{"bias": {"metrics": ["selection_rate"], "reference": "best"}}]}
+>>> r = datacheck.run(df, suite).results[0]
+>>> r.status, r.observed["failing"]
+('fail', ['g=b'])
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import numpy as np
+from scipy import stats as _st
+
+from datacheck.checks._util import num, quantiles_need, quantiles_value
+from datacheck.checks.base import Check, OnReference, register
+from datacheck.context import MetricUnavailable
+from datacheck.kernels import Bin, Col, Frequencies, GroupCounts, IsMissing, Sketch
+from datacheck.params import Param
+from datacheck.stats import benjamini_hochberg, clopper_pearson_interval, proportion_test, wilson_interval
+
+__all__ = ["BiasCheck", "METRICS", "binned_auc"]
+
+#: every metric the check knows, in report order
+METRICS = ("representation", "base_rate", "missingness", "selection_rate", "tpr", "fpr", "fnr", "ppv", "auc")
+_NEEDS_LABEL = {"base_rate", "tpr", "fpr", "fnr", "ppv", "auc"}
+_NEEDS_PRED = {"selection_rate", "tpr", "fpr", "fnr", "ppv"}
+_LOWER_IS_BETTER = {"fpr", "fnr", "missingness"}
+#: a numeric attribute with at most this many distinct values (and no ``bins``) is taken as categorical
+DISCRETE_MAX = 12
+DEFAULT_QUANTILES = 4
+MISSING_LABEL = "(missing)"
+OVERALL = "(overall)"
+
+_METRIC_NAMES = {
+    "representation": "share of rows", "base_rate": "label base rate", "missingness": "missing rate",
+    "selection_rate": "selection rate", "tpr": "true positive rate", "fpr": "false positive rate",
+    "fnr": "false negative rate", "ppv": "precision (PPV)", "auc": "ROC AUC",
+    "representation_shift": "share of rows vs the reference data",
+}
+
+
+def _metric_item(v: Any) -> str:
+    if not isinstance(v, str) or v not in METRICS:
+        raise ValueError(f"must be a list of metrics from {', '.join(METRICS)}; got {v!r}")
+    return v
+
+
+# ------------------------------------------------------------------------------------------------
+# statistics on counts (pure functions; tested directly)
+# ------------------------------------------------------------------------------------------------
+def binned_auc(pos: np.ndarray, neg: np.ndarray) -> tuple[float, float, float]:
+    """ROC AUC, its DeLong variance, and the binning error bound, from score-histogram counts.
+
+    Parameters
+    ----------
+    pos, neg : array of int
+        Counts of positives and negatives per score bin, bins in increasing score order.
+
+    Returns
+    -------
+    auc : float
+        ``P(S+ > S-) + P(S+ = S-)/2`` treating scores in one bin as tied.
+    var : float
+        DeLong et al. (1988) variance of that estimate (placement values per bin).
+    bound : float
+        ``|auc - exact AUC| <= bound``: only positive-negative pairs sharing a bin can be misordered,
+        and each contributes at most 1/2, so the bound is half the share of such pairs.
+
+    Examples
+    --------
+    >>> a, v, b = binned_auc(np.array([0, 1, 3]), np.array([3, 1, 0]))
+    >>> round(a, 4), round(b, 4)
+    (0.9688, 0.0312)
+    """
+    pos = np.asarray(pos, dtype=float)
+    neg = np.asarray(neg, dtype=float)
+    P, N = pos.sum(), neg.sum()
+    if P == 0 or N == 0:
+        return (math.nan, math.nan, math.nan)
+    v10 = (np.cumsum(neg) - neg + 0.5 * neg) / N       # per positive in bin b: share of negatives below
+    v01 = (P - np.cumsum(pos) + 0.5 * pos) / P         # per negative in bin b: share of positives above
+    auc = float((pos * v10).sum() / P)
+    s10 = float((pos * (v10 - auc) ** 2).sum() / (P - 1)) if P > 1 else math.nan
+    s01 = float((neg * (v01 - auc) ** 2).sum() / (N - 1)) if N > 1 else math.nan
+    var = float(s10 / P + s01 / N)
+    bound = float(0.5 * (pos * neg).sum() / (P * N))
+    return (auc, var, bound)
+
+
+def auc_interval(auc: float, var: float, confidence: float) -> tuple[float, float]:
+    """Normal interval for an AUC on the logit scale (stays inside [0, 1])."""
+    if not (math.isfinite(auc) and math.isfinite(var)):
+        return (math.nan, math.nan)
+    z = float(_st.norm.ppf(0.5 + confidence / 2))
+    if auc <= 0 or auc >= 1 or var <= 0:
+        h = z * math.sqrt(max(var, 0.0))
+        return (max(0.0, auc - h), min(1.0, auc + h))
+    lo = math.log(auc / (1 - auc))
+    se = math.sqrt(var) / (auc * (1 - auc))
+    return (1 / (1 + math.exp(-(lo - z * se))), 1 / (1 + math.exp(-(lo + z * se))))
+
+
+def _auc_test(a1: float, v1: float, a2: float, v2: float) -> float:
+    s = v1 + v2
+    if not (math.isfinite(s) and math.isfinite(a1) and math.isfinite(a2)):
+        return math.nan
+    if s <= 0:
+        return 1.0 if a1 == a2 else math.nan
+    return float(2 * _st.norm.sf(abs(a1 - a2) / math.sqrt(s)))
+
+
+def _nan_to_none(x: Any) -> Any:
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    return x
+
+
+# ------------------------------------------------------------------------------------------------
+# configuration resolved against the data and the roles
+# ------------------------------------------------------------------------------------------------
+@dataclass
+class _Config:
+    attributes: list[str]
+    dims: list[tuple[int, ...]]
+    label: str | None
+    prediction: str | None
+    score: str | None
+    metrics: list[str]
+    unavailable: dict[str, str] = field(default_factory=dict)
+    miss_cols: list[str] = field(default_factory=list)
+    problem: str | None = None
+
+
+@register("bias")
+class BiasCheck(Check):
+    """Subgroup bias audit (see the module docstring for the decision rule)."""
+
+    family = "bias"
+    per_column = False
+    default_columns = None
+    params = {
+        "attributes": Param("strings", default=None,
+                            doc="protected attribute columns (default: dataset.protected)"),
+        "intersections": Param("any", default=False,
+                               doc="true: also every combination of all attributes; or a list of attribute lists"),
+        "reference": Param("any", default="largest",
+                           doc="reference group: largest | best | overall | {attribute: value}"),
+        "min_group_size": Param("integer", default=30, low=0,
+                                doc="a rate from fewer rows than this is skipped (insufficient data)"),
+        "metrics": Param("list", default=None, item=_metric_item,
+                         doc="metrics to audit (default: every metric the roles allow)"),
+        "max_disparity_ratio": Param("number", default=0.8, low=0, high=1, low_open=True, nullable=True,
+                                     doc="tolerance on min(g/r, r/g); 0.8 is the four-fifths rule; null: unused"),
+        "max_disparity_difference": Param("number", default=None, low=0, high=1, nullable=True,
+                                          doc="tolerance on |g - r| (rates; null: unused)"),
+        "alpha": Param("number", default=0.05, low=0, high=1, low_open=True, high_open=True,
+                       doc="false discovery rate for the Benjamini-Hochberg-adjusted tests"),
+        "require_significance": Param("bool", default=True,
+                                      doc="fail only when the disparity is also significant (q < alpha)"),
+        "confidence": Param("number", default=0.95, low=0, high=1, low_open=True, high_open=True,
+                            doc="confidence level of the intervals"),
+        "interval": Param("choice", default="wilson", choices=("wilson", "clopper_pearson"),
+                          doc="interval for proportions"),
+        "expected_shares": Param("mapping", default=None,
+                                 doc="{attribute: {group: share}} expected population shares"),
+        "bins": Param("mapping", default=None,
+                      doc="{attribute: [edges]} or {attribute: {quantiles: q}} for numeric attributes"),
+        "missingness_columns": Param("strings", default=None,
+                                     doc="columns whose missing rate is compared across groups "
+                                         "(default: every column except the attributes)"),
+        "label": Param("column", default=None, doc="label column (default: dataset.label)"),
+        "prediction": Param("column", default=None, doc="prediction column (default: dataset.prediction)"),
+        "scores": Param("column", default=None, doc="score column for AUC (default: dataset.scores)"),
+        "positive_label": Param("any", default=None,
+                                doc="label value counted as positive (default: dataset.positive_label, else inferred)"),
+        "score_bins": Param("integer", default=200, low=2, high=5000,
+                            doc="quantile bins of the per-group score histogram for AUC"),
+    }
+
+    # -- validation ----------------------------------------------------------------------------
+    @classmethod
+    def validate_params(cls, p: Mapping[str, Any]) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        ref = p.get("reference")
+        if isinstance(ref, Mapping):
+            if not ref or not all(isinstance(k, str) and isinstance(v, (str, int, float, bool)) for k, v in ref.items()):
+                out.append(("reference", f"must map attribute names to a group value, e.g. {{sex: Male}}; got {ref!r}"))
+        elif ref not in ("largest", "best", "overall"):
+            out.append(("reference", f"must be 'largest', 'best', 'overall' or a mapping {{attribute: value}}; got {ref!r}"))
+        inter = p.get("intersections")
+        if not isinstance(inter, bool):
+            ok = isinstance(inter, (list, tuple)) and all(
+                isinstance(x, (list, tuple)) and len(x) >= 2 and all(isinstance(c, str) for c in x) for x in inter)
+            if not ok:
+                out.append(("intersections", f"must be true, false or a list of attribute lists "
+                                             f"(e.g. [[sex, race]]); got {inter!r}"))
+        if p.get("max_disparity_ratio") is None and p.get("max_disparity_difference") is None:
+            out.append(("max_disparity_ratio", "and max_disparity_difference are both null; set at least one tolerance"))
+        shares = p.get("expected_shares")
+        if shares is not None:
+            for attr, m in shares.items():
+                if not isinstance(m, Mapping) or not m:
+                    out.append(("expected_shares", f"{attr}: must map group values to shares; got {m!r}"))
+                    continue
+                bad = [v for v in m.values() if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 1]
+                if bad:
+                    out.append(("expected_shares", f"{attr}: shares must be numbers in [0, 1]; got {bad[0]!r}"))
+                elif sum(m.values()) > 1 + 1e-6:
+                    out.append(("expected_shares", f"{attr}: shares sum to {sum(m.values()):.4g} > 1"))
+        bins = p.get("bins")
+        if bins is not None:
+            for attr, spec in bins.items():
+                if isinstance(spec, Mapping):
+                    q = spec.get("quantiles")
+                    if set(spec) != {"quantiles"} or isinstance(q, bool) or not isinstance(q, int) or q < 2:
+                        out.append(("bins", f"{attr}: must be a list of edges or {{quantiles: q}} with an integer "
+                                            f"q >= 2; got {spec!r}"))
+                elif isinstance(spec, (list, tuple)):
+                    ok = len(spec) >= 2 and all(isinstance(e, (int, float)) and not isinstance(e, bool)
+                                                and math.isfinite(e) for e in spec)
+                    if not ok or list(spec) != sorted(set(spec)):
+                        out.append(("bins", f"{attr}: edges must be at least two strictly increasing finite "
+                                            f"numbers; got {list(spec)!r}"))
+                else:
+                    out.append(("bins", f"{attr}: must be a list of edges or {{quantiles: q}}; got {spec!r}"))
+        return out
+
+    # -- configuration -------------------------------------------------------------------------
+    def _config(self, ctx) -> _Config:
+        p, roles, cols = self.p, ctx.roles, ctx.columns
+        attrs = list(p["attributes"] if p["attributes"] is not None else roles.protected)
+        label = p["label"] or roles.label
+        pred = p["prediction"] or roles.prediction
+        score = p["scores"]
+        score_problem = None
+        if score is None and roles.scores:
+            if len(roles.scores) == 1:
+                score = roles.scores[0]
+            else:
+                score_problem = (f"dataset.scores names {len(roles.scores)} columns; give bias.scores "
+                                 "(the positive class's score column)")
+        cfg = _Config(attributes=attrs, dims=[], label=None, prediction=None, score=None, metrics=[])
+        if not attrs:
+            cfg.problem = "no attributes to audit: set bias.attributes or dataset.protected"
+            return cfg
+        missing = [a for a in attrs if a not in cols]
+        if missing:
+            cfg.problem = (f"attribute column(s) {', '.join(map(repr, missing))} not in the data "
+                           f"[{self.spec.path}.attributes]")
+            return cfg
+        if len(set(attrs)) != len(attrs):
+            cfg.problem = f"attributes list a column twice: {attrs!r}"
+            return cfg
+        for role, c in (("label", label), ("prediction", pred), ("scores", score)):
+            if c is not None and c not in cols:
+                if p[role] is not None:
+                    cfg.problem = f"{role} column {c!r} is not in the data [{self.spec.path}.{role}]"
+                    return cfg
+                # named by the dataset block: plan.bind already reported it; the metrics needing it are unavailable
+                if role == "label":
+                    label = None
+                elif role == "prediction":
+                    pred = None
+                else:
+                    score = None
+        cfg.label, cfg.prediction, cfg.score = label, pred, score
+        # dimensions: each attribute, then intersections
+        dims: list[tuple[int, ...]] = [(i,) for i in range(len(attrs))]
+        inter = p["intersections"]
+        if inter is True and len(attrs) >= 2:
+            dims.append(tuple(range(len(attrs))))
+        elif isinstance(inter, (list, tuple)):
+            for combo in inter:
+                unknown = [c for c in combo if c not in attrs]
+                if unknown:
+                    cfg.problem = (f"intersections name {', '.join(map(repr, unknown))}, which is not among the "
+                                   f"attributes {attrs!r} [{self.spec.path}.intersections]")
+                    return cfg
+                d = tuple(sorted(attrs.index(c) for c in combo))
+                if d not in dims:
+                    dims.append(d)
+        cfg.dims = dims
+        for key in (p["expected_shares"] or {}):
+            if key not in attrs:
+                cfg.problem = f"expected_shares names {key!r}, which is not an attribute [{self.spec.path}.expected_shares]"
+                return cfg
+        for key in (p["bins"] or {}):
+            if key not in attrs:
+                cfg.problem = f"bins names {key!r}, which is not an attribute [{self.spec.path}.bins]"
+                return cfg
+            if not cols[key].numeric:
+                cfg.problem = f"bins given for {key!r}, which is {cols[key].logical}, not numeric [{self.spec.path}.bins]"
+                return cfg
+        if isinstance(p["reference"], Mapping):
+            unknown = [k for k in p["reference"] if k not in attrs]
+            if unknown:
+                cfg.problem = f"reference names {unknown[0]!r}, which is not an attribute [{self.spec.path}.reference]"
+                return cfg
+        # metrics
+        explicit = p["metrics"] is not None
+        wanted = list(dict.fromkeys(p["metrics"])) if explicit else list(METRICS)
+        for m in wanted:
+            reason = None
+            if m in _NEEDS_LABEL and label is None:
+                reason = f"{m} needs a label column (dataset.label or bias.label)"
+            elif m in _NEEDS_PRED and pred is None:
+                reason = f"{m} needs a prediction column (dataset.prediction or bias.prediction)"
+            elif m == "auc" and score is None:
+                reason = score_problem or "auc needs a score column (dataset.scores or bias.scores)"
+            elif m == "auc" and not cols[score].numeric:
+                reason = f"auc needs a numeric score column; {score!r} is {cols[score].logical}"
+            if reason is None:
+                cfg.metrics.append(m)
+            elif explicit:
+                cfg.unavailable[m] = reason
+        if "missingness" in cfg.metrics:
+            chosen = p["missingness_columns"]
+            if chosen is None:
+                chosen = [c for c in cols if c not in attrs]
+            else:
+                absent = [c for c in chosen if c not in cols]
+                if absent:
+                    cfg.problem = (f"missingness_columns names {absent[0]!r}, which is not in the data "
+                                   f"[{self.spec.path}.missingness_columns]")
+                    return cfg
+            cfg.miss_cols = list(chosen)
+            if not cfg.miss_cols:
+                cfg.metrics.remove("missingness")
+        return cfg
+
+    # -- attribute keys (numeric attributes need one or two passes first) ----------------------
+    def _attr_key(self, attr: str, ctx) -> tuple[Any, list, str]:
+        """(key or None, kernels still needed, how the groups were formed)."""
+        info = ctx.columns[attr]
+        if not info.numeric:
+            return Col(attr), [], "values"
+        spec = (self.p["bins"] or {}).get(attr)
+        if isinstance(spec, (list, tuple)):
+            return Bin(attr, tuple(float(e) for e in spec)), [], "fixed edges"
+        if spec is None:
+            fr = Frequencies(attr, cap=DISCRETE_MAX)
+            if fr not in ctx.current:
+                return None, [fr], ""
+            f = ctx.current[fr]
+            if f["exact"]:
+                return Col(attr), [], f"values (at most {DISCRETE_MAX} distinct)"
+            q = DEFAULT_QUANTILES
+        else:
+            q = int(spec["quantiles"])
+        qs = tuple(i / q for i in range(1, q))
+        need = quantiles_need(attr, qs, ctx)
+        if need:
+            return None, need, ""
+        vals, how = quantiles_value(attr, qs, ctx)
+        sk = ctx.current[Sketch(attr)]
+        edges = sorted({float(sk.quantile(0.0)), *map(float, vals.values()), float(sk.quantile(1.0))})
+        edges = [e for e in edges if math.isfinite(e)]
+        if len(edges) < 2:
+            return Col(attr), [], "values (constant column)"
+        return Bin(attr, tuple(edges)), [], f"{q} quantile bins ({how})"
+
+    def _score_edges(self, cfg: _Config, ctx) -> tuple[tuple[float, ...] | None, list]:
+        if "auc" not in cfg.metrics:
+            return None, []
+        sk = Sketch(cfg.score)
+        if sk not in ctx.current:
+            return None, [sk]
+        s = ctx.current[sk]
+        if s.n == 0:
+            return (0.0, 1.0), []
+        b = self.p["score_bins"]
+        qs = np.unique(np.asarray(s.quantiles([i / b for i in range(b + 1)]), dtype=float))
+        top = float(qs[-1])
+        # one more edge just above the maximum, so the largest value gets a bin of its own
+        edges = tuple(float(e) for e in qs) + (float(np.nextafter(top, np.inf)),)
+        return edges, []
+
+    def _keys(self, cfg: _Config, ctx) -> tuple[list | None, list, dict]:
+        keys, need, how = [], [], {}
+        for a in cfg.attributes:
+            k, n, h = self._attr_key(a, ctx)
+            keys.append(k)
+            need += n
+            how[a] = h
+        return (None if need else keys), need, how
+
+    def _kernels(self, cfg: _Config, keys: list, edges) -> dict[str, Any]:
+        k = tuple(keys)
+        out: dict[str, Any] = {}
+        extra: list = []
+        out["li"] = out["pi"] = None
+        if cfg.label is not None and any(m in _NEEDS_LABEL for m in cfg.metrics):
+            out["li"] = len(k) + len(extra)
+            extra.append(Col(cfg.label))
+        if cfg.prediction is not None and any(m in _NEEDS_PRED for m in cfg.metrics):
+            out["pi"] = len(k) + len(extra)
+            extra.append(Col(cfg.prediction))
+        out["cube"] = GroupCounts(k + tuple(extra))
+        out["missing"] = {c: GroupCounts(k + (IsMissing(c),)) for c in cfg.miss_cols} if "missingness" in cfg.metrics else {}
+        if "auc" in cfg.metrics:
+            out["auc"] = GroupCounts(k + (Col(cfg.label), Bin(cfg.score, edges)))
+        out["ref"] = GroupCounts(k) if "representation" in cfg.metrics else None
+        return out
+
+    # -- planning ------------------------------------------------------------------------------
+    def requires(self, column, ctx):
+        cfg = self._config(ctx)
+        if cfg.problem or not cfg.metrics:
+            return []
+        keys, need, _ = self._keys(cfg, ctx)
+        edges, need2 = self._score_edges(cfg, ctx)
+        if need or need2:
+            return need + need2
+        ks = self._kernels(cfg, keys, edges)
+        req: list[Any] = [ks["cube"], *ks["missing"].values()]
+        if "auc" in ks:
+            req.append(ks["auc"])
+        if ks["ref"] is not None and ctx.has_reference:
+            req.append(OnReference(ks["ref"]))
+        return req
+
+    # -- judging -------------------------------------------------------------------------------
+    def evaluate(self, column, ctx):
+        cfg = self._config(ctx)
+        if cfg.problem:
+            return self.error(None, cfg.problem)
+        out = [self._unavailable(m, why) for m, why in cfg.unavailable.items()]
+        if not cfg.metrics:
+            return out or [self.error(None, "no metric can be computed with the columns given")]
+        keys, _, how = self._keys(cfg, ctx)
+        edges, _ = self._score_edges(cfg, ctx)
+        ks = self._kernels(cfg, keys, edges)
+        cube = ctx.current[ks["cube"]]
+        a = _Audit(self, cfg, keys, how, ctx)
+        a.run(cube, ks, ctx)
+        return out + a.results()
+
+    def _unavailable(self, metric: str, why: str) -> Any:
+        r = self.error(None, f"{metric}: {why}")
+        r.observed = {"metric": metric}
+        r.details = {"metric": metric}
+        return r
+
+
+# ------------------------------------------------------------------------------------------------
+# the audit itself: counts -> rows -> BH -> verdicts -> results
+# ------------------------------------------------------------------------------------------------
+def _fmt_edge(e: float) -> str:
+    return f"{e:g}"
+
+
+class _Audit:
+    def __init__(self, check: BiasCheck, cfg: _Config, keys: list, how: dict, ctx) -> None:
+        self.check, self.cfg, self.keys, self.how = check, cfg, keys, how
+        self.p = check.p
+        self.rows: list[dict] = []           # every group x metric x column row
+        self.blocks: list[dict] = []         # one per result: (dim, metric) with its rows
+        self.summaries: list[tuple] = []
+        self.pos = None
+        self.notes: list[str] = []
+        self.errors: list[Any] = []
+
+    # labels --------------------------------------------------------------------------------
+    def value_label(self, i: int, v: Any) -> str:
+        if v is None:
+            return MISSING_LABEL
+        k = self.keys[i]
+        if isinstance(k, Bin):
+            e = k.edges
+            if v < 0:
+                return f"< {_fmt_edge(e[0])}"
+            if v >= len(e) - 1:
+                return f"> {_fmt_edge(e[-1])}"
+            close = "]" if v == len(e) - 2 else ")"
+            return f"[{_fmt_edge(e[v])}, {_fmt_edge(e[v + 1])}{close}"
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        return str(v)
+
+    def dim_name(self, dim: tuple[int, ...]) -> str:
+        return " x ".join(self.cfg.attributes[i] for i in dim)
+
+    def dim_column(self, dim: tuple[int, ...]) -> Any:
+        names = tuple(self.cfg.attributes[i] for i in dim)
+        return names[0] if len(names) == 1 else names
+
+    def group_label(self, dim, gkey) -> str:
+        return " & ".join(f"{self.cfg.attributes[i]}={self.value_label(i, v)}" for i, v in zip(dim, gkey))
+
+    @staticmethod
+    def _sort_key(gkey):
+        return tuple((v is None, v if v is not None else 0) for v in gkey)
+
+    # positive label ------------------------------------------------------------------------
+    def infer_positive(self, label_values: set, pred_values: set) -> tuple[Any, str]:
+        given = self.p["positive_label"]
+        if given is None:
+            given = self.check_roles_positive
+        if given is not None:
+            return given, "given"
+        vals = label_values or pred_values
+        vals = {v for v in vals if v is not None}
+        if vals and vals <= {0, 1}:  # also True/False
+            return (True if any(isinstance(v, bool) for v in vals) else 1), "inferred (1/True)"
+        if len(vals) == 2:
+            return sorted(vals, key=str)[-1], "inferred (the larger of the two label values)"
+        if len(vals) == 1:
+            (v,) = vals
+            if str(v).strip().lower() in ("1", "true", "yes", "y", "positive", "pos"):
+                return v, "inferred"
+        raise MetricUnavailable(
+            f"cannot infer the positive label from values {sorted(map(str, vals))[:6]}; set dataset.positive_label "
+            "or bias.positive_label")
+
+    def is_pos(self, v) -> bool:
+        if v is None:
+            return False
+        pos = self.pos
+        return v == pos or str(v) == str(pos)
+
+    # ---------------------------------------------------------------------------------------
+    def run(self, cube: dict, ks: dict, ctx) -> None:
+        cfg, na = self.cfg, len(self.keys)
+        self.check_roles_positive = ctx.roles.positive_label
+        li, pi = ks["li"], ks["pi"]
+        label_values = {k[li] for k in cube} if li is not None else set()
+        pred_values = {k[pi] for k in cube} if pi is not None else set()
+        needs_pos = any(m in _NEEDS_LABEL or m in _NEEDS_PRED for m in cfg.metrics)
+        self.pos_how = None
+        if needs_pos:
+            self.pos, self.pos_how = self.infer_positive(label_values, pred_values)
+        self.total = sum(cube.values())
+        # per-dimension group statistics from the one cube
+        dim_stats: dict[tuple, dict] = {}
+        for dim in cfg.dims:
+            groups: dict[tuple, dict] = {}
+            for key, c in cube.items():
+                g = tuple(key[i] for i in dim)
+                s = groups.setdefault(g, dict.fromkeys(("rows", "lab_n", "lab_pos", "pred_n", "pred_pos",
+                                                        "tp", "fp", "fn", "tn"), 0))
+                s["rows"] += c
+                y = key[li] if li is not None else None
+                yh = key[pi] if pi is not None else None
+                if y is not None:
+                    s["lab_n"] += c
+                    s["lab_pos"] += c if self.is_pos(y) else 0
+                if yh is not None:
+                    s["pred_n"] += c
+                    s["pred_pos"] += c if self.is_pos(yh) else 0
+                if y is not None and yh is not None:
+                    yp, hp = self.is_pos(y), self.is_pos(yh)
+                    s["tp" if yp and hp else "fn" if yp else "fp" if hp else "tn"] += c
+            dim_stats[dim] = groups
+        self.dim_stats = dim_stats
+
+        for dim in cfg.dims:
+            groups = dim_stats[dim]
+            for m in cfg.metrics:
+                if m == "representation":
+                    self.representation(dim, groups)
+                    if ctx.has_reference and ks["ref"] is not None:
+                        self.representation_shift(dim, groups, ks["ref"], ctx)
+                elif m == "missingness":
+                    self.missingness(dim, ks["missing"], ctx)
+                elif m == "auc":
+                    self.auc(dim, ctx.current[ks["auc"]])
+                else:
+                    counts = {g: _rate_counts(m, s) for g, s in groups.items()}
+                    self.compare_block(dim, m, None, counts, {g: s["rows"] for g, s in groups.items()})
+        self.finish()
+
+    # blocks of rows ------------------------------------------------------------------------
+    def _interval(self, k: int, n: int) -> tuple[float, float]:
+        f = wilson_interval if self.p["interval"] == "wilson" else clopper_pearson_interval
+        return f(k, n, self.p["confidence"])
+
+    def choose_reference(self, dim, metric, values: dict, sizes: dict, eligible: set) -> tuple[Any, str | None]:
+        """(reference group key or OVERALL, problem)."""
+        ref = self.p["reference"]
+        if ref == "overall":
+            return OVERALL, None
+        if isinstance(ref, Mapping):
+            attrs = [self.cfg.attributes[i] for i in dim]
+            if all(a in ref for a in attrs):
+                want = tuple(str(ref[a]) for a in attrs)
+                match = [g for g in sizes if tuple(self.value_label(i, v) for i, v in zip(dim, g)) == want]
+                label = " & ".join(f"{a}={w}" for a, w in zip(attrs, want))
+                if not match:
+                    return None, f"reference group {label} is not in the data"
+                if match[0] not in eligible:
+                    return None, f"reference group {label} has too few rows for this rate (insufficient data)"
+                return match[0], None
+            ref = "largest"
+        if not eligible:
+            return None, "no group has enough data (insufficient data)"
+        if ref == "largest":
+            return max(sorted(eligible, key=self._sort_key), key=lambda g: sizes[g]), None
+        lower = metric in _LOWER_IS_BETTER
+        return (min if lower else max)(sorted(eligible, key=self._sort_key), key=lambda g: values[g]), None
+
+    def compare_block(self, dim, metric, column, counts: dict, sizes: dict) -> None:
+        """Rates from (k, n) per group, compared with the reference group (or overall vs rest)."""
+        mgs = self.p["min_group_size"]
+        values = {g: (k / n if n else math.nan) for g, (k, n) in counts.items()}
+        eligible = {g for g, (k, n) in counts.items() if n >= max(mgs, 1)}
+        ref, problem = self.choose_reference(dim, metric, values, sizes, eligible)
+        K = sum(k for k, _ in counts.values())
+        N = sum(n for _, n in counts.values())
+        if ref == OVERALL:
+            ref_value, ref_label = (K / N if N else math.nan), OVERALL
+            ref_n = N
+        elif ref is not None:
+            ref_value, ref_label, ref_n = values[ref], self.group_label(dim, ref), counts[ref][1]
+        else:
+            ref_value, ref_label, ref_n = math.nan, None, None
+        rows = []
+        for g in sorted(counts, key=self._sort_key):
+            k, n = counts[g]
+            lo, hi = self._interval(k, n)
+            row = self.new_row(dim, g, metric, column, values[g], lo, hi, k, n, sizes[g], ref_label, ref_value)
+            if n < max(mgs, 1):
+                row["status"] = "skipped"
+                row["message"] = f"insufficient data (n={n} < min_group_size {mgs})"
+            elif ref is None:
+                row["status"] = "skipped"
+                row["message"] = problem
+            elif g == ref:
+                row["is_reference"] = True
+                row["message"] = "reference group"
+            else:
+                if ref == OVERALL:
+                    rk, rn = K - k, N - n  # the rest of the rows: an independent sample
+                else:
+                    rk, rn = counts[ref]
+                if rn <= 0:
+                    row["status"] = "skipped"
+                    row["message"] = "no other rows to compare with"
+                else:
+                    row["p"], row["test"] = proportion_test(k, n, rk, rn)
+                    self.disparity(row, values[g], ref_value)
+            rows.append(row)
+        self.blocks.append({"dim": dim, "metric": metric, "column": column, "rows": rows, "reference_group": ref_label,
+                            "reference_value": ref_value, "reference_n": ref_n, "problem": problem})
+
+    def new_row(self, dim, g, metric, column, value, lo, hi, k, n, size, ref_label, ref_value) -> dict:
+        row = {
+            "dimension": self.dim_name(dim), "group": self.group_label(dim, g),
+            "key": {self.cfg.attributes[i]: self.value_label(i, v) for i, v in zip(dim, g)},
+            "metric": metric, "column": column, "value": value, "ci_low": lo, "ci_high": hi, "k": k, "n": n,
+            "size": size, "reference_group": ref_label, "reference_value": ref_value, "ratio": math.nan,
+            "disparity_ratio": math.nan, "difference": math.nan, "p": math.nan, "q": math.nan, "test": None,
+            "beyond": False, "is_reference": False, "status": "pass", "message": "",
+        }
+        self.rows.append(row)
+        return row
+
+    def disparity(self, row: dict, v: float, r: float) -> None:
+        if not (math.isfinite(v) and math.isfinite(r)):
+            return
+        row["difference"] = v - r
+        row["ratio"] = v / r if r else (math.inf if v else math.nan)
+        if v == r:
+            row["disparity_ratio"] = 1.0
+        else:
+            row["disparity_ratio"] = min(v, r) / max(v, r) if max(v, r) > 0 else math.nan
+        tol_r, tol_d = self.p["max_disparity_ratio"], self.p["max_disparity_difference"]
+        conds = []
+        if tol_r is not None:
+            dr = row["disparity_ratio"]
+            conds.append(math.isfinite(dr) and dr < tol_r)
+        if tol_d is not None:
+            conds.append(abs(row["difference"]) > tol_d)
+        row["beyond"] = bool(conds) and all(conds)
+
+    # metric families ------------------------------------------------------------------------
+    def representation(self, dim, groups: dict) -> None:
+        N = self.total
+        expected = {}
+        if len(dim) == 1:
+            expected = {str(k): float(v) for k, v in ((self.p["expected_shares"] or {}).get(
+                self.cfg.attributes[dim[0]], {}) or {}).items()}
+        counts = {g: s["rows"] for g, s in groups.items()}
+        labels = {self.value_label(dim[0], g[0]): g for g in counts} if len(dim) == 1 else {}
+        absent = [lab for lab in expected if lab not in labels]
+        rows = []
+        keys = sorted(counts, key=self._sort_key)
+        for g in keys + [("__absent__", lab) for lab in absent]:
+            if g and g[0] == "__absent__":
+                lab, k, size = g[1], 0, 0
+                row = self.new_row(dim, (None,), "representation", None, 0.0, *self._interval(0, N), 0, N, 0,
+                                   "expected", expected[lab])
+                row["group"] = f"{self.cfg.attributes[dim[0]]}={lab}"
+                row["key"] = {self.cfg.attributes[dim[0]]: lab}
+            else:
+                k = counts[g]
+                lab = self.value_label(dim[0], g[0]) if len(dim) == 1 else None
+                row = self.new_row(dim, g, "representation", None, k / N if N else math.nan, *self._interval(k, N), k,
+                                   N, k, "expected" if lab in expected else None, expected.get(lab, math.nan))
+            if N < max(self.p["min_group_size"], 1):
+                row["status"], row["message"] = "skipped", f"insufficient data (n={N} < min_group_size)"
+            elif lab in expected:
+                e = expected[lab]
+                row["p"] = float(_st.binomtest(k, N, e).pvalue) if 0 < e < 1 else (0.0 if (k / N) != e else 1.0)
+                row["test"] = "exact binomial"
+                self.disparity(row, k / N, e)
+            else:
+                row["message"] = "no expected share given (informational)"
+            rows.append(row)
+        self.blocks.append({"dim": dim, "metric": "representation", "column": None, "rows": rows,
+                            "reference_group": "expected shares" if expected else None, "reference_value": None,
+                            "problem": None, "informational": not expected})
+
+    def representation_shift(self, dim, groups: dict, kernel, ctx) -> None:
+        try:
+            ref_cube = ctx.reference[kernel]
+        except MetricUnavailable as exc:
+            r = self.check.error(self.dim_column(dim), f"representation_shift by {self.dim_name(dim)}: the reference "
+                                                       f"data's group counts are unavailable: {exc}")
+            r.observed = r.details = {"metric": "representation_shift"}
+            self.errors.append(r)
+            return
+        ref_groups: dict[tuple, int] = {}
+        for key, c in ref_cube.items():
+            g = tuple(key[i] for i in dim)
+            ref_groups[g] = ref_groups.get(g, 0) + c
+        Nr = sum(ref_groups.values())
+        N = self.total
+        rows = []
+        for g in sorted(set(groups) | set(ref_groups), key=self._sort_key):
+            k = groups.get(g, {}).get("rows", 0)
+            kr = ref_groups.get(g, 0)
+            rv = kr / Nr if Nr else math.nan
+            row = self.new_row(dim, g, "representation_shift", None, k / N if N else math.nan, *self._interval(k, N),
+                               k, N, k, "reference data", rv)
+            row["reference_k"], row["reference_n"] = kr, Nr
+            if min(N, Nr) < max(self.p["min_group_size"], 1):
+                row["status"], row["message"] = "skipped", "insufficient data"
+            else:
+                row["p"], row["test"] = proportion_test(k, N, kr, Nr)
+                self.disparity(row, k / N, rv)
+            rows.append(row)
+        self.blocks.append({"dim": dim, "metric": "representation_shift", "column": None, "rows": rows,
+                            "reference_group": "reference data", "reference_value": None, "problem": None})
+
+    def missingness(self, dim, kernels: dict, ctx) -> None:
+        start = len(self.blocks)
+        complete: list[str] = []
+        for col, kern in kernels.items():
+            cube = ctx.current[kern]
+            counts: dict[tuple, list] = {}
+            for key, c in cube.items():
+                g = tuple(key[i] for i in dim)
+                kn = counts.setdefault(g, [0, 0])
+                kn[1] += c
+                if key[-1]:
+                    kn[0] += c
+            counts = {g: (k, n) for g, (k, n) in counts.items()}
+            if not any(k for k, _ in counts.values()):
+                complete.append(col)  # no missing value in any group: nothing to compare
+                continue
+            self.compare_block(dim, "missingness", col, counts, {g: n for g, (_, n) in counts.items()})
+        # one result per dimension: merge the per-column blocks
+        merged = self.blocks[start:]
+        del self.blocks[start:]
+        if merged or complete:
+            self.blocks.append({"dim": dim, "metric": "missingness", "column": None, "complete_columns": complete,
+                                "informational": not merged,
+                                "rows": [r for b in merged for r in b["rows"]],
+                                "reference_group": merged[0]["reference_group"] if merged else None,
+                                "reference_value": None,
+                                "problem": None, "columns": [b["column"] for b in merged],
+                                "per_column_reference": {b["column"]: [b["reference_group"], b["reference_value"]]
+                                                         for b in merged}})
+
+    def auc(self, dim, hist_cube: dict) -> None:
+        cfg, na = self.cfg, len(self.keys)
+        hists: dict[tuple, dict] = {}
+        for key, c in hist_cube.items():
+            y, b = key[na], key[na + 1]
+            if y is None or b is None:
+                continue
+            g = tuple(key[i] for i in dim)
+            h = hists.setdefault(g, {})
+            pn = h.setdefault(b, [0, 0])
+            pn[0 if self.is_pos(y) else 1] += c
+        all_bins = sorted({b for h in hists.values() for b in h})
+        idx = {b: i for i, b in enumerate(all_bins)}
+
+        def arrays(h):
+            pos = np.zeros(len(all_bins))
+            neg = np.zeros(len(all_bins))
+            for b, (p_, n_) in h.items():
+                pos[idx[b]] += p_
+                neg[idx[b]] += n_
+            return pos, neg
+
+        arr = {g: arrays(h) for g, h in hists.items()}
+        tot_pos = sum((a[0] for a in arr.values()), np.zeros(len(all_bins)))
+        tot_neg = sum((a[1] for a in arr.values()), np.zeros(len(all_bins)))
+        est = {g: binned_auc(*a) for g, a in arr.items()}
+        mgs = max(self.p["min_group_size"], 1)
+        sizes = {g: int(a[0].sum() + a[1].sum()) for g, a in arr.items()}
+        eligible = {g for g, a in arr.items() if sizes[g] >= mgs and a[0].sum() >= 2 and a[1].sum() >= 2}
+        values = {g: e[0] for g, e in est.items()}
+        ref, problem = self.choose_reference(dim, "auc", values, sizes, eligible)
+        if ref == OVERALL:
+            ra, rv, _ = binned_auc(tot_pos, tot_neg)
+            ref_label = OVERALL
+        elif ref is not None:
+            ra, rv, _ = est[ref]
+            ref_label = self.group_label(dim, ref)
+        else:
+            ra, rv, ref_label = math.nan, math.nan, None
+        rows = []
+        for g in sorted(arr, key=self._sort_key):
+            a, v, bound = est[g]
+            lo, hi = auc_interval(a, v, self.p["confidence"])
+            row = self.new_row(dim, g, "auc", None, a, lo, hi, int(arr[g][0].sum()), sizes[g],
+                               sizes[g], ref_label, ra)
+            row["positives"], row["negatives"] = int(arr[g][0].sum()), int(arr[g][1].sum())
+            row["binning_error_bound"] = bound
+            row["se"] = math.sqrt(v) if math.isfinite(v) and v >= 0 else math.nan
+            if g not in eligible:
+                row["status"] = "skipped"
+                row["message"] = (f"insufficient data (n={sizes[g]}, {row['positives']} positive / "
+                                  f"{row['negatives']} negative; min_group_size {self.p['min_group_size']})")
+            elif ref is None:
+                row["status"], row["message"] = "skipped", problem
+            elif g == ref:
+                row["is_reference"], row["message"] = True, "reference group"
+            else:
+                if ref == OVERALL:
+                    ca, cv, _ = binned_auc(tot_pos - arr[g][0], tot_neg - arr[g][1])
+                else:
+                    ca, cv = ra, rv
+                row["p"], row["test"] = _auc_test(a, v, ca, cv), "z (DeLong variances)"
+                self.disparity(row, a, ra)
+            rows.append(row)
+        bounds = [r["binning_error_bound"] for r in rows if r["status"] != "skipped"]
+        self.blocks.append({"dim": dim, "metric": "auc", "column": None, "rows": rows, "reference_group": ref_label,
+                            "reference_value": ra, "problem": problem,
+                            "binning_error_bound": max(bounds) if bounds else None, "score_bins": len(all_bins)})
+
+    # verdicts ------------------------------------------------------------------------------
+    def finish(self) -> None:
+        tested = [r for r in self.rows if r["status"] != "skipped" and math.isfinite(r["p"])]
+        q = benjamini_hochberg([r["p"] for r in tested])
+        for r, qv in zip(tested, q):
+            r["q"] = float(qv)
+        alpha = self.p["alpha"]
+        fail_status = "fail" if self.check.severity == "error" else "warn"
+        for r in self.rows:
+            if r["status"] == "skipped" or r["is_reference"]:
+                continue
+            sig = math.isfinite(r["q"]) and r["q"] < alpha
+            r["significant"] = sig
+            if r["beyond"] and (sig or not self.p["require_significance"]):
+                r["status"] = fail_status
+                r["message"] = (f"disparity beyond tolerance (ratio {num(r['disparity_ratio'])}, difference "
+                                f"{num(r['difference'])}); q = {r['q']:.2g}" if math.isfinite(r["q"]) else
+                                f"disparity beyond tolerance (ratio {num(r['disparity_ratio'])})")
+            elif r["beyond"]:
+                r["message"] = f"beyond tolerance but not significant (q = {r['q']:.2g} >= alpha {alpha})"
+            elif not r["message"]:
+                r["message"] = "within tolerance"
+
+    def tolerances(self) -> dict:
+        return {"max_disparity_ratio": self.p["max_disparity_ratio"],
+                "max_disparity_difference": self.p["max_disparity_difference"], "alpha": self.p["alpha"],
+                "require_significance": self.p["require_significance"], "min_group_size": self.p["min_group_size"]}
+
+    def results(self) -> list:
+        out = list(self.errors)
+        chk = self.check
+        for b in self.blocks:
+            dim, metric, rows = b["dim"], b["metric"], b["rows"]
+            failing = [r for r in rows if r["status"] in ("fail", "warn")]
+            judged = [r for r in rows if r["status"] != "skipped" and not r["is_reference"]]
+            skipped = [r for r in rows if r["status"] == "skipped"]
+            if failing:
+                status = failing[0]["status"]
+            elif b.get("informational"):
+                status = "pass" if any(r["status"] != "skipped" for r in rows) else "skipped"
+            else:
+                status = "pass" if judged else "skipped"
+            worst = None
+            cands = [r for r in judged if math.isfinite(r["disparity_ratio"]) or math.isfinite(r["difference"])]
+            if cands:
+                worst = min(cands, key=lambda r: (r["status"] not in ("fail", "warn"),
+                                                  r["disparity_ratio"] if math.isfinite(r["disparity_ratio"]) else 1.0,
+                                                  -abs(r["difference"]) if math.isfinite(r["difference"]) else 0.0))
+            name = _METRIC_NAMES.get(metric, metric)
+            where = self.dim_name(dim)
+            if b.get("informational") and metric == "missingness":
+                msg = f"missingness by {where}: no missing values in {len(b['complete_columns'])} column(s)"
+            elif b.get("informational"):
+                msg = (f"{metric} by {where}: " + ", ".join(f"{r['group']} {r['value']:.1%}" for r in rows[:8])
+                       + (" ..." if len(rows) > 8 else "") + " (no expected shares given)")
+            elif failing:
+                shown = "; ".join(self._row_text(r) for r in failing[:4]) + (" ..." if len(failing) > 4 else "")
+                msg = f"{metric} by {where}: {len(failing)} of {len(judged)} group(s) beyond tolerance and significant: {shown}"
+            elif status == "skipped":
+                msg = f"{metric} by {where}: insufficient data" + (f" ({b['problem']})" if b.get("problem") else "")
+            else:
+                msg = f"{metric} by {where}: {len(judged)} group(s) within tolerance or not significantly different"
+                if worst is not None:
+                    msg += f"; largest gap {self._row_text(worst)}"
+            if b.get("reference_group") and not b.get("informational") and metric != "missingness":
+                msg += f"; reference {b['reference_group']}"
+                if b.get("reference_value") is not None and math.isfinite(b["reference_value"]):
+                    msg += f" = {num(b['reference_value'])}"
+            if skipped:
+                msg += f"; {len(skipped)} group(s) skipped (insufficient data)"
+            tol_r = self.p["max_disparity_ratio"]
+            rv = b.get("reference_value")
+            details: dict[str, Any] = {
+                "metric": metric, "metric_name": name, "dimension": where,
+                "attributes": [self.cfg.attributes[i] for i in dim], "reference_group": b.get("reference_group"),
+                "reference_value": rv, "groups": [self._clean(r) for r in rows], **self.tolerances(),
+                "interval_method": self.p["interval"], "confidence": self.p["confidence"],
+                "grouping": {self.cfg.attributes[i]: self.how.get(self.cfg.attributes[i]) for i in dim},
+            }
+            if rv is not None and math.isfinite(rv) and tol_r is not None:
+                details["band"] = [rv * tol_r, rv / tol_r]
+            if self.p["max_disparity_difference"] is not None and rv is not None and math.isfinite(rv):
+                details["difference_band"] = [rv - self.p["max_disparity_difference"],
+                                              rv + self.p["max_disparity_difference"]]
+            if metric == "missingness":
+                details["columns"] = b.get("columns")
+                details["complete_columns"] = b.get("complete_columns")
+                details["per_column_reference"] = b.get("per_column_reference")
+            if metric == "auc":
+                details["binning_error_bound"] = b.get("binning_error_bound")
+                details["score_bins"] = b.get("score_bins")
+            if metric in _NEEDS_LABEL or metric in _NEEDS_PRED:
+                details["positive_label"] = self.pos
+                details["positive_label_source"] = self.pos_how
+            method = self._method(metric, b)
+            observed = {"metric": metric, "groups": len(rows), "judged": len(judged), "skipped": len(skipped),
+                        "failing": [r["group"] for r in failing],
+                        "worst_group": worst["group"] if worst else None,
+                        "worst_disparity_ratio": _nan_to_none(worst["disparity_ratio"]) if worst else None,
+                        "worst_difference": _nan_to_none(worst["difference"]) if worst else None}
+            r = chk.result(self.dim_column(dim), None, status=status, observed=observed,
+                           expected={k: v for k, v in self.tolerances().items() if k != "min_group_size"}
+                           | {"reference": _ref_text(self.p["reference"])},
+                           message=msg, method=method, details=details,
+                           effect_size=_nan_to_none(worst["disparity_ratio"]) if worst else None,
+                           interval=(worst["ci_low"], worst["ci_high"]) if worst else None,
+                           p_value=_nan_to_none(worst["q"]) if worst else None)
+            out.append(r)
+        out.extend(self.fairness_summaries())
+        return out
+
+    def _row_text(self, r: dict) -> str:
+        col = f"[{r['column']}] " if r.get("column") else ""
+        ref = r["reference_value"]
+        q = r["q"]
+        return (f"{col}{r['group']} {num(r['value'])} vs {num(ref)} (ratio {num(r['disparity_ratio'])}"
+                + (f", q={q:.2g}" if math.isfinite(q) else "") + ")")
+
+    @staticmethod
+    def _clean(r: dict) -> dict:
+        return {k: (_nan_to_none(v) if isinstance(v, float) else v) for k, v in r.items()}
+
+    def _method(self, metric: str, b: dict) -> str:
+        ci = "Wilson" if self.p["interval"] == "wilson" else "Clopper-Pearson"
+        if metric == "auc":
+            return (f"ROC AUC from per-group score histograms on {b.get('score_bins')} bins (KLL-sketch quantile "
+                    f"edges); |binned - exact| <= {num(b.get('binning_error_bound') or math.nan)}; DeLong intervals "
+                    f"(logit scale); z-tests; Benjamini-Hochberg across the check")
+        if metric == "representation" and b.get("informational"):
+            return f"exact counts; {ci} intervals"
+        test = ("exact binomial tests against expected shares" if metric == "representation"
+                else "two-proportion z / Fisher exact tests" + (" (each group vs the rest)"
+                                                               if self.p["reference"] == "overall" else ""))
+        return f"exact counts; {ci} intervals; {test}; Benjamini-Hochberg across the check"
+
+    def fairness_summaries(self) -> list:
+        """Between-group summaries (fairlearn's definitions) over groups with enough data."""
+        out = []
+        by = {(b["dim"], b["metric"]): b for b in self.blocks}
+        for dim in self.cfg.dims:
+            rates = {}
+            for m in ("selection_rate", "tpr", "fpr"):
+                b = by.get((dim, m))
+                if b is None:
+                    continue
+                vals = [r["value"] for r in b["rows"] if r["status"] != "skipped" and math.isfinite(r["value"])]
+                if len(vals) >= 2:
+                    rates[m] = (min(vals), max(vals))
+            if not rates:
+                continue
+            obs: dict[str, Any] = {"metric": "fairness_summary"}
+
+            def diff(m):
+                return rates[m][1] - rates[m][0]
+
+            def ratio(m):
+                lo, hi = rates[m]
+                return lo / hi if hi > 0 else (1.0 if lo == hi else math.nan)
+
+            if "selection_rate" in rates:
+                obs["demographic_parity_difference"] = diff("selection_rate")
+                obs["demographic_parity_ratio"] = ratio("selection_rate")
+            if "tpr" in rates:
+                obs["equal_opportunity_difference"] = diff("tpr")
+                obs["equal_opportunity_ratio"] = ratio("tpr")
+            if "tpr" in rates and "fpr" in rates:
+                obs["equalized_odds_difference"] = max(diff("tpr"), diff("fpr"))
+                obs["equalized_odds_ratio"] = min(ratio("tpr"), ratio("fpr"))
+            text = ", ".join(f"{k.replace('_', ' ')} {num(v)}" for k, v in obs.items() if k != "metric")
+            r = self.check.result(self.dim_column(dim), None, status="pass", observed=obs,
+                                  message=f"fairness_summary by {self.dim_name(dim)}: {text} (groups with enough data; "
+                                          "verdicts are in the per-metric results)",
+                                  method="max - min (ratio min / max) of the group rates (fairlearn's between_groups)",
+                                  details={"metric": "fairness_summary", "dimension": self.dim_name(dim), **obs})
+            out.append(r)
+        return out
+
+
+def _rate_counts(metric: str, s: dict) -> tuple[int, int]:
+    if metric == "base_rate":
+        return s["lab_pos"], s["lab_n"]
+    if metric == "selection_rate":
+        return s["pred_pos"], s["pred_n"]
+    if metric == "tpr":
+        return s["tp"], s["tp"] + s["fn"]
+    if metric == "fnr":
+        return s["fn"], s["tp"] + s["fn"]
+    if metric == "fpr":
+        return s["fp"], s["fp"] + s["tn"]
+    if metric == "ppv":
+        return s["tp"], s["tp"] + s["fp"]
+    raise AssertionError(metric)  # pragma: no cover
+
+
+def _ref_text(ref: Any) -> Any:
+    return dict(ref) if isinstance(ref, Mapping) else ref
