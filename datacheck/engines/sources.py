@@ -197,6 +197,11 @@ def open_source(data: Any, *, batch_rows: int = DEFAULT_BATCH_ROWS) -> Source:
             return CsvSource(path, batch_rows)
         return ParquetSource(path, batch_rows)
     mod = type(data).__module__.split(".")[0]
+    if mod == "pyspark":
+        from datacheck.engines.spark import SparkSource, is_spark_dataframe
+
+        if is_spark_dataframe(data):
+            return SparkSource(data)
     if mod == "pandas":
         import pandas as pd
 
@@ -213,6 +218,6 @@ def open_source(data: Any, *, batch_rows: int = DEFAULT_BATCH_ROWS) -> Source:
         _reject_duplicates(table.column_names, "the polars DataFrame")
         return TableSource(table, f"polars.DataFrame[{table.num_rows:,} x {table.num_columns}]", batch_rows)
     raise DataError(
-        "data must be a pandas DataFrame, a pyarrow Table, a polars DataFrame, or a path to a Parquet "
+        "data must be a pandas DataFrame, a pyarrow Table, a polars DataFrame, a Spark DataFrame, or a path to a Parquet "
         f"file, a Parquet directory or a CSV file; got {type(data).__name__}"
     )

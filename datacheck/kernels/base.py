@@ -96,6 +96,18 @@ class Kernel:
     def finalize(self, state: Any) -> Any:
         return state
 
+    # States travel between processes (Spark executors -> driver). Kernels whose states hold
+    # objects that do not pickle (sketches) override these two.
+    def dumps(self, state: Any) -> bytes:
+        import pickle
+
+        return pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def loads(self, blob: bytes) -> Any:
+        import pickle
+
+        return pickle.loads(blob)
+
 
 @dataclass
 class NumericView:
@@ -231,8 +243,9 @@ class BatchView:
         return arr
 
     def value_counts(self, name: str) -> tuple[pa.Array, np.ndarray]:
-        """Distinct non-null values of a column and their counts in this batch (one hash pass,
-        shared by every kernel that looks at categories, tokens, patterns or allowed sets)."""
+        """Distinct non-missing values of a column and their counts in this batch (one hash pass,
+        shared by every kernel that looks at categories, tokens, patterns or allowed sets).
+        NaN is missing, so it is left out like null."""
         vc = self._vc.get(name)
         if vc is None:
             arr = self.column(name)
@@ -240,6 +253,11 @@ class BatchView:
                 vc = (pa.array([], arr.type), np.zeros(0, dtype=np.int64))
             else:
                 res = pc.value_counts(arr.drop_null() if arr.null_count else arr)
-                vc = (res.field("values"), res.field("counts").to_numpy(zero_copy_only=False))
+                values, counts = res.field("values"), res.field("counts").to_numpy(zero_copy_only=False)
+                if pa.types.is_floating(arr.type):
+                    keep = ~pc.is_nan(values).to_numpy(zero_copy_only=False)
+                    if not keep.all():
+                        values, counts = values.filter(pa.array(keep)), counts[keep]
+                vc = (values, counts)
             self._vc[name] = vc
         return vc

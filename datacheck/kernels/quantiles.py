@@ -54,7 +54,13 @@ class SketchValue:
     def quantile(self, q: float) -> float:
         if self.n == 0:
             return math.nan
-        return float(self.sketch.get_quantile(min(max(q, 0.0), 1.0)))
+        # the sketch keeps the exact extremes, but its rank-0/rank-1 queries read the compacted
+        # items (which may have dropped them): answer the ends exactly
+        if q <= 0.0:
+            return float(self.sketch.get_min_value())
+        if q >= 1.0:
+            return float(self.sketch.get_max_value())
+        return float(self.sketch.get_quantile(q))
 
     def quantiles(self, qs) -> list[float]:
         return [self.quantile(q) for q in qs]
@@ -102,6 +108,12 @@ class Sketch(Kernel):
     def finalize(self, state):
         return SketchValue(state, self.k)
 
+    def dumps(self, state) -> bytes:
+        return bytes(state.serialize())
+
+    def loads(self, blob: bytes):
+        return kll_doubles_sketch.deserialize(blob)
+
 
 def _linear_positions(n: int, q: float) -> tuple[int, int, float]:
     h = (n - 1) * q
@@ -124,7 +136,10 @@ class ExactQuantiles(Kernel):
 
     @classmethod
     def from_sketch(cls, column: str, qs, sketch: SketchValue, width: float = 3.0) -> "ExactQuantiles":
-        eps = sketch.rank_error * width
+        # numpy's 'linear' quantile reads the order statistics at floor((n-1)q) and the one after:
+        # besides the sketch's rank error, the bracket must reach two ranks (2/n) to each side,
+        # or small columns (n * eps < 1) miss the neighbour and fall back to the sketch
+        eps = sketch.rank_error * width + (2.0 / sketch.n if sketch.n else 0.0)
         br = tuple((sketch.quantile(q - eps), sketch.quantile(q + eps)) for q in qs)
         return cls(column=column, qs=tuple(float(q) for q in qs), n=sketch.n, brackets=br)
 

@@ -1,0 +1,70 @@
+"""The Spark engine gives the same verdicts and exact metrics as the local engine (real local Spark)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+pyspark = pytest.importorskip("pyspark")
+
+import datacheck  # noqa: E402
+
+SUITE = os.path.join(os.path.dirname(__file__), "..", "..", "expectations", "adult.yaml")
+
+
+@pytest.fixture(scope="module")
+def spark():
+    from pyspark.sql import SparkSession
+
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
+    session = (SparkSession.builder.master("local[2]").appName("datacheck-tests")
+               .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+               .config("spark.ui.enabled", "false")
+               .config("spark.sql.shuffle.partitions", "4")
+               .config("spark.driver.bindAddress", "127.0.0.1")
+               .config("spark.driver.host", "127.0.0.1")
+               .getOrCreate())
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+def _key(r):
+    return (r.check, r.check_index, str(r.column), str(r.observed.get("kind")) if isinstance(r.observed, dict) else "")
+
+
+@pytest.mark.slow
+def test_spark_matches_local_on_adult(spark, adult_raw):
+    local = datacheck.run(adult_raw, SUITE)
+    sdf = spark.createDataFrame(adult_raw).repartition(3)
+    remote = datacheck.run(sdf, SUITE)
+    assert remote.n_rows == local.n_rows == len(adult_raw)
+    a = {_key(r): r for r in local.results}
+    b = {_key(r): r for r in remote.results}
+    assert a.keys() == b.keys()
+    for k, r in a.items():
+        s = b[k]
+        assert s.status == r.status, (k, r.message, s.message)
+        if r.check in ("missing", "range", "allowed_values", "pattern", "duplicates", "outliers"):
+            for f in ("count", "fraction", "below", "above", "outside", "duplicates", "mismatched"):
+                if isinstance(r.observed, dict) and f in r.observed:
+                    assert s.observed[f] == pytest.approx(r.observed[f]), (k, f)
+        if r.check == "skew" and "skewness" in (r.observed or {}):
+            assert s.observed["skewness"] == pytest.approx(r.observed["skewness"], rel=1e-9)
+
+
+@pytest.mark.slow
+def test_spark_kernel_failure_is_isolated(spark):
+    df = pd.DataFrame({"x": np.arange(100.0), "s": ["a"] * 100})
+    sdf = spark.createDataFrame(df)
+    report = datacheck.run(sdf, {"name": "t", "checks": [
+        {"pattern": {"columns": "s", "regex": "a"}}, {"range": {"columns": "x", "min": 0, "max": 50}}]})
+    statuses = {r.check: r.status for r in report.results}
+    assert statuses == {"pattern": "pass", "range": "fail"}
+    rng = report.select(check="range")[0]
+    assert rng.observed["above"] == 49
