@@ -1,0 +1,482 @@
+"""``drift``: per-column distribution shift between the reference (training) and current (serving) data.
+
+Every column is reduced to mergeable state on both sides; bin edges come from the reference:
+
+* numeric (integer, float, datetime) columns: a seeded sample of the reference gives edges at
+  ``fine_bins`` reference quantiles (exact min and max); both sides are then counted *exactly* on
+  those edges (counts and per-bin sums). KS, Wasserstein, PSI and Jensen–Shannon are read from
+  these fine histograms;
+* categorical (string, categorical, boolean) columns: exact category counts on both sides
+  (Misra–Gries beyond 10,000 distinct values, with its error stated).
+
+Methods (``numeric_method`` / ``categorical_method``) and their effect sizes
+-----------------------------------------------------------------------------
+=================  ==============================================  ====================  =========
+method             effect size                                     significance test     threshold
+=================  ==============================================  ====================  =========
+``wasserstein``    W1 / reference standard deviation                KS                    0.1
+``ks``             KS distance D                                   KS                    0.1
+``psi``            PSI on ``bins`` reference-quantile bins           Pearson chi-square    0.1
+``jensen_shannon`` JS distance (base 2) on the same bins            Pearson chi-square    0.05
+``chi2``           Cramér's V of the 2 x k table                    Pearson chi-square    0.1
+``linf``           largest change of one category's share           Pearson chi-square    0.05
+=================  ==============================================  ====================  =========
+
+Defaults: ``wasserstein`` for numeric columns, ``jensen_shannon`` for categorical ones.
+
+The decision rule
+-----------------
+A column drifts (``fail``, or ``warn`` at warn severity) when **both** hold:
+
+1. its effect size exceeds the threshold (``threshold`` or the method's default above), and
+2. its Benjamini–Hochberg q-value across all the columns this check was bound to is below
+   ``alpha`` (0.05).
+
+Large samples therefore cannot flag trivial differences (rule 1), and small ones cannot flag noise
+(rule 2). Each result also reports the minimum detectable effect (MDE) for its sample sizes: the
+effect size at which the test would just reach ``p < alpha``; when it exceeds the threshold the
+message says the comparison is underpowered.
+
+KS from mergeable state
+-----------------------
+D is evaluated at the fine edges. That is a lower bound of the exact D, never larger, so the
+p-value is conservative; the gap is at most the largest single-bin share on either side
+(``details['ks_resolution']``, about 1/``fine_bins`` for continuous columns and 0 for discrete
+columns whose values all are edges). The p-value uses the distribution scipy's ``ks_2samp``
+uses in ``asymp`` mode (``kstwo`` with ``n = n_ref n_cur / (n_ref + n_cur)``).
+
+Examples
+--------
+>>> import numpy as np, pandas as pd, datacheck
+>>> rng = np.random.default_rng(0)
+>>> ref = pd.DataFrame({"x": rng.normal(size=5000), "c": rng.choice(["a", "b"], 5000)})
+>>> cur = pd.DataFrame({"x": rng.normal(0.5, 1, 5000), "c": rng.choice(["a", "b"], 5000)})
+>>> rep = datacheck.run(cur, {"name": "s", "checks": ["drift"]}, reference=ref)
+>>> [(r.column, r.status) for r in rep.results]
+[('x', 'fail'), ('c', 'pass')]
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from scipy import stats as st
+
+from datacheck.checks._util import num
+from datacheck.checks.base import Check, OnReference, register
+from datacheck.context import Context, MetricUnavailable
+from datacheck.kernels import Frequencies, Moments
+from datacheck.kernels.shift import BinCounts, QuantileEdges
+from datacheck.params import Param
+from datacheck.stats import benjamini_hochberg
+
+__all__ = ["DriftCheck", "DriftMixin", "DEFAULT_THRESHOLDS", "NUMERIC_METHODS", "CATEGORICAL_METHODS",
+           "compare_numeric", "compare_categorical"]
+
+NUMERIC_METHODS = ("wasserstein", "ks", "psi", "jensen_shannon")
+CATEGORICAL_METHODS = ("jensen_shannon", "chi2", "psi", "linf")
+DEFAULT_THRESHOLDS = {"wasserstein": 0.1, "ks": 0.1, "psi": 0.1, "jensen_shannon": 0.05, "chi2": 0.1, "linf": 0.05}
+NUMERIC_TYPES = ("integer", "float", "datetime")
+CATEGORICAL_TYPES = ("string", "categorical", "boolean")
+_MAX_SHOWN_CATEGORIES = 20
+
+DRIFT_PARAMS: dict[str, Param] = {
+    "numeric_method": Param("choice", default="wasserstein", choices=NUMERIC_METHODS,
+                            doc="statistic judged for numeric and datetime columns"),
+    "categorical_method": Param("choice", default="jensen_shannon", choices=CATEGORICAL_METHODS,
+                                doc="statistic judged for string, categorical and boolean columns"),
+    "threshold": Param("number", default=None, low=0, low_open=True,
+                       doc="effect size above which a significant change fails (default: per method)"),
+    "alpha": Param("number", default=0.05, low=0, high=1, low_open=True, high_open=True,
+                   doc="false discovery rate for the Benjamini-Hochberg q-values"),
+    "bins": Param("integer", default=10, low=2, high=100, doc="reference-quantile bins for PSI / JS / chi-square"),
+    "fine_bins": Param("integer", default=2000, low=10, high=100_000,
+                       doc="reference-quantile bins for KS and Wasserstein (their resolution)"),
+    "sample_size": Param("integer", default=100_000, low=1000, high=10_000_000,
+                         doc="reference values sampled (seeded) to place the bin edges"),
+    "seed": Param("integer", default=0, low=0, doc="seed of the edge sample"),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# statistics from binned counts (pure functions; also used by label_drift and prediction_drift)
+# ---------------------------------------------------------------------------------------------
+def _chi2_test(r: np.ndarray, c: np.ndarray) -> tuple[float, float, int]:
+    """Pearson chi-square homogeneity test of a 2 x k table; cells with expected count < 5 pooled.
+
+    Returns (statistic, p-value, degrees of freedom).
+    """
+    r = np.asarray(r, dtype=float)
+    c = np.asarray(c, dtype=float)
+    keep = (r + c) > 0
+    r, c = r[keep], c[keep]
+    nr, nc = r.sum(), c.sum()
+    if nr == 0 or nc == 0 or r.size < 2:
+        return 0.0, 1.0, 0
+    tot = r + c
+    small = (tot * min(nr, nc) / (nr + nc)) < 5
+    if small.any() and (~small).any():
+        r = np.r_[r[~small], r[small].sum()]
+        c = np.r_[c[~small], c[small].sum()]
+        tot = r + c
+    if r.size < 2:
+        return 0.0, 1.0, 0
+    er = tot * nr / (nr + nc)
+    ec = tot * nc / (nr + nc)
+    stat = float((((r - er) ** 2) / er).sum() + (((c - ec) ** 2) / ec).sum())
+    df = r.size - 1
+    return stat, float(st.chi2.sf(stat, df)), df
+
+
+def _psi(r: np.ndarray, c: np.ndarray) -> float:
+    """PSI with a Jeffreys pseudo-count (0.5) per bin and side, so empty bins stay finite."""
+    r = np.asarray(r, dtype=float) + 0.5
+    c = np.asarray(c, dtype=float) + 0.5
+    p, q = r / r.sum(), c / c.sum()
+    return float(np.sum((q - p) * np.log(q / p)))
+
+
+def _js(r: np.ndarray, c: np.ndarray) -> float:
+    """Jensen–Shannon distance (base 2, in [0, 1]) of two count vectors."""
+    p = np.asarray(r, dtype=float)
+    q = np.asarray(c, dtype=float)
+    p, q = p / p.sum(), q / q.sum()
+    m = (p + q) / 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kl_p = np.where(p > 0, p * np.log2(p / m), 0.0).sum()
+        kl_q = np.where(q > 0, q * np.log2(q / m), 0.0).sum()
+    return float(math.sqrt(max(0.0, (kl_p + kl_q) / 2)))
+
+
+def _n_eff(nr: int, nc: int) -> float:
+    return nr * nc / (nr + nc) if nr and nc else 0.0
+
+
+def _ks_pvalue(d: float, nr: int, nc: int) -> float:
+    en = _n_eff(nr, nc)
+    if en <= 0:
+        return math.nan
+    return float(min(1.0, max(0.0, st.kstwo.sf(d, max(1, int(round(en)))))))
+
+
+def _mde(method: str, nr: int, nc: int, alpha: float, df: int) -> float:
+    """The effect size at which the method's test would just reach p < alpha (approximations stated in docs)."""
+    en = _n_eff(nr, nc)
+    if en <= 0:
+        return math.nan
+    if method in ("ks", "wasserstein"):
+        dcrit = float(st.kstwo.isf(alpha, max(1, int(round(en)))))
+        if method == "ks":
+            return dcrit
+        # a normal location shift of delta SDs has D = 2 Phi(delta / 2) - 1 and W1 / sd = delta
+        return float(2 * st.norm.ppf(min(0.9999999, (1 + dcrit) / 2)))
+    crit = float(st.chi2.isf(alpha, max(1, df)))
+    if method == "psi":  # for small shifts PSI ~ chi-square distance ~ chi2 / n_eff
+        return crit / en
+    if method == "jensen_shannon":  # JSD (nats) ~ chi-square distance / 8
+        return math.sqrt(crit / (8 * en * math.log(2)))
+    if method == "chi2":  # Cramér's V of a 2 x k table: sqrt(chi2 / N)
+        return math.sqrt(crit / (nr + nc))
+    if method == "linf":  # one share moving at p = 1/2
+        return math.sqrt(crit * 0.25 / en)
+    raise ValueError(method)
+
+
+def _atoms_w1(pos_r, w_r, pos_c, w_c) -> float:
+    """W1 between two weighted point sets (weights sum to 1 on each side)."""
+    pos = np.concatenate([pos_r, pos_c])
+    w = np.concatenate([w_r, -w_c])
+    order = np.argsort(pos, kind="stable")
+    pos, w = pos[order], w[order]
+    cum = np.cumsum(w)[:-1]
+    return float(np.sum(np.abs(cum) * np.diff(pos)))
+
+
+def _coarse_groups(r: np.ndarray, bins: int) -> np.ndarray:
+    """Group consecutive fine bins into ~``bins`` groups of equal reference mass."""
+    cum = np.cumsum(r) / r.sum()
+    mid = cum - r / (2 * r.sum())
+    g = np.minimum(bins - 1, np.floor(mid * bins)).astype(np.int64)
+    _, g = np.unique(g, return_inverse=True)
+    return g
+
+
+def compare_numeric(ref: dict, cur: dict, ref_std: float, bins: int) -> dict[str, Any]:
+    """Every numeric statistic from two :class:`~datacheck.kernels.shift.BinCounts` values on the same edges."""
+    r = np.asarray(ref["counts"], dtype=np.int64)
+    c = np.asarray(cur["counts"], dtype=np.int64)
+    edges = np.asarray(ref["edges"], dtype=float)
+    nr, nc = int(r.sum()), int(c.sum())
+    if nr == 0 or nc == 0:
+        raise MetricUnavailable(f"no finite values on the {'reference' if nr == 0 else 'current'} side")
+    pr, pc = r / nr, c / nc
+    cdf_gap = np.abs(np.cumsum(pr) - np.cumsum(pc))[:-1]
+    d = float(cdf_gap.max()) if cdf_gap.size else 0.0
+    sr = np.asarray(ref["sums"], dtype=float)
+    sc = np.asarray(cur["sums"], dtype=float)
+    okr, okc = r > 0, c > 0
+    # exact worst case of |F_ref - F_cur| inside each bin given what is known: inside bin j (from
+    # its left edge on) each CDF runs from C_{j-1} + (share on the left edge) up to C_j
+    er = np.asarray(ref.get("at_edge", np.zeros_like(r)))
+    ec = np.asarray(cur.get("at_edge", np.zeros_like(c)))
+    cr, cc = np.cumsum(pr), np.cumsum(pc)
+    r_lo = np.r_[0.0, cr[:-1]] + er / nr
+    c_lo = np.r_[0.0, cc[:-1]] + ec / nc
+    d_upper = float(np.max(np.maximum(np.abs(cr - c_lo), np.abs(r_lo - cc))))
+    resolution = max(0.0, d_upper - d)
+    loose = np.maximum((r - er) / nr, (c - ec) / nc)
+    # W1 with every bin an atom at its mean
+    w1 = _atoms_w1(sr[okr] / r[okr], pr[okr], sc[okc] / c[okc], pc[okc])
+    widths = np.diff(edges)
+    w1_err = float(np.sum(widths * loose[1:-1])) if widths.size else 0.0
+    g = _coarse_groups(r, bins)
+    rg = np.bincount(g, weights=r).astype(np.int64)
+    cg = np.bincount(g, weights=c).astype(np.int64)
+    chi2, p_chi2, df = _chi2_test(rg, cg)
+    # display: the coarse groups' value ranges (outer groups reach the tails' means)
+    bounds = []
+    for j in [0] + [j for j in range(1, len(g)) if g[j] != g[j - 1]]:
+        lo = edges[j - 1] if j >= 1 else (min(edges[0], sc[0] / c[0]) if c[0] else edges[0])
+        bounds.append(float(lo))
+    last_hi = edges[-1]
+    if c[-1] and sc[-1] / c[-1] > last_hi:
+        last_hi = sc[-1] / c[-1]
+    if last_hi <= bounds[-1]:
+        last_hi = bounds[-1] + (abs(bounds[-1]) * 1e-3 or 1.0)
+    bounds.append(float(last_hi))
+    return {
+        "n_ref": nr, "n_cur": nc, "ks": d, "ks_pvalue": _ks_pvalue(d, nr, nc), "ks_resolution": resolution,
+        "wasserstein_raw": w1, "wasserstein": w1 / ref_std if ref_std > 0 else (0.0 if w1 == 0 else math.inf),
+        "wasserstein_error": w1_err, "psi": _psi(rg, cg), "jensen_shannon": _js(rg, cg),
+        "chi2": chi2, "chi2_pvalue": p_chi2, "chi2_df": df, "fine_bins": int(len(edges) - 1),
+        "bins": {"edges": bounds, "ref": rg.tolist(), "cur": cg.tolist()},
+        "ref_missing": int(ref.get("missing", 0)), "cur_missing": int(cur.get("missing", 0)),
+    }
+
+
+def _freq_vectors(ref: dict, cur: dict) -> tuple[list, np.ndarray, np.ndarray, bool]:
+    cats = list(dict.fromkeys(list(ref["counts"]) + list(cur["counts"])))
+    r = np.array([ref["counts"].get(k, 0) for k in cats], dtype=np.int64)
+    c = np.array([cur["counts"].get(k, 0) for k in cats], dtype=np.int64)
+    exact = bool(ref["exact"] and cur["exact"])
+    rest_r, rest_c = ref["total"] - int(r.sum()), cur["total"] - int(c.sum())
+    if rest_r > 0 or rest_c > 0:
+        cats.append("(other)")
+        r = np.r_[r, max(0, rest_r)]
+        c = np.r_[c, max(0, rest_c)]
+    return cats, r, c, exact
+
+
+def compare_categorical(ref: dict, cur: dict) -> dict[str, Any]:
+    """Every categorical statistic from two :class:`~datacheck.kernels.Frequencies` values."""
+    cats, r, c, exact = _freq_vectors(ref, cur)
+    nr, nc = int(r.sum()), int(c.sum())
+    if nr == 0 or nc == 0:
+        raise MetricUnavailable(f"no values on the {'reference' if nr == 0 else 'current'} side")
+    chi2, p_chi2, df = _chi2_test(r, c)
+    pr, pc = r / nr, c / nc
+    diff = np.abs(pc - pr)
+    order = np.argsort(-np.maximum(pr, pc), kind="stable")
+    shown = order[:_MAX_SHOWN_CATEGORIES]
+    rest = order[_MAX_SHOWN_CATEGORIES:]
+    labels = [str(cats[i]) for i in shown] + (["(rest)"] if rest.size else [])
+    rc = [int(r[i]) for i in shown] + ([int(r[rest].sum())] if rest.size else [])
+    cc = [int(c[i]) for i in shown] + ([int(c[rest].sum())] if rest.size else [])
+    top = int(np.argmax(diff))
+    return {
+        "n_ref": nr, "n_cur": nc, "chi2": chi2, "chi2_pvalue": p_chi2, "chi2_df": df,
+        "cramers_v": math.sqrt(chi2 / (nr + nc)) if nr + nc else 0.0,
+        "psi": _psi(r, c), "jensen_shannon": _js(r, c), "linf": float(diff.max()),
+        "linf_category": str(cats[top]), "exact": exact,
+        "max_error": int(ref.get("max_error", 0)) + int(cur.get("max_error", 0)),
+        "categories": {"labels": labels, "ref": rc, "cur": cc},
+        "ref_missing": int(ref.get("nulls", 0)), "cur_missing": int(cur.get("nulls", 0)),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# the check
+# ---------------------------------------------------------------------------------------------
+class DriftMixin:
+    """Planning and judging one column's drift; shared by ``drift``, ``label_drift`` and ``prediction_drift``."""
+
+    p: Any
+
+    def kind(self, column: str, ctx: Context) -> str:
+        """``numeric`` or ``categorical``; raises ValueError when the column is absent or changed type."""
+        cur = ctx.columns.get(column)
+        ref = (ctx.reference_columns or {}).get(column)
+        if ref is None:
+            raise ValueError(f"column {column!r} is not in the reference")
+        if cur is None:
+            raise ValueError(f"column {column!r} is not in the current data")
+        kinds = []
+        for info in (ref, cur):
+            if info.logical in NUMERIC_TYPES:
+                kinds.append("numeric")
+            elif info.logical in CATEGORICAL_TYPES:
+                kinds.append("categorical")
+            else:
+                raise ValueError(f"column {column!r} has type {info.logical} ({info.type}); drift compares numeric, "
+                                 "datetime, string, categorical and boolean columns")
+        if kinds[0] != kinds[1]:
+            raise ValueError(f"column {column!r} changed type: {ref.logical} in the reference, {cur.logical} now "
+                             "(see schema_skew)")
+        return kinds[0]
+
+    def method_for(self, kind: str) -> str:
+        return self.p["numeric_method"] if kind == "numeric" else self.p["categorical_method"]
+
+    def threshold_for(self, method: str) -> float:
+        return self.p["threshold"] if self.p["threshold"] is not None else DEFAULT_THRESHOLDS[method]
+
+    def edges_kernel(self, column: str) -> QuantileEdges:
+        return QuantileEdges(column, self.p["fine_bins"], self.p["sample_size"], self.p["seed"])
+
+    def drift_requires(self, column: str, ctx: Context) -> list:
+        """Reference kernels first (edges, then counts on them); current kernels once the reference is done."""
+        try:
+            kind = self.kind(column, ctx)
+        except ValueError:
+            return []
+        if kind == "categorical":
+            return [OnReference(Frequencies(column)), Frequencies(column)]
+        qe = self.edges_kernel(column)
+        first = [OnReference(qe), OnReference(Moments(column))]
+        if qe not in ctx.reference:
+            return first
+        edges = ctx.reference[qe]["edges"]
+        if not edges:
+            return first
+        bc = BinCounts(column, edges)
+        return first + [OnReference(bc), bc]
+
+    def column_stats(self, column: str, ctx: Context) -> dict[str, Any]:
+        """All statistics of one column plus the judged method's effect, p-value and MDE."""
+        kind = self.kind(column, ctx)
+        method = self.method_for(kind)
+        if kind == "categorical":
+            s = compare_categorical(ctx.reference[Frequencies(column)], ctx.current[Frequencies(column)])
+            effect = {"chi2": s["cramers_v"], "psi": s["psi"], "jensen_shannon": s["jensen_shannon"],
+                      "linf": s["linf"]}[method]
+            stat = {"chi2": s["chi2"], "psi": s["psi"], "jensen_shannon": s["jensen_shannon"], "linf": s["linf"]}[method]
+            p = s["chi2_pvalue"]
+            how = {"chi2": "Cramér's V of the 2 x k table", "psi": "PSI over categories (pseudo-count 0.5)",
+                   "jensen_shannon": "Jensen-Shannon distance (base 2) of category shares",
+                   "linf": "L-infinity distance of category shares"}[method]
+            how += "; p-value: Pearson chi-square (cells with expected count < 5 pooled)"
+            if not s["exact"]:
+                how += f"; category counts approximate (Misra-Gries, error <= {s['max_error']:,} rows)"
+        else:
+            qe = ctx.reference[self.edges_kernel(column)]
+            if not qe["edges"]:
+                raise MetricUnavailable(f"the reference has no finite values in {column!r}")
+            bc = BinCounts(column, qe["edges"])
+            std = ctx.reference[Moments(column)]["std"]
+            s = compare_numeric(ctx.reference[bc], ctx.current[bc], std if std == std else 0.0, self.p["bins"])
+            res = s["ks_resolution"]
+            nb = s["fine_bins"]
+            if method in ("ks", "wasserstein"):
+                p = s["ks_pvalue"]
+                ks_how = (f"KS on {nb:,} reference-quantile bins (exact counts; D is a lower bound of the exact "
+                          f"D, gap <= {res:.2g}; p-value conservative)")
+                if method == "ks":
+                    effect = stat = s["ks"]
+                    how = ks_how
+                else:
+                    effect, stat = s["wasserstein"], s["wasserstein_raw"]
+                    how = (f"Wasserstein W1 / reference SD (bins as atoms at their means, error <= "
+                           f"{num(s['wasserstein_error'])} in data units); p-value: {ks_how}")
+            else:
+                p = s["chi2_pvalue"]
+                effect = stat = s[method]
+                how = ({"psi": "PSI (pseudo-count 0.5)", "jensen_shannon": "Jensen-Shannon distance (base 2)"}[method]
+                       + f" on {len(s['bins']['ref'])} reference-quantile bins; p-value: Pearson chi-square")
+        s.update(kind=kind, method=method, effect=float(effect), statistic=float(stat), p_value=p, how=how,
+                 mde=_mde(method, s["n_ref"], s["n_cur"], self.p["alpha"], s["chi2_df"]),
+                 threshold=self.threshold_for(method))
+        return s
+
+    def drift_result(self, column: Any, s: dict[str, Any], q: float, label: str = "") -> Any:
+        """Build the Result for one column from :meth:`column_stats` and its q-value."""
+        alpha = self.p["alpha"]
+        thr = s["threshold"]
+        big = s["effect"] > thr
+        sig = q == q and q < alpha
+        drifted = big and sig
+        under = s["mde"] == s["mde"] and s["mde"] > thr
+        what = label or (f"{column}" if column is not None else "")
+        msg = (f"{what}: {s['method']} effect {num(s['effect'])} "
+               f"({'above' if big else 'within'} threshold {num(thr)}), q = {num(q)} "
+               f"({'significant' if sig else 'not significant'} at {num(alpha)}); ")
+        msg += "drifted" if drifted else "no material drift"
+        if under and not drifted:
+            msg += f"; underpowered: only effects >= {num(s['mde'])} are detectable at these sample sizes"
+        details = {k: v for k, v in s.items() if k not in ("how",)}
+        details["q_value"] = q
+        details["underpowered"] = bool(under)
+        observed = {"effect_size": s["effect"], "statistic": s["statistic"], "p_value": s["p_value"], "q_value": q,
+                    "mde": s["mde"], "n_ref": s["n_ref"], "n_cur": s["n_cur"]}
+        return self.result(column, not drifted, observed=observed,
+                           expected={"threshold": thr, "alpha": alpha, "method": s["method"]},
+                           message=msg, method=s["how"], details=details, effect_size=s["effect"],
+                           p_value=s["p_value"])
+
+
+@register("drift")
+class DriftCheck(DriftMixin, Check):
+    """Per-column drift with effect sizes, BH-corrected significance and the MDE."""
+
+    family = "shift"
+    needs_reference = True
+    default_columns = "*"
+    column_types = NUMERIC_TYPES + CATEGORICAL_TYPES
+    params = dict(DRIFT_PARAMS)
+
+    def __init__(self, spec) -> None:
+        super().__init__(spec)
+        self._cache: tuple[int, dict] | None = None
+
+    def _skip(self, column: str, ctx: Context) -> bool:
+        return bool(ctx.roles.id) and column == ctx.roles.id
+
+    def requires(self, column, ctx):
+        if self._skip(column, ctx):
+            return []
+        return self.drift_requires(column, ctx)
+
+    def _all(self, ctx: Context) -> dict:
+        """Stats (or the error) of every bound column, and their BH q-values; computed once per run."""
+        if self._cache is not None and self._cache[0] == id(ctx):
+            return self._cache[1]
+        out: dict[Any, Any] = {}
+        for c in self.bound_columns:
+            if self._skip(c, ctx):
+                continue
+            try:
+                out[c] = self.column_stats(c, ctx)
+            except (MetricUnavailable, ValueError, KeyError) as exc:
+                out[c] = exc
+        cols = [c for c, v in out.items() if isinstance(v, dict)]
+        qs = benjamini_hochberg([out[c]["p_value"] for c in cols])
+        for c, q in zip(cols, qs):
+            out[c]["q_value"] = float(q)
+        self._cache = (id(ctx), out)
+        return out
+
+    def evaluate(self, column, ctx):
+        if self._skip(column, ctx):
+            return self.skipped(column, f"{column!r} is the dataset's id column; ids are not compared")
+        s = self._all(ctx).get(column)
+        if s is None:
+            s = self.column_stats(column, ctx)
+            s["q_value"] = s["p_value"]
+        if isinstance(s, ValueError):
+            return self.error(column, str(s))
+        if isinstance(s, KeyError):
+            raise MetricUnavailable(str(s))
+        if isinstance(s, Exception):
+            raise s
+        return self.drift_result(column, s, s["q_value"])

@@ -1,0 +1,242 @@
+"""Kernels for train/serve shift: reference-quantile bin edges, binned counts on fixed edges, and
+keyed per-feature value hashes for joining two datasets on an id.
+
+The drift checks fold the reference first and the current data second, both on the same edges:
+
+1. :class:`QuantileEdges` folds a bounded, seeded, deterministic sample of the reference values
+   (bottom-k of hashed row positions, so the same values are kept however the data is split) and
+   returns quantile edges plus the exact minimum and maximum. Edges only need to be *roughly*
+   equal-mass: the counts that statistics use are exact.
+2. :class:`BinCounts` counts values on those edges exactly (one ``searchsorted`` + ``bincount``
+   per batch) and keeps each bin's sum of values, so each bin's mean is known (the Wasserstein
+   distance treats a bin as an atom at its mean: exact for discrete columns, whose edges fall on
+   their values, and tails beyond the reference's range are located exactly on average).
+3. :class:`KeyedHashes` keeps, for the ``k`` ids with the smallest id hashes, a 64-bit hash of
+   every feature's value. Because both sides use the same hash, the bottom-k selections are
+   *coordinated*: on two datasets with the same ids they pick the same ids, so the join of the
+   two summaries is a uniform sample of the common ids (all of them when there are at most k).
+
+Examples
+--------
+>>> import numpy as np, pyarrow as pa
+>>> from datacheck.kernels.base import BatchView
+>>> v = BatchView(pa.record_batch({"x": np.arange(1000.0)}))
+>>> qe = QuantileEdges("x", bins=4)
+>>> qe.finalize(qe.update(qe.init(), v))["edges"]
+(0.0, 249.75, 499.5, 749.25, 999.0)
+>>> bc = BinCounts("x", (0.0, 500.0, 999.0))
+>>> bc.finalize(bc.update(bc.init(), v))["counts"].tolist()
+[0, 500, 499, 1]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from datacheck.kernels.base import BatchView, Kernel
+from datacheck.kernels.hashing import column_hash
+from datacheck.kernels.sample import priorities
+
+__all__ = ["QuantileEdges", "BinCounts", "KeyedHashes", "batch_priorities"]
+
+
+def batch_priorities(view: BatchView, seed: int) -> np.ndarray:
+    """Priorities (hash of global row position and seed) of every row of ``view``; cached on the view."""
+    cache = view.__dict__.setdefault("_shift_prio", {})
+    pr = cache.get(seed)
+    if pr is None:
+        pr = priorities(np.arange(view.offset, view.offset + view.num_rows, dtype=np.int64), seed)
+        cache[seed] = pr
+    return pr
+
+
+def _bottom_k(values: np.ndarray, prio: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    if prio.size <= k:
+        return values, prio
+    sel = np.argpartition(prio, k - 1)[:k]
+    return values[sel], prio[sel]
+
+
+@dataclass(frozen=True)
+class QuantileEdges(Kernel):
+    """Bin edges at reference quantiles ``i / bins`` from a seeded bottom-k sample of ``sample_size`` values.
+
+    The first edge is the exact minimum and the last the exact maximum. When the sample holds at
+    most ``bins`` distinct values (discrete columns), every one of them is an edge, so each value
+    gets its own bin.
+    """
+
+    column: str
+    bins: int = 2000
+    sample_size: int = 100_000
+    seed: int = 0
+    method = "quantiles of a seeded bottom-k sample; exact min and max"
+
+    def init(self):
+        return (np.empty(0), np.empty(0, dtype=np.uint64), np.inf, -np.inf, 0)
+
+    def update(self, state, view: BatchView):
+        nv = view.numeric(self.column)
+        x = nv.values
+        if x.size == 0:
+            return state
+        pr = batch_priorities(view, self.seed)
+        if x.size != view.num_rows:
+            pr = pr[nv.mask]
+        v, p = _bottom_k(x, pr, self.sample_size)
+        return self.merge(state, (v.copy(), p, float(x.min()), float(x.max()), int(x.size)))
+
+    def merge(self, a, b):
+        v = np.concatenate([a[0], b[0]])
+        p = np.concatenate([a[1], b[1]])
+        v, p = _bottom_k(v, p, self.sample_size)
+        return (v, p, min(a[2], b[2]), max(a[3], b[3]), a[4] + b[4])
+
+    def finalize(self, state):
+        v, _, lo, hi, n = state
+        if n == 0:
+            return {"edges": (), "n": 0, "sampled": 0}
+        distinct = np.unique(v)
+        if distinct.size <= self.bins:  # few values: one edge per value seen (discrete columns)
+            q = distinct
+        else:
+            q = np.quantile(v, np.linspace(0.0, 1.0, self.bins + 1))
+        q = np.clip(np.r_[lo, q, hi], lo, hi)
+        edges = tuple(float(e) for e in np.unique(q))
+        return {"edges": edges, "n": int(n), "sampled": int(v.size)}
+
+
+@dataclass(frozen=True)
+class BinCounts(Kernel):
+    """Exact counts and sums of finite values on fixed edges, plus the missing count.
+
+    ``counts`` has ``len(edges) + 1`` entries: ``counts[0]`` is ``x < edges[0]``, ``counts[j]`` is
+    ``edges[j-1] <= x < edges[j]``, and ``counts[-1]`` is ``x >= edges[-1]``; ``sums`` holds the
+    sum of the values in each (so every bin's mean is known, and tails are located exactly) and
+    ``at_edge`` how many values equal the bin's left edge (so KS's resolution is known exactly).
+    ``missing`` counts nulls and NaN; infinities are counted in ``infinite`` and left out.
+    """
+
+    column: str
+    edges: tuple[float, ...]
+    method = "exact counts on fixed edges"
+
+    def init(self):
+        m = len(self.edges) + 1
+        return (np.zeros(m, dtype=np.int64), np.zeros(m, dtype=np.float64), np.zeros(m, dtype=np.int64), 0, 0)
+
+    def update(self, state, view: BatchView):
+        nv = view.numeric(self.column)
+        x = nv.values
+        counts, sums, at_edge, missing, inf = state
+        if x.size:
+            e = np.asarray(self.edges, dtype=np.float64)
+            idx = np.searchsorted(e, x, side="right")
+            m = e.size + 1
+            counts = counts + np.bincount(idx, minlength=m)
+            sums = sums + np.bincount(idx, weights=x, minlength=m)
+            on_edge = x == np.r_[np.nan, e][idx]
+            at_edge = at_edge + np.bincount(idx[on_edge], minlength=m)
+        return (counts, sums, at_edge, missing + nv.nulls + nv.nans, inf + nv.posinf + nv.neginf)
+
+    def merge(self, a, b):
+        return tuple(x + y for x, y in zip(a, b))
+
+    def finalize(self, state):
+        counts, sums, at_edge, missing, inf = state
+        return {"edges": tuple(self.edges), "counts": np.asarray(counts, dtype=np.int64),
+                "sums": np.asarray(sums, dtype=np.float64), "at_edge": np.asarray(at_edge, dtype=np.int64),
+                "missing": int(missing), "infinite": int(inf), "n": int(counts.sum())}
+
+
+def _value_hash(view: BatchView, column: str) -> np.ndarray:
+    """Hash per row, equal for equal values; numbers hashed as float64 so 1 (int) == 1.0 (float)."""
+    arr = view.column(column)
+    if pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type) or pa.types.is_decimal(arr.type):
+        arr = arr.cast(pa.float64(), safe=False)
+    elif pa.types.is_dictionary(arr.type):  # pragma: no cover - views decode dictionaries
+        arr = arr.dictionary_decode()
+    return column_hash(arr)
+
+
+def _id_array(arr: pa.Array) -> pa.Array:
+    """Ids hash alike across int and float columns when the floats are whole numbers."""
+    if pa.types.is_integer(arr.type):
+        return arr.cast(pa.int64())
+    if pa.types.is_floating(arr.type):
+        x = arr.to_numpy(zero_copy_only=False)
+        ok = np.isfinite(x)
+        if np.all(x[ok] == np.round(x[ok])) and np.all(np.abs(x[ok]) < 2**53):
+            return pa.array(np.where(ok, x, 0).astype(np.int64), mask=~ok)
+    return arr
+
+
+@dataclass(frozen=True)
+class KeyedHashes(Kernel):
+    """For the ``k`` distinct ids with the smallest id hashes: one value hash per feature.
+
+    Memory is bounded by ``k * (len(features) + 2) * 8`` bytes. Rows whose id is missing are
+    counted and left out; when an id occurs more than once the row seen first (smallest position)
+    is kept and the repeat is counted in ``duplicate_ids`` (within the kept ids).
+    """
+
+    id_column: str
+    features: tuple[str, ...]
+    k: int = 200_000
+    method = "bottom-k of 64-bit id hashes (coordinated across datasets), 64-bit value hashes per feature"
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((self.id_column,) + tuple(self.features)))
+
+    def init(self):
+        return (np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64),
+                np.empty((0, len(self.features)), dtype=np.uint64), 0, 0, 0)
+
+    def update(self, state, view: BatchView):
+        if view.num_rows == 0:
+            return state
+        ida = _id_array(view.column(self.id_column))
+        ih = column_hash(ida)
+        valid = ~np.asarray(ida.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+        if pa.types.is_floating(ida.type):
+            valid &= ~np.isnan(ida.fill_null(0).to_numpy(zero_copy_only=False))
+        nmiss = int(view.num_rows - valid.sum())
+        pos = np.arange(view.offset, view.offset + view.num_rows, dtype=np.int64)
+        ih, pos = ih[valid], pos[valid]
+        feats = np.empty((ih.size, len(self.features)), dtype=np.uint64)
+        if ih.size:
+            for j, f in enumerate(self.features):
+                feats[:, j] = _value_hash(view, f)[valid]
+        part = self._reduce(ih, pos, feats)
+        return self.merge(state, (*part[:3], nmiss, int(ih.size), part[3]))
+
+    def _reduce(self, ih, pos, feats):
+        """Keep the first row per id, then the k smallest ids; return (ids, pos, feats, duplicates)."""
+        if ih.size == 0:
+            return ih, pos, feats, 0
+        order = np.lexsort((pos, ih))
+        ih, pos, feats = ih[order], pos[order], feats[order]
+        first = np.r_[True, ih[1:] != ih[:-1]]
+        dups = int((~first).sum())
+        ih, pos, feats = ih[first], pos[first], feats[first]
+        if ih.size > self.k:
+            ih, pos, feats = ih[: self.k], pos[: self.k], feats[: self.k]
+            # duplicates of dropped ids no longer count: recount within the kept range only
+        return ih, pos, feats, dups
+
+    def merge(self, a, b):
+        ih = np.concatenate([a[0], b[0]])
+        pos = np.concatenate([a[1], b[1]])
+        feats = np.concatenate([a[2], b[2]])
+        ih, pos, feats, dups = self._reduce(ih, pos, feats)
+        return (ih, pos, feats, a[3] + b[3], a[4] + b[4], a[5] + b[5] + dups)
+
+    def finalize(self, state):
+        ih, pos, feats, nmiss, nrows, dups = state
+        return {"ids": ih, "features": tuple(self.features), "hashes": feats, "rows_with_id": int(nrows),
+                "missing_ids": int(nmiss), "duplicate_ids": int(dups), "complete": bool(ih.size < self.k),
+                "threshold": int(ih[-1]) if ih.size >= self.k else None}
