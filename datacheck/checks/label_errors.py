@@ -1,0 +1,257 @@
+"""``label_errors``: the share of labels that look wrong, the worst rows, and where they cluster.
+
+The one check that fits a model, so the one that reads rows: a bounded, seeded
+:class:`~datacheck.kernels.Sample` of the feature, label, protected and slice columns (every row
+up to ``max_rows``; above it a seeded sample stratified by label, and the result says so). Out-of-
+sample class probabilities come from stratified K-fold cross-validation of a
+HistGradientBoostingClassifier (or an estimator passed as ``options={"label_errors": {"estimator":
+clf}}``), or from probability columns in the data (``model: scores`` uses the dataset block's
+``scores``; a list names columns). cleanlab finds and scores the issues
+(``cleanlab.filter.find_label_issues``, ``cleanlab.rank.get_label_quality_scores``; regression
+labels: ``cleanlab.regression.learn.CleanLearning``). See ``docs/label_errors.md``.
+
+The out-of-fold predictions are left for later checks in ``ctx.artifacts["label_errors.oof"]``.
+
+Examples
+--------
+>>> import numpy as np, pandas as pd, datacheck
+>>> rng = np.random.default_rng(0)
+>>> x = rng.normal(size=600)
+>>> y = np.where(x + rng.normal(scale=0.3, size=600) > 0, "a", "b")
+>>> y[:30] = np.where(y[:30] == "a", "b", "a")                     # 5% flipped
+>>> suite = {"name": "s", "dataset": {"label": "y"},
+...          "checks": [{"label_errors": {"max_fraction": 0.02, "progress": False}}]}
+>>> r = datacheck.run(pd.DataFrame({"x": x, "y": y}), suite).results[0]
+>>> r.status, r.observed["fraction"] > 0.02
+('fail', True)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from datacheck.checks._util import pct
+from datacheck.checks.base import Check, register
+from datacheck.kernels import Frequencies, RowCount, Sample
+from datacheck.label_quality import (FILTER_METHODS, SCORE_METHODS, LabelQualityError, assess, infer_task,
+                                     sample_kernel, subgroup_rates)
+from datacheck.params import Param
+from datacheck.stats import wilson_interval
+
+_HIST_BINS = 20
+_MAX_CLASSES_SHOWN = 30
+_MAX_FEATURES_LISTED = 100
+
+
+def _plain(v: Any) -> Any:
+    return v.item() if hasattr(v, "item") else v
+
+
+@register("label_errors")
+class LabelErrorsCheck(Check):
+    family = "label_errors"
+    per_column = False
+    default_columns = None
+    params = {
+        "max_fraction": Param("number", default=0.05, low=0, high=1,
+                              doc="fail when the share of rows cleanlab flags exceeds this"),
+        "model": Param("any", default="auto",
+                       doc="auto (cross-validated model), scores (the dataset block's score columns), "
+                           "or a list of probability columns"),
+        "folds": Param("integer", default=5, low=2, high=50, doc="cross-validation folds"),
+        "features": Param("columns", default="*",
+                          doc="feature columns; '*' = every column without a role (label, prediction, id, "
+                              "scores, protected)"),
+        "exclude": Param("strings", default=(), doc="columns left out of the features"),
+        "slices": Param("strings", default=(), doc="more columns to report issue rates for"),
+        "max_rows": Param("integer", default=100_000, low=100,
+                          doc="above this many rows, a seeded stratified sample of this size is scored"),
+        "seed": Param("integer", default=0, low=0, doc="seed of the sample, the folds and the model"),
+        "filter_by": Param("choice", default="prune_by_noise_rate", choices=FILTER_METHODS,
+                           doc="cleanlab.filter.find_label_issues(filter_by=...)"),
+        "score_method": Param("choice", default="self_confidence", choices=SCORE_METHODS,
+                              doc="cleanlab.rank.get_label_quality_scores(method=...)"),
+        "max_classes": Param("integer", default=50, low=2, doc="labels with more classes are not assessed"),
+        "evidence_rows": Param("integer", default=20, low=0, high=1000, doc="worst rows reported"),
+        "max_groups": Param("integer", default=20, low=2, high=200, doc="groups per attribute in the subgroup rates"),
+        "progress": Param("bool", default=None, nullable=True,
+                          doc="progress bar over folds (default: only on a terminal)"),
+    }
+
+    @classmethod
+    def validate_params(cls, params):
+        out = []
+        m = params.get("model")
+        if not (m in ("auto", "scores") or (isinstance(m, (list, tuple)) and m and all(isinstance(c, str) for c in m))):
+            out.append(("model", f"must be 'auto', 'scores' or a list of probability column names; got {m!r}"))
+        return out
+
+    # -- which columns ------------------------------------------------------------------------
+    def _score_columns(self, ctx) -> list[str]:
+        m = self.p["model"]
+        if m == "auto":
+            return []
+        return list(ctx.roles.scores) if m == "scores" else list(m)
+
+    def _features(self, ctx) -> tuple[list[str], list[str]]:
+        """(features, problems) for the model."""
+        roles = ctx.roles
+        sel = self.p["features"]
+        exclude = set(self.p["exclude"])
+        if isinstance(sel, str) and sel == "*":
+            skip = {c for c in roles.columns() if c} | exclude
+            return [c for c in ctx.columns if c not in skip], []
+        names = [sel] if isinstance(sel, str) else [c for c in sel if isinstance(c, str)]
+        problems = [f"feature column {c!r} is not in the data" for c in names if c not in ctx.columns]
+        if roles.label in names:
+            problems.append(f"the label {roles.label!r} cannot be a feature")
+        return [c for c in names if c in ctx.columns and c not in exclude and c != roles.label], problems
+
+    def _problems(self, ctx) -> list[str]:
+        roles = ctx.roles
+        if not roles.label:
+            return ["label_errors needs the label column: set dataset.label in the suite"]
+        if roles.label not in ctx.columns:
+            return [f"the label column {roles.label!r} is not in the data"]
+        out = []
+        if self.p["model"] == "scores" and not roles.scores:
+            out.append("model: scores needs score columns in the dataset block (dataset.scores)")
+        out += [f"probability column {c!r} is not in the data" for c in self._score_columns(ctx) if c not in ctx.columns]
+        out += [f"slice column {c!r} is not in the data" for c in self.p["slices"] if c not in ctx.columns]
+        if not self._score_columns(ctx):
+            out += self._features(ctx)[1]
+        return out
+
+    def _columns(self, ctx) -> list[str]:
+        cols = self._score_columns(ctx) or self._features(ctx)[0]
+        extra = [c for c in (*ctx.roles.protected, *self.p["slices"]) if c in ctx.columns]
+        return list(dict.fromkeys([*cols, *extra]))
+
+    def _task(self, ctx):
+        freqs = ctx.current[Frequencies(ctx.roles.label)]
+        return infer_task(ctx.columns[ctx.roles.label].type, freqs, ctx.roles.task, self.p["max_classes"])
+
+    def _kernel(self, ctx):
+        label = ctx.roles.label
+        freqs = ctx.current[Frequencies(label)]
+        task, _ = self._task(ctx)
+        return sample_kernel(self._columns(ctx), label, ctx.current[RowCount()], freqs, max_rows=self.p["max_rows"],
+                             seed=self.p["seed"], folds=self.p["folds"], stratify=task == "classification")
+
+    # -- planning -----------------------------------------------------------------------------
+    def requires(self, column, ctx):
+        if self._problems(ctx):
+            return []
+        label = ctx.roles.label
+        first = [RowCount(), Frequencies(label),
+                 Sample(tuple(dict.fromkeys([*self._columns(ctx), label])), k=self.p["max_rows"], seed=self.p["seed"])]
+        need = [k for k in first if k not in ctx.current]
+        if need:
+            return need
+        kernel, _ = self._kernel(ctx)
+        return [] if kernel in ctx.current else [kernel]
+
+    # -- judging ------------------------------------------------------------------------------
+    def evaluate(self, column, ctx):
+        problems = self._problems(ctx)
+        if problems:
+            return self.error(None, "; ".join(problems))
+        roles = ctx.roles
+        label = roles.label
+        kernel, how = self._kernel(ctx)
+        table = ctx.current[kernel]
+        task, why = self._task(ctx)
+        opts = dict(ctx.options.get("label_errors") or {})
+        progress = opts.get("progress", self.p["progress"])
+        try:
+            lq = assess(table, label, features=self._features(ctx)[0], task=task, estimator=opts.get("estimator"),
+                        score_columns=self._score_columns(ctx), positive_label=roles.positive_label,
+                        folds=self.p["folds"], seed=self.p["seed"], filter_by=self.p["filter_by"],
+                        score_method=self.p["score_method"], max_classes=self.p["max_classes"], progress=progress)
+        except LabelQualityError as exc:
+            return self.error(None, str(exc))
+        n_rows = ctx.current[RowCount()]
+        sampled = n_rows > self.p["max_rows"]
+
+        ctx.artifacts["label_errors.oof"] = {
+            "rows": lq.rows, "label": lq.given, "pred": lq.suggested, "proba": lq.proba, "classes": lq.classes,
+            "features": lq.table, "quality": lq.quality, "is_issue": lq.is_issue, "task": lq.task,
+            "label_column": label, "feature_columns": list(lq.features),
+        }
+
+        frac, count, n = lq.fraction, lq.count, lq.n
+        ok = frac <= self.p["max_fraction"]
+        lo, hi = wilson_interval(count, n)
+        evidence = self._evidence(lq, ctx)
+        groups = [c for c in (*roles.protected, *self.p["slices"]) if c in lq.table.column_names]
+        subgroups = subgroup_rates(lq.table, list(dict.fromkeys(groups)), lq.is_issue, max_groups=self.p["max_groups"])
+        flagged_q = lq.quality[lq.is_issue]
+        edges = np.linspace(0.0, 1.0, _HIST_BINS + 1)
+        details = {
+            "task": lq.task, "task_reason": why, "model": lq.model, "folds": self.p["folds"], "seed": self.p["seed"],
+            "filter_by": self.p["filter_by"] if lq.task == "classification" else None,
+            "score_method": self.p["score_method"] if lq.task == "classification" else "cleanlab regression",
+            "rows_in_data": n_rows, "rows_scored": n, "sampled": sampled, "sample": how,
+            "features": lq.features[:_MAX_FEATURES_LISTED], "n_features": len(lq.features),
+            "dropped_features": lq.dropped_features, "excluded": lq.excluded, "notes": lq.notes,
+            "overall_rate": frac, "cleanlab_estimate": lq.cleanlab_estimate,
+            "score_hist": {"edges": edges.tolist(),
+                           "flagged": np.histogram(flagged_q, edges)[0].tolist(),
+                           "not_flagged": np.histogram(lq.quality[~lq.is_issue], edges)[0].tolist()},
+            "flag_threshold": float(flagged_q.max()) if flagged_q.size else None,
+            "per_class": self._per_class(lq),
+            "subgroups": subgroups,
+        }
+        where = "" if not sampled else f" (on {how})"
+        msg = (f"{count:,} of {n:,} labels ({pct(frac)}) look wrong{where}; {lq.model}"
+               + ("" if ok else f"; allowed {pct(self.p['max_fraction'])}"))
+        flagged_groups = [s for s in subgroups if s["q_value"] is not None and s["q_value"] < 0.05
+                          and s["rate"] > frac]
+        if flagged_groups:
+            worst = max(flagged_groups, key=lambda s: s["rate"])
+            msg += (f"; issue rate highest in {worst['attribute']}={worst['group']} "
+                    f"({pct(worst['rate'])} vs {pct(worst['rest_rate'])} elsewhere)")
+        if lq.notes:
+            msg += "; " + "; ".join(lq.notes)
+        method = (f"cleanlab {'find_label_issues(filter_by=' + self.p['filter_by'] + ')' if lq.task == 'classification' else 'CleanLearning.find_label_issues'}"
+                  f" on {lq.model}; {how}; Wilson 95% interval")
+        observed = {"fraction": frac, "count": count, "rows_scored": n, "cleanlab_estimate": lq.cleanlab_estimate,
+                    "missing_labels": lq.excluded.get("missing_label", 0), "sampled": sampled}
+        return self.result(None, ok, observed=observed, expected={"max_fraction": self.p["max_fraction"]},
+                           message=msg, evidence=evidence, method=method, details=details,
+                           effect_size=frac, interval=(lo, hi))
+
+    def _evidence(self, lq, ctx) -> list[dict] | None:
+        k = self.p["evidence_rows"]
+        if not k or not lq.n:
+            return None
+        order = np.lexsort((lq.rows, lq.quality))[:k]
+        rows = ctx.label_rows(lq.rows[order])
+        pg = lq.p_given()
+        out = []
+        for r, i in zip(rows, order):
+            e = {"row": r, "given_label": _plain(lq.given[i]), "suggested_label": _plain(lq.suggested[i]),
+                 "quality": float(lq.quality[i]), "is_issue": bool(lq.is_issue[i])}
+            if pg is not None:
+                e["p_given"] = float(pg[i])
+            out.append(e)
+        return out
+
+    def _per_class(self, lq) -> list[dict] | None:
+        if lq.task != "classification":
+            return None
+        out = []
+        for c in lq.classes:
+            m = lq.given == c
+            iss = m & lq.is_issue
+            sugg: dict[str, int] = {}
+            for s in lq.suggested[iss]:
+                sugg[str(s)] = sugg.get(str(s), 0) + 1
+            n, k = int(m.sum()), int(iss.sum())
+            out.append({"class": _plain(c), "n": n, "issues": k, "rate": k / n if n else 0.0,
+                        "suggested": dict(sorted(sugg.items(), key=lambda kv: -kv[1])[:_MAX_CLASSES_SHOWN])})
+        out.sort(key=lambda d: -d["n"])
+        return out[:_MAX_CLASSES_SHOWN]
+

@@ -1,0 +1,638 @@
+"""Label quality: out-of-fold model predictions scored by cleanlab, for the check and for notebooks.
+
+This module is the one code path behind the ``label_errors`` check and :func:`label_issues`:
+
+1. rows come from a bounded, seeded sample (:func:`sample_kernel`): every row when the data has
+   at most ``max_rows`` rows, else a stratified sample by label (:class:`StratifiedSample`);
+2. out-of-sample predictions come from stratified K-fold cross-validation of a scikit-learn
+   ``HistGradientBoostingClassifier`` (categoricals handled natively), from an estimator the
+   caller passes, or from probability columns already in the data;
+3. cleanlab finds and scores the issues: :func:`cleanlab.filter.find_label_issues` and
+   :func:`cleanlab.rank.get_label_quality_scores` (classification), or
+   :class:`cleanlab.regression.learn.CleanLearning` (regression labels).
+
+Examples
+--------
+>>> import datacheck                                                    # doctest: +SKIP
+>>> from sklearn.datasets import load_breast_cancer                     # doctest: +SKIP
+>>> df = load_breast_cancer(as_frame=True).frame                        # doctest: +SKIP
+>>> ranked = datacheck.label_issues(df, label="target", progress=False) # doctest: +SKIP
+>>> list(ranked.columns[:5])                                            # doctest: +SKIP
+['row', 'given_label', 'suggested_label', 'quality', 'is_issue']
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from datacheck.kernels.base import logical_type
+from datacheck.kernels.sample import Sample
+from datacheck.kernels.stratified import StratifiedSample
+from datacheck.stats import benjamini_hochberg, proportion_test, wilson_interval
+
+__all__ = ["LabelQuality", "LabelQualityError", "assess", "label_issues", "sample_kernel", "infer_task",
+           "subgroup_rates", "FILTER_METHODS", "SCORE_METHODS"]
+
+#: ``filter_by`` methods of :func:`cleanlab.filter.find_label_issues`
+FILTER_METHODS = ("prune_by_noise_rate", "prune_by_class", "both", "confident_learning", "predicted_neq_given",
+                  "low_normalized_margin", "low_self_confidence")
+#: ``method`` values of :func:`cleanlab.rank.get_label_quality_scores`
+SCORE_METHODS = ("self_confidence", "normalized_margin", "confidence_weighted_entropy")
+
+_MAX_CAT_LEVELS = 254  # HistGradientBoosting handles at most max_bins - 1 = 254 categories
+
+
+class LabelQualityError(ValueError):
+    """The labels or inputs cannot be assessed (one class, no features, ...); the message says why."""
+
+
+@dataclass
+class LabelQuality:
+    """What the assessment found, one entry per scored row (aligned arrays).
+
+    Attributes
+    ----------
+    task : {'classification', 'regression'}
+    rows : ndarray of int64
+        Row positions in the data.
+    given, suggested : ndarray
+        The given label and the model's label (class with the highest out-of-sample probability,
+        or the out-of-sample prediction for regression).
+    quality : ndarray of float
+        cleanlab's label quality score in [0, 1]; low means likely wrong.
+    is_issue : ndarray of bool
+        cleanlab's verdict per row.
+    proba : ndarray or None
+        Out-of-sample class probabilities (rows x classes), classification only.
+    classes : list or None
+        The class values, in the column order of ``proba``.
+    table : pyarrow.Table
+        The scored rows (features, label, protected and slice columns, ``__row__``).
+    """
+
+    task: str
+    rows: np.ndarray
+    given: np.ndarray
+    suggested: np.ndarray
+    quality: np.ndarray
+    is_issue: np.ndarray
+    proba: np.ndarray | None
+    classes: list | None
+    table: pa.Table
+    features: list[str] = field(default_factory=list)
+    dropped_features: dict[str, str] = field(default_factory=dict)
+    excluded: dict[str, Any] = field(default_factory=dict)
+    model: str = ""
+    notes: list[str] = field(default_factory=list)
+    cleanlab_estimate: int | None = None
+
+    @property
+    def n(self) -> int:
+        return int(self.rows.size)
+
+    @property
+    def count(self) -> int:
+        return int(self.is_issue.sum())
+
+    @property
+    def fraction(self) -> float:
+        return self.count / self.n if self.n else 0.0
+
+    def p_given(self) -> np.ndarray | None:
+        """Out-of-sample probability of the given label (classification)."""
+        if self.proba is None:
+            return None
+        idx = {c: i for i, c in enumerate(self.classes)}
+        codes = np.array([idx[v] for v in self.given])
+        return self.proba[np.arange(self.n), codes]
+
+
+# -- which rows --------------------------------------------------------------------------------
+
+def infer_task(label_type: pa.DataType, freqs: dict | None, task: str | None, max_classes: int) -> tuple[str, str]:
+    """Classification or regression, and why (for the report).
+
+    ``freqs`` is the label's :class:`~datacheck.kernels.Frequencies` value (or None).
+    """
+    if task in ("classification", "regression"):
+        return task, f"dataset.task is {task}"
+    kind = logical_type(label_type)
+    distinct = None if freqs is None or not freqs.get("exact") else len(freqs["counts"])
+    if kind in ("integer", "float"):
+        integral = freqs is not None and all(float(v).is_integer() for v in freqs["counts"]) if freqs else False
+        if distinct is not None and distinct <= max_classes and (kind == "integer" or integral):
+            return "classification", f"numeric label with {distinct} distinct value(s)"
+        return "regression", ("numeric label with " + (f"{distinct:,}" if distinct is not None else "many")
+                              + f" distinct values (more than max_classes={max_classes}, or not whole numbers)")
+    return "classification", f"{kind} label"
+
+
+def sample_kernel(columns: Sequence[str], label: str, n_rows: int, freqs: dict | None, *, max_rows: int,
+                  seed: int, folds: int, stratify: bool) -> tuple[Any, str]:
+    """The kernel that brings the rows in, and a phrase saying how they were chosen.
+
+    Every row when ``n_rows <= max_rows`` (a :class:`Sample` of ``max_rows``); else a stratified
+    sample by label with proportional quotas (each class keeps at least ``min(count, 2 * folds)``
+    rows), or a uniform sample for regression labels and labels whose counts are not exact.
+    """
+    columns = tuple(dict.fromkeys((*columns, label)))
+    if n_rows <= max_rows:
+        return Sample(columns, k=max_rows, seed=seed), f"all {n_rows:,} rows"
+    if not stratify or freqs is None or not freqs.get("exact") or not freqs["counts"]:
+        return (Sample(columns, k=max_rows, seed=seed),
+                f"a seeded uniform sample of {max_rows:,} of {n_rows:,} rows (seed {seed})")
+    counts = freqs["counts"]
+    total = sum(counts.values())
+    quotas = []
+    for value, c in counts.items():
+        q = max(int(round(max_rows * c / total)), min(c, 2 * folds))
+        quotas.append((value, min(c, q)))
+    kept = sum(q for _, q in quotas)
+    return (StratifiedSample(columns, by=label, quotas=tuple(quotas), seed=seed),
+            f"a seeded sample of {kept:,} of {n_rows:,} rows stratified by {label!r} (seed {seed})")
+
+
+# -- features ----------------------------------------------------------------------------------
+
+def _numeric(arr: pa.ChunkedArray) -> np.ndarray:
+    t = arr.type
+    if pa.types.is_dictionary(t):
+        arr = arr.cast(t.value_type)
+        t = arr.type
+    if pa.types.is_timestamp(t) or pa.types.is_date(t) or pa.types.is_duration(t):
+        if pa.types.is_date32(t):
+            arr = pc.cast(arr, pa.date64())
+        arr = pc.cast(pc.cast(arr, pa.int64()), pa.float64())
+    elif pa.types.is_boolean(t) or pa.types.is_decimal(t) or pa.types.is_integer(t):
+        arr = pc.cast(arr, pa.float64())
+    out = np.asarray(arr.to_numpy(zero_copy_only=False), dtype=np.float64).copy()
+    if arr.null_count:
+        out[np.asarray(arr.is_null().to_numpy(zero_copy_only=False), dtype=bool)] = np.nan
+    return out
+
+
+def encode_features(table: pa.Table, features: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list[str], dict[str, str]]:
+    """Float matrix for HistGradientBoosting: numeric columns as numbers (datetimes in their
+    integer unit), text columns as category codes (missing -> NaN; beyond 254 levels the rarest
+    are pooled). Identifier-like text columns (almost every value distinct) and nested types are
+    dropped, with the reason.
+
+    Returns ``(X, categorical_mask, used, dropped)``.
+    """
+    n = table.num_rows
+    cols, mask, used, dropped = [], [], [], {}
+    for name in features:
+        arr = table.column(name)
+        kind = logical_type(arr.type)
+        if kind in ("integer", "float", "boolean", "datetime", "duration") or (
+                pa.types.is_dictionary(arr.type) and logical_type(arr.type.value_type) in ("integer", "float")):
+            x = _numeric(arr)
+            if np.isinf(x).any():
+                x[np.isinf(x)] = np.nan
+            cols.append(x)
+            mask.append(False)
+        elif kind in ("string", "categorical"):
+            s = arr.cast(arr.type.value_type) if pa.types.is_dictionary(arr.type) else arr
+            vc = pc.value_counts(s.drop_null() if s.null_count else s)
+            values = vc.field("values").to_pylist()
+            counts = np.asarray(vc.field("counts").to_numpy(zero_copy_only=False))
+            if n > 50 and len(values) > 0.9 * n:
+                dropped[name] = f"identifier-like ({len(values):,} distinct values in {n:,} rows)"
+                continue
+            order = np.argsort(-counts, kind="stable")
+            keep = [values[i] for i in order[:_MAX_CAT_LEVELS]]
+            codes = pc.index_in(s, value_set=pa.array(keep, s.type)).to_numpy(zero_copy_only=False)
+            x = np.asarray(codes, dtype=np.float64)
+            if len(values) > _MAX_CAT_LEVELS:  # pool the rarest levels into one
+                x[np.isnan(x)] = _MAX_CAT_LEVELS
+                if s.null_count:
+                    x[np.asarray(s.is_null().to_numpy(zero_copy_only=False), dtype=bool)] = np.nan
+            cols.append(x)
+            mask.append(True)
+        else:
+            dropped[name] = f"type {arr.type} is not used as a feature"
+            continue
+        used.append(name)
+    X = np.column_stack(cols) if cols else np.empty((n, 0))
+    return X, np.asarray(mask, dtype=bool), used, dropped
+
+
+# -- the model ---------------------------------------------------------------------------------
+
+def _progress(total: int, enabled: bool | None, desc: str):
+    from tqdm.auto import tqdm
+
+    disable = (not sys.stderr.isatty()) if enabled is None else (not enabled)
+    return tqdm(total=total, desc=desc, unit="fold", disable=disable, leave=False)
+
+
+def default_classifier(mask: np.ndarray, seed: int):
+    """The default model: scikit-learn's HistGradientBoostingClassifier (early stopping on large data)."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    return HistGradientBoostingClassifier(categorical_features=mask if mask.any() else None, random_state=seed)
+
+
+def default_regressor(mask: np.ndarray, seed: int):
+    from sklearn.ensemble import HistGradientBoostingRegressor
+
+    return HistGradientBoostingRegressor(categorical_features=mask if mask.any() else None, random_state=seed)
+
+
+def out_of_fold_proba(X: Any, y: np.ndarray, n_classes: int, estimator: Any, folds: int, seed: int,
+                      progress: bool | None = None) -> np.ndarray:
+    """Stratified K-fold out-of-sample ``predict_proba`` (what ``cross_val_predict`` computes,
+    one fold at a time so that a progress bar can follow). ``y`` holds codes ``0..n_classes-1``."""
+    from sklearn.base import clone
+    from sklearn.model_selection import StratifiedKFold
+
+    proba = np.zeros((len(y), n_classes))
+    cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    take = (lambda idx: X.iloc[idx]) if hasattr(X, "iloc") else (lambda idx: X[idx])
+    with _progress(folds, progress, "label_errors: cross-validation") as bar:
+        for train, test in cv.split(np.zeros(len(y)), y):
+            model = clone(estimator).fit(take(train), y[train])
+            p = np.asarray(model.predict_proba(take(test)), dtype=float)
+            cols = np.asarray(model.classes_, dtype=int)  # a class missing from a training fold gets 0
+            proba[np.ix_(test, cols)] = p
+            bar.update(1)
+    return proba
+
+
+def _sort_classes(values: list) -> list:
+    try:
+        return sorted(values)
+    except TypeError:
+        return sorted(values, key=lambda v: (type(v).__name__, str(v)))
+
+
+def _describe_estimator(est: Any) -> str:
+    return type(est).__name__
+
+
+def assess(table: pa.Table, label: str, *, features: Sequence[str] = (), task: str = "classification",
+           estimator: Any = None, score_columns: Sequence[str] = (), positive_label: Any = None,
+           folds: int = 5, seed: int = 0, filter_by: str = "prune_by_noise_rate",
+           score_method: str = "self_confidence", max_classes: int = 50, progress: bool | None = None) -> LabelQuality:
+    """Score every label in ``table`` with cleanlab on out-of-sample predictions.
+
+    Parameters
+    ----------
+    table : pyarrow.Table
+        The rows to assess: the label, the feature (or score) columns, and ``__row__`` (row
+        positions; ``0..n-1`` is assumed when absent).
+    label : str
+    features : sequence of str
+        Feature columns for the model (ignored when ``score_columns`` are given).
+    task : {'classification', 'regression'}
+    estimator : scikit-learn estimator, optional
+        Replaces the default HistGradientBoosting model; it is cloned and fitted per fold on a
+        pandas DataFrame of the feature columns (classification; it needs ``predict_proba``) or on
+        the encoded float matrix (regression).
+    score_columns : sequence of str
+        Out-of-sample probabilities already in the data: one column (binary: the probability of
+        ``positive_label``, default the larger class) or one per class in sorted class order.
+    folds, seed : int
+    filter_by, score_method : str
+        Passed to cleanlab (see :data:`FILTER_METHODS`, :data:`SCORE_METHODS`).
+    max_classes : int
+        Labels with more distinct values are refused (high-cardinality labels).
+    progress : bool or None
+        Progress bar over folds; None shows it only on a terminal.
+
+    Returns
+    -------
+    LabelQuality
+
+    Raises
+    ------
+    LabelQualityError
+        One class, no usable rows or features, too many classes, bad score columns.
+    """
+    if "__row__" not in table.column_names:
+        table = table.append_column("__row__", pa.array(np.arange(table.num_rows, dtype=np.int64)))
+    excluded: dict[str, Any] = {}
+    notes: list[str] = []
+    lab = table.column(label)
+    if pa.types.is_dictionary(lab.type):
+        lab = lab.cast(lab.type.value_type)
+    valid = ~np.asarray(lab.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    if logical_type(lab.type) in ("float", "integer"):
+        lv = np.asarray(pc.cast(lab, pa.float64()).to_numpy(zero_copy_only=False), dtype=float)
+        valid &= ~np.isnan(lv)  # NaN is missing, as everywhere in datacheck
+        if task == "regression":
+            valid &= np.isfinite(lv)
+    if (~valid).sum():
+        excluded["missing_label"] = int((~valid).sum())
+        notes.append(f"{int((~valid).sum()):,} row(s) with a missing label were not scored")
+    if score_columns:
+        for c in score_columns:
+            v = _numeric(table.column(c))
+            valid &= np.isfinite(v)
+        n_bad = int((~valid).sum()) - excluded.get("missing_label", 0)
+        if n_bad:
+            excluded["missing_scores"] = n_bad
+            notes.append(f"{n_bad:,} row(s) with missing probability values were not scored")
+    table = table.filter(pa.array(valid))
+    if table.num_rows == 0:
+        raise LabelQualityError(f"no rows with a label in column {label!r} to assess")
+    lab = table.column(label)
+    if pa.types.is_dictionary(lab.type):
+        lab = lab.cast(lab.type.value_type)
+
+    if task == "regression":
+        return _assess_regression(table, label, lab, features, estimator, folds, seed, excluded, notes)
+
+    given_all = np.asarray(lab.to_pylist(), dtype=object)
+    vc = pc.value_counts(lab)
+    counts = dict(zip(vc.field("values").to_pylist(), vc.field("counts").to_pylist()))
+    if len(counts) > max_classes:
+        raise LabelQualityError(
+            f"label {label!r} has {len(counts):,} distinct values, more than max_classes={max_classes}: "
+            "a label with this many classes is not assessed (raise max_classes, or set dataset.task: "
+            "regression for a numeric target)")
+    if len(counts) < 2:
+        only = next(iter(counts)) if counts else None
+        raise LabelQualityError(f"label {label!r} has a single class ({only!r}); label errors need at least two classes")
+    min_rows = folds if not score_columns else 1
+    rare = {k: int(v) for k, v in counts.items() if v < min_rows}
+    if rare:
+        excluded["rare_classes"] = {str(k): v for k, v in rare.items()}
+        notes.append(f"class(es) with fewer rows than folds ({folds}) were not scored: "
+                     + ", ".join(f"{k!r} ({v})" for k, v in rare.items()))
+        keep = np.array([v not in rare for v in given_all])
+        table = table.filter(pa.array(keep))
+        given_all = given_all[keep]
+        if len(counts) - len(rare) < 2:
+            raise LabelQualityError(
+                f"label {label!r}: fewer than two classes have at least {folds} rows (the number of folds); "
+                f"class counts: {dict(list(counts.items())[:10])}")
+    classes = _sort_classes([k for k in counts if k not in rare])
+    code_of = {c: i for i, c in enumerate(classes)}
+    y = np.fromiter((code_of[v] for v in given_all), dtype=np.int64, count=len(given_all))
+    K = len(classes)
+    used: list[str] = []
+    dropped: dict[str, str] = {}
+
+    if score_columns:
+        P = np.column_stack([_numeric(table.column(c)) for c in score_columns])
+        if P.min() < 0 or P.max() > 1:
+            raise LabelQualityError(f"probability columns {list(score_columns)} must hold values in [0, 1]")
+        if P.shape[1] == 1 and K == 2:
+            pos = positive_label if positive_label in code_of else classes[1]
+            p = P[:, 0]
+            proba = np.column_stack([1 - p, p]) if code_of[pos] == 1 else np.column_stack([p, 1 - p])
+            model = f"probabilities of {pos!r} from column {score_columns[0]!r}"
+        elif P.shape[1] == K:
+            s = P.sum(axis=1, keepdims=True)
+            if np.any(np.abs(s - 1) > 1e-3):
+                notes.append("probability rows did not sum to 1 and were normalised")
+            proba = P / np.where(s > 0, s, 1)
+            model = f"probabilities from columns {list(score_columns)} (classes in sorted order {classes})"
+        else:
+            raise LabelQualityError(
+                f"{len(score_columns)} probability column(s) {list(score_columns)} do not match the {K} classes "
+                f"{classes[:10]}: give one column (binary) or one per class in sorted class order")
+    else:
+        X, mask, used, dropped = encode_features(table, features)
+        if not used:
+            raise LabelQualityError("no usable feature columns for the model"
+                                    + (f" (dropped: {dropped})" if dropped else "")
+                                    + "; name them with `features`, or give probability columns")
+        if estimator is None:
+            est, Xin = default_classifier(mask, seed), X
+            model = f"{folds}-fold out-of-fold HistGradientBoostingClassifier on {len(used)} feature(s)"
+        else:
+            est, Xin = estimator, table.select(used).to_pandas()
+            model = f"{folds}-fold out-of-fold {_describe_estimator(estimator)} (given) on {len(used)} feature(s)"
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="The least populated class")
+            proba = out_of_fold_proba(Xin, y, K, est, folds, seed, progress)
+        s = proba.sum(axis=1, keepdims=True)
+        proba = proba / np.where(s > 0, s, 1)
+
+    import cleanlab.count
+    import cleanlab.filter
+    import cleanlab.rank
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # cleanlab's advice about small classes is in our notes
+        is_issue = np.asarray(cleanlab.filter.find_label_issues(labels=y, pred_probs=proba, filter_by=filter_by,
+                                                                n_jobs=1), dtype=bool)
+        quality = np.asarray(cleanlab.rank.get_label_quality_scores(y, proba, method=score_method), dtype=float)
+        try:
+            estimate = int(cleanlab.count.num_label_issues(labels=y, pred_probs=proba))
+        except Exception:  # pragma: no cover - the estimate is an extra, never a reason to fail
+            estimate = None
+    suggested = np.asarray([classes[i] for i in proba.argmax(axis=1)], dtype=object)
+    return LabelQuality(
+        task="classification", rows=table.column("__row__").to_numpy().astype(np.int64), given=given_all,
+        suggested=suggested, quality=quality, is_issue=is_issue, proba=proba, classes=list(classes), table=table,
+        features=list(used), dropped_features=dropped, excluded=excluded, model=model, notes=notes,
+        cleanlab_estimate=estimate)
+
+
+def _assess_regression(table, label, lab, features, estimator, folds, seed, excluded, notes) -> LabelQuality:
+    from cleanlab.regression.learn import CleanLearning
+
+    y = np.asarray(pc.cast(lab, pa.float64()).to_numpy(zero_copy_only=False), dtype=float)
+    if np.unique(y).size < 2:
+        raise LabelQualityError(f"label {label!r} has a single value ({y[0]!r}); nothing to assess")
+    if len(y) < 2 * folds:
+        raise LabelQualityError(f"label {label!r}: {len(y)} rows are too few for {folds}-fold cross-validation")
+    X, mask, used, dropped = encode_features(table, features)
+    if not used:
+        raise LabelQualityError("no usable feature columns for the model"
+                                + (f" (dropped: {dropped})" if dropped else "") + "; name them with `features`")
+    est = default_regressor(mask, seed) if estimator is None else estimator
+    state = np.random.get_state()  # CleanLearning seeds numpy's global generator; leave it as we found it
+    try:
+        cl = CleanLearning(model=est, cv_n_folds=folds, n_boot=0, seed=seed)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            df = cl.find_label_issues(X, y, fine_search_size=0)
+    finally:
+        np.random.set_state(state)
+    return LabelQuality(
+        task="regression", rows=table.column("__row__").to_numpy().astype(np.int64), given=y,
+        suggested=df["predicted_label"].to_numpy(dtype=float), quality=df["label_quality"].to_numpy(dtype=float),
+        is_issue=df["is_label_issue"].to_numpy(dtype=bool), proba=None, classes=None, table=table,
+        features=used, dropped_features=dropped, excluded=excluded,
+        model=f"cleanlab CleanLearning (regression, {folds}-fold, {type(est).__name__}, issue share chosen by R²)",
+        notes=notes, cleanlab_estimate=None)
+
+
+# -- where the issues are ----------------------------------------------------------------------
+
+def group_labels(arr: pa.ChunkedArray, max_groups: int = 20, bins: int = 5) -> np.ndarray:
+    """Group names for subgroup rates: the value as text; numeric columns with more than ``2 * bins``
+    distinct values in ``bins`` quantile bins; missing as ``(missing)``; beyond ``max_groups``
+    groups the smallest pooled as ``(other)``."""
+    n = len(arr)
+    kind = logical_type(arr.type)
+    null = np.asarray(arr.is_null().to_numpy(zero_copy_only=False), dtype=bool) if arr.null_count else np.zeros(n, bool)
+    if kind in ("integer", "float") and pc.count_distinct(arr).as_py() > 2 * bins:
+        x = _numeric(arr)
+        null |= np.isnan(x)
+        edges = np.unique(np.nanquantile(x[~null], np.linspace(0, 1, bins + 1))) if (~null).any() else np.array([0.0])
+        idx = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, max(len(edges) - 2, 0))
+        fmt = (lambda v: f"{v:.4g}")
+        names = [f"[{fmt(edges[i])}, {fmt(edges[i + 1])}{']' if i == len(edges) - 2 else ')'}"
+                 for i in range(max(len(edges) - 1, 1))] if len(edges) > 1 else [fmt(edges[0])]
+        out = np.array([names[i] for i in idx], dtype=object)
+    else:
+        out = np.array(["" if v is None else str(v) for v in arr.to_pylist()], dtype=object)
+    out[null] = "(missing)"
+    values, counts = np.unique(out, return_counts=True)
+    if len(values) > max_groups:
+        keep = set(values[np.argsort(-counts, kind="stable")[: max_groups - 1]])
+        out = np.array([v if v in keep else "(other)" for v in out], dtype=object)
+    return out
+
+
+def subgroup_rates(table: pa.Table, columns: Sequence[str], is_issue: np.ndarray, *, max_groups: int = 20,
+                   confidence: float = 0.95) -> list[dict[str, Any]]:
+    """Label-issue rate per group of each column, with a Wilson interval and a test against the
+    rest of the rows (two-proportion z or Fisher), q-values by Benjamini–Hochberg over all groups."""
+    out: list[dict[str, Any]] = []
+    n, k = len(is_issue), int(is_issue.sum())
+    for col in columns:
+        groups = group_labels(table.column(col), max_groups=max_groups)
+        for g in sorted(set(groups), key=str):
+            m = groups == g
+            gn, gk = int(m.sum()), int(is_issue[m].sum())
+            lo, hi = wilson_interval(gk, gn, confidence)
+            p, test = proportion_test(gk, gn, k - gk, n - gn) if n - gn > 0 else (math.nan, "none")
+            out.append({"attribute": col, "group": g, "n": gn, "issues": gk, "rate": gk / gn if gn else 0.0,
+                        "ci_low": lo, "ci_high": hi, "rest_rate": (k - gk) / (n - gn) if n - gn else None,
+                        "p_value": p, "test": test})
+    q = benjamini_hochberg([r["p_value"] for r in out])
+    for r, qv in zip(out, q):
+        r["q_value"] = None if math.isnan(qv) else float(qv)
+        if isinstance(r["p_value"], float) and math.isnan(r["p_value"]):
+            r["p_value"] = None
+    return out
+
+
+# -- notebooks ---------------------------------------------------------------------------------
+
+def label_issues(data: Any, label: str, *, features: Sequence[str] | None = None, estimator: Any = None,
+                 folds: int = 5, pred_probs: Any = None, protected: Sequence[str] = (), task: str | None = None,
+                 positive_label: Any = None, seed: int = 0, max_rows: int = 100_000,
+                 filter_by: str = "prune_by_noise_rate", score_method: str = "self_confidence",
+                 max_classes: int = 50, progress: bool | None = None):
+    """Rank every label by how likely it is wrong (cleanlab on out-of-fold predictions).
+
+    The same code path as the ``label_errors`` check, returned as a pandas DataFrame.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame, pyarrow.Table, polars.DataFrame or path
+    label : str
+        The label column.
+    features : list of str, optional
+        Feature columns; default every column except the label, ``protected`` and score columns.
+    estimator : scikit-learn estimator, optional
+        Cloned and fitted per fold (default: HistGradientBoosting with native categoricals).
+    folds : int
+        Cross-validation folds.
+    pred_probs : list of str or ndarray, optional
+        Out-of-sample probabilities: names of columns in ``data``, or an array with one row per
+        row of ``data`` (one column per class in sorted class order, or one column for binary).
+    protected : list of str
+        Carried into the result (and out of the features).
+    task : {'classification', 'regression'}, optional
+        Inferred from the label when not given.
+    seed, max_rows : int
+        Above ``max_rows`` rows a seeded stratified sample is scored.
+    filter_by, score_method : str
+        cleanlab's ``find_label_issues(filter_by=...)`` and ``get_label_quality_scores(method=...)``.
+    progress : bool or None
+        Progress bar over folds; None shows it only on a terminal.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per scored row, worst first: ``row`` (position, or index label), ``given_label``,
+        ``suggested_label``, ``quality``, ``is_issue``, ``p_given`` (classification), then the
+        ``protected`` columns.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=400)
+    >>> df = pd.DataFrame({"x": x, "y": np.where(x > 0, "pos", "neg")})
+    >>> df.loc[:4, "y"] = np.where(df.loc[:4, "x"] > 0, "neg", "pos")   # five wrong labels
+    >>> ranked = label_issues(df, label="y", progress=False)
+    >>> sorted(ranked["row"].head(5).tolist())
+    [0, 1, 2, 3, 4]
+    """
+    import pandas as pd
+
+    from datacheck.engines.local import fold
+    from datacheck.engines.sources import open_source
+    from datacheck.kernels import Frequencies, RowCount
+
+    src = open_source(data)
+    names = src.schema.names
+    if label not in names:
+        raise LabelQualityError(f"label column {label!r} is not in the data")
+    protected = list(protected)
+    arr_probs = None
+    score_columns: list[str] = []
+    if pred_probs is not None:
+        if isinstance(pred_probs, str):
+            pred_probs = [pred_probs]
+        if isinstance(pred_probs, (list, tuple)) and all(isinstance(c, str) for c in pred_probs):
+            score_columns = list(pred_probs)
+        else:
+            arr_probs = np.asarray(pred_probs, dtype=float)
+            arr_probs = arr_probs.reshape(len(arr_probs), -1)
+    for c in [*(features or ()), *protected, *score_columns]:
+        if c not in names:
+            raise LabelQualityError(f"column {c!r} is not in the data")
+    if features is None:
+        features = [c for c in names if c not in {label, *protected, *score_columns}]
+    values, failures = fold(src, [RowCount(), Frequencies(label)])
+    if failures:
+        raise LabelQualityError(f"cannot read label {label!r}: {next(iter(failures.values()))}")
+    n_rows, freqs = values[RowCount()], values[Frequencies(label)]
+    kind, _ = infer_task(src.schema.field(label).type, freqs, task, max_classes)
+    cols = list(score_columns) if (score_columns or arr_probs is not None) else list(features)
+    kernel, how = sample_kernel([*cols, *protected], label, n_rows, freqs, max_rows=max_rows, seed=seed,
+                                folds=folds, stratify=kind == "classification")
+    values, failures = fold(src, [kernel])
+    if failures:
+        raise LabelQualityError(f"cannot sample the rows: {next(iter(failures.values()))}")
+    table = values[kernel]
+    if arr_probs is not None:
+        if len(arr_probs) != n_rows:
+            raise LabelQualityError(f"pred_probs has {len(arr_probs):,} rows; the data has {n_rows:,}")
+        sub = arr_probs[table.column("__row__").to_numpy()]
+        score_columns = [f"__proba_{i}__" for i in range(sub.shape[1])]
+        for i, c in enumerate(score_columns):
+            table = table.append_column(c, pa.array(sub[:, i]))
+    lq = assess(table, label, features=features, task=kind, estimator=estimator, score_columns=score_columns,
+                positive_label=positive_label, folds=folds, seed=seed, filter_by=filter_by,
+                score_method=score_method, max_classes=max_classes, progress=progress)
+    rows = lq.rows.tolist() if src.row_labels is None else list(src.row_labels(lq.rows))
+    out = pd.DataFrame({"row": rows, "given_label": lq.given, "suggested_label": lq.suggested,
+                        "quality": lq.quality, "is_issue": lq.is_issue})
+    pg = lq.p_given()
+    if pg is not None:
+        out["p_given"] = pg
+    for c in protected:
+        out[c] = lq.table.column(c).to_pylist()
+    out = out.sort_values(["quality", "row"], kind="stable").reset_index(drop=True)
+    out.attrs.update({"model": lq.model, "sample": how, "notes": list(lq.notes), "task": lq.task,
+                      "classes": lq.classes, "fraction": lq.fraction, "count": lq.count})
+    return out
