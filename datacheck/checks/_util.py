@@ -7,6 +7,7 @@ from typing import Any
 
 from datacheck.context import Context
 from datacheck.kernels import ExactQuantiles, Sketch
+from datacheck.kernels.quantiles import DEFAULT_K
 
 __all__ = ["pct", "num", "quantiles_need", "quantiles_value", "fraction"]
 
@@ -33,7 +34,7 @@ def fraction(k: int, n: int) -> float:
     return k / n if n else 0.0
 
 
-def quantiles_need(column: str, qs: tuple[float, ...], ctx: Context, k: int = 200):
+def quantiles_need(column: str, qs: tuple[float, ...], ctx: Context, k: int = DEFAULT_K):
     """Kernels still needed for exact quantiles of ``column`` (a sketch, then the refinement)."""
     sk = Sketch(column, k)
     if sk not in ctx.current:
@@ -42,7 +43,7 @@ def quantiles_need(column: str, qs: tuple[float, ...], ctx: Context, k: int = 20
     return [] if eq in ctx.current else [eq]
 
 
-def quantiles_value(column: str, qs: tuple[float, ...], ctx: Context, k: int = 200) -> tuple[dict[float, float], str]:
+def quantiles_value(column: str, qs: tuple[float, ...], ctx: Context, k: int = DEFAULT_K) -> tuple[dict[float, float], str]:
     """Exact quantiles when the refinement succeeded, else the sketch's; and how they were computed."""
     sk = ctx.current[Sketch(column, k)]
     eq = ctx.current[ExactQuantiles.from_sketch(column, qs, sk)]

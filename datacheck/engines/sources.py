@@ -26,7 +26,7 @@ from datacheck.errors import DataError
 
 __all__ = ["Source", "open_source", "DEFAULT_BATCH_ROWS"]
 
-DEFAULT_BATCH_ROWS = 1 << 20
+DEFAULT_BATCH_ROWS = 1 << 18  # 262,144 rows: measured faster and lighter than 1M for streaming
 
 
 class Source:
@@ -82,21 +82,21 @@ class ParquetSource(Source):
         super().__init__(schema, path, num_rows)
 
     def batches(self, columns: Sequence[str] | None = None) -> Iterator[pa.RecordBatch]:
-        import pyarrow.dataset as ds
+        import pyarrow.parquet as pq
 
-        opts = ds.ParquetFragmentScanOptions(pre_buffer=False)
-        try:
-            scanner = self.dataset.scanner(columns=None if columns is None else list(columns),
-                                           batch_size=self.batch_rows, fragment_scan_options=opts,
-                                           batch_readahead=1, fragment_readahead=1, use_threads=True)
-            any_batch = False
-            for b in scanner.to_batches():
-                any_batch = True
-                yield b
-            if not any_batch:
-                yield pa.RecordBatch.from_pylist([], schema=scanner.projected_schema)
-        except (pa.ArrowInvalid, OSError, pa.ArrowException) as exc:
-            raise DataError(f"cannot read Parquet data at {self.path}: {exc}") from None
+        cols = None if columns is None else list(columns)
+        any_batch = False
+        for path in sorted(self.dataset.files):
+            try:
+                pf = pq.ParquetFile(path, pre_buffer=False)  # with pre_buffer, memory grows with the file
+                for b in pf.iter_batches(batch_size=self.batch_rows, columns=cols, use_threads=True):
+                    any_batch = True
+                    yield b
+            except (pa.ArrowInvalid, OSError, pa.ArrowException) as exc:
+                raise DataError(f"cannot read Parquet data at {path}: {exc}") from None
+        if not any_batch:
+            sch = self.schema if cols is None else pa.schema([self.schema.field(c) for c in cols])
+            yield pa.RecordBatch.from_pylist([], schema=sch)
 
 
 class CsvSource(Source):
