@@ -245,10 +245,12 @@ class BatchView:
     def value_counts(self, name: str) -> tuple[pa.Array, np.ndarray]:
         """Distinct non-missing values of a column and their counts in this batch (one hash pass,
         shared by every kernel that looks at categories, tokens, patterns or allowed sets).
-        NaN is missing, so it is left out like null."""
+        NaN is missing, so it is left out like null; -0.0 is counted as 0.0."""
         vc = self._vc.get(name)
         if vc is None:
             arr = self.column(name)
+            if pa.types.is_floating(arr.type):
+                arr = pc.add(arr, pa.scalar(0.0, arr.type))  # -0.0 + 0.0 == 0.0: one value, as in Python
             if len(arr) == arr.null_count:
                 vc = (pa.array([], arr.type), np.zeros(0, dtype=np.int64))
             else:

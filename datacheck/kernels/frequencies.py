@@ -68,7 +68,8 @@ class Frequencies(Kernel):
         values, counts = view.value_counts(self.column)
         new = dict(zip(values.to_pylist(), counts.tolist()))
         merged, err = mg_add(state[0], state[1], new, self.cap)
-        return (merged, err, state[2] + len(arr) - arr.null_count, state[3] + arr.null_count)
+        present = int(counts.sum())  # NaN is missing: value_counts leaves it out, like nulls
+        return (merged, err, state[2] + present, state[3] + len(arr) - present)
 
     def merge(self, a, b):
         counts, err = mg_add(a[0], a[1] + b[1], b[0], self.cap)

@@ -84,6 +84,8 @@ class RowHashes(Kernel):
                 a = view.column(c)
                 if a.null_count:
                     keep &= ~a.is_null().to_numpy(zero_copy_only=False)
+                if pa.types.is_floating(a.type):  # NaN is missing too
+                    keep &= ~pc.is_nan(a).fill_null(False).to_numpy(zero_copy_only=False)
             h, pos = h[keep], pos[keep]
         return (state[0] + [h], state[1] + [pos])
 
@@ -91,10 +93,10 @@ class RowHashes(Kernel):
         return (a[0] + b[0], a[1] + b[1])
 
     def finalize(self, state, examples: int = 10):
-        if not state[0]:
+        h = np.concatenate(state[0]) if state[0] else np.empty(0, dtype=np.uint64)
+        pos = np.concatenate(state[1]) if state[1] else np.empty(0, dtype=np.int64)
+        if h.size == 0:  # no rows, or every row skipped for a missing key
             return {"rows": 0, "duplicate_rows": 0, "rows_in_duplicate_groups": 0, "groups": 0, "examples": []}
-        h = np.concatenate(state[0])
-        pos = np.concatenate(state[1])
         order = np.lexsort((pos, h))
         hs, ps = h[order], pos[order]
         same_as_prev = np.empty(hs.size, dtype=bool)
