@@ -79,7 +79,7 @@ def test_naive_formula_would_fail_but_merge_does_not():
     assert abs(naive - true) / true > 0.5
     # one value per batch: the most merges, every one across a large mean
     m = reduce(ms.merge_moments, [ms.batch_moments(x[i:i + 1]) for i in range(x.size)], ms.EMPTY)
-    np.testing.assert_allclose(ms.variance(m), true, rtol=1e-6)
+    np.testing.assert_allclose(ms.variance(m), true, rtol=1e-4)  # 11 of 16 digits are the offset
 
 
 @settings(max_examples=30, deadline=None)
