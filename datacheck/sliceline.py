@@ -46,7 +46,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 __all__ = ["Slice", "SliceLineResult", "LatticeSearch", "sliceline", "score", "upper_bound", "subset_stats",
-           "test_vs_complement"]
+           "complement_test"]
 
 
 def score(ss: float, se: float, n: float, mean_error: float, alpha: float) -> float:
@@ -357,7 +357,7 @@ def sliceline(X: np.ndarray, errors: np.ndarray, *, k: int = 5, max_depth: int =
     return search.result()
 
 
-def test_vs_complement(s: Slice, res: SliceLineResult, binary: bool) -> tuple[float, str]:
+def complement_test(s: Slice, res: SliceLineResult, binary: bool) -> tuple[float, str]:
     """Two-sided p-value of the slice's mean error vs the rest's, and the test's name: the
     two-proportion test for 0/1 errors, Welch's t test (from sums) otherwise."""
     from datacheck.slice_math import welch_from_sums

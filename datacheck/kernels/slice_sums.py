@@ -39,7 +39,7 @@ import pyarrow.compute as pc
 
 from datacheck.kernels.base import BatchView, Kernel
 
-__all__ = ["GroupSums", "Ne", "AbsDiff", "SqDiff", "LogLoss", "Brier", "EPS"]
+__all__ = ["GroupSums", "LevelSums", "Ne", "AbsDiff", "SqDiff", "LogLoss", "Brier", "EPS"]
 
 EPS = float(np.finfo(np.float64).eps)
 
@@ -227,3 +227,98 @@ class GroupSums(Kernel):
         for k, v in b.items():
             out[k] = self._add(out[k], v) if k in out else v
         return out
+
+
+def _codes(arr: pa.Array) -> tuple[np.ndarray, list]:
+    """Integer codes of an array's values (missing values get the last code) and the values."""
+    enc = pc.dictionary_encode(arr)
+    values = enc.dictionary.to_pylist()
+    codes = enc.indices.fill_null(len(values)).to_numpy(zero_copy_only=False).astype(np.int64)
+    return codes, values + [None]
+
+
+def _subset_sums(cols: list[np.ndarray], dims: list[int], e: np.ndarray, binary: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(present combined codes as rows of per-feature codes, stats rows [count, sum, sumsq, max])."""
+    size = 1
+    for d in dims:
+        size *= d
+    if size <= 4 * len(e) + 1024:
+        code = np.ravel_multi_index(cols, dims) if cols else np.zeros(len(e), dtype=np.int64)
+        inv, uniq = code, None
+    else:
+        uniq, inv = np.unique(np.stack(cols, axis=1), axis=0, return_inverse=True)
+        inv = inv.ravel()
+        size = len(uniq)
+    cnt = np.bincount(inv, minlength=size)
+    s = np.bincount(inv, weights=e, minlength=size)
+    q = np.bincount(inv, weights=e * e, minlength=size)
+    present = np.flatnonzero(cnt)
+    if binary:
+        mx = np.where(s > 0, 1.0, 0.0)
+    else:
+        mx = np.full(size, -np.inf)
+        np.maximum.at(mx, inv, e)
+    keys = (np.stack(np.unravel_index(present, dims), axis=1) if cols else np.zeros((len(present), 0), np.int64)) \
+        if uniq is None else uniq[present]
+    return keys, np.stack([cnt[present], s[present], q[present], mx[present]], axis=1)
+
+
+@dataclass(frozen=True)
+class LevelSums(Kernel):
+    """Error statistics for several feature subsets at once (one SliceLine lattice level).
+
+    ``features`` are keys (``Col``/``Bin``); ``subsets`` are tuples of indices into ``features``;
+    ``value`` is a per-row error expression. The value is ``{subset: {values tuple: ndarray([count,
+    sum, sum of squares, max])}}`` over the rows where the error is defined -- the same numbers as
+    one :class:`GroupSums` per subset, with the error and each feature's codes computed once per
+    batch and the grouping done by ``bincount`` on combined integer codes.
+    """
+
+    features: tuple
+    subsets: tuple
+    value: Any
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        used = sorted({i for s in self.subsets for i in s})
+        return tuple(dict.fromkeys([self.features[i].column for i in used] + list(self.value.columns)))
+
+    def init(self):
+        return {s: {} for s in self.subsets}
+
+    def update(self, state, view: BatchView):
+        if view.num_rows == 0:
+            return state
+        e = self.value.values(view)
+        ok = ~np.isnan(e)
+        e = e[ok]
+        binary = bool(np.all((e == 0) | (e == 1)))
+        used = sorted({i for s in self.subsets for i in s})
+        coded = {}
+        for i in used:
+            codes, values = _codes(self.features[i].array(view))
+            coded[i] = (codes[ok], values)
+        out = {s: dict(state[s]) for s in self.subsets}
+        for s in self.subsets:
+            cols = [coded[i][0] for i in s]
+            dims = [len(coded[i][1]) for i in s]
+            keys, stats = _subset_sums(cols, dims, e, binary)
+            dec = [coded[i][1] for i in s]
+            tgt = out[s]
+            for row, st in zip(keys.tolist(), stats):
+                key = tuple(d[c] for d, c in zip(dec, row))
+                tgt[key] = _add_stats(tgt[key], st) if key in tgt else st
+        return out
+
+    def merge(self, a, b):
+        out = {}
+        for s in self.subsets:
+            m = dict(a.get(s, {}))
+            for k, v in b.get(s, {}).items():
+                m[k] = _add_stats(m[k], v) if k in m else v
+            out[s] = m
+        return out
+
+
+def _add_stats(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.array([a[0] + b[0], a[1] + b[1], a[2] + b[2], max(a[3], b[3])])
