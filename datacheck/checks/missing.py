@@ -181,9 +181,16 @@ class MissingCheck(Check):
             if cnt < max(3, self.p["min_sentinel_share"] * n_valid):
                 continue
             other_edge = hi_all if side == "low" else lo_all
+            if other_edge == -v:
+                continue  # a symmetric range (-1..1, -99..99): the bound of a signed scale, not a code
             rest_range = abs(other_edge - nxt)
             spike = cnt >= 5 * ncnt
-            gap = abs(nxt - v) > 0.1 * rest_range if rest_range > 0 else False
+            # a gap counts only when it is wide for this column: beyond a tenth of the rest of the
+            # range and beyond twice the spacing of the distinct values at the other edge (a coarse
+            # column such as -1/0/1/2 has wide gaps everywhere)
+            other = e["high"] if side == "low" else e["low"]
+            spacing = abs(other[0][0] - other[1][0]) if len(other) >= 2 else 0.0
+            gap = rest_range > 0 and abs(nxt - v) > max(0.1 * rest_range, 2 * spacing)
             if spike or gap:
                 found.append({"value": _show(v, lt), "kind": f"suspected sentinel at the {side} edge",
                               "count": cnt, "next_value": _show(nxt, lt), "next_count": ncnt})
