@@ -9,7 +9,7 @@ from datacheck.context import Context
 from datacheck.kernels import ExactQuantiles, Sketch
 from datacheck.kernels.quantiles import DEFAULT_K
 
-__all__ = ["pct", "num", "quantiles_need", "quantiles_value", "fraction"]
+__all__ = ["pct", "num", "quantiles_need", "quantiles_value", "fraction", "duplicates_result"]
 
 
 def pct(x: float | None) -> str:
@@ -56,3 +56,17 @@ def quantiles_value(column: str, qs: tuple[float, ...], ctx: Context, k: int = D
     method = ("exact quantiles (KLL sketch brackets refined in a second pass)" if exact
               else f"approximate quantiles (KLL sketch, rank error <= {sk.rank_error:.2%})")
     return out, method
+
+
+def duplicates_result(check, column, d: dict, ctx: Context, *, noun: str, clean: str):
+    """The verdict on a ``RowHashes`` value (shared by ``duplicates`` and ``unique``)."""
+    from datacheck.kernels import RowHashes
+
+    frac = fraction(d["duplicate_rows"], d["rows"])
+    ok = frac <= check.p["max_fraction"]
+    evidence = [{"rows": ctx.label_rows(g)} for g in d["examples"]] or None
+    msg = (f"{d['duplicate_rows']:,} duplicate {noun}(s) ({pct(frac)}) in {d['groups']:,} group(s)"
+           if d["duplicate_rows"] else clean)
+    return check.result(column, ok, observed={"duplicates": d["duplicate_rows"], "fraction": frac, "groups": d["groups"]},
+                        expected={"max_fraction": check.p["max_fraction"]}, message=msg, evidence=evidence,
+                        method=RowHashes.method)

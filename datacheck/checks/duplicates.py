@@ -10,7 +10,7 @@ Examples
 
 from __future__ import annotations
 
-from datacheck.checks._util import fraction, pct
+from datacheck.checks._util import duplicates_result
 from datacheck.checks.base import Check, register
 from datacheck.context import MetricUnavailable
 from datacheck.kernels import RowHashes
@@ -37,11 +37,4 @@ class DuplicatesCheck(Check):
 
     def evaluate(self, column, ctx):
         d = ctx.current[self.kernel(ctx)]
-        frac = fraction(d["duplicate_rows"], d["rows"])
-        ok = frac <= self.p["max_fraction"]
-        evidence = [{"rows": ctx.label_rows(g)} for g in d["examples"]] or None
-        msg = (f"{d['duplicate_rows']:,} duplicate row(s) ({pct(frac)}) in {d['groups']:,} group(s)"
-               if d["duplicate_rows"] else f"no duplicate rows among {d['rows']:,}")
-        return self.result(None, ok, observed={"duplicates": d["duplicate_rows"], "fraction": frac, "groups": d["groups"]},
-                           expected={"max_fraction": self.p["max_fraction"]}, message=msg, evidence=evidence,
-                           method=RowHashes.method)
+        return duplicates_result(self, None, d, ctx, noun="row", clean=f"no duplicate rows among {d['rows']:,}")

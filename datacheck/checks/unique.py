@@ -14,7 +14,7 @@ Examples
 
 from __future__ import annotations
 
-from datacheck.checks._util import fraction, pct
+from datacheck.checks._util import duplicates_result
 from datacheck.checks.base import Check, register
 from datacheck.kernels import RowHashes
 from datacheck.params import REQUIRED, Param
@@ -43,11 +43,4 @@ class UniqueCheck(Check):
 
     def evaluate(self, column, ctx):
         d = ctx.current[self.kernel(column)]
-        frac = fraction(d["duplicate_rows"], d["rows"])
-        ok = frac <= self.p["max_fraction"]
-        evidence = [{"rows": ctx.label_rows(g)} for g in d["examples"]] or None
-        msg = (f"{d['duplicate_rows']:,} duplicate key(s) ({pct(frac)}) in {d['groups']:,} group(s)"
-               if d["duplicate_rows"] else f"all {d['rows']:,} keys unique")
-        return self.result(column, ok, observed={"duplicates": d["duplicate_rows"], "fraction": frac, "groups": d["groups"]},
-                           expected={"max_fraction": self.p["max_fraction"]}, message=msg, evidence=evidence,
-                           method=RowHashes.method)
+        return duplicates_result(self, column, d, ctx, noun="key", clean=f"all {d['rows']:,} keys unique")

@@ -74,28 +74,31 @@ class DisguisedMissing(Kernel):
         return {"empty": state[0], "whitespace": state[1], "tokens": dict(_top(state[2], 50))}
 
 
-@dataclass(frozen=True)
-class PatternMismatch(Kernel):
-    """Non-null strings that do not match ``regex`` (RE2 syntax; full match unless ``search``)."""
+class _OffenderKernel(Kernel):
+    """Shared fold for kernels that count values failing a test and keep the top offenders.
 
-    column: str
-    regex: str
-    search: bool = False
+    Subclasses implement ``bad(values) -> ndarray of bool`` over a batch's distinct values and
+    name their count with ``count_key``. State: (checked, failing, offender counts, error bound).
+    """
+
+    count_key = "failing"
+
+    def bad(self, values: pa.Array):  # pragma: no cover - interface
+        raise NotImplementedError
 
     def init(self):
-        return (0, 0, {}, 0)  # checked, mismatched, offenders, offender error bound
+        return (0, 0, {}, 0)
 
     def update(self, state, view: BatchView):
         values, counts = view.value_counts(self.column)
         if len(values) == 0:
             return state
-        s = values if pa.types.is_large_string(values.type) or pa.types.is_string(values.type) else pc.cast(values, pa.large_string())
-        pattern = self.regex if self.search else f"^(?:{self.regex})$"
-        bad = ~pc.match_substring_regex(s, pattern=pattern).to_numpy(zero_copy_only=False)
+        bad = self.bad(values)
         nbad = int(counts[bad].sum())
         off, err = state[2], state[3]
         if nbad:
-            off, err = mg_add(off, err, dict(zip(pc.filter(s, pa.array(bad)).to_pylist(), counts[bad].tolist())), OFFENDER_CAP)
+            off, err = mg_add(off, err, dict(zip(pc.filter(values, pa.array(bad)).to_pylist(), counts[bad].tolist())),
+                              OFFENDER_CAP)
         return (state[0] + int(counts.sum()), state[1] + nbad, off, err)
 
     def merge(self, a, b):
@@ -103,23 +106,33 @@ class PatternMismatch(Kernel):
         return (a[0] + b[0], a[1] + b[1], off, err)
 
     def finalize(self, state):
-        return {"checked": state[0], "mismatched": state[1], "top": _top(state[2]), "top_exact": state[3] == 0}
+        return {"checked": state[0], self.count_key: state[1], "top": _top(state[2]), "top_exact": state[3] == 0}
 
 
 @dataclass(frozen=True)
-class NotInSet(Kernel):
+class PatternMismatch(_OffenderKernel):
+    """Non-null strings that do not match ``regex`` (RE2 syntax; full match unless ``search``)."""
+
+    column: str
+    regex: str
+    search: bool = False
+    count_key = "mismatched"
+
+    def bad(self, values: pa.Array):
+        s = values if pa.types.is_large_string(values.type) or pa.types.is_string(values.type) else pc.cast(values, pa.large_string())
+        pattern = self.regex if self.search else f"^(?:{self.regex})$"
+        return ~pc.match_substring_regex(s, pattern=pattern).to_numpy(zero_copy_only=False)
+
+
+@dataclass(frozen=True)
+class NotInSet(_OffenderKernel):
     """Non-null values not in ``values`` (compared after casting the set to the column's type)."""
 
     column: str
     values: tuple
+    count_key = "outside"
 
-    def init(self):
-        return (0, 0, {}, 0)
-
-    def update(self, state, view: BatchView):
-        arr, counts = view.value_counts(self.column)
-        if len(arr) == 0:
-            return state
+    def bad(self, arr: pa.Array):
         lt = logical_type(arr.type)
         if lt in ("integer", "float"):
             vs = pa.array([v for v in self.values if isinstance(v, (int, float)) and not isinstance(v, bool)], pa.float64())
@@ -128,16 +141,4 @@ class NotInSet(Kernel):
             member = pc.is_in(arr, value_set=pa.array([v for v in self.values if isinstance(v, bool)], pa.bool_()))
         else:
             member = pc.is_in(pc.cast(arr, pa.large_string()), value_set=pa.array([str(v) for v in self.values], pa.large_string()))
-        bad = ~member.to_numpy(zero_copy_only=False)
-        nbad = int(counts[bad].sum())
-        off, err = state[2], state[3]
-        if nbad:
-            off, err = mg_add(off, err, dict(zip(pc.filter(arr, pa.array(bad)).to_pylist(), counts[bad].tolist())), OFFENDER_CAP)
-        return (state[0] + int(counts.sum()), state[1] + nbad, off, err)
-
-    def merge(self, a, b):
-        off, err = mg_add(a[2], a[3] + b[3], b[2], OFFENDER_CAP)
-        return (a[0] + b[0], a[1] + b[1], off, err)
-
-    def finalize(self, state):
-        return {"checked": state[0], "outside": state[1], "top": _top(state[2]), "top_exact": state[3] == 0}
+        return ~member.to_numpy(zero_copy_only=False)
