@@ -63,7 +63,7 @@ def bias_table(data: Any, attributes: Sequence[str], *, label: str | None = None
                require_significance: bool = True, confidence: float = 0.95, interval: str = "wilson",
                expected_shares: Mapping[str, Mapping[Any, float]] | None = None,
                bins: Mapping[str, Any] | None = None, missingness_columns: Sequence[str] | None = None,
-               reference_data: Any = None, score_bins: int = 200, summary: bool = False):
+               reference_data: Any = None, score_bins: int = 500, summary: bool = False):
     """Audit subgroups of ``data`` and return one row per group and metric.
 
     Parameters

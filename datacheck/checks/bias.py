@@ -46,7 +46,7 @@ from scipy import stats as _st
 from datacheck.checks._util import num, quantiles_need, quantiles_value
 from datacheck.checks.base import Check, OnReference, register
 from datacheck.context import MetricUnavailable
-from datacheck.kernels import Bin, Col, Frequencies, GroupCounts, IsMissing, Sketch
+from datacheck.kernels import Bin, Col, Frequencies, GroupCounts, IsMissing, Moments, Sketch
 from datacheck.params import Param
 from datacheck.stats import benjamini_hochberg, clopper_pearson_interval, proportion_test, wilson_interval
 
@@ -205,8 +205,8 @@ class BiasCheck(Check):
         "scores": Param("column", default=None, doc="score column for AUC (default: dataset.scores)"),
         "positive_label": Param("any", default=None,
                                 doc="label value counted as positive (default: dataset.positive_label, else inferred)"),
-        "score_bins": Param("integer", default=200, low=2, high=5000,
-                            doc="quantile bins of the per-group score histogram for AUC"),
+        "score_bins": Param("integer", default=500, low=2, high=10000,
+                            doc="equal-width bins (exact min to max) of the per-group score histogram for AUC"),
     }
 
     # -- validation ----------------------------------------------------------------------------
@@ -392,20 +392,20 @@ class BiasCheck(Check):
         return Bin(attr, tuple(edges)), [], f"{q} quantile bins ({how})"
 
     def _score_edges(self, cfg: _Config, ctx) -> tuple[tuple[float, ...] | None, list]:
+        """Equal-width score bins between the exact minimum and maximum (a first pass), so the
+        histogram -- and the AUC -- do not depend on how the data was split into batches."""
         if "auc" not in cfg.metrics:
             return None, []
-        sk = Sketch(cfg.score)
-        if sk not in ctx.current:
-            return None, [sk]
-        s = ctx.current[sk]
-        if s.n == 0:
+        mk = Moments(cfg.score)
+        if mk not in ctx.current:
+            return None, [mk]
+        m = ctx.current[mk]
+        lo, hi = m["min"], m["max"]
+        if not m["n"] or not (math.isfinite(lo) and math.isfinite(hi)):
             return (0.0, 1.0), []
-        b = self.p["score_bins"]
-        qs = np.unique(np.asarray(s.quantiles([i / b for i in range(b + 1)]), dtype=float))
-        top = float(qs[-1])
-        # one more edge just above the maximum, so the largest value gets a bin of its own
-        edges = tuple(float(e) for e in qs) + (float(np.nextafter(top, np.inf)),)
-        return edges, []
+        if hi <= lo:
+            return (float(lo), float(lo) + 1.0), []
+        return tuple(float(e) for e in np.linspace(lo, hi, self.p["score_bins"] + 1)), []
 
     def _keys(self, cfg: _Config, ctx) -> tuple[list | None, list, dict]:
         keys, need, how = [], [], {}
@@ -871,7 +871,7 @@ class _Audit:
         bounds = [r["binning_error_bound"] for r in rows if r["status"] != "skipped"]
         self.blocks.append({"dim": dim, "metric": "auc", "column": None, "rows": rows, "reference_group": ref_label,
                             "reference_value": ra, "problem": problem,
-                            "binning_error_bound": max(bounds) if bounds else None, "score_bins": len(all_bins)})
+                            "binning_error_bound": max(bounds) if bounds else None, "occupied_bins": len(all_bins)})
 
     # verdicts ------------------------------------------------------------------------------
     def finish(self) -> None:
@@ -963,7 +963,8 @@ class _Audit:
                 details["per_column_reference"] = b.get("per_column_reference")
             if metric == "auc":
                 details["binning_error_bound"] = b.get("binning_error_bound")
-                details["score_bins"] = b.get("score_bins")
+                details["score_bins"] = self.p["score_bins"]
+                details["occupied_bins"] = b.get("occupied_bins")
             if metric in _NEEDS_LABEL or metric in _NEEDS_PRED:
                 details["positive_label"] = self.pos
                 details["positive_label_source"] = self.pos_how
@@ -998,8 +999,8 @@ class _Audit:
     def _method(self, metric: str, b: dict) -> str:
         ci = "Wilson" if self.p["interval"] == "wilson" else "Clopper-Pearson"
         if metric == "auc":
-            return (f"ROC AUC from per-group score histograms on {b.get('score_bins')} bins (KLL-sketch quantile "
-                    f"edges); |binned - exact| <= {num(b.get('binning_error_bound') or math.nan)}; DeLong intervals "
+            return (f"ROC AUC from per-group score histograms ({self.p['score_bins']} equal-width bins, exact "
+                    f"min to max); |binned - exact| <= {num(b.get('binning_error_bound') or math.nan)}; DeLong intervals "
                     f"(logit scale); z-tests; Benjamini-Hochberg across the check")
         if metric == "representation" and b.get("informational"):
             return f"exact counts; {ci} intervals"
