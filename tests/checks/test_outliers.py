@@ -1,0 +1,122 @@
+"""``outliers``: counts and fences against numpy on the same data; evidence is the true extremes."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+import datacheck
+
+
+def run(df, **params):
+    return datacheck.run(df, {"name": "t", "checks": [{"outliers": params}]}).results
+
+
+def data(seed=0, n=20_000, outliers=60):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(10, 2, n)
+    idx = rng.choice(n, outliers, replace=False)
+    x[idx] = rng.choice([-1, 1], outliers) * rng.uniform(30, 300, outliers) + 10
+    return x
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("k", [1.5, 3.0])
+def test_iqr_fences_and_counts_exact_vs_numpy(seed, k):
+    x = data(seed)
+    r = run(pd.DataFrame({"x": x}), columns="x", method="iqr", k=k, max_fraction=0.01)[0]
+    q1, med, q3 = np.quantile(x, [0.25, 0.5, 0.75])
+    lo, hi = q1 - k * (q3 - q1), q3 + k * (q3 - q1)
+    assert r.details["q1"] == pytest.approx(q1, rel=1e-12)
+    assert r.details["q3"] == pytest.approx(q3, rel=1e-12)
+    assert r.details["median"] == pytest.approx(med, rel=1e-12)
+    assert r.details["fences"] == pytest.approx([lo, hi], rel=1e-12)
+    assert "exact" in r.method
+    assert r.observed["below"] == np.count_nonzero(x < lo)
+    assert r.observed["above"] == np.count_nonzero(x > hi)
+    assert r.observed["fraction"] == pytest.approx(np.count_nonzero((x < lo) | (x > hi)) / x.size)
+
+
+def test_iqr_with_nan_inf_and_integers():
+    rng = np.random.default_rng(4)
+    x = rng.integers(0, 100, 5000).astype(float)
+    x[:5] = [1000, -1000, np.nan, np.inf, -np.inf]
+    r = run(pd.DataFrame({"x": x}), columns="x")[0]
+    f = x[np.isfinite(x)]
+    q1, q3 = np.quantile(f, [0.25, 0.75])
+    lo, hi = q1 - 1.5 * (q3 - q1), q3 + 1.5 * (q3 - q1)
+    assert r.details["fences"] == pytest.approx([lo, hi])
+    # +/-inf are beyond any finite fence; NaN is missing
+    assert r.observed["below"] == np.count_nonzero(f < lo) + 1
+    assert r.observed["above"] == np.count_nonzero(f > hi) + 1
+
+
+def test_zscore_counts_vs_numpy():
+    x = data(3)
+    r = run(pd.DataFrame({"x": x}), columns="x", method="zscore", max_fraction=0.01)[0]
+    m, sd = x.mean(), x.std(ddof=1)
+    z = np.abs((x - m) / sd)
+    assert r.details["mean"] == pytest.approx(m, rel=1e-12)
+    assert r.details["std"] == pytest.approx(sd, rel=1e-12)
+    assert r.observed["count"] == np.count_nonzero(z > 3)
+    assert r.observed["count"] == np.count_nonzero(np.abs(stats.zscore(x, ddof=1)) > 3)
+
+
+def test_robust_z_vs_numpy():
+    """Median exact; the MAD is read from the sketch (its stated method), so the data leave a gap
+    around the fences: the counts are then those of the exact numpy computation."""
+    rng = np.random.default_rng(6)
+    core = rng.uniform(-1, 1, 20_000)
+    far = np.r_[rng.uniform(20, 40, 30), rng.uniform(-40, -20, 20)]
+    x = np.r_[core, far]
+    rng.shuffle(x)
+    r = run(pd.DataFrame({"x": x}), columns="x", method="robust_z", max_fraction=0.001)[0]
+    med = np.median(x)
+    mad = np.median(np.abs(x - med))
+    assert r.details["median"] == pytest.approx(med, rel=1e-12)
+    assert r.details["mad"] == pytest.approx(mad, rel=0.02)
+    assert "MAD from KLL sketch" in r.method
+    z = np.abs(x - med) / (1.4826 * mad)
+    assert r.observed["count"] == np.count_nonzero(z > 3.5) == 50
+    assert (r.observed["below"], r.observed["above"]) == (20, 30)
+    assert r.status == "fail"
+
+
+def test_evidence_rows_are_the_most_extreme():
+    x = data(7, n=5000, outliers=40)
+    r = run(pd.DataFrame({"x": x}), columns="x", evidence_rows=10, max_fraction=0.5)[0]
+    med = np.quantile(x, 0.5)
+    q1, q3 = np.quantile(x, [0.25, 0.75])
+    lo, hi = q1 - 1.5 * (q3 - q1), q3 + 1.5 * (q3 - q1)
+    outl = np.flatnonzero((x < lo) | (x > hi))
+    top = outl[np.argsort(-np.abs(x[outl] - med), kind="stable")][:10]
+    assert [e["row"] for e in r.evidence] == top.tolist()
+    assert [e["value"] for e in r.evidence] == x[top].tolist()
+    assert r.status == "pass"
+
+
+def test_pass_on_clean_data_and_constant_column():
+    rng = np.random.default_rng(8)
+    r = run(pd.DataFrame({"x": rng.uniform(0, 1, 3000), "c": np.ones(3000)}), max_fraction=0.0)
+    assert [x.status for x in r] == ["pass", "pass"]
+    assert r[1].observed["count"] == 0
+
+
+def test_fail_when_fraction_exceeded_and_warn_severity():
+    x = data(9, n=1000, outliers=100)
+    assert run(pd.DataFrame({"x": x}), columns="x", max_fraction=0.05)[0].status == "fail"
+    assert run(pd.DataFrame({"x": x}), columns="x", max_fraction=0.05, severity="warn")[0].status == "warn"
+
+
+def test_streamed_many_batches_same_counts(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    x = data(10, n=30_000)
+    pq.write_table(pa.table({"x": x}), tmp_path / "x.parquet", row_group_size=1000)
+    mem = run(pd.DataFrame({"x": x}), columns="x")[0]
+    rep = datacheck.run(tmp_path / "x.parquet", {"name": "t", "checks": [{"outliers": {"columns": "x"}}]},
+                        batch_rows=777)
+    st = rep.results[0]
+    assert st.observed == mem.observed and st.details["fences"] == mem.details["fences"]
+    assert st.evidence == mem.evidence
