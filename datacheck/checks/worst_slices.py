@@ -313,7 +313,14 @@ class WorstSlicesCheck(Check):
             return self.error(None, f"the label_errors artifact is inconsistent: {table.num_rows} feature rows, "
                                     f"{len(label)} labels, {len(pred)} predictions")
         metric = self.p["metric"]
-        if metric == "error_rate":
+        regression = oof.get("task") == "regression"
+        if regression and metric in ("abs_error", "squared_error"):
+            d = np.asarray(label, dtype=float) - np.asarray(pred, dtype=float)
+            errors = np.abs(d) if metric == "abs_error" else d * d
+        elif regression:
+            return self.error(None, f"the label_errors check ran a regression; use metric abs_error or squared_error, "
+                                    f"not {metric!r}")
+        elif metric == "error_rate":
             errors = (label != pred).astype(float)
         elif metric in ("log_loss", "brier"):
             proba = np.asarray(oof.get("proba"), dtype=float)
@@ -335,10 +342,11 @@ class WorstSlicesCheck(Check):
                 errors = ((proba - onehot) ** 2).sum(axis=1)
             errors[~known] = np.nan
         else:
-            return self.error(None, f"metric {metric!r} needs numeric dataset.label and dataset.prediction; the "
-                                    "label_errors check's out-of-fold predictions are classes")
+            return self.error(None, f"metric {metric!r} needs numeric labels; the label_errors check's out-of-fold "
+                                    "predictions are classes")
         r = ctx.roles
-        avail = [c for c in table.column_names if c not in {r.label, r.prediction, r.id, "__row__"}]
+        skip = {r.label, r.prediction, r.id, oof.get("label_column"), "__row__"}
+        avail = [c for c in (oof.get("feature_columns") or table.column_names) if c in table.column_names and c not in skip]
         feats = self.features(ctx, available=avail)
         source = (f"in memory on the label_errors check's out-of-fold predictions ({table.num_rows:,} sampled rows); "
                   "bins from those rows' quantiles")
