@@ -55,6 +55,7 @@ ADULT_ROLES = {"label": "income", "prediction": "pred", "scores": ["score"], "pr
 # -------------------------------------------------------------------------------------------------
 # the anchor: fairlearn MetricFrame on the same real data
 # -------------------------------------------------------------------------------------------------
+@pytest.mark.slow
 @pytest.mark.parametrize("dims", [["sex"], ["race"], ["sex", "race"]])
 def test_rates_agree_with_fairlearn_on_adult(adult, dims):
     df = adult_with_model(adult)
