@@ -174,7 +174,7 @@ class _Parser:
         desc = data.get("description")
         if desc is not None and not isinstance(desc, str):
             self.problem(("description",), f"must be a string; got {desc!r}")
-        roles = self.parse_roles(data.get("dataset") or {})
+        roles = self.parse_roles({} if data.get("dataset") is None else data["dataset"])
         checks_raw = data.get("checks")
         specs: list[CheckSpec] = []
         if not isinstance(checks_raw, list):
