@@ -39,6 +39,8 @@ def quantiles_need(column: str, qs: tuple[float, ...], ctx: Context, k: int = DE
     sk = Sketch(column, k)
     if sk not in ctx.current:
         return [sk]
+    if ctx.current[sk].n == 0:
+        return []  # no finite values: nothing to refine (and NaN brackets would never compare equal)
     eq = ExactQuantiles.from_sketch(column, qs, ctx.current[sk])
     return [] if eq in ctx.current else [eq]
 
@@ -46,6 +48,8 @@ def quantiles_need(column: str, qs: tuple[float, ...], ctx: Context, k: int = DE
 def quantiles_value(column: str, qs: tuple[float, ...], ctx: Context, k: int = DEFAULT_K) -> tuple[dict[float, float], str]:
     """Exact quantiles when the refinement succeeded, else the sketch's; and how they were computed."""
     sk = ctx.current[Sketch(column, k)]
+    if sk.n == 0:
+        return {q: math.nan for q in qs}, "no finite values"
     eq = ctx.current[ExactQuantiles.from_sketch(column, qs, sk)]
     out, exact = {}, True
     for q in qs:

@@ -68,6 +68,8 @@ class OutliersCheck(Check):
         """(low, high, centre, info, method) or None while still computing."""
         m = ctx.current[Moments(column)]
         method = self.p["method"]
+        if not m["n"]:  # no finite values: no fences (NaN fences would make kernels that never match)
+            return (-math.inf, math.inf, math.nan, {}, "no finite values")
         if method == "zscore":
             sd = m["std"]
             if not m["n"] or math.isnan(sd):

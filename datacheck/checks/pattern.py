@@ -50,8 +50,11 @@ class PatternCheck(Check):
         frac = fraction(d["mismatched"], d["checked"])
         ok = frac <= self.p["max_fraction"]
         evidence = [{"value": v, "count": c} for v, c in d["top"]] or None
-        msg = (f"{d['mismatched']:,} value(s) ({pct(frac)}) do not match /{self.p['regex']}/, e.g. "
-               + ", ".join(repr(e["value"]) for e in evidence[:3]) if d["mismatched"]
+        # the offender list is a bounded summary: with more distinct offenders than it holds, it
+        # may keep none (every count within its error bound), so the message must not need one
+        examples = ", ".join(repr(e["value"]) for e in (evidence or [])[:3])
+        msg = (f"{d['mismatched']:,} value(s) ({pct(frac)}) do not match /{self.p['regex']}/"
+               + (f", e.g. {examples}" if examples else " (too many distinct values to list)") if d["mismatched"]
                else f"all {d['checked']:,} values match /{self.p['regex']}/")
         return self.result(column, ok, observed={"mismatched": d["mismatched"], "fraction": frac},
                            expected={"regex": self.p["regex"], "max_fraction": self.p["max_fraction"]},
