@@ -101,7 +101,11 @@ class SkewCheck(Check):
             med = ctx.current[Sketch(column)].quantile(0.5)
             if not math.isnan(med) and m["n"]:
                 share = ctx.current[CountEqual(column, med)] / m["n"]
-                observed.update(dominant_value=med, dominant_share=share)
+                if share > 0.5:
+                    # then the median is the most frequent value and its share is exact; below half
+                    # the sketch's median is just some value (it depends on how the data was
+                    # batched), so it is not reported as the dominant value
+                    observed.update(dominant_value=med, dominant_share=share)
                 if dom is not None:
                     expected["max_dominant_share"] = dom
                     if share > dom:

@@ -82,3 +82,9 @@ def test_nan_is_not_a_class():
 def test_undefined_moments_do_not_fail():
     r = run(pd.DataFrame({"x": [1.0, 2.0]}))[0]
     assert r.status == "pass" and np.isnan(r.observed["skewness"])
+
+
+def test_no_dominant_value_reported_for_a_spread_column():
+    """Below half the rows the sketch's median is not the mode: nothing is claimed about it."""
+    r = run(pd.DataFrame({"x": RNG.normal(size=2000)}))[0]
+    assert "dominant_value" not in r.observed and r.status == "pass"
