@@ -52,6 +52,8 @@ def fold(source: Source, kernels: Iterable[Kernel]) -> tuple[dict[Kernel, Any], 
     kernels = list(dict.fromkeys(kernels))
     names = set(source.schema.names)
     reads = list(dict.fromkeys(c for k in kernels for c in k.reads if c in names))
+    if not reads and source.schema.names:
+        reads = source.schema.names[:1]  # a batch with no column cannot carry its row count
     states: dict[Kernel, Any] = {}
     failures: dict[Kernel, str] = {}
     for k in kernels:

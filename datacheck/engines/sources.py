@@ -59,7 +59,7 @@ class TableSource(Source):
             yield pa.RecordBatch.from_pylist([], schema=t.schema)
             return
         for start in range(0, t.num_rows, self.batch_rows):
-            chunk = t.slice(start, self.batch_rows).combine_chunks()
+            chunk = t.slice(start, min(self.batch_rows, t.num_rows - start)).combine_chunks()
             yield from chunk.to_batches() or [pa.RecordBatch.from_pylist([], schema=t.schema)]
 
 
