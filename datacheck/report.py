@@ -43,6 +43,13 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, (float, np.floating)):
         v = float(value)
         return v if math.isfinite(v) else None
+    if type(value).__name__ in ("NaTType", "NAType") or (isinstance(value, np.datetime64) and np.isnat(value)):
+        return None  # pandas.NaT, pandas.NA, numpy NaT: missing, like NaN
+    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        return value.isoformat()  # a date stays a date
+    if type(value).__name__ == "Decimal":
+        v = float(value)
+        return v if math.isfinite(v) else None
     if isinstance(value, (_dt.datetime, _dt.date, np.datetime64)):
         try:
             import pandas as pd
@@ -54,8 +61,8 @@ def jsonable(value: Any) -> Any:
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
         return [jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return [jsonable(v) for v in value.tolist()]
+    if isinstance(value, np.ndarray) or (hasattr(value, "tolist") and hasattr(value, "__len__")):
+        return [jsonable(v) for v in value.tolist()]  # arrays, pandas Series/Index
     if hasattr(value, "item") and callable(value.item):
         try:
             return jsonable(value.item())
