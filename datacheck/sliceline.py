@@ -314,8 +314,11 @@ def subset_stats(X: np.ndarray, errors: np.ndarray, features: Sequence[int]) -> 
     cnt = np.bincount(inv, minlength=size)
     se = np.bincount(inv, weights=errors, minlength=size)
     sq = np.bincount(inv, weights=errors * errors, minlength=size)
-    mx = np.full(size, -np.inf)
-    np.maximum.at(mx, inv, errors)
+    if np.all((errors == 0) | (errors == 1)):
+        mx = np.where(se > 0, 1.0, 0.0)  # 0/1 errors: the max is whether there is any error
+    else:
+        mx = np.full(size, -np.inf)
+        np.maximum.at(mx, inv, errors)
     present = np.flatnonzero(cnt)
     if math.prod(dims) <= 4 * max(len(errors), 1) + 1024:
         keys = np.stack(np.unravel_index(present, dims), axis=1) if cols else np.zeros((len(present), 0), dtype=int)
