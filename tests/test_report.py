@@ -155,3 +155,19 @@ def test_select_and_counts(report):
     assert report.select(column="x", check="outliers")[0].check == "outliers"
     assert report.counts()["fail"] == len(report.select(status="fail"))
     assert not math.isnan(report.duration_s) and report.passes >= 2
+
+
+def _doc_fields(section: str) -> set:
+    import os
+    import re
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    text = open(os.path.join(root, "docs", "report-schema.md"), encoding="utf-8").read()
+    body = text.split(f"## {section}\n", 1)[1].split("\n## ", 1)[0]
+    return set(re.findall(r"^\| `([a-z_]+)` \|", body, flags=re.M))
+
+
+def test_schema_doc_matches_to_dict(report):
+    d = report.to_dict()
+    assert _doc_fields("The report") == set(d) == REPORT_KEYS
+    assert _doc_fields("A result") == set(d["results"][0]) == RESULT_KEYS
