@@ -224,6 +224,8 @@ def compare_numeric(ref: dict, cur: dict, ref_std: float, bins: int) -> dict[str
     cr, cc = np.cumsum(pr), np.cumsum(pc)
     r_lo = np.r_[0.0, cr[:-1]] + er / nr
     c_lo = np.r_[0.0, cc[:-1]] + ec / nc
+    # the CDFs are known exactly just below every edge (C) and at every edge (C_prev + on-edge share)
+    d = max(d, float(np.max(np.abs(r_lo - c_lo))))
     d_upper = float(np.max(np.maximum(np.abs(cr - c_lo), np.abs(r_lo - cc))))
     resolution = max(0.0, d_upper - d)
     loose = np.maximum((r - er) / nr, (c - ec) / nc)

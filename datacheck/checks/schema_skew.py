@@ -5,12 +5,12 @@ per column present on both sides reports:
 
 * **new categories** (string, categorical, boolean columns): values never seen in the reference
   and the share of current rows carrying them. A random sample always brings some unseen values
-  when a column has rare values, so the bound is ``max_new_share`` *above* the share expected
-  without any change, the Good–Turing estimate of unseen mass (reference singletons / reference
-  rows);
-* **vanished categories**: reference values absent now, and their reference share (bound:
-  ``max_vanished_share`` above the share expected to vanish by chance at this current size,
-  ``sum_k p_k (1 - p_k)^n``);
+  when a column has rare values, so it fails only when the share exceeds the share expected
+  without any change -- the Good–Turing estimate of unseen mass (reference singletons / reference
+  rows) -- by more than ``max_new_share`` *and* significantly (one-sided z-test at ``alpha``);
+* **vanished categories**: reference values absent now, and their reference share; judged the
+  same way against the chance level (the current sample's singletons / current rows) with
+  ``max_vanished_share``;
 * **missing rate** change: fails when it moved by more than ``max_missing_change`` (absolute)
   *and* a two-proportion test says the change is real (p < ``alpha``);
 * **out of range** (numeric and datetime columns): share of current values below the reference
@@ -154,17 +154,18 @@ class SchemaSkewCheck(Check):
             gone_share = sum(gone.values()) / n_r if n_r else 0.0
             singletons = sum(1 for v in fr["counts"].values() if v == 1)
             exp_new = singletons / n_r if n_r else 0.0
-            exp_gone = sum((v / n_r) * math.exp(n_c * math.log1p(-v / n_r)) for v in fr["counts"].values()
-                           if v < n_r) if n_r else 0.0
+            # by symmetry, the reference mass of values the current sample misses by chance is the
+            # Good-Turing unseen mass of the current sample
+            exp_gone = sum(1 for v in fc["counts"].values() if v == 1) / n_c if n_c else 0.0
             obs.update(new_categories=[_plain(k) for k in list(new)[:_SHOWN]], new_category_count=len(new),
                        new_share=new_share, expected_new_share=exp_new,
                        vanished_categories=[_plain(k) for k in list(gone)[:_SHOWN]], vanished_count=len(gone),
                        vanished_share=gone_share, expected_vanished_share=exp_gone)
-            if new_share > self.p["max_new_share"] + exp_new:
+            if _excess(new_share, n_c, exp_new, n_r, self.p["max_new_share"], self.p["alpha"]):
                 shown = ", ".join(repr(_plain(k)) for k in list(new)[:5])
                 problems.append(f"{len(new)} never-seen categor{'y' if len(new) == 1 else 'ies'} ({shown}) in "
                                 f"{pct(new_share)} of rows (chance level {pct(exp_new)})")
-            if gone_share > self.p["max_vanished_share"] + exp_gone:
+            if _excess(gone_share, n_r, exp_gone, n_c, self.p["max_vanished_share"], self.p["alpha"]):
                 shown = ", ".join(repr(_plain(k)) for k in list(gone)[:5])
                 problems.append(f"{len(gone)} categor{'y' if len(gone) == 1 else 'ies'} vanished ({shown}), "
                                 f"{pct(gone_share)} of reference rows")
@@ -184,6 +185,20 @@ class SchemaSkewCheck(Check):
         return self.result(c, not problems, observed=obs, message=msg, method=method,
                            expected={k: self.p[k] for k in ("max_new_share", "max_vanished_share",
                                                             "max_missing_change", "max_outside_share")})
+
+
+def _excess(share: float, n: int, chance: float, n_chance: int, allowed: float, alpha: float) -> bool:
+    """True when ``share`` exceeds the chance level by more than ``allowed`` *and* significantly
+    (one-sided z-test of share - chance with both estimates' binomial variance)."""
+    excess = share - chance
+    if excess <= allowed:
+        return False
+    var = share * (1 - share) / max(n, 1) + chance * (1 - chance) / max(n_chance, 1)
+    if var <= 0:
+        return True
+    from scipy.stats import norm
+
+    return bool(norm.sf(excess / math.sqrt(var)) < alpha)
 
 
 def _plain(v):
