@@ -462,3 +462,33 @@ def test_exact_quantiles_large_vs_numpy(seed, splits, dist):
     pts = cut_points(n, splits)
     parts = [(pa.record_batch({"x": x[a:b]}), a) for a, b in zip(pts[:-1], pts[1:])]
     _check_exact(x, parts)
+
+
+@pytest.mark.parametrize("kernel", KERNELS + [Sketch("f")], ids=IDS + ["Sketch(f)"])
+@settings(max_examples=10, deadline=None)
+@given(rows=rows_st, kind=string_types, splits=st.lists(st.integers(0, 40), max_size=3))
+def test_states_survive_serialisation(kernel, rows, kind, splits):
+    """States travel between processes (Spark executors to the driver): dumps/loads keeps the law."""
+    parts = parts_of(rows, kind, splits)
+    states = [kernel.loads(kernel.dumps(s)) for s in part_states(kernel, parts)]
+    merged = kernel.finalize(reduce(kernel.merge, states))
+    whole = fold_whole(kernel, make_batch(rows, kind))
+    if isinstance(kernel, Sketch):
+        assert merged.n == whole.n and merged.quantiles([0, 1]) == whole.quantiles([0, 1])
+    else:
+        assert equal_values(kernel, merged, whole)
+
+
+def test_every_core_kernel_is_under_the_laws():
+    import inspect
+
+    from datacheck.kernels import (counts, extremes, frequencies, groups, hashing, histogram, moments, quantiles,
+                                   sample, strings)
+    from datacheck.kernels.base import Kernel
+
+    core = {cls for mod in (counts, extremes, frequencies, groups, hashing, histogram, moments, quantiles, sample, strings)
+            for _, cls in inspect.getmembers(mod, inspect.isclass)
+            if issubclass(cls, Kernel) and cls is not Kernel and cls.__module__ == mod.__name__
+            and not cls.__name__.startswith("_")}  # private bases
+    tested = {type(k) for k in KERNELS} | {Sketch, ExactQuantiles}
+    assert core - tested == set()
