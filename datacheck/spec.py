@@ -216,6 +216,12 @@ class _Parser:
                 except ValueError as exc:
                     self.problem(path + (cname, k), str(exc))
                     ok = False
+                    continue
+                if k == "columns" and isinstance(values[k], tuple) and not getattr(cls, "compound_keys", False) \
+                        and any(isinstance(c, tuple) for c in values[k]):
+                    self.problem(path + (cname, k), f"lists a compound key {list(next(c for c in values[k] if isinstance(c, tuple)))!r}; "
+                                                    f"{cname} takes column names (compound keys are for unique)")
+                    ok = False
             for k, prm in declared.items():
                 if k not in values and k not in params:
                     if prm.required:

@@ -236,3 +236,10 @@ def test_validate_suite_command(tmp_path, capsys):
                           capture_output=True, text=True)
     assert proc.returncode == 2 and "checks[0].missing.max_fraction" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_compound_keys_only_for_unique():
+    with pytest.raises(datacheck.SuiteError, match=r"checks\[0\].missing.columns lists a compound key \['a', 'b'\]"):
+        load_suite({"name": "s", "checks": [{"missing": {"columns": [["a", "b"]]}}]})
+    s = load_suite({"name": "s", "checks": [{"unique": {"columns": ["x", ["a", "b"]]}}]})
+    assert s.checks[0].params["columns"] == ("x", ("a", "b"))

@@ -23,6 +23,7 @@ from datacheck.params import REQUIRED, Param
 @register("unique")
 class UniqueCheck(Check):
     default_columns = REQUIRED
+    compound_keys = True  # columns: [id, [user, day]]
     params = {
         "ignore_missing": Param("bool", default=True, doc="skip rows where a key column is missing"),
         "max_fraction": Param("number", default=0.0, low=0, high=1, doc="share of duplicate keys allowed"),
