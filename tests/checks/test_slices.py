@@ -34,6 +34,7 @@ def _sk(metric: str, y, pred, score, pos=">50K") -> float:
     }[metric]()
 
 
+@pytest.mark.slow
 def test_binary_metrics_match_sklearn_on_filtered_rows():
     df = adult_scored()
     t = datacheck.slice_metrics(df, by=["sex", "race", ["sex", "race"], "age"], metrics=CLS, label="income",
