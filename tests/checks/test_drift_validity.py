@@ -72,15 +72,16 @@ def unit_change(cur, rng):
     (unit_change, "fnlwgt", 200),
 ])
 def test_injected_shifts_are_caught(adult, change, column, n):
-    caught = 0
+    caught = other = 0
     for seed in range(5):
         ref, cur = _shifted(adult, seed, n, change)
         rep = datacheck.run(cur, SUITE, reference=ref)
         r = rep.select(column=column)[0]
         caught += r.status == "fail"
-        others = [x for x in rep.results if x.column != column]
-        assert sum(x.status == "fail" for x in others) == 0
+        # untouched columns: BH keeps the chance of any false alarm per split near 5%
+        other += any(x.status == "fail" for x in rep.results if x.column != column)
     assert caught >= 4, f"{change.__name__} caught in {caught}/5 at n={n}"
+    assert other <= 1, f"untouched columns failed in {other}/5 splits"
 
 
 def test_both_directions_on_one_split(adult):
