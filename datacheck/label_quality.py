@@ -234,6 +234,22 @@ def _progress(total: int, enabled: bool | None, desc: str):
     return tqdm(total=total, desc=desc, unit="fold", disable=disable, leave=False)
 
 
+#: below this many rows the model uses one OpenMP thread: gradient boosting gains nothing from more
+#: on small data, and OpenMP's busy-waiting threads slow down 10x or more on a busy machine (measured:
+#: breast_cancer 5-fold took 38 s with 2 threads on a loaded 2-core machine, 2.6 s with 1)
+SINGLE_THREAD_BELOW = 20_000
+
+
+def _threads(n_rows: int):
+    import contextlib
+
+    if n_rows >= SINGLE_THREAD_BELOW:
+        return contextlib.nullcontext()
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1)
+
+
 def default_classifier(mask: np.ndarray, seed: int):
     """The default model: scikit-learn's HistGradientBoostingClassifier (early stopping on large data)."""
     from sklearn.ensemble import HistGradientBoostingClassifier
@@ -257,7 +273,7 @@ def out_of_fold_proba(X: Any, y: np.ndarray, n_classes: int, estimator: Any, fol
     proba = np.zeros((len(y), n_classes))
     cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     take = (lambda idx: X.iloc[idx]) if hasattr(X, "iloc") else (lambda idx: X[idx])
-    with _progress(folds, progress, "label_errors: cross-validation") as bar:
+    with _progress(folds, progress, "label_errors: cross-validation") as bar, _threads(len(y)):
         for train, test in cv.split(np.zeros(len(y)), y):
             model = clone(estimator).fit(take(train), y[train])
             p = np.asarray(model.predict_proba(take(test)), dtype=float)
@@ -456,7 +472,7 @@ def _assess_regression(table, label, lab, features, estimator, folds, seed, excl
     state = np.random.get_state()  # CleanLearning seeds numpy's global generator; leave it as we found it
     try:
         cl = CleanLearning(model=est, cv_n_folds=folds, n_boot=0, seed=seed)
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _threads(len(y)):
             warnings.simplefilter("ignore")
             df = cl.find_label_issues(X, y, fine_search_size=0)
     finally:

@@ -1,0 +1,75 @@
+"""Figures of the label_errors check draw what the result holds, with or without a given ax."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+import datacheck  # noqa: E402
+from datacheck.figures import FIGURES, figures_for  # noqa: E402
+from datacheck.figures.label_errors import (label_issue_rates, label_issues_by_class,  # noqa: E402
+                                            label_quality_distribution)
+
+NAMES = ("label_quality_distribution", "label_issues_by_class", "label_issue_rates")
+
+
+@pytest.fixture(scope="module")
+def report():
+    rng = np.random.default_rng(0)
+    n = 600
+    x = rng.normal(size=n)
+    y = np.where(x + rng.normal(scale=0.4, size=n) > 0, "yes", "no").astype(object)
+    g = rng.choice(["a", "b", "c"], n)
+    worse = (g == "c") & (rng.random(n) < 0.25)  # group c gets extra wrong labels
+    y[worse] = np.where(y[worse] == "yes", "no", "yes")
+    df = pd.DataFrame({"x": x, "z": rng.normal(size=n), "g": g, "y": y})
+    return datacheck.run(df, {"name": "f", "dataset": {"label": "y", "protected": ["g"]},
+                              "checks": [{"label_errors": {"progress": False, "max_fraction": 0.5}}]})
+
+
+def test_registered_and_applies(report):
+    for name in NAMES:
+        assert FIGURES[name].family == "label_errors"
+    assert set(NAMES) <= {f.name for f in figures_for(report)}
+    empty = datacheck.run(pd.DataFrame({"x": [1, 2]}), {"name": "e", "checks": ["duplicates"]})
+    assert not set(NAMES) & {f.name for f in figures_for(empty)}
+    with pytest.raises(ValueError, match="no label_errors result"):
+        label_issue_rates(empty)
+
+
+def test_distribution_draws_the_histogram(report):
+    r = report.results[0]
+    ax = label_quality_distribution(report)
+    heights = [p.get_height() for p in ax.patches if p.get_width() < 0.2]
+    h = r.details["score_hist"]
+    assert sum(heights) == pytest.approx(sum(h["flagged"]) + sum(h["not_flagged"]))
+    assert ax.get_xlim() == (0, 1)
+    plt.close(ax.figure)
+
+
+def test_per_class_bars_sum_to_issues(report):
+    r = report.results[0]
+    fig, ax = plt.subplots()
+    out = label_issues_by_class(r, ax=ax)
+    assert out is ax
+    widths = sum(p.get_width() for p in ax.patches)
+    assert widths == pytest.approx(r.observed["count"])
+    plt.close(fig)
+
+
+def test_subgroup_rates_points_and_marks(report):
+    r = report.results[0]
+    ax = label_issue_rates(report)
+    groups = r.details["subgroups"]
+    assert len(ax.get_yticklabels()) == len(groups) == 3
+    marked = [t.get_text() for t in ax.get_yticklabels() if t.get_text().endswith("*")]
+    assert any(" c " in f" {t} " or "c (n=" in t for t in marked)  # the group with extra errors
+    c = next(s for s in groups if s["group"] == "c")
+    assert c["rate"] > r.details["overall_rate"] and c["q_value"] < 0.05
+    plt.close(ax.figure)
