@@ -323,4 +323,26 @@ def load_suite(suite: "str | os.PathLike | Mapping[str, Any] | Suite") -> Suite:
         reason = getattr(exc, "problem", None) or str(exc)
         raise SuiteError(f"is not valid YAML: {reason}", source=path, line=line) from None
     lines = _line_map(node) if node is not None else {}
-    return Suite.from_dict(data if data is not None else {}, source=path, lines=lines)
+    parser = _Parser(path, lines)
+    for dpath, line in _duplicate_keys(node):
+        # YAML lets a later key silently replace an earlier one: a suite says it once
+        parser.problems.append(SuiteError("is given more than once (the later value would silently win)",
+                                          source=path, path=_fmt_path(dpath), line=line))
+    return parser.parse(data if data is not None else {})
+
+
+def _duplicate_keys(node: yaml.Node | None, path: tuple = ()) -> list[tuple[tuple, int]]:
+    """(path, line) of every mapping key that repeats an earlier key of the same mapping."""
+    out: list[tuple[tuple, int]] = []
+    if isinstance(node, yaml.MappingNode):
+        seen = set()
+        for k, v in node.value:
+            key = k.value if isinstance(k, yaml.ScalarNode) else str(k)
+            if key in seen:
+                out.append((path + (key,), k.start_mark.line + 1))
+            seen.add(key)
+            out += _duplicate_keys(v, path + (key,))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, v in enumerate(node.value):
+            out += _duplicate_keys(v, path + (i,))
+    return out

@@ -243,3 +243,20 @@ def test_compound_keys_only_for_unique():
         load_suite({"name": "s", "checks": [{"missing": {"columns": [["a", "b"]]}}]})
     s = load_suite({"name": "s", "checks": [{"unique": {"columns": ["x", ["a", "b"]]}}]})
     assert s.checks[0].params["columns"] == ("x", ("a", "b"))
+
+
+def test_duplicate_keys_are_reported(tmp_path):
+    p = write(tmp_path, """
+        name: dup
+        checks:
+          - range:
+              columns: x
+              min: 0
+              min: 5
+        name: again
+        """)
+    with pytest.raises(datacheck.SuiteError) as ei:
+        load_suite(p)
+    got = {(q.line, q.path) for q in ei.value.problems}
+    assert got == {(6, "checks[0].range.min"), (7, "name")}
+    assert "given more than once" in str(ei.value)
