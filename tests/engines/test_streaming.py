@@ -120,3 +120,39 @@ def test_parquet_directory_streams_files_in_order(tmp_path):
     for a, b in zip(mem.results, st.results):
         assert (a.status, a.column) == (b.status, b.column) and close(a.observed, b.observed)
         assert close(a.evidence, b.evidence)
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_cells = st.tuples(
+    st.one_of(st.none(), st.integers(-1000, 1000)),
+    st.one_of(st.none(), st.sampled_from([np.nan, np.inf, -np.inf, -999.0, 0.0]), st.floats(-1e6, 1e6)),
+    st.one_of(st.none(), st.sampled_from(["a", "b", "", " ", "?", "N/A", "é"]), st.text(max_size=3)),
+)
+
+HSUITE = {"name": "h", "checks": [
+    {"missing": {"max_fraction": 0.1}},
+    {"range": {"columns": ["i", "f"], "min": -100, "max": 100}},
+    {"allowed_values": {"columns": ["s"], "values": ["a", "b"]}},
+    {"pattern": {"columns": "s", "regex": "[a-z]*"}},
+    {"unique": {"columns": ["i", ["i", "s"]]}},
+    "duplicates",
+    {"outliers": {"columns": ["i", "f"]}},
+    {"outliers": {"columns": ["f"], "method": "zscore"}},
+    {"skew": {"columns": ["i", "f", "s"], "min_class_share": 0.1}},
+]}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(_cells, min_size=1, max_size=60), batch_rows=st.integers(1, 17))
+def test_any_batching_gives_the_in_memory_results(rows, batch_rows):
+    i, f, s = (list(c) for c in zip(*rows))
+    t = pa.table({"i": pa.array(i, pa.int64()), "f": pa.array(f, pa.float64()), "s": pa.array(s, pa.string())})
+    one = datacheck.run(t, HSUITE)
+    many = datacheck.run(t, HSUITE, batch_rows=batch_rows)
+    for a, b in zip(one.results, many.results):
+        assert (a.check, a.column, a.status) == (b.check, b.column, b.status), (a.message, b.message)
+        assert close(a.observed, b.observed), (a.check, a.column, a.observed, b.observed)
+        assert close(a.evidence, b.evidence), (a.check, a.column, a.evidence, b.evidence)
+    assert len(one.results) == len(many.results)
