@@ -36,6 +36,16 @@ REQUIRED: Any = _Required()
 COLUMN_KEYWORDS = ("*", "numeric", "categorical", "string", "boolean", "datetime")
 
 
+def _has_nan(v: Any) -> bool:
+    if isinstance(v, float):
+        return math.isnan(v)
+    if isinstance(v, (list, tuple)):
+        return any(_has_nan(x) for x in v)
+    if isinstance(v, dict):
+        return any(_has_nan(x) for x in v.values())
+    return False
+
+
 def _fmt(v: Any) -> str:
     return repr(v) if isinstance(v, str) else str(v)
 
@@ -97,6 +107,9 @@ class Param:
 
     def validate(self, value: Any) -> Any:
         """Return the normalised value or raise ``ValueError`` with a message that follows a path."""
+        if self.kind in ("list", "any", "mapping") and _has_nan(value):
+            # NaN is never a meaningful bound, sentinel or allowed value (and equals nothing)
+            raise ValueError(f"must not contain NaN; got {_fmt(value)}")
         if value is None:
             if self.nullable or (self.default is None and not self.required):
                 return None

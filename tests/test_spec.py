@@ -260,3 +260,19 @@ def test_duplicate_keys_are_reported(tmp_path):
     got = {(q.line, q.path) for q in ei.value.problems}
     assert got == {(6, "checks[0].range.min"), (7, "name")}
     assert "given more than once" in str(ei.value)
+
+
+@pytest.mark.parametrize("check", [
+    {"missing": {"sentinels": [-999, float("nan")]}},
+    {"range": {"columns": "x", "min": float("nan")}},
+    {"allowed_values": {"columns": "x", "values": [1.0, float("nan")]}},
+])
+def test_nan_in_suite_values_is_rejected(check):
+    with pytest.raises(datacheck.SuiteError, match="must not contain NaN"):
+        load_suite({"name": "s", "checks": [check]})
+
+
+def test_nan_in_yaml_is_rejected(tmp_path):
+    p = write(tmp_path, "name: n\nchecks:\n  - range: {columns: x, max: .nan}\n")
+    with pytest.raises(datacheck.SuiteError, match=r":3: checks\[0\].range.max must not contain NaN"):
+        load_suite(p)
