@@ -226,3 +226,17 @@ def test_evidence_rows_use_custom_index_labels():
     df = pd.DataFrame({"x": [1.0, 500.0, 2.0]}, index=["r1", "r2", "r3"])
     r = run_and_check_unchanged(df, {"name": "i", "checks": [{"range": {"columns": "x", "max": 10}}]})
     assert r.results[0].evidence == [{"row": "r2", "value": 500.0}]
+
+
+def test_nested_and_exotic_column_types():
+    import datetime as dt
+
+    df = pd.DataFrame({"l": [[1, 2], [3], None, [1, 2]], "st": [{"a": 1}, {"a": 2}, None, {"a": 1}],
+                       "t": [dt.time(1, 2), dt.time(3, 4), None, dt.time(1, 2)],
+                       "td": pd.to_timedelta([1, 2, None, 1], unit="D"), "bin": [b"a", b"b", None, b"a"],
+                       "x": [1, 2, 3, 1]})
+    r = run_and_check_unchanged(df)
+    assert unexpected_errors(r) == []
+    assert r.select(check="duplicates")[0].observed["duplicates"] == 1  # rows 0 and 3
+    uniq = {x.column: x.observed["duplicates"] for x in r.select(check="unique")}
+    assert uniq["l"] == 1 and uniq["st"] == 1 and uniq["bin"] == 1

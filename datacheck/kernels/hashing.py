@@ -37,7 +37,15 @@ def column_hash(arr: pa.Array) -> np.ndarray:
     if pa.types.is_floating(arr.type):
         arr = pc.if_else(pc.is_nan(arr), pa.scalar(None, arr.type), arr)
         arr = pc.add(arr, pa.scalar(0.0, arr.type))  # -0.0 == 0.0
-    enc = pc.dictionary_encode(arr)
+    try:
+        enc = pc.dictionary_encode(arr)
+    except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
+        # nested and other types Arrow cannot dictionary-encode (lists, structs, maps): hash each
+        # value's canonical text, slower but stable across batches
+        vals = np.array([None if v is None else repr(v) for v in arr.to_pylist()], dtype=object)
+        missing = np.array([v is None for v in vals], dtype=bool)
+        h = pd.util.hash_array(np.where(missing, "", vals).astype(object)) if len(vals) else np.empty(0, np.uint64)
+        return np.where(missing, _NULL_HASH, h).astype(np.uint64, copy=False)
     dictionary = enc.dictionary
     idx = enc.indices
     dict_vals = dictionary.to_numpy(zero_copy_only=False)
