@@ -112,3 +112,17 @@ def test_main_in_process(files, capsys):
     assert main(["validate-suite", str(files["ok"])]) == 0
     assert main(["validate-suite", str(files["bad"])]) == 2
     assert main(["--version"]) == 0
+
+
+def test_internal_error_exits_3_without_traceback_unless_debug(files, capsys, monkeypatch):
+    import datacheck
+
+    def boom(*a, **k):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(datacheck, "run", boom)
+    assert main(["run", str(files["data"]), "--suite", str(files["ok"])]) == 3
+    err = capsys.readouterr().err
+    assert "internal error: RuntimeError: kaboom" in err and "Traceback" not in err
+    assert main(["--debug", "run", str(files["data"]), "--suite", str(files["ok"])]) == 3
+    assert "Traceback" in capsys.readouterr().err
