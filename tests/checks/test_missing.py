@@ -18,6 +18,13 @@ def kinds(report, column):
 RNG = np.random.default_rng(7)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rng():
+    """Every test draws from its own seeded generator, whatever ran before it in this worker."""
+    global RNG
+    RNG = np.random.default_rng(7)
+
+
 def test_counts_nulls_nan_and_nat():
     df = pd.DataFrame({
         "f": [1.0, np.nan, None, 4.0],                       # NaN (pandas turns None into NaN too)

@@ -10,6 +10,13 @@ import datacheck
 RNG = np.random.default_rng(11)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rng():
+    """Every test draws from its own seeded generator, whatever ran before it in this worker."""
+    global RNG
+    RNG = np.random.default_rng(11)
+
+
 def run(df, dataset=None, **params):
     suite = {"name": "t", "checks": [{"skew": params}]}
     if dataset:
