@@ -234,20 +234,20 @@ def _progress(total: int, enabled: bool | None, desc: str):
     return tqdm(total=total, desc=desc, unit="fold", disable=disable, leave=False)
 
 
-#: below this many rows the model uses one OpenMP thread: gradient boosting gains nothing from more
-#: on small data, and OpenMP's busy-waiting threads slow down 10x or more on a busy machine (measured:
-#: breast_cancer 5-fold took 38 s with 2 threads on a loaded 2-core machine, 2.6 s with 1)
-SINGLE_THREAD_BELOW = 20_000
+def _threads(threads: int | None):
+    """Limit OpenMP/BLAS threads during the fits (None: leave the libraries' defaults).
 
-
-def _threads(n_rows: int):
+    One thread is the default: OpenMP's busy-waiting threads make gradient boosting many times
+    slower whenever the cores are shared (measured on a busy 2-core machine: Adult 5-fold took
+    119 s with 2 threads and 5 s with 1; breast_cancer 38 s and 2.6 s).
+    """
     import contextlib
 
-    if n_rows >= SINGLE_THREAD_BELOW:
+    if threads is None:
         return contextlib.nullcontext()
     from threadpoolctl import threadpool_limits
 
-    return threadpool_limits(limits=1)
+    return threadpool_limits(limits=threads)
 
 
 def default_classifier(mask: np.ndarray, seed: int):
@@ -264,7 +264,7 @@ def default_regressor(mask: np.ndarray, seed: int):
 
 
 def out_of_fold_proba(X: Any, y: np.ndarray, n_classes: int, estimator: Any, folds: int, seed: int,
-                      progress: bool | None = None) -> np.ndarray:
+                      progress: bool | None = None, threads: int | None = 1) -> np.ndarray:
     """Stratified K-fold out-of-sample ``predict_proba`` (what ``cross_val_predict`` computes,
     one fold at a time so that a progress bar can follow). ``y`` holds codes ``0..n_classes-1``."""
     from sklearn.base import clone
@@ -273,7 +273,7 @@ def out_of_fold_proba(X: Any, y: np.ndarray, n_classes: int, estimator: Any, fol
     proba = np.zeros((len(y), n_classes))
     cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     take = (lambda idx: X.iloc[idx]) if hasattr(X, "iloc") else (lambda idx: X[idx])
-    with _progress(folds, progress, "label_errors: cross-validation") as bar, _threads(len(y)):
+    with _progress(folds, progress, "label_errors: cross-validation") as bar, _threads(threads):
         for train, test in cv.split(np.zeros(len(y)), y):
             model = clone(estimator).fit(take(train), y[train])
             p = np.asarray(model.predict_proba(take(test)), dtype=float)
@@ -297,7 +297,8 @@ def _describe_estimator(est: Any) -> str:
 def assess(table: pa.Table, label: str, *, features: Sequence[str] = (), task: str = "classification",
            estimator: Any = None, score_columns: Sequence[str] = (), positive_label: Any = None,
            folds: int = 5, seed: int = 0, filter_by: str = "prune_by_noise_rate",
-           score_method: str = "self_confidence", max_classes: int = 50, progress: bool | None = None) -> LabelQuality:
+           score_method: str = "self_confidence", max_classes: int = 50, progress: bool | None = None,
+           threads: int | None = 1) -> LabelQuality:
     """Score every label in ``table`` with cleanlab on out-of-sample predictions.
 
     Parameters
@@ -323,6 +324,8 @@ def assess(table: pa.Table, label: str, *, features: Sequence[str] = (), task: s
         Labels with more distinct values are refused (high-cardinality labels).
     progress : bool or None
         Progress bar over folds; None shows it only on a terminal.
+    threads : int or None
+        OpenMP/BLAS threads for the fits (default 1; None leaves the libraries' defaults).
 
     Returns
     -------
@@ -365,7 +368,7 @@ def assess(table: pa.Table, label: str, *, features: Sequence[str] = (), task: s
         lab = lab.cast(lab.type.value_type)
 
     if task == "regression":
-        return _assess_regression(table, label, lab, features, estimator, folds, seed, excluded, notes)
+        return _assess_regression(table, label, lab, features, estimator, folds, seed, excluded, notes, threads)
 
     given_all = np.asarray(lab.to_pylist(), dtype=object)
     vc = pc.value_counts(lab)
@@ -431,7 +434,7 @@ def assess(table: pa.Table, label: str, *, features: Sequence[str] = (), task: s
             model = f"{folds}-fold out-of-fold {_describe_estimator(estimator)} (given) on {len(used)} feature(s)"
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message="The least populated class")
-            proba = out_of_fold_proba(Xin, y, K, est, folds, seed, progress)
+            proba = out_of_fold_proba(Xin, y, K, est, folds, seed, progress, threads)
         s = proba.sum(axis=1, keepdims=True)
         proba = proba / np.where(s > 0, s, 1)
 
@@ -456,7 +459,7 @@ def assess(table: pa.Table, label: str, *, features: Sequence[str] = (), task: s
         cleanlab_estimate=estimate)
 
 
-def _assess_regression(table, label, lab, features, estimator, folds, seed, excluded, notes) -> LabelQuality:
+def _assess_regression(table, label, lab, features, estimator, folds, seed, excluded, notes, threads) -> LabelQuality:
     from cleanlab.regression.learn import CleanLearning
 
     y = np.asarray(pc.cast(lab, pa.float64()).to_numpy(zero_copy_only=False), dtype=float)
@@ -472,7 +475,7 @@ def _assess_regression(table, label, lab, features, estimator, folds, seed, excl
     state = np.random.get_state()  # CleanLearning seeds numpy's global generator; leave it as we found it
     try:
         cl = CleanLearning(model=est, cv_n_folds=folds, n_boot=0, seed=seed)
-        with warnings.catch_warnings(), _threads(len(y)):
+        with warnings.catch_warnings(), _threads(threads):
             warnings.simplefilter("ignore")
             df = cl.find_label_issues(X, y, fine_search_size=0)
     finally:
@@ -544,7 +547,7 @@ def label_issues(data: Any, label: str, *, features: Sequence[str] | None = None
                  folds: int = 5, pred_probs: Any = None, protected: Sequence[str] = (), task: str | None = None,
                  positive_label: Any = None, seed: int = 0, max_rows: int = 100_000,
                  filter_by: str = "prune_by_noise_rate", score_method: str = "self_confidence",
-                 max_classes: int = 50, progress: bool | None = None):
+                 max_classes: int = 50, progress: bool | None = None, threads: int | None = 1):
     """Rank every label by how likely it is wrong (cleanlab on out-of-fold predictions).
 
     The same code path as the ``label_errors`` check, returned as a pandas DataFrame.
@@ -573,6 +576,8 @@ def label_issues(data: Any, label: str, *, features: Sequence[str] | None = None
         cleanlab's ``find_label_issues(filter_by=...)`` and ``get_label_quality_scores(method=...)``.
     progress : bool or None
         Progress bar over folds; None shows it only on a terminal.
+    threads : int or None
+        OpenMP/BLAS threads for the fits (default 1, fastest on shared machines; None: no limit).
 
     Returns
     -------
@@ -639,7 +644,7 @@ def label_issues(data: Any, label: str, *, features: Sequence[str] | None = None
             table = table.append_column(c, pa.array(sub[:, i]))
     lq = assess(table, label, features=features, task=kind, estimator=estimator, score_columns=score_columns,
                 positive_label=positive_label, folds=folds, seed=seed, filter_by=filter_by,
-                score_method=score_method, max_classes=max_classes, progress=progress)
+                score_method=score_method, max_classes=max_classes, progress=progress, threads=threads)
     rows = lq.rows.tolist() if src.row_labels is None else list(src.row_labels(lq.rows))
     out = pd.DataFrame({"row": rows, "given_label": lq.given, "suggested_label": lq.suggested,
                         "quality": lq.quality, "is_issue": lq.is_issue})

@@ -61,9 +61,9 @@ def _logreg():
 
 def test_breast_cancer_flips_are_found(cancer, cancer_ranked):
     m = detection(cancer_ranked, cancer[2])
-    # measured: AUC 0.97, precision@k 0.88, recall 0.86 (seed 1 flips, seed 0 folds)
+    # measured: AUC 0.990, precision@k 0.81, recall 0.91, precision 0.71 (seed 1 flips, seed 0 folds)
     assert m["auc"] >= 0.93, m
-    assert m["p_at_k"] >= 0.75, m
+    assert m["p_at_k"] >= 0.7, m
     assert m["recall"] >= 0.7, m
     assert m["precision"] >= 0.6, m
 
@@ -84,17 +84,18 @@ def test_ranked_frame_shape(cancer, cancer_ranked):
 def test_breast_cancer_clean_labels_stay_near_baseline(cancer, cancer_ranked):
     clean = label_issues(cancer[0], label="target", progress=False)
     # the untouched data's own share (~3%: the classes overlap a little) ...
-    assert clean["is_issue"].mean() <= 0.06
+    assert clean["is_issue"].mean() <= 0.06  # measured 1.2%
     # ... and 10% flips add roughly their share on top of it
     gain = cancer_ranked["is_issue"].mean() - clean["is_issue"].mean()
     assert 0.05 <= gain <= 0.15
 
 
+@pytest.mark.slow
 def test_digits_multiclass_flips_with_given_estimator(digits):
     d, noisy, flipped = digits
     ranked = label_issues(noisy, label="target", estimator=_logreg(), progress=False)
     m = detection(ranked, flipped)
-    # measured: AUC 0.99, precision@k 0.93, recall 0.93
+    # measured: AUC 0.996, precision@k 0.94, recall 0.87, precision 0.83
     assert m["auc"] >= 0.95, m
     assert m["p_at_k"] >= 0.85, m
     assert m["recall"] >= 0.8, m
@@ -104,7 +105,7 @@ def test_digits_multiclass_flips_with_given_estimator(digits):
     orig = d["target"].to_numpy()[iss["row"].to_numpy()]
     assert (iss["suggested_label"].to_numpy() == orig).mean() >= 0.7  # measured 0.78
     clean = label_issues(d, label="target", estimator=_logreg(), progress=False)
-    assert clean["is_issue"].mean() <= 0.05
+    assert clean["is_issue"].mean() <= 0.05  # measured 0.3%
 
 
 def test_given_probabilities_array_and_columns(cancer):
@@ -160,18 +161,22 @@ def test_edge_single_class_missing_rare_and_many_classes():
         label_issues(pd.DataFrame({"x": x, "y": y}), label="nope")
 
 
+@pytest.mark.slow
 def test_regression_labels_scored_by_cleanlab():
     d = load_diabetes(as_frame=True, scaled=False).frame
     rng = np.random.default_rng(5)
     bad = rng.random(len(d)) < 0.08
     y = d["target"].to_numpy().copy()
     y[bad] = rng.uniform(25, 346, bad.sum())  # a wrong value drawn from the label's range
+    np.random.seed(123)
+    before = np.random.get_state()
     ranked = label_issues(d.assign(target=y), label="target", progress=False)
+    after = np.random.get_state()
+    assert (before[1] == after[1]).all() and before[2] == after[2]  # CleanLearning's global seeding undone
     assert ranked.attrs["task"] == "regression"
     assert "p_given" not in ranked.columns
     auc = roc_auc_score(bad[ranked["row"].to_numpy()], -ranked["quality"].to_numpy())
-    assert auc >= 0.7  # measured 0.79: diabetes is a noisy target (R² ~0.45), so errors hide well
-    assert np.random.get_state()[1][0] == np.random.get_state()[1][0]  # global state usable
+    assert auc >= 0.7  # measured 0.74; diabetes is a noisy target (R² ~0.45), so wrong values hide well
 
 
 def test_stratified_sample_is_batching_invariant_and_keeps_quotas():

@@ -76,6 +76,8 @@ class LabelErrorsCheck(Check):
         "max_classes": Param("integer", default=50, low=2, doc="labels with more classes are not assessed"),
         "evidence_rows": Param("integer", default=20, low=0, high=1000, doc="worst rows reported"),
         "max_groups": Param("integer", default=20, low=2, high=200, doc="groups per attribute in the subgroup rates"),
+        "threads": Param("integer", default=1, low=1, high=256,
+                         doc="OpenMP/BLAS threads for the model fits (1 is fastest when cores are shared)"),
         "progress": Param("bool", default=None, nullable=True,
                           doc="progress bar over folds (default: only on a terminal)"),
     }
@@ -169,7 +171,8 @@ class LabelErrorsCheck(Check):
             lq = assess(table, label, features=self._features(ctx)[0], task=task, estimator=opts.get("estimator"),
                         score_columns=self._score_columns(ctx), positive_label=roles.positive_label,
                         folds=self.p["folds"], seed=self.p["seed"], filter_by=self.p["filter_by"],
-                        score_method=self.p["score_method"], max_classes=self.p["max_classes"], progress=progress)
+                        score_method=self.p["score_method"], max_classes=self.p["max_classes"], progress=progress,
+                        threads=opts.get("threads", self.p["threads"]))
         except LabelQualityError as exc:
             return self.error(None, str(exc))
         n_rows = ctx.current[RowCount()]

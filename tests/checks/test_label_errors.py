@@ -182,6 +182,7 @@ def test_estimator_from_options():
     assert not hasattr(clf, "coef_")  # the passed estimator is cloned, never fitted in place
 
 
+@pytest.mark.slow
 def test_regression_task():
     rng = np.random.default_rng(1)
     n = 400
