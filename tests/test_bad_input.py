@@ -203,9 +203,6 @@ def test_csv_whose_later_rows_break_the_inferred_type(late_csv):
     assert str(late_csv) in msg and "'oops'" in msg
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine (datacheck/engines/sources.py CsvSource.batches): the message passes on Arrow's 'In CSV column #0'; "
-    "it should name the column ('a'), which the source's schema knows"))
 def test_csv_type_break_names_the_column(late_csv):
     with pytest.raises(datacheck.DataError) as ei:
         datacheck.run(late_csv, {"name": "c", "checks": [{"missing": {}}]})

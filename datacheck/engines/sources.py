@@ -132,8 +132,20 @@ class CsvSource(Source):
                     sch = self.schema if columns is None else pa.schema([self.schema.field(c) for c in columns])
                     yield pa.RecordBatch.from_pylist([], schema=sch)
         except (pa.ArrowInvalid, pa.ArrowException) as exc:
-            raise DataError(f"cannot read CSV file {self.path}: {exc} (types are inferred from the first 16 MB; "
-                            "convert the file to Parquet to fix them)") from None
+            raise DataError(self._explain(exc)) from None
+
+    def _explain(self, exc: Exception) -> str:
+        """Arrow names CSV columns by position ('In CSV column #3'); name them as the user does."""
+        import re
+
+        text = str(exc).strip().splitlines()[0]
+        m = re.search(r"CSV column #(\d+)", text)
+        where = ""
+        if m and int(m.group(1)) < len(self.schema):
+            f = self.schema.field(int(m.group(1)))
+            where = f" in column {f.name!r} (type {f.type} inferred from the first 16 MB)"
+        return (f"cannot read CSV file {self.path}{where}: {text}; give the column a consistent type or "
+                "convert the file to Parquet")
 
 
 def _reject_duplicates(names: Sequence[str], what: str) -> None:
