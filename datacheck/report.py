@@ -19,6 +19,7 @@ import datetime as _dt
 import html
 import json
 import math
+import os
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -289,6 +290,101 @@ class Report:
 
     def __str__(self) -> str:
         return self.summary()
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Report":
+        """Rebuild a report from :meth:`to_dict` output (or its JSON), e.g. to draw or render it later.
+
+        Figures and the HTML report need only what the JSON holds, never the data.
+        """
+        results = []
+        for d in data.get("results", []):
+            col = d.get("column")
+            interval = d.get("interval")
+            results.append(Result(
+                check=d["check"], column=tuple(col) if isinstance(col, list) else col,
+                severity=d.get("severity", "error"), status=d["status"], observed=d.get("observed"),
+                expected=d.get("expected"), message=d.get("message", ""), evidence=d.get("evidence"),
+                method=d.get("method"), details=dict(d.get("details") or {}), effect_size=d.get("effect_size"),
+                interval=tuple(interval) if isinstance(interval, list) else interval, p_value=d.get("p_value"),
+                family=d.get("family", "integrity"), check_index=d.get("check_index"),
+                suite_path=d.get("suite_path"), description=d.get("description"),
+            ))
+        suite = data.get("suite") or {}
+        src = data.get("data") or {}
+        ref = data.get("reference") or {}
+        return cls(
+            suite_name=suite.get("name", ""), results=results, source=src.get("source", ""),
+            n_rows=src.get("rows", 0) or 0, n_columns=src.get("columns", 0) or 0,
+            reference=ref.get("source"), reference_rows=ref.get("rows"),
+            duration_s=data.get("duration_s", 0.0) or 0.0, passes=data.get("passes", 1) or 1,
+            started_at=data.get("started_at", ""), version=data.get("datacheck_version", ""),
+            suite_source=suite.get("source"), notes=list(data.get("notes") or []),
+        )
+
+    @classmethod
+    def from_json(cls, text_or_path: str) -> "Report":
+        """Rebuild a report from :meth:`to_json` output: a JSON string or the path of a JSON file."""
+        text = text_or_path
+        if not text_or_path.lstrip().startswith("{"):
+            with open(text_or_path, encoding="utf-8") as fh:
+                text = fh.read()
+        return cls.from_dict(json.loads(text))
+
+    # -- figures and HTML ---------------------------------------------------------------------
+    def plot(self, name: str | None = None, ax=None):
+        """Draw one registered figure (default: the status overview) and return its axes or figure.
+
+        Parameters
+        ----------
+        name : str, optional
+            A figure name from ``datacheck.figures.FIGURES`` (``status_overview``, ``missingness``,
+            ``numeric_distributions``, ``skewness``, ``value_shares``, and those of other families).
+        ax : matplotlib Axes, optional
+            Where to draw; figures with several panels split this axes' area.
+        """
+        from datacheck.figures import FIGURES, _load_all
+
+        _load_all()
+        name = name or "status_overview"
+        spec = FIGURES.get(name)
+        if spec is None:
+            raise ValueError(f"unknown figure {name!r}; known: {', '.join(sorted(FIGURES))}")
+        if not spec.applies(self):
+            raise ValueError(f"figure {name!r} has nothing to draw for this report "
+                             f"(it draws results of the {spec.family} family that are not in it)")
+        return spec.draw(self, ax=ax)
+
+    def save_figures(self, directory: str, format: str = "png", *, dpi: int = 110) -> list[str]:
+        """Write every figure that applies to this report as ``<directory>/<figure name>.<format>``.
+
+        Returns the paths written. ``format`` is ``"png"`` or ``"svg"``. A figure that fails to
+        draw is skipped with a ``RuntimeWarning`` (the others are still written).
+        """
+        from datacheck.html import draw_figures
+
+        if format not in ("png", "svg"):
+            raise ValueError(f"format must be 'png' or 'svg'; got {format!r}")
+        os.makedirs(directory, exist_ok=True)
+        paths = []
+        for item in draw_figures(self, format=format, dpi=dpi):
+            if item.data is None:
+                continue
+            path = os.path.join(directory, f"{item.name}.{format}")
+            with open(path, "wb") as fh:
+                fh.write(item.data)
+            paths.append(path)
+        return paths
+
+    def to_html(self, path: str | None = None, *, figure_format: str = "png") -> str:
+        """The self-contained HTML report (figures embedded, no network); written to ``path`` if given."""
+        from datacheck.html import render
+
+        text = render(self, figure_format=figure_format)
+        if path is not None:
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        return text
 
     def _repr_html_(self) -> str:
         try:

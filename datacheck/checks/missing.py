@@ -126,7 +126,8 @@ class MissingCheck(Check):
             msg = f"all {n:,} values are missing"
         main = self.result(column, ok, observed={"fraction": frac, "count": c["missing"], "nulls": c["nulls"], "nan": c["nan"]},
                            expected={"max_fraction": self.p["max_fraction"]}, message=msg,
-                           details={"rows": n, "missing": c["missing"]})
+                           details={"rows": n, "missing": c["missing"],
+                                    "max_disguised_fraction": self.p["max_disguised_fraction"]})
         out = [main]
         disguised = self._disguised(column, lt, ctx, n)
         if disguised is not None:

@@ -74,6 +74,8 @@ class SkewCheck(Check):
                                 min_class=low_v, min_class_share=shares[low_v], classes=f["distinct"])
                 details["shares"] = dict(list(shares.items())[:30])
                 is_label = column == ctx.roles.label
+                if is_label:
+                    details["role"] = "label"
                 bound = self.p["min_label_share"] if is_label else self.p["min_class_share"]
                 if bound is not None and f["exact"]:
                     expected["min_class_share"] = bound

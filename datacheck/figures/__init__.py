@@ -12,6 +12,38 @@ The pattern every check family follows (the scikit-learn "display" manner):
   HTML report find figures through that registry, so a new family adds one module here
   (``datacheck/figures/<family>.py``) and nothing else.
 
+Writing a family's figures (how ``integrity.py`` and ``overview.py`` are built)
+--------------------------------------------------------------------------------
+1. **Put the data in the result first.** If a figure needs something (histogram counts, fences, top
+   categories, group rates with intervals), the *check* adds it to ``Result.details`` (bounded:
+   fixed bins, top-k, never rows) or it is already in ``observed`` / ``expected`` / ``evidence``.
+   The figure only selects, sorts and draws; dividing a count by a total already in the result is
+   presentation, anything more (a quantile, a mean, a test) belongs in the check. A report
+   reloaded from JSON (``Report.from_json``) must draw exactly the same figures.
+2. **One function per figure**, ``draw(report, ax=None)``; accept a Report, one Result or a list of
+   Results (``_common.results_of``). With ``ax`` given, draw there and leave the layout to the
+   caller; a multi-panel figure splits that axes' area (``_common.panel_grid``). Without ``ax``,
+   create the figure (``new_ax`` / ``panel_grid``) and lay it out. Return the Axes (single panel)
+   or the Figure (several panels).
+3. **Register it**: ``@figure("stable_name", family="<Result.family>", applies=..., title=...)``.
+   The name is the file name ``save_figures`` writes and the anchor in the HTML report, so never
+   rename it; ``applies(report)`` is cheap and True only when there is something to draw. The
+   docstring's text becomes the figure's caption in the HTML report: say how to read it.
+4. **Style**: draw inside ``with _common.theme():`` (seaborn whitegrid, scoped, so the user's
+   rcParams are untouched). Statuses use ``STATUS_COLORS`` (Okabe-Ito, colour-blind safe) and always
+   a glyph or word as well (``STATUS_GLYPHS``); data is ``INK`` blue, flagged values ``ACCENT``.
+   Put problems first, and make the title say the finding ("hours-per-week: 27.7% beyond fences").
+   Text from the data goes through ``_common.text_label`` (shortened; ``$`` escaped, so a column
+   named ``$x$`` is not mathtext).
+5. **Stay bounded**: at most a few dozen bars or panels (problem columns first, the rest counted in
+   the title), so a table with 2,000 columns still gives a readable figure of bounded size.
+6. Add ``tests/figures/test_<family>_figures.py``: each figure draws from a real report and from the
+   same report reloaded from JSON, with and without ``ax``.
+
+The report's families and their figures: ``overview`` (``status_overview``, shown first in the
+HTML report), ``integrity`` (``missingness``, ``numeric_distributions``, ``skewness``,
+``value_shares``); ``shift``, ``bias``, ``label_errors`` and ``slices`` add theirs the same way.
+
 Examples
 --------
 >>> from datacheck.figures import FIGURES

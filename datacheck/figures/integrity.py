@@ -1,0 +1,487 @@
+"""Figures of the integrity family: missingness, numeric distributions, skewness, value shares.
+
+Each draws only what the checks put in their results:
+
+=========================  ====================================================================
+figure                     reads
+=========================  ====================================================================
+``missingness``            ``missing``: main result ``details`` {rows, missing, disguised,
+                           suspected, max_disguised_fraction}, ``expected.max_fraction``; the
+                           extra results (``observed.kind`` ``disguised`` / ``suspected_sentinel``)
+                           for their status and ``evidence`` values
+``numeric_distributions``  ``outliers``: ``details`` {hist_edges, hist_counts, fences, q1, median,
+                           q3 (iqr) or median/mean, min, max}, ``observed`` {below, above},
+                           ``evidence`` (most extreme rows); ``range`` results on the same column
+                           for their bounds (``expected`` min/max)
+``skewness``               ``skew`` on numeric columns: ``observed`` {skewness, kurtosis},
+                           ``expected`` {max_abs_skewness, max_kurtosis}
+``value_shares``           ``skew`` on every column: ``observed`` {dominant_value, dominant_share,
+                           min_class, min_class_share}, ``details.shares`` (top categories),
+                           ``details.role`` (``label``), ``expected`` {max_dominant_share,
+                           min_class_share}
+=========================  ====================================================================
+"""
+
+from __future__ import annotations
+
+import math
+
+from datacheck.figures import figure, new_ax
+from datacheck.figures._common import (
+    ACCENT, INK, STATUS_COLORS, STATUS_GLYPHS, STATUS_RANK, compact_ticks, finish, fmt_num, fmt_pct,
+    panel_grid, results_of, status_sort_key, text_label, theme, worst_status,
+)
+
+__all__ = ["missingness", "numeric_distributions", "skewness", "value_shares", "MAX_PANELS", "MAX_ROWS"]
+
+#: numeric distribution panels drawn at most (problem columns first)
+MAX_PANELS = 12
+#: bars drawn at most in the per-column bar charts (problem columns first)
+MAX_ROWS = 30
+
+#: missingness kinds, in stacking order, with their colours (Okabe-Ito blue, sky blue, yellow)
+MISSING_KINDS = (("missing", "null / NaN", "#0072B2"),
+                 ("disguised", "disguised missing ('?', '', placeholders, declared sentinels)", "#56B4E9"),
+                 ("suspected", "suspected sentinel (spike at the range edge)", "#F0E442"))
+
+
+def _is_problem(status: str) -> bool:
+    return STATUS_RANK.get(status, 0) >= STATUS_RANK["warn"]
+
+
+def _status_tag(status: str) -> str:
+    return f"{STATUS_GLYPHS.get(status, '')} {status}"
+
+
+def _colour_ticklabels(labels, statuses) -> None:
+    for lab, s in zip(labels, statuses):
+        if _is_problem(s):
+            lab.set_color(STATUS_COLORS[s])
+            lab.set_fontweight("bold")
+
+
+def _finite(x) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+
+
+# -- missingness ---------------------------------------------------------------------------------
+
+def _missing_rows(results):
+    """One row per (missing check, column): shares by kind, thresholds, status, what the values were."""
+    rs = results_of(results, "missing")
+    extras: dict[tuple, list] = {}
+    for r in rs:
+        if isinstance(r.observed, dict) and r.observed.get("kind") in ("disguised", "suspected_sentinel"):
+            extras.setdefault((r.check_index, r.column_label), []).append(r)
+    mains = [r for r in rs if "rows" in (r.details or {})]
+    names = [m.column_label for m in mains]
+    rows = []
+    for m in mains:
+        n = m.details.get("rows") or 0
+        ex = extras.get((m.check_index, m.column_label), [])
+        shares = {k: (m.details.get(k) or 0) / n if n else 0.0 for k, _, _ in MISSING_KINDS}
+        tokens = []
+        for e in ex:
+            for item in (e.evidence or [])[:3]:
+                if isinstance(item, dict) and "value" in item:
+                    tokens.append(f"{item['value']!r} ×{fmt_num(item.get('count'))}")
+        label = m.column_label
+        if names.count(label) > 1:
+            label = f"{label} [checks[{m.check_index}]]"
+        rows.append({
+            "label": label, "shares": shares, "total": sum(shares.values()),
+            "status": worst_status([m.status] + [e.status for e in ex]),
+            "max_fraction": (m.expected or {}).get("max_fraction") if isinstance(m.expected, dict) else None,
+            "max_disguised": m.details.get("max_disguised_fraction"),
+            "tokens": tokens,
+        })
+    return rows
+
+
+@figure("missingness", family="integrity", title="missing values per column",
+        applies=lambda rep: any("rows" in (r.details or {}) for r in results_of(rep, "missing")))
+def missingness(report, ax=None):
+    """Share of each column that is missing: real nulls, disguised missing values, suspected sentinels.
+
+    Bars are stacked; the dark ticks are the allowed shares (nulls; disguised, counted after the
+    nulls). Columns with nothing missing are counted in the title, not drawn.
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+    from matplotlib.ticker import PercentFormatter
+
+    rows = _missing_rows(report)
+    shown = [r for r in rows if r["total"] > 0 or _is_problem(r["status"])]
+    clean = len(rows) - len(shown)
+    shown.sort(key=lambda r: (status_sort_key(r["status"]), -r["total"]))
+    hidden = max(0, len(shown) - MAX_ROWS)
+    shown = shown[:MAX_ROWS]
+    shown.reverse()  # barh draws bottom-up: the worst column on top
+
+    own = ax is None
+    with theme():
+        fig, ax = new_ax(ax, figsize=(9, max(2.4, 1.5 + 0.42 * max(len(shown), 1))))
+        if not shown:
+            ax.text(0.5, 0.5, f"no missing values in any of the {len(rows)} column(s) checked",
+                    ha="center", va="center", transform=ax.transAxes, fontsize=12, color=STATUS_COLORS["pass"])
+            ax.set_axis_off()
+            finish(fig, own)
+            return ax
+        y = list(range(len(shown)))
+        left = [0.0] * len(shown)
+        used = []
+        for key, name, colour in MISSING_KINDS:
+            widths = [r["shares"][key] for r in shown]
+            if any(widths):
+                used.append((name, colour))
+                ax.barh(y, widths, left=left, height=0.62, color=colour, edgecolor="white", linewidth=0.8)
+            left = [a + b for a, b in zip(left, widths)]
+        xmax = max([r["total"] for r in shown] + [0.0])
+        limits = {}
+        row_marks = []
+        for i, r in enumerate(shown):
+            marks = []
+            if _finite(r["max_fraction"]):
+                marks.append(("nulls", r["max_fraction"], r["max_fraction"], "-"))
+            if _finite(r["max_disguised"]) and r["shares"]["disguised"]:
+                marks.append(("disguised", r["shares"]["missing"] + r["max_disguised"], r["max_disguised"], (0, (1.2, 0.8))))
+            for kind, x, limit, style in marks:
+                ax.plot([x, x], [i - 0.42, i + 0.42], color="#222222", linewidth=2.2, linestyle=style,
+                        solid_capstyle="butt")
+                limits.setdefault(kind, (set(), style))[0].add(limit)
+                xmax = max(xmax, x)
+            row_marks.append([m[1] for m in marks])
+        for i, r in enumerate(shown):
+            note = fmt_pct(r["total"])
+            end = max([r["total"]] + [x for x in row_marks[i]])
+            if r["tokens"]:
+                note += "  " + ", ".join(text_label(t, 22) for t in r["tokens"][:2])
+            if _is_problem(r["status"]):
+                note += f"  {_status_tag(r['status'])}"
+            ax.text(end + xmax * 0.015, i, note, va="center", fontsize=9,
+                    color=STATUS_COLORS[r["status"]] if _is_problem(r["status"]) else "#333333",
+                    fontweight="bold" if _is_problem(r["status"]) else "normal")
+        ax.set_yticks(y, [text_label(r["label"]) for r in shown])
+        _colour_ticklabels(ax.get_yticklabels(), [r["status"] for r in shown])
+        ax.set_xlim(0, xmax * 1.6 if xmax > 0 else 1)
+        ax.set_ylim(-0.6, len(shown) - 0.4)
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))
+        ax.set_xlabel("share of rows")
+        ax.grid(axis="y", visible=False)
+        handles = [Patch(facecolor=c, label=n) for n, c in used]
+        for kind, (vals, style) in limits.items():
+            handles.append(Line2D([], [], color="#222222", linewidth=2.2, linestyle=style,
+                                  label=f"allowed {kind} ({', '.join(fmt_pct(v) for v in sorted(vals))})"
+                                  + (", counted after nulls" if kind == "disguised" else "")))
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16 - 0.25 / max(len(shown), 1)),
+                  ncol=2, frameon=False, fontsize=8.5)
+        title = "Missing values"
+        extra = []
+        if clean:
+            extra.append(f"{clean} column(s) with nothing missing not drawn")
+        if hidden:
+            extra.append(f"{hidden} more not shown")
+        ax.set_title(title + (f"  ({'; '.join(extra)})" if extra else ""), loc="left", fontsize=11, fontweight="bold")
+        finish(fig, own)
+    return ax
+
+
+# -- numeric distributions ----------------------------------------------------------------------
+
+def _range_bounds(results) -> dict[str, tuple]:
+    out: dict[str, tuple] = {}
+    for r in results_of(results, "range"):
+        e = r.expected if isinstance(r.expected, dict) else {}
+        lo, hi = e.get("min"), e.get("max")
+        lo = lo if _finite(lo) else None
+        hi = hi if _finite(hi) else None
+        if lo is not None or hi is not None:
+            out[r.column_label] = (lo, hi, r.status)
+    return out
+
+
+def _draw_distribution(ax, r, bounds) -> None:
+    from matplotlib.transforms import blended_transform_factory
+
+    d = r.details
+    edges, counts = list(d["hist_edges"]), list(d["hist_counts"])
+    lo, hi = (list(d.get("fences") or [None, None]) + [None, None])[:2]
+    lo = lo if _finite(lo) else None
+    hi = hi if _finite(hi) else None
+    widths = [b - a for a, b in zip(edges[:-1], edges[1:])]
+    centres = [(a + b) / 2 for a, b in zip(edges[:-1], edges[1:])]
+    outside = [(lo is not None and c < lo) or (hi is not None and c > hi) for c in centres]
+    ax.bar(edges[:-1], counts, width=widths, align="edge", color=[ACCENT if o else INK for o in outside],
+           alpha=0.85, edgecolor="white", linewidth=0.4)
+    top = max(counts) if counts else 1
+    ax.set_ylim(0, top * 1.32 if top else 1)
+    xlo = min(edges[0], lo if lo is not None else edges[0])
+    xhi = max(edges[-1], hi if hi is not None else edges[-1])
+    pad = (xhi - xlo) * 0.03 or 0.5
+    ax.set_xlim(xlo - pad, xhi + pad)
+    trans = blended_transform_factory(ax.transData, ax.transAxes)
+    obs = r.observed if isinstance(r.observed, dict) else {}
+    # the regions beyond the fences, shaded, with how many values fell there
+    for x, side, n_out in ((lo, "below", obs.get("below")), (hi, "above", obs.get("above"))):
+        if x is None:
+            continue
+        if side == "below":
+            ax.axvspan(xlo - pad, x, color=ACCENT, alpha=0.07, linewidth=0)
+        else:
+            ax.axvspan(x, xhi + pad, color=ACCENT, alpha=0.07, linewidth=0)
+        ax.axvline(x, color=ACCENT, linestyle="--", linewidth=1.3)
+        if n_out:  # two heights, so the labels cannot collide when both fences sit close together
+            ax.text(x, 0.72 if side == "below" else 0.62, f" {fmt_num(n_out)} {side} ", transform=trans,
+                    ha="left" if side == "above" else "right", va="center", fontsize=8, color=ACCENT,
+                    fontweight="bold")
+    # the box: quartiles and median (or the centre the fences were built around) on a strip on top
+    q1, med, q3 = d.get("q1"), d.get("median", d.get("mean")), d.get("q3")
+    y0, y1 = 0.84, 0.94
+    if _finite(q1) and _finite(q3):
+        ax.add_patch(_rect((q1, y0), q3 - q1, y1 - y0, trans))
+    if _finite(med):
+        ax.plot([med, med], [y0 - 0.015, y1 + 0.015], color="#222222", linewidth=2, transform=trans)
+    ends = [v for v in (lo, hi) if v is not None]
+    if ends and _finite(med):
+        a = max(lo, d.get("min", lo)) if lo is not None and _finite(d.get("min")) else (lo if lo is not None else med)
+        b = min(hi, d.get("max", hi)) if hi is not None and _finite(d.get("max")) else (hi if hi is not None else med)
+        ax.plot([a, q1 if _finite(q1) else med], [(y0 + y1) / 2] * 2, color="#555555", linewidth=1, transform=trans)
+        ax.plot([q3 if _finite(q3) else med, b], [(y0 + y1) / 2] * 2, color="#555555", linewidth=1, transform=trans)
+    # flagged rows (the evidence: the most extreme values beyond the fences)
+    ev = [e["value"] for e in (r.evidence or []) if isinstance(e, dict) and _finite(e.get("value"))]
+    if ev:
+        ax.plot(ev, [0.035] * len(ev), linestyle="none", marker="v", markersize=7, color=ACCENT,
+                markeredgecolor="white", markeredgewidth=0.6, transform=trans, clip_on=False, zorder=5)
+    # bounds of a range check on the same column
+    rb = bounds.get(r.column_label)
+    if rb:
+        for v in rb[:2]:
+            if v is not None:
+                ax.axvline(v, color="#CC79A7", linestyle=":", linewidth=1.6)
+    frac = obs.get("fraction")
+    ax.set_title(f"{text_label(r.column_label, 30)}: {fmt_pct(frac)} beyond fences"
+                 + (f"  {_status_tag(r.status)}" if _is_problem(r.status) else ""),
+                 loc="left", fontsize=10, fontweight="bold",
+                 color=STATUS_COLORS[r.status] if _is_problem(r.status) else "#222222")
+    ax.set_ylabel("rows")
+    compact_ticks(ax.xaxis)
+    compact_ticks(ax.yaxis)
+    ax.grid(axis="x", visible=False)
+
+
+def _rect(xy, w, h, trans):
+    from matplotlib.patches import Rectangle
+
+    return Rectangle(xy, w, h, transform=trans, facecolor="#FFFFFF", edgecolor="#222222", linewidth=1.2, zorder=4)
+
+
+@figure("numeric_distributions", family="integrity", title="numeric distributions and outliers",
+        applies=lambda rep: any("hist_counts" in (r.details or {}) for r in results_of(rep, "outliers")))
+def numeric_distributions(report, ax=None):
+    """Histogram of each numeric column the outliers check looked at, with its fences.
+
+    Bars beyond the fences and the shaded regions are what the check counts as outliers; ▼ marks
+    the most extreme rows reported as evidence; the box on top is Q1–Q3 with the median. Dotted
+    purple lines are the bounds of a ``range`` check on the same column.
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    rs = [r for r in results_of(report, "outliers") if "hist_counts" in (r.details or {})]
+    order = {id(r): i for i, r in enumerate(rs)}
+    rs.sort(key=lambda r: (status_sort_key(r.status), order[id(r)]))
+    hidden = max(0, len(rs) - MAX_PANELS)
+    rs = rs[:MAX_PANELS]
+    bounds = _range_bounds(report)
+    own = ax is None
+    with theme():
+        fig, axes = panel_grid(len(rs), ncols=2 if len(rs) > 1 else 1, panel_size=(6.0, 3.1), ax=ax)
+        for a, r in zip(axes, rs):
+            _draw_distribution(a, r, bounds)
+        handles = [Patch(facecolor=INK, alpha=0.85, label="within the fences"),
+                   Patch(facecolor=ACCENT, alpha=0.85, label="beyond the fences"),
+                   Line2D([], [], color=ACCENT, linestyle="--", label="outlier fence"),
+                   Line2D([], [], marker="v", color=ACCENT, linestyle="none", label="most extreme rows (evidence)"),
+                   Patch(facecolor="white", edgecolor="#222222", label="Q1–Q3, median")]
+        if any(r.column_label in bounds for r in rs):
+            handles.append(Line2D([], [], color="#CC79A7", linestyle=":", linewidth=1.6, label="range check bounds"))
+        if own:
+            fig.legend(handles=handles, loc="lower center", ncol=3, frameon=False, fontsize=8.5,
+                       bbox_to_anchor=(0.5, 0.0))
+            fig.suptitle("Numeric distributions and outlier fences"
+                         + (f"  ({hidden} more column(s) not shown)" if hidden else ""),
+                         x=0.01, ha="left", fontsize=11, fontweight="bold")
+            nrows = math.ceil(len(rs) / (2 if len(rs) > 1 else 1))
+            fig.tight_layout(rect=(0, 0.09 / nrows + 0.02, 1, 1))
+        else:
+            axes[0].legend(handles=handles, loc="upper right", frameon=False, fontsize=7)
+    return fig
+
+
+# -- skewness ------------------------------------------------------------------------------------
+
+@figure("skewness", family="integrity", title="skewness and tails",
+        applies=lambda rep: any(isinstance(r.observed, dict) and "skewness" in r.observed
+                                for r in results_of(rep, "skew")))
+def skewness(report, ax=None):
+    """Skewness and excess kurtosis of each numeric column, against the allowed bounds.
+
+    Bars beyond the shaded band (skewness) or the dashed line (kurtosis) are what the skew check
+    flags; a normal distribution has 0 for both.
+    """
+    rs = [r for r in results_of(report, "skew") if isinstance(r.observed, dict) and "skewness" in r.observed]
+    rs = [r for r in rs if _finite(r.observed.get("skewness"))] or rs
+    rs.sort(key=lambda r: -abs(r.observed.get("skewness") or 0.0) if _finite(r.observed.get("skewness")) else 0)
+    hidden = max(0, len(rs) - MAX_ROWS)
+    rs = rs[:MAX_ROWS][::-1]
+    own = ax is None
+    with theme():
+        if own:
+            import matplotlib.pyplot as plt
+
+            from datacheck.figures import _use_headless_backend
+
+            _use_headless_backend()
+            fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, max(2.6, 1.5 + 0.36 * len(rs))), sharey=True,
+                                         gridspec_kw={"width_ratios": [1.2, 1]})
+        else:
+            fig, (a1, a2) = panel_grid(2, ncols=2, panel_size=(5, 3), ax=ax)
+        y = list(range(len(rs)))
+        labels = [text_label(r.column_label) for r in rs]
+        for a, key, bound_key, title in ((a1, "skewness", "max_abs_skewness", "skewness"),
+                                          (a2, "kurtosis", "max_kurtosis", "excess kurtosis")):
+            vals = [r.observed.get(key) if _finite(r.observed.get(key)) else 0.0 for r in rs]
+            bounds = [(r.expected or {}).get(bound_key) if isinstance(r.expected, dict) else None for r in rs]
+            over = [(_finite(b) and (abs(v) > b if key == "skewness" else v > b)) for v, b in zip(vals, bounds)]
+            colours = [STATUS_COLORS[r.status] if o and _is_problem(r.status) else INK for r, o in zip(rs, over)]
+            a.barh(y, vals, height=0.6, color=colours)
+            finite_bounds = sorted({b for b in bounds if _finite(b)})
+            for b in finite_bounds:
+                if key == "skewness":
+                    a.axvspan(-b, b, color="#DDDDDD", alpha=0.5, linewidth=0, zorder=0)
+                    a.axvline(b, color="#444444", linestyle="--", linewidth=1)
+                    a.axvline(-b, color="#444444", linestyle="--", linewidth=1)
+                else:
+                    a.axvline(b, color="#444444", linestyle="--", linewidth=1)
+            span = max([abs(v) for v in vals] + [abs(b) for b in finite_bounds] + [1.0])
+            symlog = key == "kurtosis" and span > 30
+            if symlog:
+                a.set_xscale("symlog", linthresh=10)
+            for i, (v, o) in enumerate(zip(vals, over)):
+                a.text(v, i, f" {fmt_num(v)} " if v >= 0 else f" {fmt_num(v)} ", va="center",
+                       ha="left" if v >= 0 else "right", fontsize=8.5,
+                       color=colours[i] if o else "#333333", fontweight="bold" if o else "normal")
+            lo = min([0.0] + vals + [-b for b in finite_bounds if key == "skewness"])
+            hi = max([0.0] + vals + list(finite_bounds))
+            if symlog:
+                a.set_xlim(min(lo * 2, -1.0), hi * 3)
+            else:
+                pad = 0.2 * (hi - lo or 1.0)
+                a.set_xlim(lo - (pad if lo < 0 else 0.05 * pad), hi + pad)
+            a.axvline(0, color="#888888", linewidth=0.8)
+            bound_txt = ", ".join(fmt_num(b) for b in finite_bounds)
+            a.set_title(f"{title}" + (f" (allowed {'±' if key == 'skewness' else '≤ '}{bound_txt})" if bound_txt else ""),
+                        loc="left", fontsize=10)
+            a.grid(axis="y", visible=False)
+        a1.set_yticks(y, labels)
+        _colour_ticklabels(a1.get_yticklabels(), [r.status for r in rs])
+        if own:
+            fig.suptitle("Skewness and heavy tails of numeric columns"
+                         + (f"  ({hidden} more not shown)" if hidden else ""),
+                         x=0.01, ha="left", fontsize=11, fontweight="bold")
+            fig.tight_layout()
+    return fig
+
+
+# -- value shares (dominance and class imbalance) -------------------------------------------------
+
+_SHADES = ("#0072B2", "#3D8FC4", "#6FA9D3", "#9BC3E1", "#C3DBEE", "#DCE9F4")
+
+
+def _share_breaches(r) -> tuple[bool, bool]:
+    """(dominant value above its bound, smallest class below its bound) as the result states them."""
+    obs = r.observed
+    e = r.expected if isinstance(r.expected, dict) else {}
+    dom, mn = e.get("max_dominant_share"), e.get("min_class_share")
+    over = _finite(dom) and obs.get("dominant_share", 0) > dom
+    under = _finite(mn) and _finite(obs.get("min_class_share")) and obs["min_class_share"] < mn
+    return bool(over), bool(under)
+
+
+def _value_text(v, width: int) -> str:
+    return text_label(v, width) if isinstance(v, str) else text_label(fmt_num(v), width)
+
+
+@figure("value_shares", family="integrity", title="dominant values and class balance",
+        applies=lambda rep: any(isinstance(r.observed, dict) and "dominant_share" in r.observed
+                                for r in results_of(rep, "skew")))
+def value_shares(report, ax=None):
+    """How much of each column its most frequent values hold (100% bars, one segment per value).
+
+    The dashed tick is the largest share one value may hold: a column whose first segment crosses
+    it is near-constant. For the label, the note gives the smallest class against its minimum.
+    """
+    from matplotlib.ticker import PercentFormatter
+
+    rs = [r for r in results_of(report, "skew") if isinstance(r.observed, dict)
+          and _finite(r.observed.get("dominant_share"))]
+    order = {id(r): i for i, r in enumerate(rs)}
+    rs.sort(key=lambda r: ((r.details or {}).get("role") != "label", not any(_share_breaches(r)),
+                           -r.observed["dominant_share"], order[id(r)]))
+    hidden = max(0, len(rs) - MAX_ROWS)
+    rs = rs[:MAX_ROWS][::-1]
+    own = ax is None
+    with theme():
+        fig, ax = new_ax(ax, figsize=(10, max(2.6, 1.3 + 0.4 * len(rs))))
+        bounds = set()
+        for i, r in enumerate(rs):
+            obs = r.observed
+            shares = (r.details or {}).get("shares")
+            if isinstance(shares, dict) and shares:
+                segs = [(k, v) for k, v in shares.items() if _finite(v)][:len(_SHADES) - 1]
+            else:
+                segs = [(obs.get("dominant_value"), obs["dominant_share"])]
+            left = 0.0
+            for j, (k, v) in enumerate(segs):
+                ax.barh(i, v, left=left, height=0.64, color=_SHADES[j], edgecolor="white", linewidth=1)
+                if v >= 0.07:
+                    ax.text(left + v / 2, i, _value_text(k, max(3, int(v * 60))), ha="center", va="center",
+                            fontsize=7.5, color="white" if j < 3 else "#1A1A1A")
+                left += v
+            if left < 1:
+                ax.barh(i, 1 - left, left=left, height=0.64, color="#EEEEEE", edgecolor="white", linewidth=1)
+            e = r.expected if isinstance(r.expected, dict) else {}
+            dom = e.get("max_dominant_share")
+            if _finite(dom):
+                bounds.add(dom)
+                ax.plot([dom, dom], [i - 0.42, i + 0.42], color="#222222", linewidth=2, linestyle=(0, (2, 1)))
+            over, under = _share_breaches(r)
+            note = f"top value {fmt_pct(obs['dominant_share'])}"
+            mn = e.get("min_class_share")
+            if _finite(mn) and "min_class_share" in obs:
+                note = (f"smallest {'class' if (r.details or {}).get('role') == 'label' else 'category'} "
+                        f"{_value_text(obs.get('min_class'), 14)}: {fmt_pct(obs['min_class_share'])} (min {fmt_pct(mn)})")
+            flagged = (over or under) and _is_problem(r.status)
+            if flagged:
+                note += f"  {_status_tag(r.status)}"
+            ax.text(1.01, i, note, va="center", fontsize=8.5, transform=ax.get_yaxis_transform(),
+                    color=STATUS_COLORS[r.status] if flagged else "#333333",
+                    fontweight="bold" if flagged else "normal")
+        labels = [text_label(r.column_label) + (" (label)" if (r.details or {}).get("role") == "label" else "")
+                  for r in rs]
+        ax.set_yticks(range(len(rs)), labels)
+        _colour_ticklabels(ax.get_yticklabels(),
+                           [r.status if any(_share_breaches(r)) else "pass" for r in rs])
+        ax.set_xlim(0, 1)
+        ax.set_ylim(-0.6, len(rs) - 0.4)
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.set_xlabel("share of rows: segments are the most frequent values, grey all other values")
+        ax.grid(axis="y", visible=False)
+        title = "Dominant values and class balance"
+        if bounds:
+            title += f"   ┆ dashed: largest share one value may hold ({', '.join(fmt_pct(b) for b in sorted(bounds))})"
+        if hidden:
+            title += f"  ({hidden} more not shown)"
+        ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
+        finish(fig, own)
+    return ax
