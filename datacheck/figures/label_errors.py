@@ -30,9 +30,39 @@ from typing import Any
 import numpy as np
 
 from datacheck.figures import figure, new_ax
-from datacheck.figures._common import ACCENT, INK, MUTED, fmt_pct, text_label, theme
 
 __all__ = ["label_quality_distribution", "label_issues_by_class", "label_issue_rates"]
+
+# Okabe-Ito colours (safe for the common colour-vision deficiencies), as the other figure families use
+INK = "#0072B2"      # the data
+MUTED = "#9AA5B1"    # context
+ACCENT = "#D55E00"   # what was flagged
+
+
+def theme():
+    """Scoped seaborn style (the user's rcParams are untouched)."""
+    import contextlib
+
+    import seaborn as sns
+
+    stack = contextlib.ExitStack()
+    stack.enter_context(sns.axes_style("whitegrid", {"grid.color": "#E6E6E6", "axes.edgecolor": "#CCCCCC"}))
+    stack.enter_context(sns.plotting_context("notebook", font_scale=0.85))
+    return stack
+
+
+def text_label(value: Any, width: int = 28) -> str:
+    """Shortened label; ``$`` escaped so text from data is never mathtext."""
+    s = "" if value is None else str(value).replace("\n", " ")
+    if len(s) > width:
+        s = s[: width - 1] + "…"
+    return s.replace("$", r"\$")
+
+
+def fmt_pct(x: Any) -> str:
+    if not _finite(x):
+        return "n/a"
+    return f"{x * 100:.2f}%" if abs(x) < 0.1 else f"{x * 100:.1f}%"
 
 
 def _result(report: Any, need: str):
