@@ -251,3 +251,13 @@ def test_nested_and_exotic_column_types():
     assert r.select(check="duplicates")[0].observed["duplicates"] == 1  # rows 0 and 3
     uniq = {x.column: x.observed["duplicates"] for x in r.select(check="unique")}
     assert uniq["l"] == 1 and uniq["st"] == 1 and uniq["bin"] == 1
+
+
+def test_extreme_magnitudes_do_not_break_the_checks():
+    df = pd.DataFrame({"x": [-1e308, 0.0, 1.0, 2.0, 1e308], "c": [-7.7e300] * 5})
+    with np.errstate(all="ignore"):
+        r = run_and_check_unchanged(df, {"name": "e", "checks": ["outliers", {"outliers": {"method": "zscore"}}]})
+    assert unexpected_errors(r) == []
+    iqr = r.select(check="outliers", column="x")[0]
+    assert (iqr.observed["below"], iqr.observed["above"]) == (1, 1)
+    assert all(x.observed["count"] == 0 for x in r.select(column="c"))  # a constant column has no outliers

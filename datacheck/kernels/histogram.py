@@ -28,8 +28,12 @@ def nice_edges(lo: float, hi: float, bins: int = 30) -> tuple[float, ...]:
     if not (np.isfinite(lo) and np.isfinite(hi)):
         return (0.0, 1.0)
     if hi <= lo:
-        lo, hi = lo - 0.5, hi + 0.5
-    return tuple(float(e) for e in np.linspace(lo, hi, bins + 1))
+        # one unit wide, or wider where a unit is below the values' resolution (|v| > ~1e15)
+        w = max(0.5, abs(lo) * 1e-6)
+        lo, hi = lo - w, hi + w
+    t = np.linspace(0.0, 1.0, bins + 1)
+    edges = lo + t * (hi - lo) if np.isfinite(hi - lo) else lo * (1.0 - t) + hi * t  # no overflow
+    return tuple(float(e) for e in edges)
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,7 @@ class Histogram(Kernel):
             return state
         e = np.asarray(self.edges)
         steps = np.diff(e)
-        if steps.size and np.allclose(steps, steps[0], rtol=1e-9, atol=0):
+        if steps.size and np.isfinite(e[-1] - e[0]) and np.allclose(steps, steps[0], rtol=1e-9, atol=0):
             counts, _ = np.histogram(x, bins=steps.size, range=(e[0], e[-1]))  # numpy's uniform fast path
         else:
             counts, _ = np.histogram(x, bins=e)

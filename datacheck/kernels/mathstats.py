@@ -28,12 +28,21 @@ __all__ = ["EMPTY", "batch_moments", "merge_moments", "variance", "std", "skewne
 EMPTY = (0, 0.0, 0.0, 0.0, 0.0)
 
 
-def batch_moments(x: np.ndarray) -> tuple[int, float, float, float, float]:
-    """Moments of one array of finite values (two-pass within the batch for stability)."""
+def batch_moments(x: np.ndarray, lo: float | None = None, hi: float | None = None) -> tuple[int, float, float, float, float]:
+    """Moments of one array of finite values (two-pass within the batch for stability).
+
+    ``lo``/``hi``, the array's min and max when the caller has them, keep the rounded mean inside
+    the data's range: the float mean of ``[a, a, a]`` need not be ``a``, and a constant column would
+    then get a tiny spread and every value would sit beyond a z-score fence of zero width.
+    """
     n = int(x.size)
     if n == 0:
         return EMPTY
+    if lo is not None and lo == hi:
+        return (n, float(lo), 0.0, 0.0, 0.0)
     mean = float(x.mean())
+    if lo is not None and hi is not None:
+        mean = min(max(mean, float(lo)), float(hi))
     d = x - mean
     d2 = d * d
     m2 = float(d2.sum())

@@ -34,7 +34,8 @@ class Moments(Kernel):
         x = view.numeric(self.column).values
         if x.size == 0:
             return state
-        return (ms.merge_moments(state[0], ms.batch_moments(x)), min(state[1], float(x.min())), max(state[2], float(x.max())))
+        lo, hi = float(x.min()), float(x.max())
+        return (ms.merge_moments(state[0], ms.batch_moments(x, lo, hi)), min(state[1], lo), max(state[2], hi))
 
     def merge(self, a, b):
         return (ms.merge_moments(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]))
@@ -42,6 +43,8 @@ class Moments(Kernel):
     def finalize(self, state):
         m, lo, hi = state
         n = m[0]
+        if n:  # merged means round too: keep the mean within the data's range (exact when constant)
+            m = (m[0], min(max(m[1], lo), hi), *m[2:])
         return {
             "n": n,
             "mean": m[1] if n else math.nan,

@@ -122,3 +122,20 @@ def test_merge_with_empty_is_identity_and_commutative():
     a, b = ms.batch_moments(rng.normal(size=50)), ms.batch_moments(rng.normal(3, 2, size=70))
     assert ms.merge_moments(a, ms.EMPTY) == a and ms.merge_moments(ms.EMPTY, a) == a
     np.testing.assert_allclose(ms.merge_moments(a, b), ms.merge_moments(b, a), rtol=1e-12)
+
+
+@pytest.mark.parametrize("value", [1.5637337161915055e-199, 0.1, 1e9 + 0.3, -7.7e300, 5e-324])
+@pytest.mark.parametrize("n", [3, 7, 1000])
+def test_constant_column_has_its_value_as_mean_and_no_spread(value, n):
+    """The rounded float mean of [a, a, a] need not be a; the kernel's must, or a z-score fence of
+    zero width would put every value of a constant column beyond it."""
+    k = Moments("x")
+    v = k.finalize(k.update(k.init(), BatchView(pa.record_batch({"x": np.full(n, value)}), 0)))
+    assert v["mean"] == value and v["var"] == 0.0 and v["min"] == v["max"] == value
+    import pandas as pd
+
+    import datacheck
+
+    r = datacheck.run(pd.DataFrame({"x": np.full(n, value)}),
+                      {"name": "c", "checks": [{"outliers": {"method": "zscore", "max_fraction": 0.0}}]})
+    assert r.results[0].observed["count"] == 0 and r.results[0].status == "pass"
