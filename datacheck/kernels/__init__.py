@@ -10,11 +10,12 @@ from datacheck.kernels.histogram import Histogram
 from datacheck.kernels.moments import Moments
 from datacheck.kernels.quantiles import ExactQuantiles, Sketch, SketchValue
 from datacheck.kernels.sample import Sample
+from datacheck.kernels.stratified import StratifiedSample
 from datacheck.kernels.strings import DisguisedMissing, NotInSet, PatternMismatch
 
 __all__ = [
     "BatchView", "Kernel", "logical_type", "RowCount", "ColumnCounts", "CountOutside", "CountEqual",
     "Moments", "Sketch", "SketchValue", "ExactQuantiles", "Extremes", "EdgeValues", "Frequencies",
     "DisguisedMissing", "PatternMismatch", "NotInSet", "RowHashes", "GroupCounts", "Col", "Bin",
-    "IsMissing", "Sample", "Histogram",
+    "IsMissing", "Sample", "StratifiedSample", "Histogram",
 ]
