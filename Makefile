@@ -22,7 +22,8 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 demo: $(VENV)/.installed
-	$(PY) examples/adult_demo.py --out out
+	MPLBACKEND=Agg $(PY) examples/adult_demo.py --out out
+	MPLBACKEND=Agg $(PY) examples/adult_audit.py --out out
 
 test: $(VENV)/.installed-dev
 	MPLBACKEND=Agg $(PY) -m pytest -n 2 -q

@@ -17,7 +17,7 @@ import datacheck
 from datacheck.datasets import load_adult
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SUITE = os.path.join(HERE, "..", "expectations", "adult.yaml")
+SUITE = os.path.relpath(os.path.join(HERE, "..", "expectations", "adult.yaml"))
 
 
 def main(argv=None) -> int:
