@@ -71,6 +71,8 @@ class FigureImage:
 def _caption(fn) -> str:
     """The figure function's docstring as one paragraph of plain text (reST literals unmarked)."""
     doc = inspect.getdoc(fn) or ""
+    # numpydoc sections (Parameters, Returns, Examples, ...) are for programmers, not for readers
+    doc = re.split(r"\n(?:Parameters|Returns|Examples|See Also|Notes|Raises)\n-{3,}", doc)[0]
     return " ".join(doc.replace("``", "").split())
 
 
