@@ -10,6 +10,8 @@ import pandas as pd
 import pytest
 
 pyspark = pytest.importorskip("pyspark")
+if not (os.environ.get("JAVA_HOME") or __import__("shutil").which("java")):
+    pytest.skip("Spark needs a Java runtime (none found)", allow_module_level=True)
 
 import datacheck  # noqa: E402
 
