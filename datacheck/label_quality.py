@@ -38,8 +38,8 @@ from datacheck.kernels.sample import Sample
 from datacheck.kernels.stratified import StratifiedSample
 from datacheck.stats import benjamini_hochberg, proportion_test, wilson_interval
 
-__all__ = ["LabelQuality", "LabelQualityError", "assess", "label_issues", "sample_kernel", "infer_task",
-           "subgroup_rates", "FILTER_METHODS", "SCORE_METHODS"]
+__all__ = ["LabelQuality", "LabelQualityError", "assess", "label_issues", "sample_kernel", "sample_weights",
+           "infer_task", "choose_positive", "subgroup_rates", "weighted_share", "FILTER_METHODS", "SCORE_METHODS"]
 
 #: ``filter_by`` methods of :func:`cleanlab.filter.find_label_issues`
 FILTER_METHODS = ("prune_by_noise_rate", "prune_by_class", "both", "confident_learning", "predicted_neq_given",
@@ -93,6 +93,9 @@ class LabelQuality:
     model: str = ""
     notes: list[str] = field(default_factory=list)
     cleanlab_estimate: int | None = None
+    #: per-row weights (rows of the data each scored row stands for) when the rows are a
+    #: stratified sample with unequal class sampling rates; None when every row counts once
+    weights: np.ndarray | None = None
 
     @property
     def n(self) -> int:
@@ -100,11 +103,19 @@ class LabelQuality:
 
     @property
     def count(self) -> int:
+        """Flagged rows among the scored rows (unweighted)."""
         return int(self.is_issue.sum())
 
     @property
     def fraction(self) -> float:
-        return self.count / self.n if self.n else 0.0
+        """Estimated share of label issues in the data: the weighted share when ``weights`` are set
+        (a stratified sample that over-represents small classes), else flagged / scored rows."""
+        return weighted_share(self.is_issue, self.weights)[0]
+
+    @property
+    def n_effective(self) -> float:
+        """Kish's effective sample size of the weighted share (``n`` when unweighted)."""
+        return weighted_share(self.is_issue, self.weights)[1]
 
     def p_given(self) -> np.ndarray | None:
         """Out-of-sample probability of the given label (classification)."""
@@ -160,6 +171,41 @@ def sample_kernel(columns: Sequence[str], label: str, n_rows: int, freqs: dict |
             f"a seeded sample of {kept:,} of {n_rows:,} rows stratified by {label!r} (seed {seed})")
 
 
+def sample_weights(kernel: Any, freqs: dict | None) -> dict | None:
+    """Class weights ``{value: count in the data / rows kept}`` of a :class:`StratifiedSample`
+    (None for every other kernel, or when every class is kept at the same rate).
+
+    The quotas keep at least ``2 * folds`` rows of each class, so small classes are sampled at a
+    higher rate than large ones; weighting each scored row by the rows of its class it stands for
+    turns shares computed on the sample into estimates for the whole data.
+
+    >>> from datacheck.kernels.stratified import StratifiedSample
+    >>> k = StratifiedSample(("x",), by="y", quotas=(("a", 90), ("b", 10)))
+    >>> sample_weights(k, {"counts": {"a": 990, "b": 10}})
+    {'a': 11.0, 'b': 1.0}
+    """
+    if not isinstance(kernel, StratifiedSample) or not freqs:
+        return None
+    counts = freqs.get("counts") or {}
+    w = {v: counts[v] / q for v, q in kernel.quotas if q > 0 and v in counts}
+    if not w or max(w.values()) - min(w.values()) <= 1e-9 * max(w.values()):
+        return None
+    return w
+
+
+def weighted_share(flag: np.ndarray, weights: np.ndarray | None) -> tuple[float, float]:
+    """``(share, effective n)`` of ``flag``: weighted by ``weights`` (Kish's effective sample size
+    ``(sum w)^2 / sum w^2``) or, without weights, ``flag.mean()`` and ``len(flag)``."""
+    flag = np.asarray(flag, dtype=bool)
+    if flag.size == 0:
+        return 0.0, 0.0
+    if weights is None:
+        return float(flag.mean()), float(flag.size)
+    w = np.asarray(weights, dtype=float)
+    sw = float(w.sum())
+    return float(w[flag].sum() / sw), float(sw * sw / float((w * w).sum()))
+
+
 # -- features ----------------------------------------------------------------------------------
 
 def _numeric(arr: pa.ChunkedArray) -> np.ndarray:
@@ -182,8 +228,9 @@ def _numeric(arr: pa.ChunkedArray) -> np.ndarray:
 def encode_features(table: pa.Table, features: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list[str], dict[str, str]]:
     """Float matrix for HistGradientBoosting: numeric columns as numbers (datetimes in their
     integer unit), text columns as category codes (missing -> NaN; beyond 254 levels the rarest
-    are pooled). Identifier-like text columns (almost every value distinct) and nested types are
-    dropped, with the reason.
+    are pooled). Columns with every value missing (HistGradientBoosting cannot bin them),
+    identifier-like text columns (almost every value distinct) and nested types are dropped, with
+    the reason.
 
     Returns ``(X, categorical_mask, used, dropped)``.
     """
@@ -192,11 +239,17 @@ def encode_features(table: pa.Table, features: Sequence[str]) -> tuple[np.ndarra
     for name in features:
         arr = table.column(name)
         kind = logical_type(arr.type)
+        if n and arr.null_count == n:
+            dropped[name] = "all values missing"
+            continue
         if kind in ("integer", "float", "boolean", "datetime", "duration") or (
                 pa.types.is_dictionary(arr.type) and logical_type(arr.type.value_type) in ("integer", "float")):
             x = _numeric(arr)
             if np.isinf(x).any():
                 x[np.isinf(x)] = np.nan
+            if n and np.isnan(x).all():  # NaN (not null) or infinite everywhere
+                dropped[name] = "all values missing"
+                continue
             cols.append(x)
             mask.append(False)
         elif kind in ("string", "categorical"):
@@ -275,7 +328,15 @@ def out_of_fold_proba(X: Any, y: np.ndarray, n_classes: int, estimator: Any, fol
     take = (lambda idx: X.iloc[idx]) if hasattr(X, "iloc") else (lambda idx: X[idx])
     with _progress(folds, progress, "label_errors: cross-validation") as bar, _threads(threads):
         for train, test in cv.split(np.zeros(len(y)), y):
-            model = clone(estimator).fit(take(train), y[train])
+            Xtr = take(train)
+            if isinstance(Xtr, np.ndarray) and Xtr.dtype.kind == "f" and Xtr.size:
+                # a sparse column can be missing in every training row of a fold; HistGradientBoosting
+                # cannot bin it, so it is held constant there (the fold's model cannot split on it)
+                empty = np.isnan(Xtr).all(axis=0)
+                if empty.any():
+                    Xtr = Xtr.copy()
+                    Xtr[:, empty] = 0.0
+            model = clone(estimator).fit(Xtr, y[train])
             p = np.asarray(model.predict_proba(take(test)), dtype=float)
             cols = np.asarray(model.classes_, dtype=int)  # a class missing from a training fold gets 0
             proba[np.ix_(test, cols)] = p
@@ -294,11 +355,48 @@ def _describe_estimator(est: Any) -> str:
     return type(est).__name__
 
 
+def _dropped_note(dropped: dict[str, str], limit: int = 5) -> str:
+    items = list(dropped.items())
+    text = ", ".join(f"{k!r} ({v})" for k, v in items[:limit])
+    more = f" and {len(items) - limit} more" if len(items) > limit else ""
+    return f"feature column(s) not used: {text}{more}"
+
+
+def choose_positive(counts: dict, given: Any = None) -> tuple[Any, str]:
+    """The class a single binary score column is the probability of, and how it was chosen.
+
+    The same rule as the ``slices`` and ``bias`` checks
+    (:func:`datacheck.checks._slice_keys.infer_positive`): ``given`` (``dataset.positive_label``)
+    matched by value or by its text; else ``True``/``1``/"yes"-like; else the less frequent class.
+    A ``given`` that is no class raises :class:`LabelQualityError` -- never a silent fallback.
+
+    >>> choose_positive({"<=50K": 80, ">50K": 20})
+    ('>50K', "inferred: the less frequent label value '>50K'; set dataset.positive_label to choose")
+    >>> choose_positive({0: 30, 1: 70})[0]
+    1
+    """
+    from datacheck.checks._slice_keys import infer_positive  # the checks package imports this module
+    from datacheck.context import MetricUnavailable
+
+    try:
+        pos, how = infer_positive(counts, given)
+    except MetricUnavailable:
+        classes = _sort_classes(list(counts))
+        close = [c for c in classes if str(c).strip().lower() == str(given).strip().lower()]
+        raise LabelQualityError(
+            f"positive_label {given!r} (dataset.positive_label) is not a class of the label; classes: "
+            + ", ".join(map(repr, classes[:10])) + (f" (did you mean {close[0]!r}?)" if close else "")
+            + "; a single probability column needs to know which class it is for") from None
+    if pos is None:
+        raise LabelQualityError(f"cannot tell which class a single probability column is for (classes: {list(counts)[:10]})")
+    return pos, how.replace("dataset.positive_label", f"positive_label {given!r}") if given is not None else how
+
+
 def assess(table: pa.Table, label: str, *, features: Sequence[str] = (), task: str = "classification",
            estimator: Any = None, score_columns: Sequence[str] = (), positive_label: Any = None,
            folds: int = 5, seed: int = 0, filter_by: str = "prune_by_noise_rate",
            score_method: str = "self_confidence", max_classes: int = 50, progress: bool | None = None,
-           threads: int | None = 1) -> LabelQuality:
+           threads: int | None = 1, class_weights: dict | None = None) -> LabelQuality:
     """Score every label in ``table`` with cleanlab on out-of-sample predictions.
 
     Parameters
@@ -316,7 +414,12 @@ def assess(table: pa.Table, label: str, *, features: Sequence[str] = (), task: s
         the encoded float matrix (regression).
     score_columns : sequence of str
         Out-of-sample probabilities already in the data: one column (binary: the probability of
-        ``positive_label``, default the larger class) or one per class in sorted class order.
+        ``positive_label``; without it the class ``True``/``1``/"yes"-like, else the less frequent
+        class -- the rule of the ``slices`` and ``bias`` checks, see :func:`choose_positive`) or
+        one per class in sorted class order.
+    positive_label : optional
+        The class whose probability a single score column holds (matched by value or by its text);
+        a value that is not a class raises :class:`LabelQualityError`.
     folds, seed : int
     filter_by, score_method : str
         Passed to cleanlab (see :data:`FILTER_METHODS`, :data:`SCORE_METHODS`).
@@ -326,6 +429,9 @@ def assess(table: pa.Table, label: str, *, features: Sequence[str] = (), task: s
         Progress bar over folds; None shows it only on a terminal.
     threads : int or None
         OpenMP/BLAS threads for the fits (default 1; None leaves the libraries' defaults).
+    class_weights : dict, optional
+        ``{class: weight}`` (see :func:`sample_weights`) when ``table`` is a stratified sample; the
+        estimated share (``LabelQuality.fraction``) is then weighted by class.
 
     Returns
     -------
@@ -406,10 +512,10 @@ def assess(table: pa.Table, label: str, *, features: Sequence[str] = (), task: s
         if P.min() < 0 or P.max() > 1:
             raise LabelQualityError(f"probability columns {list(score_columns)} must hold values in [0, 1]")
         if P.shape[1] == 1 and K == 2:
-            pos = positive_label if positive_label in code_of else classes[1]
+            pos, pos_how = choose_positive({c: counts[c] for c in classes}, positive_label)
             p = P[:, 0]
             proba = np.column_stack([1 - p, p]) if code_of[pos] == 1 else np.column_stack([p, 1 - p])
-            model = f"probabilities of {pos!r} from column {score_columns[0]!r}"
+            model = f"probabilities of {pos!r} from column {score_columns[0]!r} ({pos_how})"
         elif P.shape[1] == K:
             s = P.sum(axis=1, keepdims=True)
             if np.any(np.abs(s - 1) > 1e-3):
@@ -426,6 +532,8 @@ def assess(table: pa.Table, label: str, *, features: Sequence[str] = (), task: s
             raise LabelQualityError("no usable feature columns for the model"
                                     + (f" (dropped: {dropped})" if dropped else "")
                                     + "; name them with `features`, or give probability columns")
+        if dropped:
+            notes.append(_dropped_note(dropped))
         if estimator is None:
             est, Xin = default_classifier(mask, seed), X
             model = f"{folds}-fold out-of-fold HistGradientBoostingClassifier on {len(used)} feature(s)"
@@ -452,11 +560,16 @@ def assess(table: pa.Table, label: str, *, features: Sequence[str] = (), task: s
         except Exception:  # pragma: no cover - the estimate is an extra, never a reason to fail
             estimate = None
     suggested = np.asarray([classes[i] for i in proba.argmax(axis=1)], dtype=object)
+    weights = None
+    if class_weights:
+        weights = np.array([float(class_weights.get(v, 1.0)) for v in given_all])
+        notes.append("rates are weighted estimates for the whole data from a stratified sample "
+                     "(each class weighted by its rows in the data / rows sampled)")
     return LabelQuality(
         task="classification", rows=table.column("__row__").to_numpy().astype(np.int64), given=given_all,
         suggested=suggested, quality=quality, is_issue=is_issue, proba=proba, classes=list(classes), table=table,
         features=list(used), dropped_features=dropped, excluded=excluded, model=model, notes=notes,
-        cleanlab_estimate=estimate)
+        cleanlab_estimate=estimate, weights=weights)
 
 
 def _assess_regression(table, label, lab, features, estimator, folds, seed, excluded, notes, threads) -> LabelQuality:
@@ -471,6 +584,8 @@ def _assess_regression(table, label, lab, features, estimator, folds, seed, excl
     if not used:
         raise LabelQualityError("no usable feature columns for the model"
                                 + (f" (dropped: {dropped})" if dropped else "") + "; name them with `features`")
+    if dropped:
+        notes.append(_dropped_note(dropped))
     est = default_regressor(mask, seed) if estimator is None else estimator
     state = np.random.get_state()  # CleanLearning seeds numpy's global generator; leave it as we found it
     try:
@@ -518,27 +633,61 @@ def group_labels(arr: pa.ChunkedArray, max_groups: int = 20, bins: int = 5) -> n
 
 
 def subgroup_rates(table: pa.Table, columns: Sequence[str], is_issue: np.ndarray, *, max_groups: int = 20,
-                   confidence: float = 0.95) -> list[dict[str, Any]]:
+                   confidence: float = 0.95, weights: np.ndarray | None = None) -> list[dict[str, Any]]:
     """Label-issue rate per group of each column, with a Wilson interval and a test against the
-    rest of the rows (two-proportion z or Fisher), q-values by Benjamini–Hochberg over all groups."""
+    rest of the rows (two-proportion z or Fisher), q-values by Benjamini–Hochberg over all groups.
+
+    With ``weights`` (rows of a stratified sample, see :func:`sample_weights`) the rates are
+    weighted estimates for the whole data; the intervals and tests use the weighted rate with
+    Kish's effective sample size (``n_eff``; the effective counts are rounded for Fisher's test).
+    ``n`` and ``issues`` stay the scored rows and flagged rows of the sample.
+    """
     out: list[dict[str, Any]] = []
-    n, k = len(is_issue), int(is_issue.sum())
+    is_issue = np.asarray(is_issue, dtype=bool)
+    n = len(is_issue)
     for col in columns:
         groups = group_labels(table.column(col), max_groups=max_groups)
         for g in sorted(set(groups), key=str):
             m = groups == g
             gn, gk = int(m.sum()), int(is_issue[m].sum())
-            lo, hi = wilson_interval(gk, gn, confidence)
-            p, test = proportion_test(gk, gn, k - gk, n - gn) if n - gn > 0 else (math.nan, "none")
-            out.append({"attribute": col, "group": g, "n": gn, "issues": gk, "rate": gk / gn if gn else 0.0,
-                        "ci_low": lo, "ci_high": hi, "rest_rate": (k - gk) / (n - gn) if n - gn else None,
-                        "p_value": p, "test": test})
+            if weights is None:
+                rate, ne, rest_n = (gk / gn if gn else 0.0), float(gn), float(n - gn)
+                rest = (int(is_issue[~m].sum()) / (n - gn)) if n - gn else None
+                k1, k2 = gk, int(is_issue[~m].sum())
+            else:
+                rate, ne = weighted_share(is_issue[m], weights[m])
+                rest, rest_n = weighted_share(is_issue[~m], weights[~m]) if n - gn else (None, 0.0)
+                k1, k2 = rate * ne, (rest or 0.0) * rest_n
+            if weights is None:
+                lo, hi = wilson_interval(gk, gn, confidence)
+            else:
+                lo, hi = wilson_interval(rate * ne, ne, confidence) if ne > 0 else (math.nan, math.nan)
+            if rest_n > 0:
+                if weights is None:
+                    p, test = proportion_test(k1, gn, k2, n - gn)
+                else:
+                    p, test = _weighted_test(k1, ne, k2, rest_n)
+            else:
+                p, test = math.nan, "none"
+            row = {"attribute": col, "group": g, "n": gn, "issues": gk, "rate": rate,
+                   "ci_low": lo, "ci_high": hi, "rest_rate": rest, "p_value": p, "test": test}
+            if weights is not None:
+                row["n_eff"] = ne
+            out.append(row)
     q = benjamini_hochberg([r["p_value"] for r in out])
     for r, qv in zip(out, q):
         r["q_value"] = None if math.isnan(qv) else float(qv)
         if isinstance(r["p_value"], float) and math.isnan(r["p_value"]):
             r["p_value"] = None
     return out
+
+
+def _weighted_test(k1: float, n1: float, k2: float, n2: float) -> tuple[float, str]:
+    """:func:`proportion_test` on effective counts (rounded to whole rows for Fisher's test)."""
+    r = lambda v: max(int(round(v)), 0)  # noqa: E731
+    a, b = max(r(n1), 1), max(r(n2), 1)
+    p, test = proportion_test(min(r(k1), a), a, min(r(k2), b), b)
+    return p, test + " (effective n)"
 
 
 # -- notebooks ---------------------------------------------------------------------------------
@@ -584,7 +733,9 @@ def label_issues(data: Any, label: str, *, features: Sequence[str] | None = None
     pandas.DataFrame
         One row per scored row, worst first: ``row`` (position, or index label), ``given_label``,
         ``suggested_label``, ``quality``, ``is_issue``, ``p_given`` (classification), then the
-        ``protected`` columns.
+        ``protected`` columns, and ``weight`` when a stratified sample kept classes at unequal
+        rates. ``attrs`` holds ``fraction`` (the estimated share of issues in the data, weighted by
+        class in that case), ``count``, ``model``, ``sample``, ``notes`` and ``dropped_features``.
 
     Examples
     --------
@@ -644,7 +795,8 @@ def label_issues(data: Any, label: str, *, features: Sequence[str] | None = None
             table = table.append_column(c, pa.array(sub[:, i]))
     lq = assess(table, label, features=features, task=kind, estimator=estimator, score_columns=score_columns,
                 positive_label=positive_label, folds=folds, seed=seed, filter_by=filter_by,
-                score_method=score_method, max_classes=max_classes, progress=progress, threads=threads)
+                score_method=score_method, max_classes=max_classes, progress=progress, threads=threads,
+                class_weights=sample_weights(kernel, freqs))
     rows = lq.rows.tolist() if src.row_labels is None else list(src.row_labels(lq.rows))
     out = pd.DataFrame({"row": rows, "given_label": lq.given, "suggested_label": lq.suggested,
                         "quality": lq.quality, "is_issue": lq.is_issue})
@@ -653,7 +805,10 @@ def label_issues(data: Any, label: str, *, features: Sequence[str] | None = None
         out["p_given"] = pg
     for c in protected:
         out[c] = lq.table.column(c).to_pylist()
+    if lq.weights is not None:  # rows of the data each sampled row stands for (stratified sample)
+        out["weight"] = lq.weights
     out = out.sort_values(["quality", "row"], kind="stable").reset_index(drop=True)
     out.attrs.update({"model": lq.model, "sample": how, "notes": list(lq.notes), "task": lq.task,
-                      "classes": lq.classes, "fraction": lq.fraction, "count": lq.count})
+                      "classes": lq.classes, "fraction": lq.fraction, "count": lq.count,
+                      "dropped_features": dict(lq.dropped_features), "weighted": lq.weights is not None})
     return out

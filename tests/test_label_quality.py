@@ -214,3 +214,58 @@ def test_max_rows_samples_and_is_deterministic(cancer):
 
 def test_lazy_export():
     assert datacheck.label_issues is label_issues
+
+
+# -- review fixes (issue 6) ----------------------------------------------------------------------
+
+def test_choose_positive_follows_slices_and_bias():
+    from datacheck.label_quality import choose_positive
+
+    assert choose_positive({0: 70, 1: 30})[0] == 1
+    assert choose_positive({False: 10, True: 90})[0] is True
+    assert choose_positive({"no": 10, "yes": 90})[0] == "yes"
+    pos, how = choose_positive({"<=50K": 80, ">50K": 20})
+    assert pos == ">50K" and "less frequent" in how  # not "the larger class"
+    assert choose_positive({"<=50K": 80, ">50K": 20}, "<=50K")[0] == "<=50K"
+    assert choose_positive({0: 70, 1: 30}, "0")[0] == 0  # matched by its text
+    with pytest.raises(LabelQualityError, match=r"positive_label '<=50k' .* classes: '<=50K', '>50K' "
+                                                r"\(did you mean '<=50K'\?\)"):
+        choose_positive({"<=50K": 80, ">50K": 20}, "<=50k")
+
+
+def test_single_probability_column_with_a_wrong_positive_label_raises(cancer):
+    _, noisy, _ = cancer
+    p1 = np.where(noisy["target"] == 1, 0.9, 0.1)
+    ok = label_issues(noisy.assign(p1=p1), label="target", pred_probs=["p1"], positive_label=1)
+    assert ok["is_issue"].mean() < 0.2 and "probabilities of 1" in ok.attrs["model"]
+    with pytest.raises(LabelQualityError, match="positive_label 2 .*classes: 0, 1"):
+        label_issues(noisy.assign(p1=p1), label="target", pred_probs=["p1"], positive_label=2)
+
+
+def test_label_issues_drops_all_missing_features():
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=300)
+    df = pd.DataFrame({"x": x, "z": np.nan, "s": pd.Series([None] * 300, dtype="string"), "y": x > 0})
+    ranked = label_issues(df, label="y", progress=False)
+    assert len(ranked) == 300
+    assert ranked.attrs["dropped_features"] == {"z": "all values missing", "s": "all values missing"}
+    assert any("'z' (all values missing)" in n for n in ranked.attrs["notes"])
+    with pytest.raises(LabelQualityError, match="no usable feature.*all values missing"):
+        label_issues(df[["z", "y"]], label="y")
+
+
+def test_sample_weights_and_weighted_share():
+    from datacheck.label_quality import sample_weights, weighted_share
+
+    freqs = {"counts": {"a": 990, "b": 10}, "exact": True}
+    kern, _ = sample_kernel(["x"], "y", 1000, freqs, max_rows=100, seed=0, folds=5, stratify=True)
+    w = sample_weights(kern, freqs)
+    assert w == {"a": 990 / 99, "b": 1.0}  # quotas 99 (proportional) and 10 (2 x folds)
+    assert sample_weights(sample_kernel(["x"], "y", 50, freqs, max_rows=100, seed=0, folds=5,
+                                        stratify=True)[0], freqs) is None  # every row: no weights
+    flag = np.array([True] * 10 + [False] * 89 + [True] * 10)  # b all flagged, a 10 of 99
+    weights = np.array([10.0] * 99 + [1.0] * 10)
+    share, n_eff = weighted_share(flag, weights)
+    assert share == pytest.approx((100 + 10) / 1000)
+    assert n_eff == pytest.approx(1000 ** 2 / (99 * 100 + 10))
+    assert weighted_share(flag, None) == (flag.mean(), flag.size)

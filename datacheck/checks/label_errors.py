@@ -1,8 +1,12 @@
 """``label_errors``: the share of labels that look wrong, the worst rows, and where they cluster.
 
-The one check that fits a model, so the one that reads rows: a bounded, seeded
-:class:`~datacheck.kernels.Sample` of the feature, label, protected and slice columns (every row
-up to ``max_rows``; above it a seeded sample stratified by label, and the result says so). Out-of-
+The one check that fits a model, so the one that reads rows. A first pass counts the rows and the
+label's classes (``RowCount``, ``Frequencies``); the second reads only the sample it will use: a
+bounded, seeded :class:`~datacheck.kernels.Sample` of the feature, label, protected and slice
+columns (every row up to ``max_rows``), or above it a seeded :class:`~datacheck.kernels.StratifiedSample`
+by label, and the result says so. Small classes are kept at a higher rate in that sample, so the
+shares reported (overall, per class, per subgroup) are then weighted by class to estimate the
+shares in the whole data. Out-of-
 sample class probabilities come from stratified K-fold cross-validation of a
 HistGradientBoostingClassifier (or an estimator passed as ``options={"label_errors": {"estimator":
 clf}}``), or from probability columns in the data (``model: scores`` uses the dataset block's
@@ -34,15 +38,18 @@ import numpy as np
 
 from datacheck.checks._util import pct
 from datacheck.checks.base import Check, register
-from datacheck.kernels import Frequencies, RowCount, Sample
+from datacheck.kernels import Frequencies, RowCount
 from datacheck.label_quality import (FILTER_METHODS, SCORE_METHODS, LabelQualityError, assess, infer_task,
-                                     sample_kernel, subgroup_rates)
+                                     sample_kernel, sample_weights, subgroup_rates)
 from datacheck.params import Param
 from datacheck.stats import wilson_interval
 
 _HIST_BINS = 20
 _MAX_CLASSES_SHOWN = 30
 _MAX_FEATURES_LISTED = 100
+#: filter methods that flag the rows with the lowest score of one score method -- the only ones
+#: for which "flagged" is a threshold on the quality score drawn in the figure
+_THRESHOLD_FILTERS = {"low_self_confidence": "self_confidence", "low_normalized_margin": "normalized_margin"}
 
 
 def _plain(v: Any) -> Any:
@@ -146,10 +153,9 @@ class LabelErrorsCheck(Check):
     def requires(self, column, ctx):
         if self._problems(ctx):
             return []
-        label = ctx.roles.label
-        first = [RowCount(), Frequencies(label),
-                 Sample(tuple(dict.fromkeys([*self._columns(ctx), label])), k=self.p["max_rows"], seed=self.p["seed"])]
-        need = [k for k in first if k not in ctx.current]
+        # first the row count and the label's classes, then only the sample that will be used
+        # (every row, or a stratified sample above max_rows): no row is read before that is known
+        need = [k for k in (RowCount(), Frequencies(ctx.roles.label)) if k not in ctx.current]
         if need:
             return need
         kernel, _ = self._kernel(ctx)
@@ -167,12 +173,13 @@ class LabelErrorsCheck(Check):
         task, why = self._task(ctx)
         opts = dict(ctx.options.get("label_errors") or {})
         progress = opts.get("progress", self.p["progress"])
+        freqs = ctx.current[Frequencies(label)]
         try:
             lq = assess(table, label, features=self._features(ctx)[0], task=task, estimator=opts.get("estimator"),
                         score_columns=self._score_columns(ctx), positive_label=roles.positive_label,
                         folds=self.p["folds"], seed=self.p["seed"], filter_by=self.p["filter_by"],
                         score_method=self.p["score_method"], max_classes=self.p["max_classes"], progress=progress,
-                        threads=opts.get("threads", self.p["threads"]))
+                        threads=opts.get("threads", self.p["threads"]), class_weights=sample_weights(kernel, freqs))
         except LabelQualityError as exc:
             return self.error(None, str(exc))
         n_rows = ctx.current[RowCount()]
@@ -185,12 +192,13 @@ class LabelErrorsCheck(Check):
         }
 
         frac, count, n = lq.fraction, lq.count, lq.n
+        weighted = lq.weights is not None
         ok = frac <= self.p["max_fraction"]
-        lo, hi = wilson_interval(count, n)
+        lo, hi = wilson_interval(frac * lq.n_effective, lq.n_effective) if weighted else wilson_interval(count, n)
         evidence = self._evidence(lq, ctx)
         groups = [c for c in (*roles.protected, *self.p["slices"]) if c in lq.table.column_names]
-        subgroups = subgroup_rates(lq.table, list(dict.fromkeys(groups)), lq.is_issue, max_groups=self.p["max_groups"])
-        flagged_q = lq.quality[lq.is_issue]
+        subgroups = subgroup_rates(lq.table, list(dict.fromkeys(groups)), lq.is_issue, max_groups=self.p["max_groups"],
+                                   weights=lq.weights)
         edges = np.linspace(0.0, 1.0, _HIST_BINS + 1)
         details = {
             "task": lq.task, "task_reason": why, "model": lq.model, "folds": self.p["folds"], "seed": self.p["seed"],
@@ -200,16 +208,23 @@ class LabelErrorsCheck(Check):
             "features": lq.features[:_MAX_FEATURES_LISTED], "n_features": len(lq.features),
             "dropped_features": lq.dropped_features, "excluded": lq.excluded, "notes": lq.notes,
             "overall_rate": frac, "cleanlab_estimate": lq.cleanlab_estimate,
+            "weighted": weighted, "n_effective": lq.n_effective if weighted else None,
+            "class_weights": ({str(c): float(w) for c, w in zip(lq.given, lq.weights)} if weighted else None),
+            # rows scored, by quality score in fixed bins, flagged and not (bounded: 20 bins)
             "score_hist": {"edges": edges.tolist(),
-                           "flagged": np.histogram(flagged_q, edges)[0].tolist(),
+                           "flagged": np.histogram(lq.quality[lq.is_issue], edges)[0].tolist(),
                            "not_flagged": np.histogram(lq.quality[~lq.is_issue], edges)[0].tolist()},
-            "flag_threshold": float(flagged_q.max()) if flagged_q.size else None,
-            "per_class": self._per_class(lq),
+            "flag_threshold": self._flag_threshold(lq),
+            "per_class": self._per_class(lq, ctx.current[Frequencies(label)] if weighted else None),
             "subgroups": subgroups,
         }
         where = "" if not sampled else f" (on {how})"
-        msg = (f"{count:,} of {n:,} labels ({pct(frac)}) look wrong{where}; {lq.model}"
-               + ("" if ok else f"; allowed {pct(self.p['max_fraction'])}"))
+        if weighted:
+            head = (f"an estimated {pct(frac)} of labels look wrong ({count:,} of {n:,} sampled labels flagged; "
+                    f"weighted by class, {how})")
+        else:
+            head = f"{count:,} of {n:,} labels ({pct(frac)}) look wrong{where}"
+        msg = head + f"; {lq.model}" + ("" if ok else f"; allowed {pct(self.p['max_fraction'])}")
         flagged_groups = [s for s in subgroups if s["q_value"] is not None and s["q_value"] < 0.05
                           and s["rate"] > frac]
         if flagged_groups:
@@ -219,9 +234,12 @@ class LabelErrorsCheck(Check):
         if lq.notes:
             msg += "; " + "; ".join(lq.notes)
         method = (f"cleanlab {'find_label_issues(filter_by=' + self.p['filter_by'] + ')' if lq.task == 'classification' else 'CleanLearning.find_label_issues'}"
-                  f" on {lq.model}; {how}; Wilson 95% interval")
+                  f" on {lq.model}; {how}; "
+                  + ("shares weighted by class (rows in the data / rows sampled), Wilson 95% interval with "
+                     "Kish's effective sample size" if weighted else "Wilson 95% interval"))
         observed = {"fraction": frac, "count": count, "rows_scored": n, "cleanlab_estimate": lq.cleanlab_estimate,
-                    "missing_labels": lq.excluded.get("missing_label", 0), "sampled": sampled}
+                    "missing_labels": lq.excluded.get("missing_label", 0), "sampled": sampled,
+                    "weighted": weighted}
         return self.result(None, ok, observed=observed, expected={"max_fraction": self.p["max_fraction"]},
                            message=msg, evidence=evidence, method=method, details=details,
                            effect_size=frac, interval=(lo, hi))
@@ -242,9 +260,24 @@ class LabelErrorsCheck(Check):
             out.append(e)
         return out
 
-    def _per_class(self, lq) -> list[dict] | None:
+    def _flag_threshold(self, lq) -> float | None:
+        """The highest flagged quality score, only when the filter flags exactly the rows at or below
+        a score of the same method (``low_self_confidence`` / ``low_normalized_margin``); None for
+        the other filters, whose flagged rows are not a region of the score."""
+        if lq.task != "classification" or _THRESHOLD_FILTERS.get(self.p["filter_by"]) != self.p["score_method"]:
+            return None
+        flagged = lq.quality[lq.is_issue]
+        if not flagged.size:
+            return None
+        thr = float(flagged.max())
+        return thr if not (lq.quality[~lq.is_issue] <= thr).any() else None
+
+    def _per_class(self, lq, freqs=None) -> list[dict] | None:
+        """Per given class: scored rows, flagged rows, rate; with ``freqs`` (a weighted sample) also
+        the class's rows in the data and the flagged rows scaled to them (``issues_estimated``)."""
         if lq.task != "classification":
             return None
+        counts = (freqs or {}).get("counts") or {}
         out = []
         for c in lq.classes:
             m = lq.given == c
@@ -253,8 +286,12 @@ class LabelErrorsCheck(Check):
             for s in lq.suggested[iss]:
                 sugg[str(s)] = sugg.get(str(s), 0) + 1
             n, k = int(m.sum()), int(iss.sum())
-            out.append({"class": _plain(c), "n": n, "issues": k, "rate": k / n if n else 0.0,
-                        "suggested": dict(sorted(sugg.items(), key=lambda kv: -kv[1])[:_MAX_CLASSES_SHOWN])})
+            row = {"class": _plain(c), "n": n, "issues": k, "rate": k / n if n else 0.0,
+                   "suggested": dict(sorted(sugg.items(), key=lambda kv: -kv[1])[:_MAX_CLASSES_SHOWN])}
+            if freqs is not None:
+                n_data = int(counts.get(c, n))
+                row.update({"n_data": n_data, "issues_estimated": (k / n if n else 0.0) * n_data})
+            out.append(row)
         out.sort(key=lambda d: -d["n"])
         return out[:_MAX_CLASSES_SHOWN]
 

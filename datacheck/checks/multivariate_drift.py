@@ -39,7 +39,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from datacheck.checks._util import num
+from datacheck.checks._util import num, shared_columns
 from datacheck.checks.base import Check, OnReference, register
 from datacheck.kernels import Sample
 from datacheck.params import Param
@@ -48,6 +48,7 @@ __all__ = ["MultivariateDriftCheck", "domain_classifier"]
 
 _MIN_ROWS = 50
 _MAX_CATS = 254
+_USABLE = ("integer", "float", "boolean", "string", "categorical", "datetime", "duration")
 
 
 def _as_float(arr: pa.ChunkedArray) -> np.ndarray | None:
@@ -101,12 +102,20 @@ def _fit(ref, cur, columns, *, folds, seed, max_iter, top):
     from sklearn.metrics import roc_auc_score
     from sklearn.model_selection import StratifiedKFold
 
-    cols, cats = [], []
+    cols, cats, used, dropped = [], [], [], {}
     for c in columns:
         x, is_cat = _encode(ref.column(c), cur.column(c))
+        if x.size and np.isnan(x).all():  # missing on both sides: nothing to learn, and it cannot be binned
+            dropped[c] = "all values missing in both samples"
+            continue
         cols.append(x)
         cats.append(is_cat)
-    X = np.column_stack(cols) if cols else np.empty((ref.num_rows + cur.num_rows, 0))
+        used.append(c)
+    columns = used
+    if not columns:
+        return {"auc": None, "dropped_features": dropped, "columns_used": [],
+                "n_ref": int(ref.num_rows), "n_cur": int(cur.num_rows)}
+    X = np.column_stack(cols)
     y = np.r_[np.zeros(ref.num_rows), np.ones(cur.num_rows)].astype(int)
     oof = np.empty(y.size)
     pvals, aucs = [], []
@@ -115,7 +124,11 @@ def _fit(ref, cur, columns, *, folds, seed, max_iter, top):
     for tr, te in skf.split(X, y):
         model = HistGradientBoostingClassifier(max_iter=max_iter, categorical_features=np.array(cats, dtype=bool),
                                                early_stopping=False, random_state=seed)
-        model.fit(X[tr], y[tr])
+        Xtr = X[tr]
+        empty = np.isnan(Xtr).all(axis=0)
+        if empty.any():  # a sparse column missing in every training row of this fold cannot be binned
+            Xtr[:, empty] = 0.0  # held constant (X[tr] is a copy): this fold's model cannot split on it
+        model.fit(Xtr, y[tr])
         s = model.predict_proba(X[te])[:, 1]
         oof[te] = s
         pvals.append(float(mannwhitneyu(s[y[te] == 1], s[y[te] == 0], alternative="greater").pvalue))
@@ -127,7 +140,8 @@ def _fit(ref, cur, columns, *, folds, seed, max_iter, top):
     feats = [{"column": columns[i], "auc_drop": float(imp.importances_mean[i]), "std": float(imp.importances_std[i])}
              for i in order if imp.importances_mean[i] > 0]
     return {"auc": auc, "fold_auc": aucs, "fold_p_values": pvals, "p_value": p, "top_features": feats,
-            "n_ref": int(ref.num_rows), "n_cur": int(cur.num_rows)}
+            "n_ref": int(ref.num_rows), "n_cur": int(cur.num_rows), "columns_used": list(columns),
+            "dropped_features": dropped}
 
 
 @register("multivariate_drift")
@@ -148,21 +162,8 @@ class MultivariateDriftCheck(Check):
     }
 
     def features(self, ctx) -> list[str]:
-        from datacheck.plan import KEYWORD_TYPES  # plan imports the checks package
-
-        ref = ctx.reference_columns or {}
-        sel = self.p["columns"]
-        roles = ctx.roles
-        skip = set(self.p["exclude"] or ())
-        if isinstance(sel, str) and sel in KEYWORD_TYPES:
-            skip |= {c for c in [roles.id, roles.label, roles.prediction, *roles.scores] if c}
-            kinds = KEYWORD_TYPES[sel]
-            names = [c for c, i in ctx.columns.items() if kinds is None or i.logical in kinds]
-        else:
-            names = [sel] if isinstance(sel, str) else list(sel)
-        usable = ("integer", "float", "boolean", "string", "categorical", "datetime", "duration")
-        return [c for c in names if c not in skip and c in ctx.columns and c in ref
-                and ctx.columns[c].logical in usable and ref[c].logical in usable]
+        r = ctx.roles
+        return shared_columns(self, ctx, skip_roles=(r.id, r.label, r.prediction, *r.scores), types=_USABLE)
 
     def _sample(self, ctx) -> Sample:
         return Sample(tuple(self.features(ctx)), k=self.p["sample_size"], seed=self.p["seed"])
@@ -183,6 +184,10 @@ class MultivariateDriftCheck(Check):
             return self.skipped(None, f"too few rows for a domain classifier ({ref.num_rows} reference, "
                                       f"{cur.num_rows} current; need {_MIN_ROWS} each)")
         out = domain_classifier(ref, cur, cols, folds=self.p["folds"], seed=self.p["seed"], max_iter=self.p["max_iter"])
+        dropped = out["dropped_features"]
+        gone = "; ".join(f"{c!r}: {why}" for c, why in list(dropped.items())[:5]) + (" ..." if len(dropped) > 5 else "")
+        if out["auc"] is None:
+            return self.error(None, f"no column usable by the domain classifier: {gone}")
         auc, p = out["auc"], out["p_value"]
         big, sig = auc > self.p["max_auc"], p < self.p["alpha"]
         drifted = big and sig
@@ -190,7 +195,8 @@ class MultivariateDriftCheck(Check):
         msg = (f"domain classifier AUC {auc:.3f} ({'above' if big else 'within'} {num(self.p['max_auc'])}), "
                f"p = {num(p)} ({'significant' if sig else 'not significant'}); "
                + ("rows are distinguishable: drifted" if drifted else "no material multivariate drift")
-               + (f"; driven by {tops}" if drifted and tops else ""))
+               + (f"; driven by {tops}" if drifted and tops else "")
+               + (f"; column(s) not used ({gone})" if dropped else ""))
         how = (f"HistGradientBoostingClassifier, {self.p['folds']}-fold cross-fitted on seeded samples "
                f"({out['n_ref']:,} reference, {out['n_cur']:,} current rows); p = 2 x median of per-fold one-sided "
                "Mann-Whitney p-values (valid under any dependence); features by permutation importance (AUC drop)")

@@ -1,7 +1,9 @@
 """Figures of the ``label_errors`` check, drawn from ``Result.details`` only (nothing computed here).
 
-* :func:`label_quality_distribution` -- histogram of cleanlab's label-quality scores, rows cleanlab
-  flagged stacked on the rest, with the flagged region (scores up to the highest flagged score).
+* :func:`label_quality_distribution` -- histograms of cleanlab's label-quality scores of the rows
+  cleanlab flagged and of the rest, stacked. cleanlab's default filters do not flag "every row below
+  a score", so no flagged region is drawn; a threshold line appears only for the filters that do
+  (``low_self_confidence``/``low_normalized_margin`` with the matching score method).
 * :func:`label_issues_by_class` -- per given class, the flagged rows split by the label the model
   suggests instead.
 * :func:`label_issue_rates` -- label-issue rate per subgroup of the protected attributes and slice
@@ -87,9 +89,15 @@ def _missing(need: str) -> ValueError:
 
 
 @figure("label_quality_distribution", "label_errors", _applies("score_hist"),
-        title="label quality scores, flagged rows highlighted")
+        title="label quality scores of flagged and unflagged rows")
 def label_quality_distribution(report: Any, ax=None):
-    """Histogram of label-quality scores; cleanlab's flagged rows stacked and the flagged region shaded.
+    """Histograms of label-quality scores of the rows cleanlab flagged and of the rest, stacked.
+
+    ``details["score_hist"]`` holds both histograms (20 fixed bins on [0, 1]). With the default
+    ``prune_by_noise_rate`` filter a flagged row can score higher than an unflagged one (the
+    filter works per class pair, from cleanlab's confident joint), so the figure draws where the
+    flagged rows are, not a cut-off; ``details["flag_threshold"]`` -- drawn as a dashed line -- is
+    set only when the filter really is a threshold on the score.
 
     Parameters
     ----------
@@ -111,13 +119,16 @@ def label_quality_distribution(report: Any, ax=None):
     bad = np.asarray(h["flagged"], dtype=float)
     with theme():
         fig, ax = new_ax(ax, figsize=(7, 3.8))
+        # flagged rows at the bottom, so that their distribution reads from the axis
+        share = ("estimated " if d.get("weighted") else "") + fmt_pct(d.get("overall_rate"))
+        ax.bar(left, bad, width=width, align="edge", color=ACCENT, edgecolor="white", lw=0.5,
+               label=f"flagged by cleanlab ({int(bad.sum()):,} rows; {share})")
+        ax.bar(left, ok, width=width, bottom=bad, align="edge", color=MUTED, edgecolor="white", lw=0.5,
+               label=f"not flagged ({int(ok.sum()):,} rows)")
         thr = d.get("flag_threshold")
         if _finite(thr):
-            ax.axvspan(0, thr, color=ACCENT, alpha=0.08, lw=0)
-            ax.axvline(thr, color=ACCENT, lw=1, ls="--", label=f"flagged up to {thr:.3g}")
-        ax.bar(left, ok, width=width, align="edge", color=MUTED, edgecolor="white", lw=0.5, label="not flagged")
-        ax.bar(left, bad, width=width, bottom=ok, align="edge", color=ACCENT, edgecolor="white", lw=0.5,
-               label=f"flagged ({int(bad.sum()):,}, {fmt_pct(d.get('overall_rate'))})")
+            ax.axvline(thr, color=ACCENT, lw=1, ls="--",
+                       label=f"{d.get('filter_by')}: flagged = score ≤ {thr:.3g}")
         ax.set_xlim(0, 1)
         ax.set_xlabel("label quality score (cleanlab)")
         ax.set_ylabel("rows")

@@ -235,3 +235,151 @@ def test_input_not_modified():
     before = df.copy()
     _run(df)
     pd.testing.assert_frame_equal(df, before)
+
+
+# -- review fixes (issue 6): positive label, all-missing features, passes, weighting, threshold ------
+
+@pytest.fixture(scope="module")
+def scored_synthetic():
+    """800 synthetic rows with 10% flips and the out-of-fold probability of 'yes' as a column."""
+    df, _ = _synthetic(n=800, flip_rate=0.1)
+    base, oof = _run(df)
+    proba = np.empty(len(df))
+    proba[oof["rows"]] = oof["proba"][:, oof["classes"].index("yes")]
+    return df.assign(p_yes=proba), base
+
+
+def test_single_score_column_positive_label_is_never_guessed(scored_synthetic):
+    df, base = scored_synthetic
+    # p_yes is the probability of 'yes'; a misspelled positive_label used to fall back silently
+    right, _ = _run(df, {"label": "y", "scores": ["p_yes"], "positive_label": "yes"}, model="scores")
+    assert right.observed == base.observed and right.status == base.status
+    typo, _ = _run(df, {"label": "y", "scores": ["p_yes"], "positive_label": "Yes"}, model="scores")
+    assert typo.status == "error"
+    assert "positive_label 'Yes'" in typo.message and "'no', 'yes'" in typo.message
+    assert "did you mean 'yes'" in typo.message
+    # the probability of 'no' under a typo of 'no': an error too, never the other class
+    flipped = df.assign(p_yes=1 - df["p_yes"], y=df["y"].map({"yes": "<=50K", "no": ">50K"}))
+    r, _ = _run(flipped, {"label": "y", "scores": ["p_yes"], "positive_label": ">50k"}, model="scores")
+    assert r.status == "error" and "'<=50K', '>50K'" in r.message
+    r, _ = _run(flipped, {"label": "y", "scores": ["p_yes"], "positive_label": ">50K"}, model="scores")
+    assert r.observed["fraction"] == base.observed["fraction"]
+    # default (no positive_label): the rule of slices/bias -- 'yes'-like, then the rarer class
+    r, _ = _run(df, {"label": "y"}, model=["p_yes"])
+    assert r.observed == base.observed and "probabilities of 'yes'" in r.message and "inferred" in r.message
+    rarer = flipped["y"].value_counts().idxmin()
+    r, _ = _run(flipped.assign(p_yes=np.where(rarer == ">50K", 1 - df["p_yes"], df["p_yes"])), {"label": "y"},
+                model=["p_yes"])
+    assert f"probabilities of {rarer!r}" in r.message and "less frequent" in r.message
+    assert r.observed["fraction"] == base.observed["fraction"]
+
+
+def test_all_missing_features_are_dropped_and_said():
+    df, _ = _synthetic(n=300)
+    plain, _ = _run(df[["x1", "x2", "cat", "y"]])
+    sparse = np.full(300, np.nan)
+    sparse[7] = 1.0  # one value: missing in every training row of one fold
+    odd = df[["x1", "x2", "cat", "y"]].assign(z=np.nan, s=pd.Series([None] * 300, dtype="object"), sp=sparse)
+    r, oof = _run(odd)
+    assert r.status == plain.status and r.observed["fraction"] == pytest.approx(plain.observed["fraction"], abs=0.02)
+    assert r.details["dropped_features"] == {"z": "all values missing", "s": "all values missing"}
+    assert "'z' (all values missing)" in r.message and "'s' (all values missing)" in r.message
+    assert oof["feature_columns"] == ["x1", "x2", "cat", "sp"]
+    r, _ = _run(df[["y"]].assign(z=np.nan))
+    assert r.status == "error" and "no usable feature" in r.message and "all values missing" in r.message
+
+
+def test_one_sample_kernel_and_two_passes(monkeypatch):
+    import datacheck.runner as runner
+
+    seen: list = []
+    real = runner.fold
+
+    def spy(src, kernels):
+        seen.append(sorted(type(k).__name__ for k in kernels))
+        return real(src, kernels)
+
+    monkeypatch.setattr(runner, "fold", spy)
+    df, _ = _synthetic(n=600, flip_rate=0.1)
+    suite = _suite(probe=False)
+    rep = datacheck.run(df, suite)
+    assert rep.passes == 2 and seen == [["Frequencies", "RowCount"], ["Sample"]]
+    ranked = datacheck.label_issues(df, label="y", progress=False)  # the same path: unchanged results
+    assert rep.results[0].observed["count"] == int(ranked["is_issue"].sum())
+    assert [e["row"] for e in rep.results[0].evidence] == ranked["row"].head(20).tolist()
+    seen.clear()
+    rep = datacheck.run(df, _suite(probe=False, max_rows=200))
+    # above max_rows: the stratified sample only, no unstratified sample of every row read first
+    assert rep.passes == 2 and seen == [["Frequencies", "RowCount"], ["StratifiedSample"]]
+
+
+def _skewed(n=20_000, seed=0):
+    """Two large classes with ~4% noisy labels and five rare classes (20 rows each, 0.1%) whose labels
+    all look wrong, with given probabilities (7 columns in sorted class order)."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=n)
+    pa_ = 1 / (1 + np.exp(-15 * x))
+    y = np.where(rng.random(n) < pa_, "a", "b").astype(object)
+    rare = rng.choice(n, 100, replace=False)
+    y[rare] = [f"r{i}" for i in range(5) for _ in range(20)]
+    classes = ["a", "b", "r0", "r1", "r2", "r3", "r4"]
+    P = np.column_stack([0.97 * pa_, 0.97 * (1 - pa_)] + [np.full(n, 0.006)] * 5)
+    df = pd.DataFrame({"x": x, "g": rng.choice(["p", "q"], n), "y": y})
+    for c, col in zip(classes, P.T):
+        df[f"p_{c}"] = col
+    return df, [f"p_{c}" for c in classes]
+
+
+@pytest.fixture(scope="module")
+def skewed_runs():
+    df, cols = _skewed()
+    roles = {"label": "y", "protected": ["g"]}
+    kw = dict(model=cols, filter_by="predicted_neq_given")
+    full, _ = _run(df, roles, probe=False, **kw)
+    sampled, oof = _run(df, roles, max_rows=1000, **kw)
+    return df, full, sampled, oof
+
+
+def test_stratified_sample_rates_are_weighted_to_the_whole_data(skewed_runs):
+    df, full, s, oof = skewed_runs
+    assert full.details["sampled"] is False and full.details["weighted"] is False
+    assert s.details["sampled"] is True and s.details["weighted"] is True and s.observed["weighted"] is True
+    # the rare classes are over-represented in the sample (10 of 20 rows each vs 1 in 20 for a, b)
+    n_rare = sum(1 for v in oof["label"] if str(v).startswith("r"))
+    assert n_rare == 50
+    unweighted = s.observed["count"] / s.observed["rows_scored"]
+    truth = full.observed["fraction"]
+    # measured: full 3.91%, weighted 4.30%, unweighted 8.42% (seeds 0-4 of the data: weighted within
+    # 1.1 points of the full-data share, unweighted 3.1-4.5 points above it)
+    assert abs(s.observed["fraction"] - truth) < 0.015, (s.observed["fraction"], truth)
+    assert unweighted - truth > 0.03
+    lo, hi = s.interval
+    assert lo < truth < hi
+    assert "estimated" in s.message and "weighted by class" in s.message and "weighted estimates" in s.message
+    # per class: the data's rows, and flagged rows scaled to them
+    pc_full = {c["class"]: c for c in full.details["per_class"]}
+    for c in s.details["per_class"]:
+        assert c["n_data"] == pc_full[c["class"]]["n"]
+        if c["class"].startswith("r"):
+            assert c["issues_estimated"] == pytest.approx(20.0)
+    assert sum(c["issues_estimated"] for c in s.details["per_class"]) == pytest.approx(
+        s.observed["fraction"] * len(df), rel=1e-9)
+    # subgroups: weighted rates near the full-data rates, with effective n
+    sub_full = {g["group"]: g for g in full.details["subgroups"]}
+    for g in s.details["subgroups"]:
+        assert abs(g["rate"] - sub_full[g["group"]]["rate"]) < 0.025  # measured <= 0.016 over 5 seeds
+        assert g["ci_low"] <= g["rate"] <= g["ci_high"] and 0 < g["n_eff"] <= g["n"]
+    json.dumps(s.to_dict(), allow_nan=False)
+
+
+def test_flag_threshold_only_for_threshold_filters():
+    df, _ = _synthetic(n=400, flip_rate=0.1)
+    r, _ = _run(df, probe=False)
+    assert r.details["flag_threshold"] is None  # prune_by_noise_rate: not a cut on the score
+    h = r.details["score_hist"]
+    assert len(h["edges"]) == 21 and sum(h["flagged"]) == r.observed["count"]
+    assert sum(h["flagged"]) + sum(h["not_flagged"]) == r.observed["rows_scored"]
+    r, oof = _run(df, filter_by="low_self_confidence")
+    thr = r.details["flag_threshold"]
+    assert thr is not None and (oof["quality"][oof["is_issue"]] <= thr).all()
+    assert (oof["quality"][~oof["is_issue"]] > thr).all()

@@ -34,3 +34,20 @@ def test_too_few_rows_is_skipped():
     df = pd.DataFrame({"x": np.arange(20.0)})
     r = datacheck.run(df, {"name": "t", "checks": ["multivariate_drift"]}, reference=df).results[0]
     assert r.status == "skipped"
+
+
+def test_all_missing_columns_are_dropped_not_a_crash():
+    rng = np.random.default_rng(0)
+    ref = pd.DataFrame({"a": rng.normal(size=500), "z": np.nan})
+    cur = pd.DataFrame({"a": rng.normal(size=500), "z": np.nan})
+    suite = {"name": "t", "checks": [{"multivariate_drift": SMALL}]}
+    r = datacheck.run(cur, suite, reference=ref).results[0]
+    assert r.status == "pass"
+    assert r.details["dropped_features"] == {"z": "all values missing in both samples"}
+    assert r.details["columns_used"] == ["a"] and "'z': all values missing" in r.message
+    # a column with a single value: missing in every training row of one fold
+    sparse = cur.assign(z=np.r_[[1.0], np.full(499, np.nan)])
+    r = datacheck.run(sparse, suite, reference=ref).results[0]
+    assert r.status in ("pass", "fail") and r.details["columns_used"] == ["a", "z"]
+    r = datacheck.run(cur[["z"]], suite, reference=ref[["z"]]).results[0]
+    assert r.status == "error" and "all values missing" in r.message

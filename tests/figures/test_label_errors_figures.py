@@ -46,10 +46,30 @@ def test_registered_and_applies(report):
 def test_distribution_draws_the_histogram(report):
     r = report.results[0]
     ax = label_quality_distribution(report)
-    heights = [p.get_height() for p in ax.patches if p.get_width() < 0.2]
     h = r.details["score_hist"]
+    bars = [p for p in ax.patches if p.get_width() < 0.2]
+    assert len(bars) == 2 * (len(h["edges"]) - 1)  # flagged and not flagged, one bar per bin each
+    heights = [p.get_height() for p in bars]
     assert sum(heights) == pytest.approx(sum(h["flagged"]) + sum(h["not_flagged"]))
+    assert sum(heights[: len(bars) // 2]) == sum(h["flagged"]) == r.observed["count"]  # flagged first
+    # prune_by_noise_rate is no cut on the score: no shaded region, no threshold line
+    assert r.details["flag_threshold"] is None
+    assert not [p for p in ax.patches if p.get_width() >= 0.2] and not ax.lines
     assert ax.get_xlim() == (0, 1)
+    plt.close(ax.figure)
+
+
+def test_distribution_threshold_line_only_for_a_threshold_filter():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=400)
+    y = np.where(x + rng.normal(scale=0.4, size=400) > 0, "yes", "no")
+    rep = datacheck.run(pd.DataFrame({"x": x, "y": y}),
+                        {"name": "f", "dataset": {"label": "y"},
+                         "checks": [{"label_errors": {"progress": False, "filter_by": "low_self_confidence"}}]})
+    thr = rep.results[0].details["flag_threshold"]
+    assert thr is not None
+    ax = label_quality_distribution(rep)
+    assert len(ax.lines) == 1 and ax.lines[0].get_xdata()[0] == pytest.approx(thr)
     plt.close(ax.figure)
 
 
