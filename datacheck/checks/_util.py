@@ -9,7 +9,8 @@ from datacheck.context import Context
 from datacheck.kernels import ExactQuantiles, Sketch
 from datacheck.kernels.quantiles import DEFAULT_K
 
-__all__ = ["pct", "num", "quantiles_need", "quantiles_value", "fraction", "duplicates_result"]
+__all__ = ["pct", "num", "quantiles_need", "quantiles_value", "fraction", "duplicates_result", "plain",
+           "shared_columns"]
 
 
 def pct(x: float | None) -> str:
@@ -74,3 +75,32 @@ def duplicates_result(check, column, d: dict, ctx: Context, *, noun: str, clean:
     return check.result(column, ok, observed={"duplicates": d["duplicate_rows"], "fraction": frac, "groups": d["groups"]},
                         expected={"max_fraction": check.p["max_fraction"]}, message=msg, evidence=evidence,
                         method=RowHashes.method)
+
+
+def plain(v: Any) -> Any:
+    """A numpy scalar as the Python value (for reports); anything else unchanged."""
+    return v.item() if hasattr(v, "item") else v
+
+
+def shared_columns(check, ctx: Context, *, skip_roles: tuple[str | None, ...] = (),
+                   never: tuple[str | None, ...] = (), types: tuple[str, ...] | None = None) -> list[str]:
+    """Columns selected by ``check.p["columns"]`` (a type keyword such as ``"*"``, a name or a list)
+    that are on both sides, minus ``check.p["exclude"]``.
+
+    ``skip_roles`` (role column names) are left out only when the selection is a keyword: naming a
+    role column explicitly keeps it. ``never``: columns always left out. ``types``: logical types
+    both sides must have (None: any).
+    """
+    from datacheck.plan import KEYWORD_TYPES  # plan imports the checks package
+
+    ref = ctx.reference_columns or {}
+    sel = check.p["columns"]
+    skip = set(check.p["exclude"] or ()) | {c for c in never if c}
+    if isinstance(sel, str) and sel in KEYWORD_TYPES:
+        skip |= {c for c in skip_roles if c}
+        kinds = KEYWORD_TYPES[sel]
+        names = [c for c, i in ctx.columns.items() if kinds is None or i.logical in kinds]
+    else:
+        names = [sel] if isinstance(sel, str) else list(sel)
+    return [c for c in names if c not in skip and c in ctx.columns and c in ref
+            and (types is None or (ctx.columns[c].logical in types and ref[c].logical in types))]

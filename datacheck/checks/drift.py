@@ -103,10 +103,13 @@ DRIFT_PARAMS: dict[str, Param] = {
 # ---------------------------------------------------------------------------------------------
 # statistics from binned counts (pure functions; also used by label_drift and prediction_drift)
 # ---------------------------------------------------------------------------------------------
-def _chi2_test(r: np.ndarray, c: np.ndarray) -> tuple[float, float, int]:
-    """Pearson chi-square homogeneity test of a 2 x k table; cells with expected count < 5 pooled.
+def _chi2_test(r: np.ndarray, c: np.ndarray, pool: bool = True) -> tuple[float, float, int]:
+    """Pearson chi-square homogeneity test of a 2 x k table.
 
-    Returns (statistic, p-value, degrees of freedom).
+    With ``pool`` (categories), cells whose expected count is below 5 are pooled: the decision uses
+    the cell totals, which are exchangeable between the sides under no change, so it does not
+    select for deviating cells. Without it the cells are taken as given (numeric bins are pooled
+    beforehand by :func:`_pool_by_reference`). Returns (statistic, p-value, degrees of freedom).
     """
     r = np.asarray(r, dtype=float)
     c = np.asarray(c, dtype=float)
@@ -117,7 +120,7 @@ def _chi2_test(r: np.ndarray, c: np.ndarray) -> tuple[float, float, int]:
         return 0.0, 1.0, 0
     tot = r + c
     small = (tot * min(nr, nc) / (nr + nc)) < 5
-    if small.any() and (~small).any():
+    if pool and small.any() and (~small).any():
         r = np.r_[r[~small], r[small].sum()]
         c = np.r_[c[~small], c[small].sum()]
         tot = r + c
@@ -128,6 +131,35 @@ def _chi2_test(r: np.ndarray, c: np.ndarray) -> tuple[float, float, int]:
     stat = float((((r - er) ** 2) / er).sum() + (((c - ec) ** 2) / ec).sum())
     df = r.size - 1
     return stat, float(st.chi2.sf(stat, df)), df
+
+
+def _pool_by_reference(r: np.ndarray, c: np.ndarray, min_expected: float = 5.0) -> tuple[np.ndarray, np.ndarray]:
+    """Merge adjacent bins until each bin's expected count on the smaller side, from the reference
+    shares alone (``min(n_ref, n_cur) x r_j / n_ref``), is at least ``min_expected``.
+
+    Numeric bins sit on reference quantiles, so the reference counts are nearly fixed and a bin's
+    total is small exactly when the current count is: pooling by observed totals would pool the
+    deviating bins away (at 30 rows per side the chi-square then rejected 18% of identical
+    distributions at 0.05). The reference shares do not depend on the current data.
+    """
+    r = np.asarray(r, dtype=np.int64)
+    c = np.asarray(c, dtype=np.int64)
+    nr, nc = int(r.sum()), int(c.sum())
+    if nr == 0 or nc == 0:
+        return r, c
+    e = r * (min(nr, nc) / nr)
+    groups = np.empty(r.size, dtype=np.int64)
+    g, acc = 0, 0.0
+    for j in range(r.size):
+        groups[j] = g
+        acc += e[j]
+        if acc >= min_expected:
+            g, acc = g + 1, 0.0
+    if acc < min_expected and g > 0:  # the short last group joins the one before it
+        groups[groups == g] = g - 1
+    m = int(groups.max()) + 1
+    return np.bincount(groups, weights=r, minlength=m).astype(np.int64), \
+        np.bincount(groups, weights=c, minlength=m).astype(np.int64)
 
 
 def _psi(r: np.ndarray, c: np.ndarray) -> float:
@@ -236,7 +268,7 @@ def compare_numeric(ref: dict, cur: dict, ref_std: float, bins: int) -> dict[str
     g = _coarse_groups(r, bins)
     rg = np.bincount(g, weights=r).astype(np.int64)
     cg = np.bincount(g, weights=c).astype(np.int64)
-    chi2, p_chi2, df = _chi2_test(rg, cg)
+    chi2, p_chi2, df = _chi2_test(*_pool_by_reference(rg, cg), pool=False)
     # display: the coarse groups' value ranges (outer groups reach the tails' means)
     bounds = []
     for j in [0] + [j for j in range(1, len(g)) if g[j] != g[j - 1]]:
@@ -395,7 +427,9 @@ class DriftMixin:
                 p = s["chi2_pvalue"]
                 effect = stat = s[method]
                 how = ({"psi": "PSI (pseudo-count 0.5)", "jensen_shannon": "Jensen-Shannon distance (base 2)"}[method]
-                       + f" on {len(s['bins']['ref'])} reference-quantile bins; p-value: Pearson chi-square")
+                       + f" on {len(s['bins']['ref'])} reference-quantile bins; p-value: Pearson chi-square on "
+                       f"{s['chi2_df'] + 1} bins (adjacent bins merged until each expects >= 5 rows from the "
+                       "reference shares)")
         s.update(kind=kind, method=method, effect=float(effect), statistic=float(stat), p_value=p, how=how,
                  mde=_mde(method, s["n_ref"], s["n_cur"], self.p["alpha"], s["chi2_df"]),
                  threshold=self.threshold_for(method))

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from datacheck.checks._util import pct
+from datacheck.checks._util import pct, shared_columns
 from datacheck.checks.base import Check, OnReference, register
 from datacheck.kernels.shift import KeyedHashes
 from datacheck.params import Param
@@ -57,18 +57,7 @@ class FeatureSkewCheck(Check):
     }
 
     def features(self, ctx) -> list[str]:
-        from datacheck.plan import KEYWORD_TYPES  # plan imports the checks package
-
-        idc = ctx.roles.id
-        ref = ctx.reference_columns or {}
-        sel = self.p["columns"]
-        skip = set(self.p["exclude"] or ()) | {idc}
-        if isinstance(sel, str) and sel in KEYWORD_TYPES:
-            kinds = KEYWORD_TYPES[sel]
-            names = [c for c, i in ctx.columns.items() if kinds is None or i.logical in kinds]
-        else:
-            names = [sel] if isinstance(sel, str) else list(sel)
-        return [c for c in names if c not in skip and c in ctx.columns and c in ref]
+        return shared_columns(self, ctx, never=(ctx.roles.id,))
 
     def _kernel(self, ctx) -> KeyedHashes:
         return KeyedHashes(ctx.roles.id, tuple(self.features(ctx)), self.p["max_ids"])

@@ -14,7 +14,11 @@ per column present on both sides reports:
 * **missing rate** change: fails when it moved by more than ``max_missing_change`` (absolute)
   *and* a two-proportion test says the change is real (p < ``alpha``);
 * **out of range** (numeric and datetime columns): share of current values below the reference
-  minimum or above its maximum (bound ``max_outside_share``).
+  minimum or above its maximum. With no change at all about ``2 / (n_ref + 1)`` of the current
+  values fall outside the range of ``n_ref`` reference values by chance (the reference extremes are
+  themselves random), so it fails only when the share exceeds that chance level by more than
+  ``max_outside_share`` *and* an exact test (:func:`outside_pvalue`, exchangeability of the two
+  samples) gives p < ``alpha``.
 
 Examples
 --------
@@ -30,13 +34,13 @@ from __future__ import annotations
 
 import math
 
-from datacheck.checks._util import num, pct
+from datacheck.checks._util import num, pct, plain as _plain
 from datacheck.checks.base import Check, OnReference, register
 from datacheck.kernels import ColumnCounts, CountOutside, Frequencies, Moments
 from datacheck.params import Param
 from datacheck.stats import proportion_test
 
-__all__ = ["SchemaSkewCheck"]
+__all__ = ["SchemaSkewCheck", "outside_pvalue"]
 
 _NUMERIC = ("integer", "float", "datetime", "duration")
 _CATEGORICAL = ("string", "categorical", "boolean")
@@ -64,13 +68,14 @@ class SchemaSkewCheck(Check):
         "max_missing_change": Param("number", default=0.05, low=0, high=1,
                                     doc="absolute change of the missing rate allowed (if significant)"),
         "max_outside_share": Param("number", default=0.01, low=0, high=1,
-                                   doc="share of current values outside the reference's [min, max] allowed"),
+                                   doc="share of current values outside the reference's [min, max] allowed "
+                                       "above the chance level 2 / (n_ref + 1)"),
         "allow_new_columns": Param("bool", default=True, doc="columns only in the current data pass"),
         "allow_missing_columns": Param("bool", default=False, doc="columns only in the reference pass"),
         "allow_type_changes": Param("bool", default=False,
                                     doc="logical type changes pass (integer <-> float always passes)"),
         "alpha": Param("number", default=0.05, low=0, high=1, low_open=True, high_open=True,
-                       doc="level of the missing-rate test"),
+                       doc="level of the tests (new / vanished categories, missing rate, out of range)"),
         "exclude": Param("strings", default=(), doc="columns left out"),
     }
 
@@ -174,17 +179,41 @@ class SchemaSkewCheck(Check):
             m = ctx.reference[Moments(c)]
             if m["n"]:
                 co = ctx.current[CountOutside(c, m["min"], m["max"])]
-                share = (co["below"] + co["above"]) / co["checked"] if co["checked"] else 0.0
+                k, n_c, n_r = co["below"] + co["above"], co["checked"], int(m["n"])
+                share = k / n_c if n_c else 0.0
+                chance = 2 / (n_r + 1)
+                p_out = outside_pvalue(k, n_c, n_r)
                 obs.update(reference_min=m["min"], reference_max=m["max"], below=co["below"], above=co["above"],
-                           outside_share=share)
-                if share > self.p["max_outside_share"]:
+                           outside_share=share, expected_outside_share=chance, outside_p_value=p_out)
+                if share - chance > self.p["max_outside_share"] and p_out < self.p["alpha"]:
                     problems.append(f"{pct(share)} of values outside the reference range [{num(m['min'])}, "
-                                    f"{num(m['max'])}] ({co['below']:,} below, {co['above']:,} above)")
-            method = "exact counts"
+                                    f"{num(m['max'])}] ({co['below']:,} below, {co['above']:,} above; chance level "
+                                    f"{pct(chance)}, p = {num(p_out)})")
+            method = "exact counts; out of range: exact exchangeability test"
         msg = "; ".join(problems) if problems else "no schema skew"
         return self.result(c, not problems, observed=obs, message=msg, method=method,
                            expected={k: self.p[k] for k in ("max_new_share", "max_vanished_share",
                                                             "max_missing_change", "max_outside_share")})
+
+
+def outside_pvalue(k: int, n_cur: int, n_ref: int) -> float:
+    """P(at least ``k`` of ``n_cur`` current values fall outside the range of ``n_ref`` reference values)
+    when both are draws from one continuous distribution (exact; with ties it is conservative).
+
+    Pool the ``N = n_ref + n_cur`` values and sort them: each assignment of the sides is equally
+    likely. ``a`` current values lie below the reference minimum and ``b`` above its maximum exactly
+    when the ``a`` smallest and the ``b`` largest pooled values are current, with probability
+    ``h(a + b)``, ``h(j) = (n_cur)_j / (N)_j`` (falling factorials). Summing over the ways to split
+    ``k`` gives ``P(K >= k) = h(k) + k (h(k) - h(k + 1)) = h(k) (1 + k n_ref / (N - k))``. Its mean
+    is ``2 n_cur / (n_ref + 1)``: the chance level ``2 / (n_ref + 1)`` of the outside share.
+    """
+    if k <= 0 or n_ref <= 0:
+        return 1.0
+    if k > n_cur:
+        return 0.0
+    big = n_ref + n_cur
+    log_h = math.lgamma(n_cur + 1) - math.lgamma(n_cur - k + 1) - math.lgamma(big + 1) + math.lgamma(big - k + 1)
+    return float(min(1.0, math.exp(log_h) * (1 + k * n_ref / (big - k))))
 
 
 def _excess(share: float, n: int, chance: float, n_chance: int, allowed: float, alpha: float) -> bool:
@@ -200,6 +229,3 @@ def _excess(share: float, n: int, chance: float, n_chance: int, allowed: float, 
 
     return bool(norm.sf(excess / math.sqrt(var)) < alpha)
 
-
-def _plain(v):
-    return v.item() if hasattr(v, "item") else v

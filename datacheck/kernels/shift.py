@@ -162,25 +162,34 @@ def _value_hash(view: BatchView, column: str) -> np.ndarray:
     return column_hash(arr)
 
 
-def _id_array(arr: pa.Array) -> pa.Array:
-    """Ids hash alike across int and float columns when the floats are whole numbers."""
+def _id_hash(arr: pa.Array) -> np.ndarray:
+    """Id hashes; a whole-valued float id hashes like the integer (so 3.0 joins 3).
+
+    Decided per value, never per batch, so an id hashes the same whatever else its batch holds.
+    """
     if pa.types.is_integer(arr.type):
-        return arr.cast(pa.int64())
+        return column_hash(arr.cast(pa.int64()))
     if pa.types.is_floating(arr.type):
-        x = arr.to_numpy(zero_copy_only=False)
-        ok = np.isfinite(x)
-        if np.all(x[ok] == np.round(x[ok])) and np.all(np.abs(x[ok]) < 2**53):
-            return pa.array(np.where(ok, x, 0).astype(np.int64), mask=~ok)
-    return arr
+        x = np.asarray(arr.cast(pa.float64()).fill_null(np.nan).to_numpy(zero_copy_only=False), dtype=np.float64)
+        with np.errstate(invalid="ignore"):
+            whole = np.isfinite(x) & (x == np.round(x)) & (np.abs(x) < 2**53)
+        h = column_hash(arr.cast(pa.float64()))
+        if whole.any():
+            hi = column_hash(pa.array(np.where(whole, x, 0).astype(np.int64)))
+            h = np.where(whole, hi, h)
+        return h
+    return column_hash(arr)
 
 
 @dataclass(frozen=True)
 class KeyedHashes(Kernel):
     """For the ``k`` distinct ids with the smallest id hashes: one value hash per feature.
 
-    Memory is bounded by ``k * (len(features) + 2) * 8`` bytes. Rows whose id is missing are
-    counted and left out; when an id occurs more than once the row seen first (smallest position)
-    is kept and the repeat is counted in ``duplicate_ids`` (within the kept ids).
+    Memory is bounded by ``k * (len(features) + 3) * 8`` bytes. Rows whose id is missing (null or
+    NaN) are counted and left out; when an id occurs more than once the row seen first (smallest
+    position) is kept. ``duplicate_ids`` counts the repeats of the *kept* ids (each kept id carries
+    its row count, so parts merge to the whole's value); ``complete`` says no id was dropped (the
+    data has at most ``k`` distinct ids); ``threshold`` is the largest kept id hash when some were.
     """
 
     id_column: str
@@ -193,17 +202,18 @@ class KeyedHashes(Kernel):
         return tuple(dict.fromkeys((self.id_column,) + tuple(self.features)))
 
     def init(self):
+        # ids (sorted), first position, feature hashes, rows per id, missing ids, rows with id, dropped
         return (np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64),
-                np.empty((0, len(self.features)), dtype=np.uint64), 0, 0, 0)
+                np.empty((0, len(self.features)), dtype=np.uint64), np.empty(0, dtype=np.int64), 0, 0, False)
 
     def update(self, state, view: BatchView):
         if view.num_rows == 0:
             return state
-        ida = _id_array(view.column(self.id_column))
-        ih = column_hash(ida)
-        valid = ~np.asarray(ida.is_null().to_numpy(zero_copy_only=False), dtype=bool)
-        if pa.types.is_floating(ida.type):
-            valid &= ~np.isnan(ida.fill_null(0).to_numpy(zero_copy_only=False))
+        col = view.column(self.id_column)
+        valid = ~np.asarray(col.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+        if pa.types.is_floating(col.type):
+            valid &= ~np.isnan(np.asarray(col.cast(pa.float64()).fill_null(0).to_numpy(zero_copy_only=False)))
+        ih = _id_hash(col)
         nmiss = int(view.num_rows - valid.sum())
         pos = np.arange(view.offset, view.offset + view.num_rows, dtype=np.int64)
         ih, pos = ih[valid], pos[valid]
@@ -211,32 +221,28 @@ class KeyedHashes(Kernel):
         if ih.size:
             for j, f in enumerate(self.features):
                 feats[:, j] = _value_hash(view, f)[valid]
-        part = self._reduce(ih, pos, feats)
-        return self.merge(state, (*part[:3], nmiss, int(ih.size), part[3]))
-
-    def _reduce(self, ih, pos, feats):
-        """Keep the first row per id, then the k smallest ids; return (ids, pos, feats, duplicates)."""
-        if ih.size == 0:
-            return ih, pos, feats, 0
-        order = np.lexsort((pos, ih))
-        ih, pos, feats = ih[order], pos[order], feats[order]
-        first = np.r_[True, ih[1:] != ih[:-1]]
-        dups = int((~first).sum())
-        ih, pos, feats = ih[first], pos[first], feats[first]
-        if ih.size > self.k:
-            ih, pos, feats = ih[: self.k], pos[: self.k], feats[: self.k]
-            # duplicates of dropped ids no longer count: recount within the kept range only
-        return ih, pos, feats, dups
+        part = (ih, pos, feats, np.ones(ih.size, dtype=np.int64), nmiss, int(ih.size), False)
+        return self.merge(state, part)
 
     def merge(self, a, b):
         ih = np.concatenate([a[0], b[0]])
         pos = np.concatenate([a[1], b[1]])
         feats = np.concatenate([a[2], b[2]])
-        ih, pos, feats, dups = self._reduce(ih, pos, feats)
-        return (ih, pos, feats, a[3] + b[3], a[4] + b[4], a[5] + b[5] + dups)
+        cnt = np.concatenate([a[3], b[3]])
+        dropped = bool(a[6] or b[6])
+        if ih.size:
+            order = np.lexsort((pos, ih))
+            ih, pos, feats, cnt = ih[order], pos[order], feats[order], cnt[order]
+            first = np.r_[True, ih[1:] != ih[:-1]]
+            cnt = np.add.reduceat(cnt, np.flatnonzero(first))  # rows per id, over both states
+            ih, pos, feats = ih[first], pos[first], feats[first]
+            if ih.size > self.k:  # an id in the whole's bottom k is in every part's: its count is complete
+                ih, pos, feats, cnt = ih[: self.k], pos[: self.k], feats[: self.k], cnt[: self.k]
+                dropped = True
+        return (ih, pos, feats, cnt, a[4] + b[4], a[5] + b[5], dropped)
 
     def finalize(self, state):
-        ih, pos, feats, nmiss, nrows, dups = state
+        ih, pos, feats, cnt, nmiss, nrows, dropped = state
         return {"ids": ih, "features": tuple(self.features), "hashes": feats, "rows_with_id": int(nrows),
-                "missing_ids": int(nmiss), "duplicate_ids": int(dups), "complete": bool(ih.size < self.k),
-                "threshold": int(ih[-1]) if ih.size >= self.k else None}
+                "missing_ids": int(nmiss), "duplicate_ids": int((cnt - 1).sum()), "complete": not dropped,
+                "threshold": int(ih[-1]) if dropped else None}

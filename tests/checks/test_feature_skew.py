@@ -54,3 +54,20 @@ def test_without_id_role_is_skipped():
     df = pd.DataFrame({"x": np.arange(10)})
     r = datacheck.run(df, {"name": "t", "checks": ["feature_skew"]}, reference=df).results[0]
     assert r.status == "skipped"
+
+
+def test_exactly_max_ids_ids_is_an_exact_join():
+    ref = pd.DataFrame({"rid": range(100), "x": np.arange(100.0)})
+    cur = ref.copy()
+    cur.loc[:4, "x"] = -1.0
+    rep = datacheck.run(cur, _suite(max_ids=100), reference=ref)
+    join = rep.results[0].observed
+    assert join["matched"] == 100 and join["sampled"] is False
+    assert rep.results[1].observed["differing"] == 5
+    rep = datacheck.run(cur, _suite(max_ids=100), reference=pd.concat([ref, ref.iloc[:7]]))
+    assert rep.results[0].observed["duplicate_ids_reference"] == 7 and rep.results[0].observed["sampled"] is False
+
+
+def test_explicit_columns_never_compare_the_id(keyed):
+    rep = datacheck.run(keyed.head(300), _suite(columns=["rid", "age", "nope"]), reference=keyed.head(300))
+    assert [r.column for r in rep.results] == [None, "age"]

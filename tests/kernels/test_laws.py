@@ -30,6 +30,7 @@ from datacheck.kernels import (
     PatternMismatch, RowCount, RowHashes, Sample, Sketch, SketchValue,
 )
 from datacheck.kernels.frequencies import mg_add
+from datacheck.kernels.shift import KeyedHashes
 
 SETTINGS = settings(max_examples=35, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -165,6 +166,9 @@ KERNELS = [
     GroupCounts((Col("s"), Col("b"))), GroupCounts((Bin("f", (-1.0, 0.0, 1.0)), IsMissing("i"))),
     GroupCounts((Col("f"),)), GroupCounts((IsMissing("f"), IsMissing("s"), Col("i"))),
     Sample(("i", "s"), k=5, seed=3), Sample(("f", "b"), k=100, seed=0),
+    # ids with repeats, nulls and (for "f") NaN; k small enough that ids are dropped
+    KeyedHashes("i", ("f", "s", "b"), k=3), KeyedHashes("i", ("s",), k=100), KeyedHashes("f", ("i", "b"), k=4),
+    KeyedHashes("s", ("i", "f"), k=2), KeyedHashes("b", ("s",), k=1),
 ]
 IDS = [repr(k) for k in KERNELS]
 
@@ -492,3 +496,43 @@ def test_every_core_kernel_is_under_the_laws():
             and not cls.__name__.startswith("_")}  # private bases
     tested = {type(k) for k in KERNELS} | {Sketch, ExactQuantiles}
     assert core - tested == set()
+
+
+@SETTINGS
+@given(rows=rows_st, k=st.integers(1, 8))
+def test_keyed_hashes_duplicates_and_complete(rows, k):
+    """Duplicates are the repeats of the kept ids; complete means no id was dropped (exactly k is complete)."""
+    b = make_batch(rows)
+    v = fold_whole(KeyedHashes("i", ("s",), k=k), b)
+    ids = [r[0] for r in rows if r[0] is not None]
+    distinct = len(set(ids))
+    assert v["complete"] == (distinct <= k) and v["ids"].size == min(distinct, k)
+    assert (v["threshold"] is None) == v["complete"]
+    assert v["missing_ids"] == len(rows) - len(ids) and v["rows_with_id"] == len(ids)
+    full = fold_whole(KeyedHashes("i", ("s",), k=10_000), b)
+    kept = set(v["ids"].tolist())
+    per_id = {h: n for h, n in zip(full["ids"].tolist(), _rows_per_id(full, b))}
+    assert v["duplicate_ids"] == sum(per_id[h] - 1 for h in kept)
+    if v["complete"]:
+        assert v["duplicate_ids"] == len(ids) - distinct
+
+
+def _rows_per_id(full, batch):
+    """Rows per kept id of a complete KeyedHashes value, recounted from the id column's hashes."""
+    from datacheck.kernels.shift import _id_hash
+
+    h = _id_hash(batch.column("i"))[~np.asarray(batch.column("i").is_null().to_numpy(zero_copy_only=False))]
+    return [int((h == x).sum()) for x in full["ids"]]
+
+
+def test_keyed_hashes_whole_float_ids_join_integers_in_any_batch():
+    """3.0 hashes like 3 even when its batch also holds 2.5 (decided per value, not per batch)."""
+    from datacheck.kernels.shift import _id_hash
+
+    h3 = _id_hash(pa.array([3], pa.int64()))[0]
+    assert _id_hash(pa.array([3.0, 2.5]))[0] == h3 == _id_hash(pa.array([3.0, 4.0]))[0]
+    assert _id_hash(pa.array([2.5]))[0] != _id_hash(pa.array([2], pa.int64()))[0]
+    k = KeyedHashes("x", ("y",), k=10)
+    ints = fold_whole(k, pa.record_batch({"x": pa.array([1, 3], pa.int64()), "y": pa.array([0.0, 1.0])}))
+    mixed = fold_whole(k, pa.record_batch({"x": pa.array([3.0, 2.5]), "y": pa.array([1, 2], pa.int64())}))
+    assert set(ints["ids"].tolist()) & set(mixed["ids"].tolist()) == {int(h3)}
