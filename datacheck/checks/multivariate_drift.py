@@ -39,7 +39,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from datacheck.checks._util import num
+from datacheck.checks._util import num, shared_columns
 from datacheck.checks.base import Check, OnReference, register
 from datacheck.kernels import Sample
 from datacheck.params import Param
@@ -48,6 +48,7 @@ __all__ = ["MultivariateDriftCheck", "domain_classifier"]
 
 _MIN_ROWS = 50
 _MAX_CATS = 254
+_USABLE = ("integer", "float", "boolean", "string", "categorical", "datetime", "duration")
 
 
 def _as_float(arr: pa.ChunkedArray) -> np.ndarray | None:
@@ -161,21 +162,8 @@ class MultivariateDriftCheck(Check):
     }
 
     def features(self, ctx) -> list[str]:
-        from datacheck.plan import KEYWORD_TYPES  # plan imports the checks package
-
-        ref = ctx.reference_columns or {}
-        sel = self.p["columns"]
-        roles = ctx.roles
-        skip = set(self.p["exclude"] or ())
-        if isinstance(sel, str) and sel in KEYWORD_TYPES:
-            skip |= {c for c in [roles.id, roles.label, roles.prediction, *roles.scores] if c}
-            kinds = KEYWORD_TYPES[sel]
-            names = [c for c, i in ctx.columns.items() if kinds is None or i.logical in kinds]
-        else:
-            names = [sel] if isinstance(sel, str) else list(sel)
-        usable = ("integer", "float", "boolean", "string", "categorical", "datetime", "duration")
-        return [c for c in names if c not in skip and c in ctx.columns and c in ref
-                and ctx.columns[c].logical in usable and ref[c].logical in usable]
+        r = ctx.roles
+        return shared_columns(self, ctx, skip_roles=(r.id, r.label, r.prediction, *r.scores), types=_USABLE)
 
     def _sample(self, ctx) -> Sample:
         return Sample(tuple(self.features(ctx)), k=self.p["sample_size"], seed=self.p["seed"])
