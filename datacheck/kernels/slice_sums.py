@@ -78,8 +78,8 @@ def _is_positive(view: BatchView, label: str, positive: Any) -> tuple[np.ndarray
 
 
 @dataclass(frozen=True)
-class Ne:
-    """``1.0`` where columns ``a`` and ``b`` differ, ``0.0`` where equal, NaN where either is missing."""
+class _Pair:
+    """A per-row value computed from two columns ``a`` and ``b``."""
 
     a: str
     b: str
@@ -87,6 +87,11 @@ class Ne:
     @property
     def columns(self) -> tuple[str, ...]:
         return (self.a, self.b)
+
+
+@dataclass(frozen=True)
+class Ne(_Pair):
+    """``1.0`` where columns ``a`` and ``b`` differ, ``0.0`` where equal, NaN where either is missing."""
 
     def values(self, view: BatchView) -> np.ndarray:
         x, y = view.column(self.a), view.column(self.b)
@@ -100,30 +105,16 @@ class Ne:
 
 
 @dataclass(frozen=True)
-class AbsDiff:
+class AbsDiff(_Pair):
     """``|a - b|`` of two numeric columns."""
-
-    a: str
-    b: str
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return (self.a, self.b)
 
     def values(self, view: BatchView) -> np.ndarray:
         return np.abs(_numeric(view, self.a) - _numeric(view, self.b))
 
 
 @dataclass(frozen=True)
-class SqDiff:
+class SqDiff(_Pair):
     """``(a - b)^2`` of two numeric columns."""
-
-    a: str
-    b: str
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return (self.a, self.b)
 
     def values(self, view: BatchView) -> np.ndarray:
         d = _numeric(view, self.a) - _numeric(view, self.b)
