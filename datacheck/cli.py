@@ -10,7 +10,7 @@ Exit codes
 Examples
 --------
     datacheck run data.parquet --suite expectations/adult.yaml --json out/report.json
-    datacheck validate-suite expectations/adult.yaml
+    datacheck validate-suite expectations/adult.yaml [--data data.parquet]
     datacheck profile train.parquet --suite expectations/shift.yaml --out train.profile.json
 """
 
@@ -46,8 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--figures", dest="figures_out", metavar="DIR", help="write the summary figures here")
     r.add_argument("--quiet", action="store_true", help="print only the verdict line")
 
-    v = sub.add_parser("validate-suite", help="check a suite file alone (no data read)")
+    v = sub.add_parser("validate-suite", help="check a suite file (with --data: against the data's schema, no rows read)")
     v.add_argument("suite")
+    v.add_argument("--data", help="also bind the suite to this data's columns and types (reads the schema only)")
 
     pr = sub.add_parser("profile", help="save the reference statistics a suite's shift checks need")
     pr.add_argument("data")
@@ -101,7 +102,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             import datacheck
 
             suite = datacheck.load_suite(args.suite)
-            print(f"suite {suite.name!r} is valid: {len(suite.checks)} check(s) ({args.suite})")
+            if args.data:
+                from datacheck.context import schema_info
+                from datacheck.engines.sources import open_source
+                from datacheck.plan import bind
+
+                _, problems = bind(suite, schema_info(open_source(args.data).schema))
+                if problems:
+                    print(f"suite {suite.name!r} does not fit {args.data}:", file=sys.stderr)
+                    for r in problems:
+                        print(f"  - {r.check}: {r.message}", file=sys.stderr)
+                    return EXIT_USAGE
+            print(f"suite {suite.name!r} is valid: {len(suite.checks)} check(s) ({args.suite})"
+                  + (f"; every column it names is in {args.data}" if args.data else ""))
             return EXIT_OK
         if args.command == "profile":
             import datacheck

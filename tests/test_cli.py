@@ -126,3 +126,15 @@ def test_internal_error_exits_3_without_traceback_unless_debug(files, capsys, mo
     assert "internal error: RuntimeError: kaboom" in err and "Traceback" not in err
     assert main(["--debug", "run", str(files["data"]), "--suite", str(files["ok"])]) == 3
     assert "Traceback" in capsys.readouterr().err
+
+
+def test_validate_suite_against_the_data_schema(files, capsys):
+    assert main(["validate-suite", str(files["ok"]), "--data", str(files["data"])]) == 0
+    assert "every column it names is in" in capsys.readouterr().out
+    wrong = files["tmp"] / "wrong.yaml"
+    wrong.write_text("name: w\ndataset: {label: yy}\nchecks:\n  - range: {columns: xx, min: 0}\n  - outliers: {columns: [s]}\n")
+    assert main(["validate-suite", str(wrong), "--data", str(files["csv"])]) == 2
+    err = capsys.readouterr().err
+    assert "dataset.label names column 'yy'" in err
+    assert "column 'xx' is not in the data (did you mean 'x'?)" in err and "wrong.yaml:4" in err
+    assert "column 's' is string" in err and "Traceback" not in err
