@@ -21,7 +21,7 @@ from typing import Sequence
 import numpy as np
 from scipy import stats as _st
 
-__all__ = ["wilson_interval", "clopper_pearson_interval", "proportion_test", "benjamini_hochberg"]
+__all__ = ["wilson_interval", "clopper_pearson_interval", "proportion_test", "tolerance_test", "benjamini_hochberg"]
 
 
 def wilson_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
@@ -64,6 +64,41 @@ def proportion_test(k1: int, n1: int, k2: int, n2: int, *, min_expected: float =
         return (1.0, "z")
     z = (k1 / n1 - k2 / n2) / se
     return (float(2 * _st.norm.sf(abs(z))), "z")
+
+
+def tolerance_test(k1: int, n1: int, k2: int, n2: int, *, min_ratio: float | None = None,
+                   max_difference: float | None = None) -> tuple[float, str]:
+    """One-sided evidence that two proportions differ by MORE than a tolerance: (p-value, method).
+
+    The null hypothesis is "within tolerance": ``min_ratio <= p1/p2 <= 1/min_ratio`` (log risk ratio,
+    Katz variance, 0.5 added to each count) and/or ``|p1 - p2| <= max_difference`` (unpooled z).
+    When both tolerances are given the disparity must exceed both, so the p-value is the larger of
+    the two (an intersection-union test). Equal proportions give p near 1, not p = 0.5 as a test of
+    equality does, which is what keeps a group from failing on a chance gap.
+
+    Examples
+    --------
+    >>> round(tolerance_test(50, 1000, 250, 1000, min_ratio=0.8)[0], 6)   # 0.05 vs 0.25: far beyond
+    0.0
+    >>> tolerance_test(240, 1000, 250, 1000, min_ratio=0.8)[0] > 0.9     # 0.24 vs 0.25: within
+    True
+    """
+    if n1 <= 0 or n2 <= 0 or (min_ratio is None and max_difference is None):
+        return (math.nan, "none")
+    ps = []
+    if min_ratio is not None:
+        a, b, na, nb = k1 + 0.5, k2 + 0.5, n1 + 0.5, n2 + 0.5
+        log_rr = math.log((a / na) / (b / nb))
+        se = math.sqrt(max(1 / a - 1 / na + 1 / b - 1 / nb, 1e-300))
+        lr = math.log(min_ratio)
+        ps.append(min(float(_st.norm.cdf((log_rr - lr) / se)), float(_st.norm.sf((log_rr + lr) / se))))
+    if max_difference is not None:
+        p1, p2 = k1 / n1, k2 / n2
+        q1, q2 = (k1 + 0.5) / (n1 + 1), (k2 + 0.5) / (n2 + 1)  # keeps the variance above 0 at 0% / 100%
+        se = math.sqrt(q1 * (1 - q1) / n1 + q2 * (1 - q2) / n2)
+        d = p1 - p2
+        ps.append(min(float(_st.norm.sf((d - max_difference) / se)), float(_st.norm.cdf((d + max_difference) / se))))
+    return (min(1.0, max(ps)), "z beyond tolerance")
 
 
 def benjamini_hochberg(pvalues: Sequence[float]) -> np.ndarray:

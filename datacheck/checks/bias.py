@@ -12,10 +12,13 @@ Decision rule
 For each group, each metric and (for ``missingness``) each column, the group's rate is compared
 with the reference group's rate: ``ratio = min(g/r, r/g)`` and ``difference = g - r``. The group is
 *beyond tolerance* when every tolerance that is set is exceeded (``ratio < max_disparity_ratio``,
-``|difference| > max_disparity_difference``). The comparison is tested (two-proportion z-test, or
-Fisher's exact test for small counts; a z-test on DeLong variances for AUC; an exact binomial test
-for representation against expected shares) and the p-values of all groups x metrics x columns of
-the check are adjusted together with Benjamini-Hochberg. A group fails only when it is beyond
+``|difference| > max_disparity_difference``). The comparison is tested -- rates against the
+reference by default for evidence that the gap is *beyond the tolerance* (``significance:
+tolerance``: a one-sided z-test on the log risk ratio and/or the difference, so equal rates give
+p near 1 and chance gaps do not fail), or for any gap (``significance: difference``: two-proportion
+z-test, Fisher's exact test for small counts); a z-test on DeLong variances for AUC; an exact
+binomial test for representation against expected shares -- and the p-values of all groups x
+metrics x columns of the check are adjusted together with Benjamini-Hochberg. A group fails only when it is beyond
 tolerance AND its q-value is below ``alpha`` (``require_significance: false`` drops the second
 condition). A rate whose denominator is below ``min_group_size`` is ``skipped`` ("insufficient
 data"), never judged.
@@ -48,7 +51,7 @@ from datacheck.checks.base import Check, OnReference, register
 from datacheck.context import MetricUnavailable
 from datacheck.kernels import Bin, Col, Frequencies, GroupCounts, IsMissing, Moments, Sketch
 from datacheck.params import Param
-from datacheck.stats import benjamini_hochberg, clopper_pearson_interval, proportion_test, wilson_interval
+from datacheck.stats import benjamini_hochberg, clopper_pearson_interval, proportion_test, tolerance_test, wilson_interval
 
 __all__ = ["BiasCheck", "METRICS", "binned_auc"]
 
@@ -189,6 +192,9 @@ class BiasCheck(Check):
                        doc="false discovery rate for the Benjamini-Hochberg-adjusted tests"),
         "require_significance": Param("bool", default=True,
                                       doc="fail only when the disparity is also significant (q < alpha)"),
+        "significance": Param("choice", default="tolerance", choices=("tolerance", "difference"),
+                              doc="what rate comparisons test: tolerance = evidence that the gap is beyond "
+                                  "the tolerance (few false alarms); difference = evidence of any gap"),
         "confidence": Param("number", default=0.95, low=0, high=1, low_open=True, high_open=True,
                             doc="confidence level of the intervals"),
         "interval": Param("choice", default="wilson", choices=("wilson", "clopper_pearson"),
@@ -668,7 +674,7 @@ class _Audit:
                     row["status"] = "skipped"
                     row["message"] = "no other rows to compare with"
                 else:
-                    row["p"], row["test"] = proportion_test(k, n, rk, rn)
+                    row["p"], row["test"] = self.rate_test(k, n, rk, rn)
                     self.disparity(row, values[g], ref_value)
             rows.append(row)
         self.blocks.append({"dim": dim, "metric": metric, "column": column, "rows": rows, "reference_group": ref_label,
@@ -685,6 +691,13 @@ class _Audit:
         }
         self.rows.append(row)
         return row
+
+    def rate_test(self, k: int, n: int, rk: int, rn: int) -> tuple[float, str]:
+        """Test a group's rate against the reference's: beyond the tolerance (default) or any gap."""
+        tol_r, tol_d = self.p["max_disparity_ratio"], self.p["max_disparity_difference"]
+        if self.p["significance"] == "tolerance" and (tol_r is not None or tol_d is not None):
+            return tolerance_test(k, n, rk, rn, min_ratio=tol_r, max_difference=tol_d)
+        return proportion_test(k, n, rk, rn)
 
     def disparity(self, row: dict, v: float, r: float) -> None:
         if not (math.isfinite(v) and math.isfinite(r)):

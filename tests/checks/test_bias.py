@@ -171,26 +171,46 @@ def _null_data(rng, n=3000):
 def test_false_alarm_rate_without_disparity_is_at_most_alpha():
     """Data with no disparity, 150 seeded repetitions: the share of runs with any failing group.
 
-    Under the complete null Benjamini-Hochberg bounds the chance of any rejection in a run by
-    alpha (0.05); the tolerance removes more. Measured (seed 2024): 7/150 runs with the four-fifths
-    tolerance (groups of 300-1200 rows, where chance gaps can pass 0.8), 8/150 with the tolerance
-    made irrelevant (ratio 0.999).
+    The default tests for evidence that a gap is beyond the tolerance, so equal rates almost never
+    fail. Measured (seed 2024, groups of 300-1200 rows): 0/150 runs by default; 7/150 with
+    ``significance: difference`` (a test of any gap, where Benjamini-Hochberg bounds the chance of
+    any rejection in a run by alpha = 0.05), 8/150 with the tolerance made irrelevant (ratio 0.999).
     """
     rng = np.random.default_rng(2024)
     reps = 150
     metrics = ["base_rate", "missingness", "selection_rate", "tpr", "fpr", "ppv"]
     roles = {"label": "y", "prediction": "pred", "protected": ["g"]}
-    default_alarms = loose_alarms = 0
+    default_alarms = diff_alarms = loose_alarms = 0
     for _ in range(reps):
         df = _null_data(rng)
         a = run_bias(df, {"metrics": metrics}, roles)
-        b = run_bias(df, {"metrics": metrics, "max_disparity_ratio": 0.999}, roles)
+        d = run_bias(df, {"metrics": metrics, "significance": "difference"}, roles)
+        b = run_bias(df, {"metrics": metrics, "max_disparity_ratio": 0.999, "significance": "difference"}, roles)
         default_alarms += any(r.status == "fail" for r in bias_results(a))
+        diff_alarms += any(r.status == "fail" for r in bias_results(d))
         loose_alarms += any(r.status == "fail" for r in bias_results(b))
-    print(f"false-alarm rate: four-fifths {default_alarms}/{reps}, tolerance 0.999 {loose_alarms}/{reps}")
+    print(f"false-alarm rate: default {default_alarms}/{reps}, difference {diff_alarms}/{reps}, "
+          f"difference with tolerance 0.999 {loose_alarms}/{reps}")
+    assert default_alarms <= 2
     # alpha = 0.05 over 150 runs: P(X >= 15 | p = 0.05) < 0.1%
-    assert default_alarms <= loose_alarms
+    assert default_alarms <= diff_alarms <= loose_alarms
     assert loose_alarms / reps <= 0.10
+
+
+def test_tolerance_test_keeps_power_for_clear_violations():
+    """A group selected at half the reference's rate (about 300 rows of 3,000) fails in at least 18 of
+    20 seeded runs (measured: 19; at 10,000 rows a 0.6 ratio failed in 40 of 40)."""
+    rng = np.random.default_rng(7)
+    roles = {"label": "y", "prediction": "pred", "protected": ["g"]}
+    fails = 0
+    for _ in range(20):
+        n = 3000
+        g = rng.choice(["a", "b", "c", "d"], n, p=[0.4, 0.3, 0.2, 0.1])
+        y = rng.random(n) < 0.3
+        base = np.where(y, 0.7, 0.2)
+        df = pd.DataFrame({"g": g, "y": y, "pred": rng.random(n) < np.where(g == "d", base * 0.5, base)})
+        fails += any(r.status == "fail" for r in bias_results(run_bias(df, {"metrics": ["selection_rate"]}, roles)))
+    assert fails >= 18
 
 
 def test_no_failure_without_disparity_in_large_groups():
