@@ -558,7 +558,7 @@ class _Audit:
 
     # ---------------------------------------------------------------------------------------
     def run(self, cube: dict, ks: dict, ctx) -> None:
-        cfg, na = self.cfg, len(self.keys)
+        cfg = self.cfg
         self.check_roles_positive = ctx.roles.positive_label
         li, pi = ks["li"], ks["pi"]
         label_values = {k[li] for k in cube} if li is not None else set()
@@ -731,7 +731,7 @@ class _Audit:
         keys = sorted(counts, key=self._sort_key)
         for g in keys + [("__absent__", lab) for lab in absent]:
             if g and g[0] == "__absent__":
-                lab, k, size = g[1], 0, 0
+                lab, k = g[1], 0
                 row = self.new_row(dim, (None,), "representation", None, 0.0, *self._interval(0, N), 0, N, 0,
                                    "expected", expected[lab])
                 row["group"] = f"{self.cfg.attributes[dim[0]]}={lab}"
@@ -818,7 +818,7 @@ class _Audit:
                                                          for b in merged}})
 
     def auc(self, dim, hist_cube: dict) -> None:
-        cfg, na = self.cfg, len(self.keys)
+        na = len(self.keys)
         hists: dict[tuple, dict] = {}
         for key, c in hist_cube.items():
             y, b = key[na], key[na + 1]

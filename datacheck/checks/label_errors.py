@@ -32,11 +32,10 @@ Examples
 
 from __future__ import annotations
 
-from typing import Any
 
 import numpy as np
 
-from datacheck.checks._util import pct
+from datacheck.checks._util import pct, plain
 from datacheck.checks.base import Check, register
 from datacheck.kernels import Frequencies, RowCount
 from datacheck.label_quality import (FILTER_METHODS, SCORE_METHODS, LabelQualityError, assess, infer_task,
@@ -50,10 +49,6 @@ _MAX_FEATURES_LISTED = 100
 #: filter methods that flag the rows with the lowest score of one score method -- the only ones
 #: for which "flagged" is a threshold on the quality score drawn in the figure
 _THRESHOLD_FILTERS = {"low_self_confidence": "self_confidence", "low_normalized_margin": "normalized_margin"}
-
-
-def _plain(v: Any) -> Any:
-    return v.item() if hasattr(v, "item") else v
 
 
 @register("label_errors")
@@ -253,7 +248,7 @@ class LabelErrorsCheck(Check):
         pg = lq.p_given()
         out = []
         for r, i in zip(rows, order):
-            e = {"row": r, "given_label": _plain(lq.given[i]), "suggested_label": _plain(lq.suggested[i]),
+            e = {"row": r, "given_label": plain(lq.given[i]), "suggested_label": plain(lq.suggested[i]),
                  "quality": float(lq.quality[i]), "is_issue": bool(lq.is_issue[i])}
             if pg is not None:
                 e["p_given"] = float(pg[i])
@@ -286,7 +281,7 @@ class LabelErrorsCheck(Check):
             for s in lq.suggested[iss]:
                 sugg[str(s)] = sugg.get(str(s), 0) + 1
             n, k = int(m.sum()), int(iss.sum())
-            row = {"class": _plain(c), "n": n, "issues": k, "rate": k / n if n else 0.0,
+            row = {"class": plain(c), "n": n, "issues": k, "rate": k / n if n else 0.0,
                    "suggested": dict(sorted(sugg.items(), key=lambda kv: -kv[1])[:_MAX_CLASSES_SHOWN])}
             if freqs is not None:
                 n_data = int(counts.get(c, n))

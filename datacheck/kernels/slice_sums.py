@@ -122,8 +122,8 @@ class SqDiff(_Pair):
 
 
 @dataclass(frozen=True)
-class LogLoss:
-    """Binary log loss ``-[y log p + (1 - y) log(1 - p)]``, ``y = (label == positive)``, ``p = score``."""
+class _LabelScore:
+    """A per-row value from a label (compared with ``positive``) and a score column."""
 
     label: str
     score: str
@@ -132,6 +132,11 @@ class LogLoss:
     @property
     def columns(self) -> tuple[str, ...]:
         return (self.label, self.score)
+
+
+@dataclass(frozen=True)
+class LogLoss(_LabelScore):
+    """Binary log loss ``-[y log p + (1 - y) log(1 - p)]``, ``y = (label == positive)``, ``p = score``."""
 
     def values(self, view: BatchView) -> np.ndarray:
         y, ok = _is_positive(view, self.label, self.positive)
@@ -142,16 +147,8 @@ class LogLoss:
 
 
 @dataclass(frozen=True)
-class Brier:
+class Brier(_LabelScore):
     """Brier score term ``(p - y)^2``, ``y = (label == positive)``, ``p = score``."""
-
-    label: str
-    score: str
-    positive: Any
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return (self.label, self.score)
 
     def values(self, view: BatchView) -> np.ndarray:
         y, ok = _is_positive(view, self.label, self.positive)
