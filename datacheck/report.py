@@ -33,6 +33,14 @@ REPORT_SCHEMA_VERSION = "1.0"
 STATUSES = ("pass", "warn", "fail", "error", "skipped")
 
 
+def _make_parent(path) -> None:
+    """Create the directory a report file goes into, so ``to_json("out/r.json")`` just works."""
+    import os
+
+    parent = os.path.dirname(os.path.abspath(os.fspath(path)))
+    os.makedirs(parent, exist_ok=True)
+
+
 def jsonable(value: Any) -> Any:
     """Turn numpy, pandas and datetime values into plain JSON values (NaN and inf become None)."""
     if value is None or isinstance(value, (bool, str)):
@@ -248,6 +256,7 @@ class Report:
         """Serialise to JSON; also write it to ``path`` when given."""
         text = json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, allow_nan=False)
         if path is not None:
+            _make_parent(path)
             with open(path, "w", encoding="utf-8") as fh:
                 fh.write(text)
         return text
@@ -382,6 +391,7 @@ class Report:
 
         text = render(self, figure_format=figure_format)
         if path is not None:
+            _make_parent(path)
             with open(path, "w", encoding="utf-8") as fh:
                 fh.write(text)
         return text

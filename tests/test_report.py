@@ -171,3 +171,12 @@ def test_schema_doc_matches_to_dict(report):
     d = report.to_dict()
     assert _doc_fields("The report") == set(d) == REPORT_KEYS
     assert _doc_fields("A result") == set(d["results"][0]) == RESULT_KEYS
+
+
+def test_report_files_create_their_directory(tmp_path):
+    import datacheck as dc
+
+    r = dc.run(pd.DataFrame({"x": [1.0, None]}), {"name": "t", "checks": ["missing"]})
+    r.to_json(tmp_path / "new" / "deeper" / "r.json")
+    r.to_html(tmp_path / "other" / "r.html")
+    assert (tmp_path / "new" / "deeper" / "r.json").exists() and (tmp_path / "other" / "r.html").exists()
