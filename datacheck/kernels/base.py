@@ -184,6 +184,7 @@ class BatchView:
         self.num_rows = batch.num_rows
         self._cols: dict[str, pa.Array] = {}
         self._num: dict[str, NumericView] = {}
+        self._sorted: dict[str, np.ndarray] = {}
         self._vc: dict[str, tuple[pa.Array, np.ndarray]] = {}
         self._index = {name: i for i, name in enumerate(batch.schema.names)}
 
@@ -234,6 +235,25 @@ class BatchView:
                              neginf=neginf, offset=self.offset)
             self._num[name] = nv
         return nv
+
+    def sorted(self, name: str) -> np.ndarray:
+        """The finite values of :meth:`numeric`, sorted ascending (cached; do not modify).
+
+        One sort per column and batch serves every kernel that counts against thresholds or
+        edges (binary search of a few edges into the sorted values instead of the values into the
+        edges), finds order statistics, or feeds a quantile sketch: numpy's vectorised sort of a
+        batch costs about as much as one ``searchsorted`` of it into a few edges.
+        """
+        s = self._sorted.get(name)
+        if s is None:
+            s = np.sort(self.numeric(name).values)  # writeable: datasketches rejects read-only arrays
+            self._sorted[name] = s
+        return s
+
+    def has_sorted(self, name: str) -> bool:
+        """Whether :meth:`sorted` is already cached for ``name`` (kernels for which a sort would cost
+        more than their own work use it only when another kernel paid for it)."""
+        return name in self._sorted
 
     def strings(self, name: str) -> pa.Array:
         """The column as an Arrow string array (for string and categorical columns)."""

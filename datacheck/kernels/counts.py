@@ -35,6 +35,20 @@ class RowCount(Kernel):
         return a + b
 
 
+def _count_below(srt: np.ndarray, low: float | None) -> int:
+    """Values < ``low`` in sorted finite values (none for a missing or NaN bound)."""
+    if low is None or low != low:
+        return 0
+    return int(np.searchsorted(srt, low, side="left"))
+
+
+def _count_above(srt: np.ndarray, high: float | None) -> int:
+    """Values > ``high`` in sorted finite values (none for a missing or NaN bound)."""
+    if high is None or high != high:
+        return 0
+    return int(srt.size - np.searchsorted(srt, high, side="right"))
+
+
 _NUMERICISH = ("integer", "float", "datetime", "duration", "boolean")
 
 
@@ -76,8 +90,13 @@ class CountOutside(Kernel):
     def update(self, state, view: BatchView):
         nv = view.numeric(self.column)
         x = nv.values
-        below = int(np.count_nonzero(x < self.low)) if self.low is not None else 0
-        above = int(np.count_nonzero(x > self.high)) if self.high is not None else 0
+        if view.has_sorted(self.column):  # another kernel sorted the batch: two binary searches
+            srt = view.sorted(self.column)
+            below = _count_below(srt, self.low)
+            above = _count_above(srt, self.high)
+        else:
+            below = int(np.count_nonzero(x < self.low)) if self.low is not None else 0
+            above = int(np.count_nonzero(x > self.high)) if self.high is not None else 0
         if self.low is not None and np.isfinite(self.low):
             below += nv.neginf
         if self.high is not None and np.isfinite(self.high):
@@ -102,6 +121,11 @@ class CountEqual(Kernel):
         return 0
 
     def update(self, state, view: BatchView):
+        if view.has_sorted(self.column):
+            srt = view.sorted(self.column)
+            if self.value != self.value:  # NaN equals nothing
+                return state
+            return state + int(np.searchsorted(srt, self.value, "right") - np.searchsorted(srt, self.value, "left"))
         return state + int(np.count_nonzero(view.numeric(self.column).values == self.value))
 
     def merge(self, a, b):

@@ -21,13 +21,19 @@ from datacheck.kernels.base import BatchView, Kernel
 __all__ = ["Extremes", "EdgeValues"]
 
 
-def _select_idx(vals: np.ndarray, pos_of, k: int, largest: bool) -> np.ndarray:
-    """Indices of the k smallest (or largest) values; ties broken by the smaller row position."""
+def _select_idx(vals: np.ndarray, pos_of, k: int, largest: bool, srt: np.ndarray | None = None) -> np.ndarray:
+    """Indices of the k smallest (or largest) values; ties broken by the smaller row position.
+
+    ``srt``, the values sorted when the caller has them, gives the k-th value without a partition.
+    """
     n = vals.size
     if n <= k:
         sel = np.arange(n)
     else:
-        kth = np.partition(vals, n - k)[n - k] if largest else np.partition(vals, k - 1)[k - 1]
+        if srt is not None:
+            kth = srt[n - k] if largest else srt[k - 1]
+        else:
+            kth = np.partition(vals, n - k)[n - k] if largest else np.partition(vals, k - 1)[k - 1]
         strict = np.flatnonzero(vals > kth) if largest else np.flatnonzero(vals < kth)
         ties = np.flatnonzero(vals == kth)
         ties = ties[np.argsort(pos_of(ties), kind="stable")][: k - strict.size]
@@ -58,8 +64,9 @@ class Extremes(Kernel):
         x = nv.values
         if x.size == 0:
             return state
-        lo = _select_idx(x, nv.positions_of, self.k, False)
-        hi = _select_idx(x, nv.positions_of, self.k, True)
+        srt = view.sorted(self.column) if view.has_sorted(self.column) else None
+        lo = _select_idx(x, nv.positions_of, self.k, False, srt)
+        hi = _select_idx(x, nv.positions_of, self.k, True, srt)
         return self.merge(state, (x[lo], nv.positions_of(lo), x[hi], nv.positions_of(hi)))
 
     def merge(self, a, b):
