@@ -5,18 +5,23 @@ One call, one pass over the data, sound verdicts::
     import datacheck
     report = datacheck.run(df, "expectations/adult.yaml")
     report.raise_for_status()
+
+``import datacheck`` stays light (no pandas, scipy, scikit-learn, matplotlib or Jinja2): every
+public name below is imported from its module on first use.
 """
 
 __version__ = "0.1.0"
 
 from datacheck.errors import DataError, DatacheckError, SuiteError, ValidationFailed  # noqa: E402
-from datacheck.report import Report, Result  # noqa: E402
-from datacheck.runner import run  # noqa: E402
-from datacheck.spec import Suite, load_suite  # noqa: E402
 
-# Names from modules that the check families own, imported on first use so that
-# `import datacheck` stays light and each family keeps to its own module.
+# public name -> (module, attribute; None for the module itself), imported on first use so that
+# `import datacheck` (and `datacheck --version`) does not pay for the libraries a run needs
 _LAZY = {
+    "run": ("datacheck.runner", "run"),
+    "load_suite": ("datacheck.spec", "load_suite"),
+    "Suite": ("datacheck.spec", "Suite"),
+    "Report": ("datacheck.report", "Report"),
+    "Result": ("datacheck.report", "Result"),
     "profile": ("datacheck.profiles", "profile"),
     "Profile": ("datacheck.profiles", "Profile"),
     "bias_table": ("datacheck.bias", "bias_table"),
@@ -33,8 +38,14 @@ def __getattr__(name):
 
         module, attr = _LAZY[name]
         mod = importlib.import_module(module)
-        return mod if attr is None else getattr(mod, attr)
+        value = mod if attr is None else getattr(mod, attr)
+        globals()[name] = value  # later look-ups skip this function
+        return value
     raise AttributeError(f"module 'datacheck' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
 
 
 __all__ = [
