@@ -65,6 +65,8 @@ def fold(source: Source, kernels: Iterable[Kernel]) -> tuple[dict[Kernel, Any], 
     groups: dict[Any, list[Kernel]] = {}
     for k in states:  # kernels reading the same first column share the batch view's caches
         groups.setdefault(k.reads[:1], []).append(k)
+    for g in groups.values():  # kernels that sort a column first: the others then read the sort
+        g.sort(key=lambda k: not k.sorts)
 
     def run_group(view: BatchView, group: list[Kernel]) -> None:
         for k in group:

@@ -70,10 +70,15 @@ class Kernel:
         False for kernels whose value is an estimate (sketches); ``method`` says how.
     method : str
         One phrase for reports: how the value is computed.
+    sorts : bool
+        The kernel reads the batch's sorted values.
     """
 
     exact: ClassVar[bool] = True
     method: ClassVar[str] = "exact"
+    #: the kernel sorts the batch's values (``BatchView.sorted``); engines run such kernels first
+    #: on a column, so the cheaper kernels after them read the cached sort
+    sorts: ClassVar[bool] = False
 
     @property
     def reads(self) -> tuple[str, ...]:
@@ -116,7 +121,7 @@ class NumericView:
     Attributes
     ----------
     values : ndarray of float64
-        The finite values (nulls, NaN and +/-inf removed); writable.
+        The finite values (nulls, NaN and +/-inf removed); read-only (shared by every kernel).
     mask : ndarray of bool
         Which rows of the batch are in ``values``.
     n, nulls, nans, posinf, neginf : int
@@ -228,9 +233,10 @@ class BatchView:
                 neginf = int(np.count_nonzero(bad == -np.inf))
                 mask = finite & valid
             if nulls == 0 and nans + posinf + neginf == 0:
-                values = x if x.flags.writeable else x.copy()
+                values = x  # often Arrow's own buffer (zero-copy): kernels share it, none writes to it
             else:
                 values = x[mask]
+            values.flags.writeable = False
             nv = NumericView(values=values, mask=mask, n=n, nulls=nulls, nans=nans, posinf=posinf,
                              neginf=neginf, offset=self.offset)
             self._num[name] = nv

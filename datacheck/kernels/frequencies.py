@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -53,6 +54,32 @@ def mg_add(counts: dict, err: int, new: dict, cap: int) -> tuple[dict, int]:
     return out, err
 
 
+def _mg_merge(keys_a: pa.Array | None, counts_a: np.ndarray, keys_b: pa.Array | None, counts_b: np.ndarray,
+              err: int, cap: int) -> tuple[pa.Array | None, np.ndarray, int]:
+    """:func:`mg_add` on Arrow keys and numpy counts (each side's keys distinct): the same counters
+    and error bound, without turning every distinct value of every batch into a Python object."""
+    if keys_a is None or len(keys_a) == 0:
+        keys, counts = keys_b, counts_b
+    elif keys_b is None or len(keys_b) == 0:
+        keys, counts = keys_a, counts_a
+    else:
+        if keys_a.type != keys_b.type:  # e.g. string and large_string from two engines: Python's equality
+            merged, err = mg_add(dict(zip(keys_a.to_pylist(), counts_a.tolist())), err,
+                                 dict(zip(keys_b.to_pylist(), counts_b.tolist())), cap)
+            return pa.array(list(merged)), np.fromiter(merged.values(), np.int64, len(merged)), err
+        t = pa.table({"k": pa.concat_arrays([keys_a, keys_b]),
+                      "c": np.concatenate([counts_a, counts_b]).astype(np.int64, copy=False)})
+        g = t.group_by("k", use_threads=False).aggregate([("c", "sum")])
+        keys = g.column("k").combine_chunks()
+        counts = g.column("c_sum").to_numpy().astype(np.int64, copy=False)
+    if keys is not None and len(keys) > cap:  # the (cap+1)-th largest count is subtracted from every counter
+        cut = int(np.partition(counts, len(counts) - cap - 1)[len(counts) - cap - 1])
+        keep = counts > cut
+        keys, counts = keys.filter(pa.array(keep)), counts[keep] - cut
+        err += cut
+    return keys, counts, err
+
+
 @dataclass(frozen=True)
 class Frequencies(Kernel):
     """Value counts of a column (string, categorical, boolean or integer)."""
@@ -61,22 +88,24 @@ class Frequencies(Kernel):
     cap: int = DEFAULT_CAP
 
     def init(self):
-        return ({}, 0, 0, 0)  # counts, error bound, non-null total, nulls
+        # distinct values (Arrow, None before any), their counts, error bound, non-null total, nulls
+        return (None, np.zeros(0, dtype=np.int64), 0, 0, 0)
 
     def update(self, state, view: BatchView):
         arr = view.column(self.column)
         values, counts = view.value_counts(self.column)
-        new = dict(zip(values.to_pylist(), counts.tolist()))
-        merged, err = mg_add(state[0], state[1], new, self.cap)
+        counts = np.asarray(counts, dtype=np.int64)
+        keys, merged, err = _mg_merge(state[0], state[1], values, counts, state[2], self.cap)
         present = int(counts.sum())  # NaN is missing: value_counts leaves it out, like nulls
-        return (merged, err, state[2] + present, state[3] + len(arr) - present)
+        return (keys, merged, err, state[3] + present, state[4] + len(arr) - present)
 
     def merge(self, a, b):
-        counts, err = mg_add(a[0], a[1] + b[1], b[0], self.cap)
-        return (counts, err, a[2] + b[2], a[3] + b[3])
+        keys, counts, err = _mg_merge(a[0], a[1], b[0], b[1], a[2] + b[2], self.cap)
+        return (keys, counts, err, a[3] + b[3], a[4] + b[4])
 
     def finalize(self, state):
-        counts, err, total, nulls = state
+        keys, cnt, err, total, nulls = state
+        counts = {} if keys is None else dict(zip(keys.to_pylist(), cnt.tolist()))
         ordered = dict(sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))))
         return {
             "counts": ordered,

@@ -43,14 +43,16 @@ def batch_moments(x: np.ndarray, lo: float | None = None, hi: float | None = Non
     mean = float(x.mean())
     if lo is not None and hi is not None:
         mean = min(max(mean, float(lo)), float(hi))
-    # elementwise products and numpy's pairwise sums, never BLAS ``dot``: OpenBLAS starts its own
-    # threads for a long dot product, which fight the engine's threads for the cores
+    # elementwise products and numpy's pairwise sums, never BLAS ``dot`` (OpenBLAS starts its own
+    # threads for a long dot product, which fight the engine's threads for the cores); two
+    # temporaries, reused in place (each fresh array of a large batch costs page faults)
     d = x - mean
     p = d * d
     m2 = float(p.sum())
-    m4 = float((p * p).sum())
-    p *= d
-    m3 = float(p.sum())
+    d *= p
+    m3 = float(d.sum())
+    p *= p
+    m4 = float(p.sum())
     return (n, mean, m2, m3, m4)
 
 

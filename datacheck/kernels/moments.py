@@ -34,7 +34,11 @@ class Moments(Kernel):
         x = view.numeric(self.column).values
         if x.size == 0:
             return state
-        lo, hi = float(x.min()), float(x.max())
+        if view.has_sorted(self.column):  # another kernel sorted the batch: the ends are free
+            srt = view.sorted(self.column)
+            lo, hi = float(srt[0]), float(srt[-1])
+        else:
+            lo, hi = float(x.min()), float(x.max())
         return (ms.merge_moments(state[0], ms.batch_moments(x, lo, hi)), min(state[1], lo), max(state[2], hi))
 
     def merge(self, a, b):

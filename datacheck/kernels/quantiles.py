@@ -87,6 +87,7 @@ class Sketch(Kernel):
     k: int = DEFAULT_K
     exact = False
     method = "KLL sketch"
+    sorts = True
 
     def init(self):
         return kll_doubles_sketch(self.k)
@@ -132,6 +133,7 @@ class ExactQuantiles(Kernel):
     qs: tuple[float, ...]
     n: int
     brackets: tuple[tuple[float, float], ...]
+    sorts = True
 
     @classmethod
     def from_sketch(cls, column: str, qs, sketch: SketchValue, width: float = 2.0) -> "ExactQuantiles":

@@ -86,8 +86,12 @@ class QuantileEdges(Kernel):
         pr = batch_priorities(view, self.seed)
         if x.size != view.num_rows:
             pr = pr[nv.mask]
+        lo, hi = float(x.min()), float(x.max())
+        if state[1].size >= self.sample_size:  # full: only rows below the largest kept priority can enter
+            keep = pr <= state[1].max()
+            x, pr = x[keep], pr[keep]
         v, p = _bottom_k(x, pr, self.sample_size)
-        return self.merge(state, (v.copy(), p, float(x.min()), float(x.max()), int(x.size)))
+        return self.merge(state, (v.copy(), p, lo, hi, int(nv.values.size)))
 
     def merge(self, a, b):
         v = np.concatenate([a[0], b[0]])
@@ -123,6 +127,7 @@ class BinCounts(Kernel):
     column: str
     edges: tuple[float, ...]
     method = "exact counts on fixed edges"
+    sorts = True
 
     def init(self):
         m = len(self.edges) + 1

@@ -72,6 +72,13 @@ def test_histogram_same_counts_as_numpy_either_way(seed, edges):
     assert a == b
     x = _finite(cold)
     assert a["under"] == int((x < edges[0]).sum()) and a["over"] == int((x > edges[-1]).sum())
+    e = np.asarray(edges)
+    steps = np.diff(e)
+    if np.allclose(steps, steps[0], rtol=1e-9, atol=0):
+        expected, _ = np.histogram(x, bins=steps.size, range=(e[0], e[-1]))
+    else:
+        expected, _ = np.histogram(x, bins=e)
+    assert a["counts"] == expected.tolist()
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
