@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Mapping
 
 from datacheck.context import Context, Metrics, MetricUnavailable, schema_info
@@ -23,6 +24,7 @@ from datacheck.engines.local import fold
 from datacheck.engines.sources import DEFAULT_BATCH_ROWS, Source, open_source
 from datacheck.kernels.counts import RowCount
 from datacheck.plan import Unit, bind, collect_needs
+from datacheck.progress import bar
 from datacheck.report import Report, Result
 from datacheck.spec import Suite, load_suite
 
@@ -54,7 +56,8 @@ def _open_reference(reference: Any, batch_rows: int) -> tuple[Source | None, Met
 
 
 def run(data: Any, suite: "str | Mapping[str, Any] | Suite", *, reference: Any = None,
-        batch_rows: int = DEFAULT_BATCH_ROWS, options: Mapping[str, Any] | None = None) -> Report:
+        batch_rows: int = DEFAULT_BATCH_ROWS, options: Mapping[str, Any] | None = None,
+        progress: bool | None = None) -> Report:
     """Validate ``data`` against ``suite`` and return a :class:`~datacheck.Report`.
 
     Parameters
@@ -70,6 +73,9 @@ def run(data: Any, suite: "str | Mapping[str, Any] | Suite", *, reference: Any =
         Rows per batch when streaming.
     options : dict, optional
         Python-only objects for checks (for example ``{"label_errors": {"estimator": clf}}``).
+    progress : bool or None
+        A progress bar over the passes and their batches (rows of both sides). None (default):
+        only when stderr is a terminal and ``DATACHECK_PROGRESS`` is not ``0``.
 
     Returns
     -------
@@ -123,14 +129,27 @@ def run(data: Any, suite: "str | Mapping[str, Any] | Suite", *, reference: Any =
                 if not u.done:
                     u.done, u.error = True, f"still needed data after {MAX_PASSES} passes"
             break
-        if ref:
-            if ref_src is not None:
-                ctx.reference.update(*fold(ref_src, ref))
-            else:
-                ctx.reference.update({}, {k: "the reference profile does not hold this statistic; "
-                                             "save the profile again with this suite" for k in ref})
-        if cur:
-            ctx.current.update(*fold(src, cur))
+        rows = (src.num_rows or 0) * bool(cur) + ((ref_src.num_rows or 0) if ref and ref_src is not None else 0)
+        show = bar(total=rows or None, desc=f"datacheck pass {passes + 1}", unit="row", unit_scale=True,
+                   enabled=progress)
+        if ref and ref_src is None:
+            ctx.reference.update({}, {k: "the reference profile does not hold this statistic; "
+                                         "save the profile again with this suite" for k in ref})
+        if ref and ref_src is not None and cur:
+            # both sides in one pass: fold them at the same time (each fold waits for its slowest
+            # kernel at every batch; two folds fill each other's waits)
+            with show, ThreadPoolExecutor(1, thread_name_prefix="datacheck-reference") as side:
+                ref_job = side.submit(fold, ref_src, ref, show)
+                cur_out = fold(src, cur, show)
+                ref_out = ref_job.result()
+            ctx.reference.update(*ref_out)
+            ctx.current.update(*cur_out)
+        elif ref and ref_src is not None:
+            with show:
+                ctx.reference.update(*fold(ref_src, ref, show))
+        elif cur:
+            with show:
+                ctx.current.update(*fold(src, cur, show))
         passes += 1
 
     for u in units:

@@ -17,8 +17,10 @@ Examples
 from __future__ import annotations
 
 import os
+import queue
+import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from datacheck.engines.sources import Source
 from datacheck.errors import DataError
@@ -36,8 +38,60 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def fold(source: Source, kernels: Iterable[Kernel]) -> tuple[dict[Kernel, Any], dict[Kernel, str]]:
+_DONE = object()
+
+
+def _prefetch(batches: Iterator[Any]) -> Iterator[Any]:
+    """Read the next batch in a background thread while the current one is folded.
+
+    Parquet decoding and the slicing of in-memory tables release the GIL, so reading overlaps with
+    the kernels' work; one batch ahead keeps memory bounded. Errors are raised in the caller.
+    """
+    q: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for b in batches:
+                while not stop.is_set():
+                    try:
+                        q.put((b, None), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            q.put((_DONE, None))
+        except BaseException as exc:  # handed to the consumer, raised there
+            q.put((_DONE, exc))
+
+    t = threading.Thread(target=produce, name="datacheck-prefetch", daemon=True)
+    t.start()
+    try:
+        while True:
+            b, exc = q.get()
+            if b is _DONE:
+                if exc is not None:
+                    raise exc
+                return
+            yield b
+    finally:
+        stop.set()
+        while t.is_alive():  # unblock a producer waiting on a full queue, then let it finish
+            try:
+                q.get_nowait()
+            except queue.Empty:
+                pass
+            t.join(timeout=0.05)
+        close = getattr(batches, "close", None)
+        if close is not None:
+            close()
+
+
+def fold(source: Source, kernels: Iterable[Kernel], progress: Any = None) -> tuple[dict[Kernel, Any], dict[Kernel, str]]:
     """Fold ``kernels`` over ``source`` in one pass.
+
+    ``progress``, a tqdm-like bar (see :mod:`datacheck.progress`), is advanced by each batch's rows.
 
     Returns
     -------
@@ -82,7 +136,10 @@ def fold(source: Source, kernels: Iterable[Kernel]) -> tuple[dict[Kernel, Any], 
     pool = ThreadPoolExecutor(THREADS) if THREADS > 1 and len(groups) > 1 else None
     try:
         offset = 0
-        for batch in source.batches(reads):
+        batches = source.batches(reads)
+        if pool is not None:
+            batches = _prefetch(batches)
+        for batch in batches:
             view = BatchView(batch, offset)
             if pool is not None and batch.num_rows >= _MIN_ROWS_FOR_THREADS:
                 for f in [pool.submit(run_group, view, g) for g in groups.values()]:
@@ -91,6 +148,8 @@ def fold(source: Source, kernels: Iterable[Kernel]) -> tuple[dict[Kernel, Any], 
                 for g in groups.values():
                     run_group(view, g)
             offset += batch.num_rows
+            if progress is not None:
+                progress.update(batch.num_rows)
     finally:
         if pool is not None:
             pool.shutdown()

@@ -1,0 +1,47 @@
+"""Progress bars: over the passes of a run when asked or on a terminal; never in captured output."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import datacheck
+from datacheck.progress import bar, is_enabled
+
+SUITE = {"name": "p", "checks": [{"outliers": {"columns": "x"}}, {"drift": {"columns": ["x"]}}]}
+
+
+def _frames():
+    rng = np.random.default_rng(0)
+    return pd.DataFrame({"x": rng.normal(size=3000)}), pd.DataFrame({"x": rng.normal(size=2000)})
+
+
+def test_run_shows_a_bar_over_passes_when_asked(capsys):
+    cur, ref = _frames()
+    rep = datacheck.run(cur, SUITE, reference=ref, batch_rows=1000, progress=True)
+    err = capsys.readouterr().err
+    assert rep.passes >= 2
+    assert "datacheck pass 1" in err and f"datacheck pass {rep.passes}" in err
+    assert "row" in err
+
+
+def test_no_bar_when_off_or_not_a_terminal(capsys, monkeypatch):
+    cur, ref = _frames()
+    monkeypatch.delenv("DATACHECK_PROGRESS", raising=False)
+    datacheck.run(cur, SUITE, reference=ref, progress=False)
+    datacheck.run(cur, SUITE, reference=ref)  # pytest's captured stderr is not a TTY
+    assert capsys.readouterr().err == ""
+
+
+def test_environment_switch(monkeypatch):
+    monkeypatch.setenv("DATACHECK_PROGRESS", "0")
+    assert not is_enabled() and is_enabled(True)
+    monkeypatch.setenv("DATACHECK_PROGRESS", "1")
+    assert is_enabled() and not is_enabled(False)
+
+
+@pytest.mark.parametrize("enabled", [False, True])
+def test_bar_counts_updates(enabled, capsys):
+    with bar(total=4, desc="work", enabled=enabled) as b:
+        for _ in range(4):
+            b.update(1)
+    assert ("work" in capsys.readouterr().err) == enabled
