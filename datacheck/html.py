@@ -33,7 +33,7 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["render", "render_compact", "draw_figures", "FigureImage", "FAMILY_ORDER", "FAMILY_TITLES"]
+__all__ = ["render", "render_compact", "draw_figures", "FigureImage", "FAMILY_ORDER", "FAMILY_TITLES", "HTML_DPI"]
 
 #: report sections in this order; families not listed follow, alphabetically
 FAMILY_ORDER = ("integrity", "shift", "bias", "label_errors", "slices")
@@ -41,6 +41,9 @@ FAMILY_TITLES = {"integrity": "Integrity", "shift": "Shift", "bias": "Bias", "la
                  "slices": "Slices", "overview": "Overview"}
 _STATUS_ORDER = ("fail", "error", "warn", "pass", "skipped")
 _RANK = {s: i for i, s in enumerate(_STATUS_ORDER)}
+
+#: resolution of the report's embedded figures (``Report.save_figures(dpi=HTML_DPI["png"])`` reuses them)
+HTML_DPI = {"png": 150, "svg": 72}
 
 #: bounds on what one result contributes to the page
 MAX_EVIDENCE_ITEMS = 20
@@ -89,6 +92,10 @@ def draw_figures(report, *, format: str = "png", dpi: int = 110, families: set[s
 
     A figure that raises is reported (``FigureImage.error`` and a ``RuntimeWarning``) instead of
     stopping the report: one family's bug must not cost the reader every other section.
+
+    Drawn images are kept on the report (per figure, format and dpi), so ``to_html`` followed by
+    ``save_figures`` at the same resolution draws every figure once. The cache is dropped when the
+    report's results change.
     """
     from datacheck.figures import _use_headless_backend, figures_for
 
@@ -98,8 +105,17 @@ def draw_figures(report, *, format: str = "png", dpi: int = 110, families: set[s
     from matplotlib.figure import Figure
 
     out = []
+    stamp = (id(report.results), len(report.results))
+    cache = report.__dict__.get("_figure_cache")
+    if cache is None or cache[0] != stamp:
+        cache = (stamp, {})
+        report.__dict__["_figure_cache"] = cache
     for spec in figures_for(report):
         if families is not None and spec.family not in families:
+            continue
+        key = (spec.name, format, dpi)
+        if key in cache[1]:
+            out.append(cache[1][key])
             continue
         caption = _caption(spec.draw)
         fig = None
@@ -113,6 +129,7 @@ def draw_figures(report, *, format: str = "png", dpi: int = 110, families: set[s
                             metadata={"Date": None} if format == "svg" else {"Software": None})
             width_px = _css_width(buf.getvalue(), format, dpi)
             out.append(FigureImage(spec.name, spec.family, spec.title, caption, format, buf.getvalue(), width_px))
+            cache[1][key] = out[-1]
         except Exception as exc:  # noqa: BLE001 - reported, see docstring
             msg = f"figure {spec.name!r} could not be drawn: {type(exc).__name__}: {exc}"
             warnings.warn(msg, RuntimeWarning, stacklevel=2)
@@ -215,7 +232,7 @@ def _context(report, figure_format: str = "png", with_figures: bool = True) -> d
     import datacheck
 
     results = list(report.results)
-    images = draw_figures(report, format=figure_format, dpi=150 if figure_format == "png" else 72) if with_figures else []
+    images = draw_figures(report, format=figure_format, dpi=HTML_DPI[figure_format]) if with_figures else []
     views = [_result_view(r) for r in results]
     families = []
     for fam in _ordered_families(results):
