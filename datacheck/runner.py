@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import time
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Mapping
 
 from datacheck.context import Context, Metrics, MetricUnavailable, schema_info
@@ -135,20 +134,12 @@ def run(data: Any, suite: "str | Mapping[str, Any] | Suite", *, reference: Any =
         if ref and ref_src is None:
             ctx.reference.update({}, {k: "the reference profile does not hold this statistic; "
                                          "save the profile again with this suite" for k in ref})
-        if ref and ref_src is not None and cur:
-            # both sides in one pass: fold them at the same time (each fold waits for its slowest
-            # kernel at every batch; two folds fill each other's waits)
-            with show, ThreadPoolExecutor(1, thread_name_prefix="datacheck-reference") as side:
-                ref_job = side.submit(fold, ref_src, ref, show)
-                cur_out = fold(src, cur, show)
-                ref_out = ref_job.result()
-            ctx.reference.update(*ref_out)
-            ctx.current.update(*cur_out)
-        elif ref and ref_src is not None:
-            with show:
+        # the two sides one after the other: folding them at the same time measured no faster on two
+        # shared cores and held ~190 MiB more at 1M rows (two folds' batches and temporaries at once)
+        with show:
+            if ref and ref_src is not None:
                 ctx.reference.update(*fold(ref_src, ref, show))
-        elif cur:
-            with show:
+            if cur:
                 ctx.current.update(*fold(src, cur, show))
         passes += 1
 

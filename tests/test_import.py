@@ -31,3 +31,9 @@ def test_public_names_resolve_on_first_use():
     assert callable(datacheck.run) and callable(datacheck.load_suite)
     assert datacheck.Report.__name__ == "Report" and "run" in dir(datacheck)
     from datacheck import Result, Suite, bias_table  # noqa: F401  (lazy names import like eager ones)
+
+
+def test_runner_needs_no_pandas_or_plotting():
+    """A run on Arrow data or Parquet paths imports pandas only if a check handles datetimes."""
+    loaded = _loaded_after("import datacheck.runner")
+    assert not loaded & {"pandas", "sklearn", "matplotlib", "seaborn", "cleanlab", "jinja2"}

@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
-
 from datacheck.checks._util import pct
 from datacheck.checks.base import Check, register
 from datacheck.kernels import ColumnCounts, CountEqual, DisguisedMissing, EdgeValues
@@ -39,10 +37,17 @@ _NUMERICISH = ("integer", "float", "datetime")
 _TEXT = ("string", "categorical")
 
 
+def _timestamp(*args, **kwargs):
+    """``pandas.Timestamp`` (datetimes only), imported on first use: ``import datacheck`` stays light."""
+    import pandas as pd
+
+    return pd.Timestamp(*args, **kwargs)
+
+
 def looks_like_sentinel(value: float, logical: str) -> bool:
     """True for values shaped like a sentinel: -1, -9, -99, ..., 99, 999, ...; odd dates."""
     if logical == "datetime":
-        ts = pd.Timestamp(value, unit="s")
+        ts = _timestamp(value, unit="s")
         return ts.year <= 1900 or ts.year >= 2099 or (ts.year == 1970 and ts.month == 1 and ts.day == 1)
     if value != int(value):
         return False
@@ -56,7 +61,7 @@ def looks_like_sentinel(value: float, logical: str) -> bool:
 def _as_number(v, logical: str) -> float | None:
     if logical == "datetime":
         try:
-            ts = pd.Timestamp(v)
+            ts = _timestamp(v)
         except (ValueError, TypeError):
             return None
         return ts.value / 1e9
@@ -209,5 +214,5 @@ class MissingCheck(Check):
 
 def _show(v: float, lt: str):
     if lt == "datetime":
-        return pd.Timestamp(v, unit="s").isoformat()
+        return _timestamp(v, unit="s").isoformat()
     return int(v) if float(v).is_integer() else v

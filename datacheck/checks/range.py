@@ -12,8 +12,6 @@ Examples
 
 from __future__ import annotations
 
-import pandas as pd
-
 from datacheck.checks._util import fraction, num, pct
 from datacheck.checks.base import Check, register
 from datacheck.kernels import ColumnCounts, CountOutside, Extremes, Moments
@@ -22,12 +20,19 @@ from datacheck.params import Param
 _NUMERIC = ("integer", "float", "datetime", "boolean")
 
 
+def _timestamp(*args, **kwargs):
+    """``pandas.Timestamp`` (datetimes only), imported on first use: ``import datacheck`` stays light."""
+    import pandas as pd
+
+    return pd.Timestamp(*args, **kwargs)
+
+
 def to_number(value, logical: str) -> float | None:
     """A bound from the suite as the engine's number (datetimes in epoch seconds)."""
     if value is None:
         return None
     if logical == "datetime":
-        ts = pd.Timestamp(value)
+        ts = _timestamp(value)
         if ts.tzinfo is not None:
             ts = ts.tz_convert("UTC").tz_localize(None)
         return ts.value / 1e9
@@ -36,7 +41,7 @@ def to_number(value, logical: str) -> float | None:
 
 def show(value: float, logical: str):
     if logical == "datetime":
-        return pd.Timestamp(value, unit="s").isoformat()
+        return _timestamp(value, unit="s").isoformat()
     return value
 
 
@@ -67,7 +72,7 @@ class RangeCheck(Check):
                 parsed.append(float(v))
                 continue
             try:
-                parsed.append(pd.Timestamp(v).value / 1e9)
+                parsed.append(_timestamp(v).value / 1e9)
             except (ValueError, TypeError):
                 out.append((key, f"must be a number or a date; got {v!r}"))
                 parsed.append(None)

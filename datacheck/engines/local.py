@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import queue
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Iterable, Iterator
 
@@ -116,22 +117,33 @@ def fold(source: Source, kernels: Iterable[Kernel], progress: Any = None) -> tup
             failures[k] = f"column(s) {missing!r} not in the data"
         else:
             states[k] = k.init()
-    groups: dict[Any, list[Kernel]] = {}
-    for k in states:  # kernels reading the same first column share the batch view's caches
-        groups.setdefault(k.reads[:1], []).append(k)
+    # slots [kernel, state, failure]: the fold never hashes a kernel per batch (kernels carrying
+    # thousands of bin edges hash slowly)
+    groups: dict[Any, list[list[Any]]] = {}
+    for k, s in states.items():  # kernels reading the same first column share the batch view's caches
+        groups.setdefault(k.reads[:1], []).append([k, s, None])
     for g in groups.values():  # kernels that sort a column first: the others then read the sort
-        g.sort(key=lambda k: not k.sorts)
+        g.sort(key=lambda slot: not slot[0].sorts)
 
-    def run_group(view: BatchView, group: list[Kernel]) -> None:
-        for k in group:
-            if k in failures:
+    def run_group(view: BatchView, group: list[list[Any]]) -> None:
+        for slot in group:
+            if slot[2] is not None:
                 continue
             try:
-                states[k] = k.update(states[k], view)
+                slot[1] = slot[0].update(slot[1], view)
             except DataError:
                 raise
             except Exception as exc:  # one kernel's bad data must not stop the others
-                failures[k] = _describe(exc)
+                slot[2] = _describe(exc)
+
+    # the slowest groups of the last batch are submitted first, so the threads finish a batch
+    # together (longest-processing-time-first) instead of one thread waiting for the last column
+    cost: dict[Any, float] = {g: 0.0 for g in groups}
+
+    def timed(view: BatchView, key: Any) -> None:
+        t0 = time.perf_counter()
+        run_group(view, groups[key])
+        cost[key] = time.perf_counter() - t0
 
     pool = ThreadPoolExecutor(THREADS) if THREADS > 1 and len(groups) > 1 else None
     try:
@@ -142,7 +154,8 @@ def fold(source: Source, kernels: Iterable[Kernel], progress: Any = None) -> tup
         for batch in batches:
             view = BatchView(batch, offset)
             if pool is not None and batch.num_rows >= _MIN_ROWS_FOR_THREADS:
-                for f in [pool.submit(run_group, view, g) for g in groups.values()]:
+                order = sorted(groups, key=lambda g: -cost[g])
+                for f in [pool.submit(timed, view, g) for g in order]:
                     f.result()
             else:
                 for g in groups.values():
@@ -153,8 +166,13 @@ def fold(source: Source, kernels: Iterable[Kernel], progress: Any = None) -> tup
     finally:
         if pool is not None:
             pool.shutdown()
-    for k in failures:
-        states.pop(k, None)
+    states = {}
+    for g in groups.values():
+        for k, s, failure in g:
+            if failure is None:
+                states[k] = s
+            else:
+                failures[k] = failure
     values: dict[Kernel, Any] = {}
     for k, s in states.items():
         try:

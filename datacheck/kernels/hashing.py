@@ -20,7 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd  # only for pandas.util.hash_array, a stable value hash
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -30,6 +29,13 @@ __all__ = ["RowHashes", "column_hash"]
 
 _NULL_HASH = np.uint64(0x9E3779B97F4A7C15)
 _MIX = np.uint64(0xBF58476D1CE4E5B9)
+
+
+def _hash_array(values: np.ndarray) -> np.ndarray:
+    """``pandas.util.hash_array`` (a pure, stable value hash); pandas imported on first use."""
+    from pandas.util import hash_array
+
+    return hash_array(values)
 
 
 def column_hash(arr: pa.Array) -> np.ndarray:
@@ -44,14 +50,14 @@ def column_hash(arr: pa.Array) -> np.ndarray:
         # value's canonical text, slower but stable across batches
         vals = np.array([None if v is None else repr(v) for v in arr.to_pylist()], dtype=object)
         missing = np.array([v is None for v in vals], dtype=bool)
-        h = pd.util.hash_array(np.where(missing, "", vals).astype(object)) if len(vals) else np.empty(0, np.uint64)
+        h = _hash_array(np.where(missing, "", vals).astype(object)) if len(vals) else np.empty(0, np.uint64)
         return np.where(missing, _NULL_HASH, h).astype(np.uint64, copy=False)
     dictionary = enc.dictionary
     idx = enc.indices
     dict_vals = dictionary.to_numpy(zero_copy_only=False)
     if dict_vals.dtype.kind in "OUS":
         dict_vals = dict_vals.astype(object)
-    dh = pd.util.hash_array(dict_vals) if len(dict_vals) else np.empty(0, dtype=np.uint64)
+    dh = _hash_array(dict_vals) if len(dict_vals) else np.empty(0, dtype=np.uint64)
     if idx.null_count:
         ii = idx.fill_null(0).to_numpy(zero_copy_only=False)
         h = dh[ii] if len(dh) else np.zeros(len(idx), dtype=np.uint64)
