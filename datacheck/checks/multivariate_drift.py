@@ -120,16 +120,20 @@ def _encode(ref: pa.ChunkedArray, cur: pa.ChunkedArray) -> tuple[np.ndarray | No
 
 
 def domain_classifier(ref: pa.Table, cur: pa.Table, columns: list[str], *, folds: int = 5, seed: int = 0,
-                      max_iter: int = 100, top: int = 5) -> dict:
-    """Cross-fitted domain classifier on two samples: AUC, fold p-values, combined p, top features."""
+                      max_iter: int = 100, top: int = 5, importance: tuple[float, float] | None = None) -> dict:
+    """Cross-fitted domain classifier on two samples: AUC, fold p-values, combined p, top features.
+
+    ``importance``: ``(max_auc, alpha)``: compute the permutation importances only when the AUC is
+    above ``max_auc`` and p below ``alpha`` (they explain a drift; None: always).
+    """
     from threadpoolctl import threadpool_limits  # a scikit-learn dependency
 
     # one OpenMP thread: on a shared or busy machine, spinning OpenMP teams made one fit 40x slower
     with threadpool_limits(1, user_api="openmp"):
-        return _fit(ref, cur, columns, folds=folds, seed=seed, max_iter=max_iter, top=top)
+        return _fit(ref, cur, columns, folds=folds, seed=seed, max_iter=max_iter, top=top, importance=importance)
 
 
-def _fit(ref, cur, columns, *, folds, seed, max_iter, top):
+def _fit(ref, cur, columns, *, folds, seed, max_iter, top, importance=None):
     from scipy.stats import mannwhitneyu
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.inspection import permutation_importance
@@ -172,10 +176,12 @@ def _fit(ref, cur, columns, *, folds, seed, max_iter, top):
         aucs.append(float(roc_auc_score(y[te], s)))
     auc = float(roc_auc_score(y, oof))
     p = float(min(1.0, 2 * np.median(pvals)))
-    imp = permutation_importance(model, X[te], y[te], scoring="roc_auc", n_repeats=5, random_state=seed)
-    order = np.argsort(-imp.importances_mean, kind="stable")[:top]
-    feats = [{"column": columns[i], "auc_drop": float(imp.importances_mean[i]), "std": float(imp.importances_std[i])}
-             for i in order if imp.importances_mean[i] > 0]
+    feats = []
+    if importance is None or (auc > importance[0] and p < importance[1]):  # only worth its cost when drifted
+        imp = permutation_importance(model, X[te], y[te], scoring="roc_auc", n_repeats=5, random_state=seed)
+        order = np.argsort(-imp.importances_mean, kind="stable")[:top]
+        feats = [{"column": columns[i], "auc_drop": float(imp.importances_mean[i]),
+                  "std": float(imp.importances_std[i])} for i in order if imp.importances_mean[i] > 0]
     return {"auc": auc, "fold_auc": aucs, "fold_p_values": pvals, "p_value": p, "top_features": feats,
             "n_ref": int(ref.num_rows), "n_cur": int(cur.num_rows), "columns_used": list(columns),
             "dropped_features": dropped}
@@ -220,7 +226,8 @@ class MultivariateDriftCheck(Check):
         if ref.num_rows < _MIN_ROWS or cur.num_rows < _MIN_ROWS:
             return self.skipped(None, f"too few rows for a domain classifier ({ref.num_rows} reference, "
                                       f"{cur.num_rows} current; need {_MIN_ROWS} each)")
-        out = domain_classifier(ref, cur, cols, folds=self.p["folds"], seed=self.p["seed"], max_iter=self.p["max_iter"])
+        out = domain_classifier(ref, cur, cols, folds=self.p["folds"], seed=self.p["seed"], max_iter=self.p["max_iter"],
+                                importance=(self.p["max_auc"], self.p["alpha"]))
         dropped = out["dropped_features"]
         gone = "; ".join(f"{c!r}: {why}" for c, why in list(dropped.items())[:5]) + (" ..." if len(dropped) > 5 else "")
         if out["auc"] is None:
