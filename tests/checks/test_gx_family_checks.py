@@ -167,3 +167,19 @@ def test_input_not_modified(frame):
     run1(frame, "quantiles", columns="x", quantiles=[0.5], ranges=[[0, 100]], interpolation="nearest")
     run1(frame, "value_lengths", columns="zip", min=1)
     pd.testing.assert_frame_equal(frame, before)
+
+
+def test_range_strict_bounds():
+    df = pd.DataFrame({"x": [0.0, 0.5, 1.0]})
+    assert run1(df, "range", columns="x", min=0, max=1)[0].status == "pass"
+    r, = run1(df, "range", columns="x", min=0, max=1, strict_min=True)
+    assert r.status == "fail" and r.observed["below"] == 1 and r.observed["above"] == 0
+    r, = run1(df, "range", columns="x", min=0, max=1, strict_min=True, strict_max=True)
+    assert r.observed["below"] + r.observed["above"] == 2
+
+
+def test_unique_count_all_counts_every_copy():
+    df = pd.DataFrame({"k": [1, 1, 2, 3, 3, 3]})
+    assert run1(df, "unique", columns="k")[0].observed["duplicates"] == 3
+    r, = run1(df, "unique", columns="k", count_all=True, max_fraction=0.8)
+    assert r.observed["duplicates"] == int(df["k"].duplicated(keep=False).sum()) == 5 and r.status == "fail"
