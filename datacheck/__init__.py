@@ -25,7 +25,7 @@ _LAZY = {
     "find_slices": ("datacheck.slicing", "find_slices"),
     "figures": ("datacheck.figures", None),
     "from_great_expectations": ("datacheck.gx", "from_great_expectations"),
-    "suggest": ("datacheck.suggest", "suggest"),
+    "suggest": ("datacheck.suggestions", "suggest"),
 }
 
 
