@@ -14,7 +14,7 @@ Rules
 * missing values: observed share + 5 standard errors of a difference of two samples (+ 3/n);
   placeholders found (``?``, ``n/a``, empty strings, ...) are allowed at their observed share
   plus the same slack, and sentinel detection stays on;
-* numeric ranges: observed [min, max] widened by 10% of the span, a 0.5% share allowed outside;
+* numeric ranges: observed [min, max] widened by 25% of the span, a share max(0.5%, 4/n) allowed outside;
 * low-cardinality columns (<= 50 values): the observed values, with a small share (0.5% or 3/n)
   allowed outside for rare values the sample missed;
 * string columns whose values share one shape (digits, ISO dates, upper-case codes, uuids, ids):
@@ -155,11 +155,11 @@ def infer(data: Any, *, reference: Any = None, roles: Mapping[str, Any] | None =
                     f"{c}: {distinct} integer codes seen")
                 continue
             span = (m["max"] - m["min"]) or abs(m["max"]) or 1.0
-            lo, hi = m["min"] - 0.1 * span, m["max"] + 0.1 * span
+            lo, hi = m["min"] - 0.25 * span, m["max"] + 0.25 * span
             if m["min"] >= 0 and lo < 0:
                 lo = 0  # a column never negative stays so
-            add({"range": {"columns": c, "min": _nice(lo), "max": _nice(hi), "max_fraction": 0.005}},
-                f"{c}: values seen in [{m['min']:.6g}, {m['max']:.6g}]; bounds widened by 10% of the span")
+            add({"range": {"columns": c, "min": _nice(lo), "max": _nice(hi), "max_fraction": round(max(0.005, 4 / n), 4)}},
+                f"{c}: values seen in [{m['min']:.6g}, {m['max']:.6g}]; bounds widened by 25% of the span")
             if distinct is None or distinct > 20:
                 sk = values[Sketch(c)]
                 q1, q3 = sk.quantile(0.25), sk.quantile(0.75)
