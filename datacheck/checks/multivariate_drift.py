@@ -16,8 +16,12 @@ metrics, not rows") from a sample of current rows.
 * **Verdict**: fail when AUC > ``max_auc`` *and* p < ``alpha``.
 * **Features driving it**: permutation importance (drop in held-out AUC) on the last fold.
 
-Numeric, boolean and datetime columns enter as numbers; string columns as categories (the 254
-most frequent values, the rest pooled). By default every column except the dataset's id, label,
+Numeric, boolean and datetime columns enter as numbers, strings that all parse as ISO dates as
+times, other strings as categories: the (up to 254) values seen at least 5 times in the pooled
+sample, ranked by pooled count with ties broken by value, the rest pooled into one code. Nothing in
+the encoding depends on which side a value came from (ranking ties by first appearance once put
+the reference's rare values first, and a classifier told the halves of one file apart by that
+alone). String columns whose values are mostly distinct (ids, free text) are left out and named. By default every column except the dataset's id, label,
 prediction and score columns is used.
 
 Examples
@@ -48,6 +52,8 @@ __all__ = ["MultivariateDriftCheck", "domain_classifier"]
 
 _MIN_ROWS = 50
 _MAX_CATS = 254
+_MIN_CODE_COUNT = 5  # a value seen fewer times in the pooled sample cannot be learned; it joins the rest
+_MAX_DISTINCT_SHARE = 0.5
 _USABLE = ("integer", "float", "boolean", "string", "categorical", "datetime", "duration")
 
 
@@ -67,22 +73,50 @@ def _as_float(arr: pa.ChunkedArray) -> np.ndarray | None:
     return x
 
 
-def _encode(ref: pa.ChunkedArray, cur: pa.ChunkedArray) -> tuple[np.ndarray, bool]:
-    """One column of both sides as float64 (categories as codes); returns (values, is_categorical)."""
+def _as_datetime(s: pa.ChunkedArray) -> np.ndarray | None:
+    """Strings that all parse as ISO 8601 dates or date-times, as float seconds; None otherwise."""
+    vals = s.drop_null() if s.null_count else s
+    if len(vals) == 0:
+        return None
+    try:
+        ts = pc.cast(s, pa.timestamp("s"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    x = pc.cast(ts, pa.int64()).to_numpy(zero_copy_only=False).astype(np.float64)
+    x[np.asarray(ts.is_null().to_numpy(zero_copy_only=False), dtype=bool)] = np.nan
+    return x
+
+
+def _encode(ref: pa.ChunkedArray, cur: pa.ChunkedArray) -> tuple[np.ndarray | None, bool, str]:
+    """One column of both sides as float64; returns (values, is_categorical, how).
+
+    Numbers, booleans and datetimes enter as numbers; strings that all parse as ISO dates as
+    seconds; other strings as codes of the values seen at least ``_MIN_CODE_COUNT`` times in the
+    pooled sample (ranked by pooled count, ties by value: nothing depends on which side a value
+    came from), the rest pooled into one code. Strings whose values are mostly distinct (ids, free
+    text) carry nothing a classifier can learn about a population and are left out (``None``).
+    """
     a, b = _as_float(ref), _as_float(cur)
     if a is not None and b is not None:
-        return np.r_[a, b], False
+        return np.r_[a, b], False, "number"
     s = pa.chunked_array([c.cast(pa.large_string()) if not pa.types.is_dictionary(c.type)
                           else c.cast(c.type.value_type).cast(pa.large_string()) for c in ref.chunks + cur.chunks],
                          type=pa.large_string())
+    dt = _as_datetime(s)
+    if dt is not None:
+        return dt, False, "date strings as time"
+    present = len(s) - s.null_count
     vc = pc.value_counts(s.drop_null() if s.null_count else s)
-    vals = vc.field("values").to_pylist()
+    if present and len(vc) > _MAX_DISTINCT_SHARE * present:
+        return None, True, f"{len(vc) / present:.0%} of values distinct (id-like or free text)"
+    vals = np.asarray(vc.field("values").to_pylist(), dtype=object)
     cnt = vc.field("counts").to_numpy()
-    top = [vals[i] for i in np.argsort(-cnt, kind="stable")[:_MAX_CATS]]
+    order = sorted(range(len(vals)), key=lambda i: (-int(cnt[i]), str(vals[i])))
+    top = [vals[i] for i in order if cnt[i] >= _MIN_CODE_COUNT][:_MAX_CATS]
     idx = pc.index_in(s, value_set=pa.array(top, pa.large_string()))
-    codes = pc.fill_null(idx, _MAX_CATS).to_numpy().astype(np.float64)
-    codes[np.asarray(s.is_null().to_numpy(), dtype=bool)] = np.nan
-    return codes, True
+    codes = pc.fill_null(idx, _MAX_CATS).to_numpy(zero_copy_only=False).astype(np.float64)
+    codes[np.asarray(s.is_null().to_numpy(zero_copy_only=False), dtype=bool)] = np.nan
+    return codes, True, "categories"
 
 
 def domain_classifier(ref: pa.Table, cur: pa.Table, columns: list[str], *, folds: int = 5, seed: int = 0,
@@ -104,7 +138,10 @@ def _fit(ref, cur, columns, *, folds, seed, max_iter, top):
 
     cols, cats, used, dropped = [], [], [], {}
     for c in columns:
-        x, is_cat = _encode(ref.column(c), cur.column(c))
+        x, is_cat, how = _encode(ref.column(c), cur.column(c))
+        if x is None:
+            dropped[c] = how
+            continue
         if x.size and np.isnan(x).all():  # missing on both sides: nothing to learn, and it cannot be binned
             dropped[c] = "all values missing in both samples"
             continue
