@@ -119,7 +119,7 @@ def test_high_cardinality_categories_are_not_drift_by_construction():
     ref, cur = cats(100_000), cats(100_000)
     r = datacheck.run(cur, {"name": "s", "checks": ["drift"]}, reference=ref).results[0]
     assert r.status == "pass" and r.observed["p_value"] > 0.05, r.message
-    assert "second pass" in r.method
+    assert "hash buckets" in r.method
     # a real change on the heavy categories is still found
     x = np.asarray(cur.column("c").to_pylist(), dtype=object)
     x[: 10_000] = "k1"
