@@ -30,6 +30,8 @@ _LAZY = {
     "validate": ("datacheck.pipeline", "validate"),
     "DataValidator": ("datacheck.pipeline", "DataValidator"),
     "ValidationWarning": ("datacheck.pipeline", "ValidationWarning"),
+    "from_great_expectations": ("datacheck.gx", "from_great_expectations"),
+    "suggest": ("datacheck.suggestions", "suggest"),
 }
 
 
@@ -39,7 +41,9 @@ if TYPE_CHECKING:  # type checkers see the lazy names with their real types (and
     from datacheck.label_quality import label_issues
     from datacheck.pipeline import DataValidator, ValidationWarning, validate
     from datacheck.profiles import Profile, profile
+    from datacheck.gx import from_great_expectations
     from datacheck.slicing import find_slices, slice_metrics
+    from datacheck.suggestions import suggest
 
 
 if not TYPE_CHECKING:  # at run time only: a type checker flags a misspelt name instead of calling this
@@ -59,4 +63,5 @@ __all__ = [
     "DatacheckError", "SuiteError", "DataError", "ValidationFailed",
     "profile", "Profile", "bias_table", "label_issues", "slice_metrics", "find_slices",
     "validate", "DataValidator", "ValidationWarning",
+    "from_great_expectations", "suggest",
 ]

@@ -13,6 +13,8 @@ Examples
     datacheck validate-suite expectations/adult.yaml [--data data.parquet]
     datacheck profile train.parquet --suite expectations/shift.yaml --out train.profile.json
     datacheck checks [NAME]
+    datacheck convert gx_suite.json -o suite.yaml          (and --to gx: YAML -> GX JSON)
+    datacheck suggest data.parquet -o suite.yaml [--gx]
 """
 
 from __future__ import annotations
@@ -40,6 +42,9 @@ _EXAMPLES = {
                "--out train.profile.json",
     "checks": "example:\n  datacheck checks            # every check, one line each\n"
               "  datacheck checks outliers   # its parameters, defaults and meaning",
+    "convert": "example:\n  datacheck convert gx_suite.json -o suite.yaml\n"
+               "  datacheck convert suite.yaml --to gx -o gx_suite.json",
+    "suggest": "example:\n  datacheck suggest data.parquet -o suite.yaml --label income --protected sex race",
 }
 
 _DATA_HELP = ("data file or directory: Parquet (file or directory), CSV/TSV (also .gz), JSON Lines "
@@ -90,6 +95,17 @@ def _parser() -> argparse.ArgumentParser:
 
     c = add("checks", "list the checks, or one check's parameters, defaults and meaning")
     c.add_argument("name", nargs="?", help="a check's name")
+
+    from datacheck.cli_gx import add_commands  # Great Expectations convert and suggest
+
+    add_commands(sub)
+    for name, sp in sub.choices.items():  # every command: --debug after it, an example and the exit codes
+        if "--debug" not in sp._option_string_actions:
+            sp.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                            help="show tracebacks of internal errors")
+        if not sp.epilog:
+            sp.formatter_class = fmt
+            sp.epilog = _EXAMPLES.get(name, "") + "\n\n" + EXIT_CODES
     return p
 
 
@@ -183,7 +199,14 @@ def _checks(args) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"run": _run, "validate-suite": _validate_suite, "profile": _profile, "checks": _checks}
+def _gx(args) -> int:
+    from datacheck.cli_gx import run_command
+
+    return run_command(args)
+
+
+_COMMANDS = {"run": _run, "validate-suite": _validate_suite, "profile": _profile, "checks": _checks,
+             "convert": _gx, "suggest": _gx}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -191,7 +191,7 @@ def test_a_reader_that_goes_away_is_not_an_error(files):
 
 
 def test_help_shows_exit_codes_and_an_example_per_command(capsys):
-    for cmd in ([], ["run"], ["validate-suite"], ["profile"], ["checks"]):
+    for cmd in ([], ["run"], ["validate-suite"], ["profile"], ["checks"], ["convert"], ["suggest"]):
         with pytest.raises(SystemExit) as exc:
             main(cmd + ["--help"])
         assert exc.value.code == 0
