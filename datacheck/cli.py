@@ -130,9 +130,8 @@ def _require_checks(suite, what: str) -> None:
     from datacheck.errors import SuiteError
 
     if not suite.checks:
-        raise SuiteError(f"has no checks, so {what} would judge nothing; add at least one check "
-                         "(`datacheck checks` lists them)", source=suite.source, path="checks",
-                         line=suite.line_of(("checks",)))
+        raise SuiteError(f"the suite has no checks, so {what} would judge nothing; add at least one check "
+                         "(`datacheck checks` lists them)", source=suite.source, line=suite.line_of(("checks",)))
 
 
 def _run(args) -> int:

@@ -300,9 +300,9 @@ def profile(data: Any, suite: "str | Mapping[str, Any] | Suite", *, batch_rows: 
         from datacheck.errors import SuiteError
 
         shift = ", ".join(sorted(n for n, cls in REGISTRY.items() if cls.needs_reference))
-        raise SuiteError(f"has no shift check, so its profile would hold nothing to compare with; a profile "
-                         f"serves the checks that compare with a reference ({shift})", source=suite.source,
-                         path="checks", line=suite.line_of(("checks",)))
+        raise SuiteError(f"the suite has no shift check, so its profile would hold nothing to compare with; a "
+                         f"profile serves the checks that compare with a reference ({shift})", source=suite.source,
+                         line=suite.line_of(("checks",)))
     need: set[Kernel] = {RowCount()}
     for _ in range(_MAX_PASSES + 1):
         _, ref = collect_needs(units, ctx)

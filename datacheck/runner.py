@@ -91,6 +91,11 @@ def run(data: Any, suite: "str | Mapping[str, Any] | Suite", *, reference: Any =
     t0 = time.perf_counter()
     started = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     suite = load_suite(suite)
+    if not suite.checks:  # a run that judges nothing must not read as "passed"
+        from datacheck.errors import SuiteError
+
+        raise SuiteError("the suite has no checks, so a run would judge nothing; add at least one check "
+                         "(`datacheck checks` lists them)", source=suite.source, line=suite.line_of(("checks",)))
     src = open_source(data, batch_rows=batch_rows)
     ref_src, ref_metrics, ref_obj = _open_reference(reference, batch_rows)
     ctx = Context(suite=suite, columns=schema_info(src.schema), row_labels=src.row_labels,

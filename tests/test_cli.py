@@ -223,7 +223,7 @@ def test_empty_suite_and_a_profile_without_shift_checks_say_what_is_wrong(files,
     empty.write_text("name: empty\nchecks: []\n")
     assert main(["run", str(files["data"]), "--suite", str(empty)]) == 2
     err = capsys.readouterr().err
-    assert f"{empty}:2: checks has no checks" in err
+    assert f"{empty}:2: the suite has no checks" in err
     assert main(["validate-suite", str(empty)]) == 2
     assert "has no checks" in capsys.readouterr().err
     out = files["tmp"] / "p.profile.json"
