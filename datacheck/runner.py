@@ -15,10 +15,12 @@ Examples
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import time
 from typing import Any, Mapping
 
 from datacheck.context import Context, Metrics, MetricUnavailable, schema_info
+from datacheck.engines.files import is_profile
 from datacheck.engines.local import fold
 from datacheck.engines.sources import DEFAULT_BATCH_ROWS, Source, open_source
 from datacheck.kernels.counts import RowCount
@@ -44,7 +46,8 @@ def _open_reference(reference: Any, batch_rows: int) -> tuple[Source | None, Met
     as_metrics = getattr(reference, "as_metrics", None)
     if callable(as_metrics):
         return None, as_metrics(), reference
-    if isinstance(reference, str) and reference.endswith(".profile.json"):
+    if isinstance(reference, (str, os.PathLike)) and (os.fspath(reference).endswith(".profile.json")
+                                                      or is_profile(reference)):  # told from the content too
         from datacheck.profiles import Profile  # the shift issue's saved reference statistics
 
         prof = Profile.load(reference)

@@ -24,6 +24,7 @@ import csv
 import gzip
 import io
 import os
+import re
 from dataclasses import dataclass
 from typing import Iterator, Sequence
 
@@ -32,7 +33,7 @@ import pyarrow as pa
 from datacheck.engines.sources import DEFAULT_BATCH_ROWS, CsvSource, ParquetSource, Source, _reject_duplicates
 from datacheck.errors import DataError
 
-__all__ = ["FileFormat", "detect_format", "open_file", "JsonLinesSource", "ArrowIpcSource"]
+__all__ = ["FileFormat", "detect_format", "open_file", "is_profile", "JsonLinesSource", "ArrowIpcSource"]
 
 _SNIFF_BYTES = 64 << 10
 _DELIMITERS = ",\t;|"
@@ -85,6 +86,18 @@ def _sniff_delimiter(text: str, path: str) -> str:
     return best
 
 
+_PROFILE_HEAD = re.compile(rb'^\s*\{\s*"format"\s*:\s*"datacheck-profile"')
+
+
+def is_profile(path: str | os.PathLike) -> bool:
+    """True for a file written by :meth:`datacheck.Profile.save`, whatever its name."""
+    try:
+        with open(path, "rb") as fh:
+            return bool(_PROFILE_HEAD.match(fh.read(256)))
+    except OSError:
+        return False
+
+
 def detect_format(path: str) -> FileFormat:
     """Tell a file's format from its content (the extension only breaks ties).
 
@@ -110,6 +123,9 @@ def detect_format(path: str) -> FileFormat:
         hint = " (a Parquet file must start with PAR1)" if lower.endswith((".parquet", ".pq")) else ""
         raise DataError(f"cannot read {path}: it is binary but not Parquet, Arrow IPC/Feather or gzip{hint}; "
                         "datacheck reads Parquet, CSV/TSV (optionally gzip), JSON Lines and Arrow IPC/Feather")
+    if _PROFILE_HEAD.match(head):
+        raise DataError(f"{path} is a saved datacheck profile, not data: pass it as the reference "
+                        "(reference= or --reference) of a suite with shift checks")
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
     if text.lstrip().startswith("{"):
         return FileFormat("jsonl", compression=compression)

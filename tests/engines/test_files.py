@@ -128,3 +128,14 @@ def test_a_value_breaking_the_inferred_type_names_file_line_and_column(tmp_path,
     msg = str(ei.value)
     assert f"{path}, line 700,002, column 'a'" in msg and "invalid value 'oops'" in msg
     assert "CSV column #" not in msg
+
+
+def test_a_saved_profile_is_recognised_by_its_content(frame, tmp_path):
+    """A profile saved under any name works as a reference, and is refused (clearly) as data."""
+    suite = {"name": "s", "checks": [{"drift": {"columns": ["x"]}}]}
+    path = tmp_path / "train.json"  # not *.profile.json
+    datacheck.profile(frame, suite).save(path)
+    r = datacheck.run(frame, suite, reference=path)
+    assert r.results[0].status == "pass"
+    with pytest.raises(datacheck.DataError, match="is a saved datacheck profile, not data"):
+        datacheck.run(path, suite)
