@@ -211,7 +211,13 @@ class DataValidator(*_estimator_bases()):  # type: ignore[misc]
         self.transform_suite_ = datacheck.load_suite(self.transform_suite) if self.transform_suite is not None \
             else self.suite_
         frame = self._frame(X, fitting=True)
+        if frame.shape[1] == 0:
+            raise ValueError(f"0 feature(s) (shape={frame.shape}) while a minimum of 1 is required by DataValidator")
+        if len(frame) == 0:
+            raise ValueError("Found array with 0 sample(s) while a minimum of 1 is required by DataValidator: "
+                             "there is no training data to validate")
         data = self._with_label(frame, y)
+        self._last: dict[str, Any] = {"report": None}  # the latest report; the fitted state never changes
         self.profile_ = None
         if isinstance(self.reference, str) and self.reference == "fit":
             from datacheck.profiles import profile
@@ -231,18 +237,29 @@ class DataValidator(*_estimator_bases()):  # type: ignore[misc]
         check_is_fitted(self, "suite_")
         ref = self.profile_ if isinstance(self.reference, str) and self.reference == "fit" else self.reference
         frame = self._frame(X, fitting=False)
+        if frame.shape[1] != self.n_features_in_:
+            raise ValueError(f"X has {frame.shape[1]} features, but DataValidator is expecting "
+                             f"{self.n_features_in_} features as input")
         suite = self.transform_suite_
         label = suite.dataset.label
         cols = getattr(frame, "columns", None)
         if label and cols is not None and label not in cols:
             suite = _without_label(suite)
         self._run(frame, reference=ref, where="DataValidator.transform", suite=suite)
-        return X
+        return _passthrough(X)
 
     def fit_transform(self, X: Any, y: Any = None, **fit_params: Any) -> Any:
         """Fit (validating the training data once) and return ``X`` unchanged."""
         self.fit(X, y, **fit_params)
-        return X
+        return _passthrough(X)
+
+    @property
+    def last_report_(self) -> Report:
+        """The report of the latest ``fit`` or ``transform``."""
+        from sklearn.utils.validation import check_is_fitted
+
+        check_is_fitted(self, "suite_")
+        return self._last["report"]
 
     def get_feature_names_out(self, input_features: Any = None) -> Any:
         """The input's column names: the step passes its data through."""
@@ -261,13 +278,49 @@ class DataValidator(*_estimator_bases()):  # type: ignore[misc]
         return tags
 
     # -- helpers ---------------------------------------------------------------------------------
+    def __getstate__(self) -> dict:
+        """Picklable (``joblib.dump`` of a fitted Pipeline): suites as plain data, the profile as its JSON dict."""
+        from datacheck.spec import Suite
+
+        state = dict(self.__dict__)
+        for k in ("suite", "transform_suite"):
+            if isinstance(state.get(k), Suite):
+                state[k] = {"__suite__": dict(state[k].raw), "source": state[k].source}
+        for k in ("suite_", "transform_suite_"):
+            if k in state:
+                state[k] = {"__suite__": dict(state[k].raw), "source": state[k].source}
+        if state.get("profile_") is not None:
+            state["profile_"] = {"__profile__": state["profile_"].to_dict()}
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        from datacheck.spec import Suite
+
+        for k, v in list(state.items()):
+            if isinstance(v, dict) and "__suite__" in v:
+                state[k] = Suite.from_dict(v["__suite__"], source=v["source"])
+            elif isinstance(v, dict) and "__profile__" in v:
+                from datacheck.profiles import Profile
+
+                state[k] = Profile.from_dict(v["__profile__"])
+        self.__dict__.update(state)
+
     def _frame(self, X: Any, fitting: bool) -> Any:
         import numpy as np
         import pandas as pd
 
+        if hasattr(X, "tocsr") or type(X).__module__.startswith("scipy.sparse"):
+            raise TypeError("DataValidator does not accept sparse input: validate the data before it is "
+                            "made sparse (put the step first in the Pipeline)")
+        if not isinstance(X, (np.ndarray, pd.DataFrame)) and not hasattr(X, "columns") \
+                and (hasattr(X, "__array__") or isinstance(X, (list, tuple))):
+            X = np.asarray(X)  # array-likes (lists of rows, objects with __array__) as scikit-learn reads them
         if isinstance(X, np.ndarray):
+            if np.iscomplexobj(X):
+                raise ValueError("Complex data not supported: datacheck's kernels read real numbers")
             if X.ndim != 2:
-                raise ValueError(f"DataValidator expects 2-D data; got an array of shape {X.shape}")
+                raise ValueError(f"DataValidator expects 2-D data; got an array of shape {X.shape}. Reshape your "
+                                 "data: X.reshape(-1, 1) for one feature, X.reshape(1, -1) for one sample")
             names = getattr(self, "feature_names_in_", None) if not fitting else None
             if names is None or len(names) != X.shape[1]:
                 names = [f"x{i}" for i in range(X.shape[1])]
@@ -295,8 +348,17 @@ class DataValidator(*_estimator_bases()):  # type: ignore[misc]
         import datacheck
 
         report = datacheck.run(data, suite, reference=reference, options=self.options)
-        self.last_report_ = report
+        self._last["report"] = report
         return _judge(report, self.on_fail, where)
+
+
+def _passthrough(X: Any) -> Any:
+    """``X`` itself; an array-like that is neither a frame nor an array comes back as an array."""
+    if hasattr(X, "shape") or hasattr(X, "columns"):
+        return X
+    import numpy as np
+
+    return np.asarray(X)
 
 
 def _needs_reference(name: str) -> bool:

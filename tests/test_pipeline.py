@@ -132,3 +132,29 @@ def test_decorator_validates_the_result_or_an_argument(diabetes):
     assert "never" not in calls  # raise: the function is not called on bad input
     with pytest.raises(ValueError, match="has no parameter 'df'"):
         validate({"name": "x", "checks": ["duplicates"]}, arg="df")(fit_first)
+
+
+def test_validator_passes_scikit_learns_estimator_checks():
+    from sklearn.utils.estimator_checks import check_estimator
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        results = check_estimator(DataValidator({"name": "s", "checks": [{"row_count": {"min": 1}}]}), on_fail=None)
+    failed = [(r["check_name"], str(r["exception"])[:200]) for r in results if r["status"] == "failed"]
+    assert failed == []
+    assert len(results) > 30
+
+
+def test_a_fitted_pipeline_pickles_with_its_profile(diabetes, tmp_path):
+    import pickle
+
+    X, y = diabetes
+    suite = datacheck.load_suite({"name": "shift", "checks": [{"drift": {"columns": ["bmi"]}},
+                                                              {"missing": {"max_fraction": 0}}]})
+    pipe = Pipeline([("check", DataValidator(suite, reference="fit")), ("model", Ridge())]).fit(X, y)
+    again = pickle.loads(pickle.dumps(pipe))
+    assert np.allclose(again.predict(X), pipe.predict(X))
+    with pytest.raises(datacheck.ValidationFailed) as ei:
+        again.predict(X.assign(bmi=X["bmi"] + 5.0))
+    assert [(r.check, r.column) for r in ei.value.report.failures] == [("drift", "bmi")]
+    assert again.named_steps["check"].last_report_ is ei.value.report
