@@ -169,8 +169,7 @@ def _validate_suite(args) -> int:
         _, problems = bind(suite, schema_info(src.schema))
         lines = [f"{r.check}: {r.message}" for r in problems]
         # columns named inside parameters (schema's required columns, bias attributes, slices' by, bins keys)
-        lines += [m for m in missing_columns(suite, src.schema.names)
-                  if not any(m.split(" names column ")[1].split(",")[0] in ln for ln in lines)]
+        lines += missing_columns(suite, src.schema.names, beyond_binding=True)
         if lines:
             print(f"suite {suite.name!r} does not fit {args.data}:", file=sys.stderr)
             for ln in lines:

@@ -61,13 +61,16 @@ def _names(value: Any) -> Iterator[str]:
                 yield v
 
 
-def named_columns(suite: Suite) -> list[NamedColumn]:
+def named_columns(suite: Suite, *, beyond_binding: bool = False) -> list[NamedColumn]:
     """Every (suite path, column) the suite names: dataset roles and every check's column parameters.
 
     Parameters
     ----------
     suite : Suite
         A loaded suite.
+    beyond_binding : bool
+        Only the names :func:`datacheck.plan.bind` does not check itself (it checks the dataset roles
+        and the ``columns`` selector of per-column checks).
 
     Returns
     -------
@@ -76,11 +79,11 @@ def named_columns(suite: Suite) -> list[NamedColumn]:
     """
     out: list[NamedColumn] = []
     roles = suite.dataset
-    for role in ("label", "prediction", "id"):
+    for role in () if beyond_binding else ("label", "prediction", "id"):
         c = getattr(roles, role)
         if c:
             out.append(NamedColumn(f"dataset.{role}", c, suite.line_of(("dataset", role))))
-    for role in ("scores", "protected"):
+    for role in () if beyond_binding else ("scores", "protected"):
         for c in getattr(roles, role):
             out.append(NamedColumn(f"dataset.{role}", c, suite.line_of(("dataset", role))))
     for spec in suite.checks:
@@ -93,6 +96,11 @@ def named_columns(suite: Suite) -> list[NamedColumn]:
             is_columns = kind in ("column", "columns") or key in COLUMN_PARAMS
             if key == "exclude" or not is_columns and key not in COLUMN_KEY_PARAMS:
                 continue
+            if beyond_binding and key == "columns" and cls.per_column:
+                compound = [v for v in ([value] if isinstance(value, str) else value) if isinstance(v, (list, tuple))]
+                if not compound:
+                    continue
+                value = compound  # bind passes compound keys through unchecked: check their members here
             if key in COLUMN_KEY_PARAMS and not is_columns and not isinstance(value, dict):
                 continue  # bins: 4 or a list of edges names no column
             line = suite.line_of(("checks", spec.index, spec.name, key))
@@ -101,8 +109,10 @@ def named_columns(suite: Suite) -> list[NamedColumn]:
     return out
 
 
-def missing_columns(suite: Suite, columns: Iterable[str]) -> list[str]:
+def missing_columns(suite: Suite, columns: Iterable[str], *, beyond_binding: bool = False) -> list[str]:
     """Messages for every column the suite names that is not among ``columns`` (one per name and place).
+
+    ``beyond_binding=True`` leaves out what :func:`datacheck.plan.bind` reports itself.
 
     Examples
     --------
@@ -115,7 +125,7 @@ def missing_columns(suite: Suite, columns: Iterable[str]) -> list[str]:
     have = set(present)
     out: list[str] = []
     seen: set[tuple[str, str]] = set()
-    for n in named_columns(suite):
+    for n in named_columns(suite, beyond_binding=beyond_binding):
         if n.column in have or (n.path, n.column) in seen:
             continue
         seen.add((n.path, n.column))

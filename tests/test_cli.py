@@ -138,6 +138,7 @@ def test_validate_suite_against_the_data_schema(files, capsys):
     assert "dataset.label names column 'yy'" in err
     assert "column 'xx' is not in the data (did you mean 'x'?)" in err and "wrong.yaml:4" in err
     assert "column 's' is string" in err and "Traceback" not in err
+    assert err.count("'xx'") == 1 and err.count("'yy'") == 1  # each problem once
 
 
 def test_validate_suite_sees_columns_named_inside_parameters(files, capsys):
