@@ -20,7 +20,7 @@ import inspect
 import sys
 from dataclasses import dataclass
 
-from datacheck.checks import COMMON_PARAMS, REGISTRY
+from datacheck.checks import COMMON_PARAMS, REGISTRY, Check
 from datacheck.errors import DatacheckError
 from datacheck.params import COLUMN_KEYWORDS, REQUIRED, Param
 
@@ -71,7 +71,7 @@ def _default_text(p: Param) -> str:
     return str(p.default)
 
 
-def _summary(cls: type) -> str:
+def _summary(cls: type[Check]) -> str:
     doc = inspect.getdoc(sys.modules[cls.__module__]) or inspect.getdoc(cls) or ""
     para = " ".join(doc.split("\n\n")[0].split())
     prefix = f"``{cls.name}``:"

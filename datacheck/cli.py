@@ -66,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="store_true", help="print the version and exit")
     p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     # --debug is also accepted after the subcommand; SUPPRESS keeps a later default from undoing the first
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help="show tracebacks of internal errors")
     sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")

@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 from scipy import stats as _st
 
 from datacheck.checks._util import num
@@ -134,8 +135,8 @@ def add_blocks(audit: Any, ks: dict, ctx: Any) -> None:
             s = groups.setdefault(g, {"n": 0, "stats": v["stats"][:, :3] * 0})
             s["n"] += v["n"]
             s["stats"] = s["stats"] + v["stats"][:, :3]
-        total = sum((s["stats"] for s in groups.values()), 0 * next(iter(groups.values()))["stats"]) \
-            if groups else None
+        # every group's [count, sum, sum of squares] per value expression (rows broadcast when only the target)
+        total = sum((s["stats"] for s in groups.values()), np.zeros((3, 3)))
         for m in cfg.regression:
             j = {"target_mean": 0, "error_mean": 1, "mae": 2}[m]
             stats = {g: s["stats"][j] for g, s in groups.items()}

@@ -206,7 +206,7 @@ class ArrowIpcSource(Source):
             yield pa.RecordBatch.from_pylist([], schema=sch)
 
 
-def open_file(path: str, batch_rows: int | None = None):
+def open_file(path: str, batch_rows: int | None = None) -> Source:
     """Open a file or a directory as a streamed source, its format detected from its content.
 
     Parameters
@@ -224,6 +224,7 @@ def open_file(path: str, batch_rows: int | None = None):
         With ``format`` set to a readable name of what was read.
     """
     batch_rows = batch_rows or DEFAULT_BATCH_ROWS
+    src: Source
     if os.path.isdir(path):
         src = ParquetSource(path, batch_rows)
         src.format = "Parquet (directory)"
