@@ -185,7 +185,8 @@ class BiasCheck(Check):
         "min_group_size": Param("integer", default=30, low=0,
                                 doc="a rate from fewer rows than this is skipped (insufficient data)"),
         "metrics": Param("list", default=None, item=_metric_item,
-                         doc="metrics to audit (default: every metric the roles allow)"),
+                         doc="metrics to audit (default: every metric the roles allow; with dataset.task: "
+                             "regression, representation, missingness, target_mean, error_mean and mae)"),
         "max_disparity_ratio": Param("number", default=0.8, low=0, high=1, low_open=True, nullable=True,
                                      doc="tolerance on min(g/r, r/g); 0.8 is the four-fifths rule; null: unused"),
         "max_disparity_difference": Param("number", default=None, low=0, high=1, nullable=True,
