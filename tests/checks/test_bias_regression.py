@@ -112,3 +112,15 @@ def test_reference_overall_compares_each_group_with_the_rest(diabetes):
     assert r.details["reference_group"] == "(overall)"
     overall = d.target.mean()
     assert all(math.isclose(g["reference_value"], overall, rel_tol=1e-12) for g in r.details["groups"])
+
+
+def test_bias_table_audits_a_regression_model(diabetes):
+    rng = np.random.default_rng(5)
+    noise = np.where(diabetes.sex == 2, rng.normal(0, 70, len(diabetes)), rng.normal(0, 10, len(diabetes)))
+    d = diabetes.assign(pred=diabetes.target + noise)
+    t = datacheck.bias_table(d, ["sex"], label="target", prediction="pred", task="regression",
+                             metrics=["target_mean", "mae"])
+    assert set(t.metric) == {"target_mean", "mae"}
+    mae = t[(t.metric == "mae") & (t.group == "sex=2")].iloc[0]
+    assert mae.status == "fail" and mae.value == pytest.approx((d.pred - d.target).abs()[d.sex == 2].mean())
+    assert (t[t.metric == "target_mean"].status != "fail").all()
