@@ -66,7 +66,7 @@ def _head(path: str, compression: str | None) -> bytes:
         return fh.read(_SNIFF_BYTES)
 
 
-def _sniff_delimiter(text: str, path: str) -> str:
+def _sniff_delimiter(text: str) -> str:
     lines = [ln for ln in text.splitlines()[:50] if ln.strip()]
     if len(lines) > 1 and not text.endswith(("\n", "\r")):
         lines = lines[:-1]  # the last line may be cut in the middle
@@ -78,12 +78,11 @@ def _sniff_delimiter(text: str, path: str) -> str:
         pass
     # the sniffer gives up on some files (quoted fields, one column): pick the delimiter whose count
     # is the same, and not zero, on every line; a file with none of them is one column
-    best = ","
     for d in _DELIMITERS:
         counts = {ln.count(d) for ln in lines}
         if len(counts) == 1 and counts != {0}:
             return d
-    return best
+    return ","
 
 
 _PROFILE_HEAD = re.compile(rb'^\s*\{\s*"format"\s*:\s*"datacheck-profile"')
@@ -129,7 +128,7 @@ def detect_format(path: str) -> FileFormat:
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
     if text.lstrip().startswith("{"):
         return FileFormat("jsonl", compression=compression)
-    return FileFormat("csv", delimiter=_sniff_delimiter(text, path), compression=compression)
+    return FileFormat("csv", delimiter=_sniff_delimiter(text), compression=compression)
 
 
 class JsonLinesSource(Source):
