@@ -106,8 +106,8 @@ DRIFT_PARAMS: dict[str, Param] = {
                                 doc="statistic judged for string, categorical and boolean columns"),
     "threshold": Param("number", default=None, low=0, low_open=True,
                        doc="effect size above which a significant change fails (default: per method)"),
-    "alpha": Param("number", default=0.05, low=0, high=1, low_open=True, high_open=True,
-                   doc="false discovery rate for the Benjamini-Hochberg q-values"),
+    "alpha": Param("number", default=None, low=0, high=1, low_open=True, high_open=True,
+                   doc="test level (default: 0.05 shared evenly by the shift checks of the suite that leave alpha unset)"),
     "bins": Param("integer", default=10, low=2, high=100, doc="reference-quantile bins for PSI / JS / chi-square"),
     "fine_bins": Param("integer", default=2000, low=10, high=100_000,
                        doc="reference-quantile bins for KS and Wasserstein (their resolution)"),
@@ -526,13 +526,13 @@ class DriftMixin:
                        f"{s['chi2_df'] + 1} bins (adjacent bins merged until each expects >= 5 rows from the "
                        "reference shares)")
         s.update(kind=kind, method=method, effect=float(effect), statistic=float(stat), p_value=p, how=how,
-                 mde=_mde(method, s["n_ref"], s["n_cur"], self.p["alpha"], s["chi2_df"]),
+                 mde=_mde(method, s["n_ref"], s["n_cur"], self.alpha, s["chi2_df"]),
                  threshold=self.threshold_for(method))
         return s
 
     def drift_result(self, column: Any, s: dict[str, Any], q: float, label: str = "") -> Any:
         """Build the Result for one column from :meth:`column_stats` and its q-value."""
-        alpha = self.p["alpha"]
+        alpha = self.alpha
         thr = s["threshold"]
         big = s["effect"] > thr
         sig = q == q and q < alpha
