@@ -4,6 +4,8 @@
   moments merged in one pass (exact); a two-valued numeric column (a 0/1 dummy) is judged as
   classes (``min_class_share``), since its skewness only restates its imbalance;
 * the label column (suite ``dataset.label``): the smallest class share against ``min_label_share``;
+  with ``dataset.task: regression`` the label is a continuous target and is judged as a numeric
+  column (skewness, kurtosis, near-constant), never for class imbalance;
 * categorical columns: optionally the smallest category share (``min_class_share``);
 * every column: the share of the most frequent value against ``max_dominant_share`` (near-constant).
   For numeric columns a value holding more than half of the rows is the median, so the sketch's
@@ -50,7 +52,11 @@ class SkewCheck(Check):
 
     def _categorical(self, column, ctx) -> bool:
         info = ctx.columns[column]
-        return info.logical in _CAT or column == ctx.roles.label
+        if info.logical in _CAT:
+            return True
+        # a numeric label is a class label unless the task is regression: a continuous target is
+        # judged for skewness like any numeric column, never for "class imbalance"
+        return column == ctx.roles.label and ctx.roles.task != "regression"
 
     def requires(self, column, ctx):
         if self._categorical(column, ctx):
@@ -140,6 +146,8 @@ class SkewCheck(Check):
                     expected["max_dominant_share"] = dom
                     if share > dom:
                         problems.append(f"near-constant: {num(med)} holds {pct(share)} (> {pct(dom)})")
+            if column == ctx.roles.label:
+                details["role"] = "label (regression target)"
             msg_ok = (f"two values; the rarer ({num(observed['min_class'])}) holds {pct(observed['min_class_share'])} "
                       "(skewness not judged for a two-valued column)" if two is not None
                       else f"skewness {num(sk)}, excess kurtosis {num(ku)}")
