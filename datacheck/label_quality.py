@@ -206,6 +206,76 @@ def weighted_share(flag: np.ndarray, weights: np.ndarray | None) -> tuple[float,
     return float(w[flag].sum() / sw), float(sw * sw / float((w * w).sum()))
 
 
+def confident_disagreement(proba: np.ndarray, given: np.ndarray, classes: Sequence[Any], *,
+                           share: float = 0.1, min_rows: int = 20,
+                           weights: np.ndarray | None = None) -> dict:
+    """Label-noise estimate: how often the given label disagrees with the model where it is most sure.
+
+    For every predicted class, the ``share`` of rows predicted as that class with the highest
+    out-of-fold probability (at least ``min_rows``, or all of them) form the *confident region*.
+    If a share ``e`` of labels were flipped independently of the features, the disagreement in any
+    region is ``e + (1 - 2e) * err`` >= ``e`` (binary; ``err`` = the clean error there), so the
+    disagreement in the region where the clean error is smallest is an upper-bound estimate of ``e``
+    that hard-but-clean rows elsewhere do not inflate -- unlike cleanlab's flagged share, which
+    counts every hard example. When the model is not reliably right anywhere (a weak task) the
+    estimate stays high on clean labels: noise and difficulty cannot then be told apart.
+
+    Parameters
+    ----------
+    proba : ndarray (rows x classes)
+        Out-of-fold probabilities.
+    given : ndarray
+        The given labels (values of ``classes``).
+    classes : sequence
+        Class values in the column order of ``proba``.
+    share : float
+        Share of each predicted class's rows in the confident region.
+    min_rows : int
+        Smallest region per predicted class (all its rows when it has fewer).
+    weights : ndarray, optional
+        Row weights (a stratified sample); shares are then weighted, n is Kish's effective size.
+
+    Returns
+    -------
+    dict
+        ``rate``, ``n`` (effective), ``rows`` (in the region), ``disagree`` (rows), ``confidence``
+        (the model's mean top probability there), ``interval`` (Wilson 95%) and ``per_class``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = np.array([[0.99, 0.01]] * 50 + [[0.02, 0.98]] * 50)
+    >>> y = np.array(["a"] * 45 + ["b"] * 5 + ["b"] * 50)
+    >>> round(confident_disagreement(p, y, ["a", "b"], share=1.0)["rate"], 2)
+    0.05
+    """
+    proba = np.asarray(proba, dtype=float)
+    idx = {c: i for i, c in enumerate(classes)}
+    codes = np.array([idx[v] for v in given], dtype=np.int64)
+    pred = proba.argmax(axis=1)
+    top = proba.max(axis=1)
+    region = np.zeros(len(codes), dtype=bool)
+    per_class = []
+    for k, c in enumerate(classes):
+        members = np.flatnonzero(pred == k)
+        if not members.size:
+            continue
+        take = min(members.size, max(min_rows, int(np.ceil(share * members.size))))
+        chosen = members[np.argsort(-top[members], kind="stable")[:take]]
+        region[chosen] = True
+        dis = codes[chosen] != k
+        per_class.append({"predicted": c, "rows": int(take), "disagree": int(dis.sum()),
+                          "rate": float(dis.mean()), "confidence": float(top[chosen].mean()),
+                          "min_confidence": float(top[chosen].min())})
+    dis_all = (codes != pred) & region
+    w = None if weights is None else np.asarray(weights, dtype=float)[region]
+    rate, n_eff = weighted_share(dis_all[region], w)
+    lo, hi = wilson_interval(rate * n_eff, n_eff) if n_eff else (float("nan"), float("nan"))
+    conf = float(top[region].mean()) if region.any() else float("nan")
+    return {"rate": rate, "n": n_eff, "rows": int(region.sum()), "disagree": int(dis_all.sum()),
+            "confidence": conf, "interval": (lo, hi), "share": share, "per_class": per_class}
+
+
 # -- features ----------------------------------------------------------------------------------
 
 def _numeric(arr: pa.ChunkedArray) -> np.ndarray:

@@ -22,12 +22,12 @@ Examples
 >>> rng = np.random.default_rng(0)
 >>> x = rng.normal(size=600)
 >>> y = np.where(x + rng.normal(scale=0.3, size=600) > 0, "a", "b")
->>> y[:30] = np.where(y[:30] == "a", "b", "a")                     # 5% flipped
+>>> y[:60] = np.where(y[:60] == "a", "b", "a")                     # 10% flipped
 >>> suite = {"name": "s", "dataset": {"label": "y"},
 ...          "checks": [{"label_errors": {"max_fraction": 0.02, "progress": False}}]}
 >>> r = datacheck.run(pd.DataFrame({"x": x, "y": y}), suite).results[0]
->>> r.status, r.observed["fraction"] > 0.02
-('fail', True)
+>>> r.status, round(r.observed["noise_rate"], 2), r.observed["fraction"] > r.observed["noise_rate"]
+('fail', 0.1, True)
 """
 
 from __future__ import annotations
@@ -38,8 +38,9 @@ import numpy as np
 from datacheck.checks._util import pct, plain
 from datacheck.checks.base import Check, register
 from datacheck.kernels import Frequencies, RowCount
-from datacheck.label_quality import (FILTER_METHODS, SCORE_METHODS, LabelQualityError, assess, infer_task,
-                                     sample_kernel, sample_weights, subgroup_rates)
+from datacheck.label_quality import (FILTER_METHODS, SCORE_METHODS, LabelQualityError, assess,
+                                     confident_disagreement, infer_task, sample_kernel, sample_weights,
+                                     subgroup_rates)
 from datacheck.params import Param
 from datacheck.stats import wilson_interval
 
@@ -58,7 +59,16 @@ class LabelErrorsCheck(Check):
     default_columns = None
     params = {
         "max_fraction": Param("number", default=0.05, low=0, high=1,
-                              doc="fail when the share of rows cleanlab flags exceeds this"),
+                              doc="fail when the share of wrong labels is above this with 95% confidence "
+                                  "(verdict: noise) or when the share of rows cleanlab flags exceeds it "
+                                  "(verdict: flagged)"),
+        "verdict": Param("choice", default="noise", choices=("noise", "flagged"),
+                         doc="noise: judge the label-noise estimate (disagreement among the model's most "
+                             "confident rows), which hard but clean tasks do not inflate; flagged: judge "
+                             "cleanlab's flagged share (hard examples count as issues)"),
+        "confident_share": Param("number", default=0.1, low=0.01, high=1,
+                                 doc="share of rows, per predicted class, the noise estimate is measured on "
+                                     "(the most confident out-of-fold predictions)"),
         "model": Param("any", default="auto",
                        doc="auto (cross-validated model), scores (the dataset block's score columns), "
                            "or a list of probability columns"),
@@ -188,8 +198,16 @@ class LabelErrorsCheck(Check):
 
         frac, count, n = lq.fraction, lq.count, lq.n
         weighted = lq.weights is not None
-        ok = frac <= self.p["max_fraction"]
         lo, hi = wilson_interval(frac * lq.n_effective, lq.n_effective) if weighted else wilson_interval(count, n)
+        noise = None
+        if lq.task == "classification" and lq.proba is not None and n:
+            noise = confident_disagreement(lq.proba, lq.given, lq.classes, share=self.p["confident_share"],
+                                           weights=lq.weights)
+        by_noise = self.p["verdict"] == "noise" and noise is not None
+        if by_noise:
+            ok = not (noise["interval"][0] > self.p["max_fraction"])
+        else:
+            ok = frac <= self.p["max_fraction"]
         evidence = self._evidence(lq, ctx)
         groups = [c for c in (*roles.protected, *self.p["slices"]) if c in lq.table.column_names]
         subgroups = subgroup_rates(lq.table, list(dict.fromkeys(groups)), lq.is_issue, max_groups=self.p["max_groups"],
@@ -203,6 +221,11 @@ class LabelErrorsCheck(Check):
             "features": lq.features[:_MAX_FEATURES_LISTED], "n_features": len(lq.features),
             "dropped_features": lq.dropped_features, "excluded": lq.excluded, "notes": lq.notes,
             "overall_rate": frac, "cleanlab_estimate": lq.cleanlab_estimate,
+            "verdict": "noise" if by_noise else "flagged",
+            "noise_estimate": noise,
+            # the model's own error rate: what its probabilities expect, and what it is on the given labels
+            "expected_error": (float((1 - lq.proba.max(axis=1)).mean()) if lq.proba is not None and n else None),
+            "disagreement": (float((lq.suggested != lq.given).mean()) if lq.task == "classification" and n else None),
             "weighted": weighted, "n_effective": lq.n_effective if weighted else None,
             "class_weights": ({str(c): float(w) for c, w in zip(lq.given, lq.weights)} if weighted else None),
             # rows scored, by quality score in fixed bins, flagged and not (bounded: 20 bins)
@@ -219,7 +242,16 @@ class LabelErrorsCheck(Check):
                     f"weighted by class, {how})")
         else:
             head = f"{count:,} of {n:,} labels ({pct(frac)}) look wrong{where}"
-        msg = head + f"; {lq.model}" + ("" if ok else f"; allowed {pct(self.p['max_fraction'])}")
+        if by_noise:
+            nlo, nhi = noise["interval"]
+            msg = (f"label noise estimated at {pct(noise['rate'])} (95% CI {pct(nlo)}-{pct(nhi)}): the model's "
+                   f"{noise['rows']:,} most confident predictions (top {pct(self.p['confident_share'])} per class, "
+                   f"mean confidence {pct(noise['confidence'])}) disagree with {noise['disagree']:,} given labels"
+                   + (f"; allowed {pct(self.p['max_fraction'])}" if not ok else "")
+                   + f". cleanlab: {head}, hard examples included (the model's own expected error is "
+                   f"{pct(details['expected_error'])}); {lq.model}")
+        else:
+            msg = head + f"; {lq.model}" + ("" if ok else f"; allowed {pct(self.p['max_fraction'])}")
         flagged_groups = [s for s in subgroups if s["q_value"] is not None and s["q_value"] < 0.05
                           and s["rate"] > frac]
         if flagged_groups:
@@ -232,12 +264,20 @@ class LabelErrorsCheck(Check):
                   f" on {lq.model}; {how}; "
                   + ("shares weighted by class (rows in the data / rows sampled), Wilson 95% interval with "
                      "Kish's effective sample size" if weighted else "Wilson 95% interval"))
+        if by_noise:
+            method = (f"label noise = disagreement between the given label and the out-of-fold prediction among "
+                      f"the top {pct(self.p['confident_share'])} most confident rows of each predicted class "
+                      f"(an upper-bound estimate of labels flipped independently of the features), Wilson 95% "
+                      f"interval; fail when its lower bound exceeds max_fraction. Flagged rows: " + method)
         observed = {"fraction": frac, "count": count, "rows_scored": n, "cleanlab_estimate": lq.cleanlab_estimate,
                     "missing_labels": lq.excluded.get("missing_label", 0), "sampled": sampled,
-                    "weighted": weighted}
-        return self.result(None, ok, observed=observed, expected={"max_fraction": self.p["max_fraction"]},
+                    "weighted": weighted, "fraction_interval": [lo, hi], "noise_rate": noise["rate"] if noise else None,
+                    "noise_interval": list(noise["interval"]) if noise else None}
+        expected = {"max_fraction": self.p["max_fraction"], "verdict": "noise" if by_noise else "flagged"}
+        return self.result(None, ok, observed=observed, expected=expected,
                            message=msg, evidence=evidence, method=method, details=details,
-                           effect_size=frac, interval=(lo, hi))
+                           effect_size=noise["rate"] if by_noise else frac,
+                           interval=tuple(noise["interval"]) if by_noise else (lo, hi))
 
     def _evidence(self, lq, ctx) -> list[dict] | None:
         k = self.p["evidence_rows"]
