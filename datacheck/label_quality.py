@@ -239,7 +239,9 @@ def confident_disagreement(proba: np.ndarray, given: np.ndarray, classes: Sequen
     -------
     dict
         ``rate``, ``n`` (effective), ``rows`` (in the region), ``disagree`` (rows), ``confidence``
-        (the model's mean top probability there), ``interval`` (Wilson 95%) and ``per_class``.
+        (the model's mean top probability there), ``interval`` (Wilson 95%), ``per_class`` (each with
+        a Wilson interval at level ``1 - 0.05 / classes``), ``worst_class`` and ``lower``: the larger
+        of the pooled lower bound and the largest per-class lower bound -- the verdict's evidence.
 
     Examples
     --------
@@ -267,13 +269,22 @@ def confident_disagreement(proba: np.ndarray, given: np.ndarray, classes: Sequen
         per_class.append({"predicted": c, "rows": int(take), "disagree": int(dis.sum()),
                           "rate": float(dis.mean()), "confidence": float(top[chosen].mean()),
                           "min_confidence": float(top[chosen].min())})
+    # one-sided noise (only one class's labels flipped) shows in one predicted class's region only:
+    # each class's rate gets a Bonferroni-corrected interval, and the largest lower bound is the
+    # evidence that some labels are wrong
+    level = 1 - 0.05 / max(len(per_class), 1)
+    for pc in per_class:
+        pc["interval"] = wilson_interval(pc["disagree"], pc["rows"], level)
     dis_all = (codes != pred) & region
     w = None if weights is None else np.asarray(weights, dtype=float)[region]
     rate, n_eff = weighted_share(dis_all[region], w)
     lo, hi = wilson_interval(rate * n_eff, n_eff) if n_eff else (float("nan"), float("nan"))
     conf = float(top[region].mean()) if region.any() else float("nan")
+    worst = max(per_class, key=lambda d: d["interval"][0]) if per_class else None
+    lower = max(lo, worst["interval"][0]) if worst else lo
     return {"rate": rate, "n": n_eff, "rows": int(region.sum()), "disagree": int(dis_all.sum()),
-            "confidence": conf, "interval": (lo, hi), "share": share, "per_class": per_class}
+            "confidence": conf, "interval": (lo, hi), "lower": lower, "worst_class": worst, "share": share,
+            "per_class": per_class}
 
 
 # -- features ----------------------------------------------------------------------------------

@@ -205,7 +205,7 @@ class LabelErrorsCheck(Check):
                                            weights=lq.weights)
         by_noise = self.p["verdict"] == "noise" and noise is not None
         if by_noise:
-            ok = not (noise["interval"][0] > self.p["max_fraction"])
+            ok = not (noise["lower"] > self.p["max_fraction"])
         else:
             ok = frac <= self.p["max_fraction"]
         evidence = self._evidence(lq, ctx)
@@ -247,6 +247,7 @@ class LabelErrorsCheck(Check):
             msg = (f"label noise estimated at {pct(noise['rate'])} (95% CI {pct(nlo)}-{pct(nhi)}): the model's "
                    f"{noise['rows']:,} most confident predictions (top {pct(self.p['confident_share'])} per class, "
                    f"mean confidence {pct(noise['confidence'])}) disagree with {noise['disagree']:,} given labels"
+                   + (self._worst_class_note(noise) if not ok else "")
                    + (f"; allowed {pct(self.p['max_fraction'])}" if not ok else "")
                    + f". cleanlab: {head}, hard examples included (the model's own expected error is "
                    f"{pct(details['expected_error'])}); {lq.model}")
@@ -268,16 +269,26 @@ class LabelErrorsCheck(Check):
             method = (f"label noise = disagreement between the given label and the out-of-fold prediction among "
                       f"the top {pct(self.p['confident_share'])} most confident rows of each predicted class "
                       f"(an upper-bound estimate of labels flipped independently of the features), Wilson 95% "
-                      f"interval; fail when its lower bound exceeds max_fraction. Flagged rows: " + method)
+                      f"interval, and per predicted class (Bonferroni over classes); fail when the larger lower "
+                      f"bound exceeds max_fraction. Flagged rows: " + method)
         observed = {"fraction": frac, "count": count, "rows_scored": n, "cleanlab_estimate": lq.cleanlab_estimate,
                     "missing_labels": lq.excluded.get("missing_label", 0), "sampled": sampled,
                     "weighted": weighted, "fraction_interval": [lo, hi], "noise_rate": noise["rate"] if noise else None,
-                    "noise_interval": list(noise["interval"]) if noise else None}
+                    "noise_interval": list(noise["interval"]) if noise else None,
+                    "noise_lower": noise["lower"] if noise else None}
         expected = {"max_fraction": self.p["max_fraction"], "verdict": "noise" if by_noise else "flagged"}
         return self.result(None, ok, observed=observed, expected=expected,
                            message=msg, evidence=evidence, method=method, details=details,
                            effect_size=noise["rate"] if by_noise else frac,
                            interval=tuple(noise["interval"]) if by_noise else (lo, hi))
+
+    @staticmethod
+    def _worst_class_note(noise: dict) -> str:
+        w = noise.get("worst_class")
+        if not w or w["interval"][0] <= noise["interval"][0]:
+            return ""
+        return (f"; where the model confidently predicts {plain(w['predicted'])!r}, {w['disagree']:,} of "
+                f"{w['rows']:,} labels ({pct(w['rate'])}) say otherwise")
 
     def _evidence(self, lq, ctx) -> list[dict] | None:
         k = self.p["evidence_rows"]

@@ -1,0 +1,146 @@
+"""Validity of the label_errors, worst_slices and bias (AUC) defaults on real tables.
+
+For each table of :mod:`benchmarks.realdata` and each size, seeded random subsamples are run
+through the default check:
+
+* ``label_errors`` -- *false alarms*: untouched labels; *power*: 10% of labels flipped at random
+  (``flip``) and 10% of the positive class flipped (``flip_pos``). Reports the fail rate with a
+  Wilson 95% interval, the rule before this change (cleanlab's flagged share > 5%) on the same runs,
+  and the ranking AUROC of cleanlab's quality score for the flipped rows.
+* ``worst_slices`` -- a planted bad slice (an intersection of two attributes, ~5% of rows, 40% of
+  its predictions made wrong) on cross-validated predictions: how often it is the top slice / in
+  the top 5, and how often a slice covering more than half of the rows is reported.
+* ``bias`` -- AUC comparisons under no disparity (scores drawn from one model for every group,
+  groups down to 30 rows): how often a run fails, the smallest q.
+
+Run (full):   python benchmarks/validity_labels.py --runs 20
+Quick slice:  python benchmarks/validity_labels.py --runs 3 --tables credit --sizes 1000
+Prints one JSON line per (check, table, size, scenario).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import datacheck  # noqa: E402
+from benchmarks.realdata import TABLES, load  # noqa: E402
+from datacheck.stats import wilson_interval  # noqa: E402
+
+FULL = 0  # size 0 = the whole table
+
+
+def _interval(k: int, n: int) -> list[float]:
+    lo, hi = wilson_interval(k, n)
+    return [round(lo, 3), round(hi, 3)]
+
+
+def subsample(df: pd.DataFrame, size: int, seed: int) -> pd.DataFrame:
+    if not size or size >= len(df):
+        return df.sample(frac=1.0, random_state=seed).reset_index(drop=True) if size else df.copy()
+    return df.sample(size, random_state=seed).reset_index(drop=True)
+
+
+def flip_labels(df: pd.DataFrame, label: str, positive, rate: float, seed: int, positives_only: bool = False):
+    """Flip ``rate`` of the labels (binary) to the other class; returns (frame, flipped mask)."""
+    rng = np.random.default_rng(10_000 + seed)
+    classes = list(pd.unique(df[label].dropna()))
+    other = {classes[0]: classes[1], classes[1]: classes[0]}
+    m = rng.random(len(df)) < rate
+    if positives_only:
+        m &= (df[label] == positive).to_numpy()
+    out = df.copy()
+    out.loc[m, label] = [other[v] for v in out.loc[m, label]]
+    return out, m
+
+
+# -- label_errors ------------------------------------------------------------------------------
+_SEEN: dict = {}
+
+
+def _probe():
+    from datacheck.checks import REGISTRY, Check, register
+
+    if "_validity_oof" not in REGISTRY:
+        @register("_validity_oof")
+        class _Probe(Check):
+            family = "slices"
+            per_column = False
+            params = {}
+
+            def evaluate(self, column, ctx):
+                _SEEN["oof"] = ctx.artifacts.get("label_errors.oof")
+                return self.result(None, True, message="probe")
+
+
+def label_errors_run(df: pd.DataFrame, roles: dict, **params) -> tuple:
+    _probe()
+    suite = {"name": "validity", "dataset": roles,
+             "checks": [{"label_errors": {"progress": False, **params}}, "_validity_oof"]}
+    _SEEN.clear()
+    res = datacheck.run(df, suite).results[0]
+    return res, _SEEN.get("oof")
+
+
+def label_errors_cell(table: str, size: int, scenario: str, runs: int) -> dict:
+    from sklearn.metrics import roc_auc_score
+
+    df0, roles = load(table)
+    lab, pos = roles["label"], roles["positive_label"]
+    fails = old_fails = 0
+    aucs, noise, flagged = [], [], []
+    t0 = time.perf_counter()
+    for seed in range(runs):
+        df = subsample(df0, size, seed)
+        m = None
+        if scenario == "flip":
+            df, m = flip_labels(df, lab, pos, 0.10, seed)
+        elif scenario == "flip_pos":
+            df, m = flip_labels(df, lab, pos, 0.10, seed, positives_only=True)
+        res, oof = label_errors_run(df, roles)
+        fails += res.status == "fail"
+        old_fails += res.observed["fraction"] > 0.05
+        noise.append(res.observed["noise_rate"])
+        flagged.append(res.observed["fraction"])
+        if m is not None and m.any():
+            aucs.append(roc_auc_score(m[oof["rows"]], -oof["quality"]))
+    n = len(df)
+    return {"check": "label_errors", "table": table, "rows": n, "scenario": scenario, "runs": runs,
+            "fail_rate": round(fails / runs, 3), "fail_ci": _interval(fails, runs),
+            "before_fail_rate": round(old_fails / runs, 3),
+            "noise_rate_mean": round(float(np.mean(noise)), 3), "flagged_mean": round(float(np.mean(flagged)), 3),
+            "auroc_mean": round(float(np.mean(aucs)), 3) if aucs else None,
+            "auroc_range": [round(min(aucs), 3), round(max(aucs), 3)] if aucs else None,
+            "seconds": round(time.perf_counter() - t0, 1)}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=10)
+    ap.add_argument("--tables", nargs="*", default=list(TABLES))
+    ap.add_argument("--sizes", nargs="*", type=int, default=[500, 2000, FULL])
+    ap.add_argument("--checks", nargs="*", default=["label_errors", "worst_slices", "bias"])
+    ap.add_argument("--max-rows", type=int, default=8000, help="cap on 'full' (Adult is subsampled to this)")
+    args = ap.parse_args(argv)
+    warnings.simplefilter("ignore")
+    for table in args.tables:
+        n_table = len(load(table)[0])
+        sizes = sorted({min(s or n_table, n_table, args.max_rows) for s in args.sizes})
+        for size in sizes:
+            if "label_errors" in args.checks:
+                for scenario in ("clean", "flip", "flip_pos"):
+                    print(json.dumps(label_errors_cell(table, size, scenario, args.runs)), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
