@@ -123,6 +123,100 @@ def label_errors_cell(table: str, size: int, scenario: str, runs: int) -> dict:
             "seconds": round(time.perf_counter() - t0, 1)}
 
 
+# -- worst_slices ------------------------------------------------------------------------------
+def oof_predictions(df: pd.DataFrame, roles: dict, seed: int) -> np.ndarray:
+    """5-fold out-of-fold predictions of a HistGradientBoostingClassifier (categoricals native)."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.model_selection import cross_val_predict
+
+    lab = roles["label"]
+    X = df.drop(columns=[lab]).copy()
+    for c in X.columns:
+        if not pd.api.types.is_numeric_dtype(X[c]):
+            X[c] = X[c].astype("category")
+    from threadpoolctl import threadpool_limits
+
+    clf = HistGradientBoostingClassifier(categorical_features="from_dtype", random_state=seed)
+    with threadpool_limits(1):  # shared cores: one thread is fastest (see bench_label_errors)
+        return cross_val_predict(clf, X, df[lab].astype(str), cv=5)
+
+
+def plant_slice(df: pd.DataFrame, label: str, pred: np.ndarray, seed: int, share: float = 0.05,
+                wrong: float = 0.4) -> tuple[pd.DataFrame, tuple[tuple[str, object], ...]]:
+    """Make ``wrong`` of the predictions inside a two-attribute intersection of about ``share`` of
+    the rows wrong (the intersection whose share is closest to ``share``, among text columns with at
+    most 12 values, so that the slice is expressible without bins). Returns (frame with a ``pred``
+    column, the slice's predicates)."""
+    rng = np.random.default_rng(20_000 + seed)
+    cats = [c for c in df.columns if c != label and not pd.api.types.is_numeric_dtype(df[c])
+            and df[c].nunique() <= 12]
+    best = None
+    for i, a in enumerate(cats):
+        for b in cats[i + 1:]:
+            shares = df.groupby([a, b], observed=True).size() / len(df)
+            for (va, vb), sh in shares.items():
+                d = abs(sh - share)
+                if best is None or d < best[0]:
+                    best = (d, ((a, va), (b, vb)))
+    preds = best[1]
+    inside = np.ones(len(df), dtype=bool)
+    for c, v in preds:
+        inside &= (df[c] == v).to_numpy()
+    out = df.copy()
+    y = out[label].astype(str).to_numpy()
+    classes = sorted(set(y))
+    p = np.asarray(pred, dtype=object).copy()
+    hit = inside & (rng.random(len(df)) < wrong)
+    p[hit] = [classes[1] if v == classes[0] else classes[0] for v in y[hit]]
+    out[label] = y
+    out["pred"] = p
+    return out, preds
+
+
+def _is_planted(slice_row: dict, preds, support: int) -> bool:
+    """The reported slice is the planted one, or a refinement of it holding at least 80% of its rows
+    (what a person reading the report would recognise as the same slice)."""
+    got = {(x["column"], str(x["value"])) for x in slice_row["predicates"]}
+    want = {(c, str(v)) for c, v in preds}
+    return got == want or (want <= got and slice_row["support"] >= 0.8 * support)
+
+
+def worst_slices_cell(table: str, size: int, runs: int) -> list[dict]:
+    df0, roles = load(table)
+    lab = roles["label"]
+    configs = {"before (alpha 0.95, rank: score)": {"alpha": 0.95, "rank": "score"}, "default": {}}
+    tallies = {k: {"top1": 0, "top5": 0, "huge": 0, "fail": 0} for k in configs}
+    info = {}
+    t0 = time.perf_counter()
+    for seed in range(runs):
+        df = subsample(df0, size, seed).dropna().reset_index(drop=True)
+        pred = oof_predictions(df, roles, seed)
+        data, preds = plant_slice(df, lab, pred, seed)
+        inside = np.ones(len(data), dtype=bool)
+        for c, v in preds:
+            inside &= (data[c] == v).to_numpy()
+        err = (data[lab] != data["pred"]).to_numpy()
+        info = {"slice": " & ".join(f"{c} = {v}" for c, v in preds), "slice_share": round(float(inside.mean()), 3),
+                "slice_error": round(float(err[inside].mean()), 3), "overall_error": round(float(err.mean()), 3)}
+        feats = [c for c in data.columns if c not in (lab, "pred")]
+        for name, extra in configs.items():
+            suite = {"name": "v", "dataset": {"label": lab, "prediction": "pred"},
+                     "checks": [{"worst_slices": {"features": feats, **extra}}]}
+            res = datacheck.run(data, suite).results[0]
+            sl = (res.details or {}).get("slices", [])
+            t = tallies[name]
+            t["top1"] += bool(sl) and _is_planted(sl[0], preds, int(inside.sum()))
+            t["top5"] += any(_is_planted(x, preds, int(inside.sum())) for x in sl[:5])
+            t["huge"] += any(x["support"] > 0.5 * len(data) for x in sl[:5])
+            t["fail"] += res.status == "fail"
+    out = []
+    for name, t in tallies.items():
+        out.append({"check": "worst_slices", "table": table, "rows": len(df), "config": name, "runs": runs, **info,
+                     "top1": t["top1"], "top5": t["top5"], "top5_ci": _interval(t["top5"], runs),
+                     "huge_reported": t["huge"], "fail": t["fail"], "seconds": round(time.perf_counter() - t0, 1)})
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=10)
@@ -136,6 +230,9 @@ def main(argv=None) -> int:
         n_table = len(load(table)[0])
         sizes = sorted({min(s or n_table, n_table, args.max_rows) for s in args.sizes})
         for size in sizes:
+            if "worst_slices" in args.checks:
+                for row in worst_slices_cell(table, size, args.runs):
+                    print(json.dumps(row, default=str), flush=True)
             if "label_errors" in args.checks:
                 for scenario in ("clean", "flip", "flip_pos"):
                     print(json.dumps(label_errors_cell(table, size, scenario, args.runs)), flush=True)

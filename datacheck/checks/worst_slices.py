@@ -60,7 +60,7 @@ from datacheck.kernels.slice_sums import EPS, AbsDiff, Brier, LevelSums, LogLoss
 from datacheck.params import Param
 from datacheck.sliceline import LatticeSearch, SliceLineResult, sliceline, complement_test
 
-__all__ = ["WorstSlicesCheck", "METRICS", "encode_table", "excess_lower_bound"]
+__all__ = ["WorstSlicesCheck", "METRICS", "encode_table", "excess_lower_bound", "drop_chance_refinements"]
 
 METRICS = ("error_rate", "abs_error", "squared_error", "log_loss", "brier")
 OOF_KEY = "label_errors.oof"
@@ -370,6 +370,7 @@ class WorstSlicesCheck(Check):
         top = list(res.top)
         if self.p["rank"] == "evidence":
             top = [s for s in top if s.support <= self.p["max_share"] * res.n]
+            top = drop_chance_refinements(top, binary, self.p["significance"])
             top.sort(key=lambda s: -excess_lower_bound(s, res))
         for rank, s in enumerate(top[:self.p["top_k"]], 1):
             preds = []
@@ -396,7 +397,8 @@ class WorstSlicesCheck(Check):
         method = (f"SliceLine (alpha={self.p['alpha']}, max_depth={self.p['max_depth']}, min support "
                   f"{res.min_support:,} rows) {source}; "
                   + (f"its {len(res.top)} best-scoring slices re-ranked by the lower 95% bound of their excess error "
-                     f"over the rest (slices with more than {self.p['max_share']:.0%} of the rows left out); "
+                     f"over the rest (slices with more than {self.p['max_share']:.0%} of the rows left out, and "
+                     f"refinements not significantly worse than the rest of a less specific candidate); "
                      if self.p["rank"] == "evidence" else "")
                   + f"{test_name} of each top slice vs the rest, Bonferroni over "
                   f"{res.evaluated:,} evaluated slices")
@@ -445,6 +447,51 @@ def excess_lower_bound(s, res: SliceLineResult, z: float = 1.959963984540054) ->
     v1 = max(s.sq_errors / n1 - m1 * m1, 0.0)
     v2 = max((res.total_sq_error - s.sq_errors) / n2 - m2 * m2, 0.0)
     return (m1 - m2) - z * math.sqrt(v1 / n1 + v2 / n2)
+
+
+def drop_chance_refinements(slices: list, binary: bool, level: float = 0.05) -> list:
+    """Leave out a slice when a less specific candidate (a subset of its predicates) contains it and
+    the slice is not significantly worse than the rest of that candidate's rows (two-proportion or
+    Welch test at ``level``; or when it has the very same rows). A search over thousands of slices
+    always finds 50-row pieces of a bad slice that are worse by chance; a person calls the bad slice
+    itself the worst one.
+
+    Examples
+    --------
+    >>> from datacheck.sliceline import Slice
+    >>> bad = Slice(((0, "a"),), 200, 110.0, 110.0, 1.0, 1.0)         # error 0.55
+    >>> piece = Slice(((0, "a"), (1, "x")), 50, 33.0, 33.0, 1.0, 1.2)  # 0.66, vs 0.51 in the rest of 'a'
+    >>> [s.predicates for s in drop_chance_refinements([piece, bad], binary=True)]
+    [((0, 'a'),)]
+    """
+    from datacheck.slice_math import welch_from_sums
+    from datacheck.stats import proportion_test
+
+    out = []
+    for s in slices:
+        ps = set(s.predicates)
+        redundant = False
+        for t in slices:
+            if t is s or not set(t.predicates) < ps:
+                continue
+            n2 = t.support - s.support
+            if n2 <= 0:
+                redundant = True
+                break
+            e2, q2 = t.errors - s.errors, t.sq_errors - s.sq_errors
+            if s.errors / s.support <= e2 / n2:
+                redundant = True
+                break
+            if binary:
+                p, _ = proportion_test(int(round(s.errors)), s.support, int(round(e2)), n2)
+            else:
+                p = welch_from_sums(s.support, s.errors, s.sq_errors, n2, e2, q2)
+            if not (p < level):
+                redundant = True
+                break
+        if not redundant:
+            out.append(s)
+    return out
 
 
 def _row_count():
