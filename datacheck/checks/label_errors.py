@@ -67,8 +67,8 @@ class LabelErrorsCheck(Check):
                              "confident rows), which hard but clean tasks do not inflate; flagged: judge "
                              "cleanlab's flagged share (hard examples count as issues)"),
         "confident_share": Param("number", default=0.1, low=0.01, high=1,
-                                 doc="share of rows, per predicted class, the noise estimate is measured on "
-                                     "(the most confident out-of-fold predictions)"),
+                                 doc="share of rows the noise estimate is measured on (the most confident "
+                                     "out-of-fold predictions, each at least 80% sure)"),
         "model": Param("any", default="auto",
                        doc="auto (cross-validated model), scores (the dataset block's score columns), "
                            "or a list of probability columns"),
@@ -242,10 +242,13 @@ class LabelErrorsCheck(Check):
                     f"weighted by class, {how})")
         else:
             head = f"{count:,} of {n:,} labels ({pct(frac)}) look wrong{where}"
-        if by_noise:
+        if by_noise and not noise["rows"]:
+            msg = (f"no label-noise estimate: the model is never at least 80% sure of a prediction, so label "
+                   f"noise cannot be told from difficulty. cleanlab: {head}; {lq.model}")
+        elif by_noise:
             nlo, nhi = noise["interval"]
             msg = (f"label noise estimated at {pct(noise['rate'])} (95% CI {pct(nlo)}-{pct(nhi)}): the model's "
-                   f"{noise['rows']:,} most confident predictions (top {pct(self.p['confident_share'])} per class, "
+                   f"{noise['rows']:,} most confident predictions (top {pct(self.p['confident_share'])}, "
                    f"mean confidence {pct(noise['confidence'])}) disagree with {noise['disagree']:,} given labels"
                    + (self._worst_class_note(noise) if not ok else "")
                    + (f"; allowed {pct(self.p['max_fraction'])}" if not ok else "")
@@ -267,10 +270,9 @@ class LabelErrorsCheck(Check):
                      "Kish's effective sample size" if weighted else "Wilson 95% interval"))
         if by_noise:
             method = (f"label noise = disagreement between the given label and the out-of-fold prediction among "
-                      f"the top {pct(self.p['confident_share'])} most confident rows of each predicted class "
+                      f"the top {pct(self.p['confident_share'])} most confident rows (each at least 80% sure) "
                       f"(an upper-bound estimate of labels flipped independently of the features), Wilson 95% "
-                      f"interval, and per predicted class (Bonferroni over classes); fail when the larger lower "
-                      f"bound exceeds max_fraction. Flagged rows: " + method)
+                      f"interval; fail when its lower bound exceeds max_fraction. Flagged rows: " + method)
         observed = {"fraction": frac, "count": count, "rows_scored": n, "cleanlab_estimate": lq.cleanlab_estimate,
                     "missing_labels": lq.excluded.get("missing_label", 0), "sampled": sampled,
                     "weighted": weighted, "fraction_interval": [lo, hi], "noise_rate": noise["rate"] if noise else None,
