@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import copy
 import os
 
@@ -130,12 +131,23 @@ def test_numeric_distribution_draws_the_result_histogram_and_fences(reloaded):
     fig = reloaded.plot("numeric_distributions")
     r = reloaded.select(check="outliers", column="hours-per-week")[0]
     ax = next(a for a in fig.axes if a.get_title(loc="left").startswith("hours-per-week"))
-    (bars,) = ax.containers
-    assert [p.get_height() for p in bars] == r.details["hist_counts"]
-    assert [p.get_x() for p in bars] == r.details["hist_edges"][:-1]
-    xs = {round(line.get_xdata()[0], 6) for line in ax.lines if len(line.get_xdata()) == 2
-          and line.get_xdata()[0] == line.get_xdata()[1]}
-    assert {round(v, 6) for v in r.details["fences"]} <= xs
+    heights = [p.get_height() for c in ax.containers for p in c]
+    assert heights == r.details["hist_counts"]
+    lo, hi = r.details["fences"]
+    edges = r.details["hist_edges"]
+    # bin edges sit on the fences: no bin mixes rows inside and beyond them
+    assert not any(a < lo < b for a, b in zip(edges[:-1], edges[1:]))
+    assert not any(a <= hi and b > math.nextafter(hi, math.inf) for a, b in zip(edges[:-1], edges[1:]))
+    # an orange bar holds only rows beyond the fences; the orange bars hold all of them
+    beyond = sum(n for a, b, n in zip(edges[:-1], edges[1:], heights) if b <= lo or a > hi)
+    assert beyond == r.observed["below"] + r.observed["above"]
+    colours = {}
+    for c in ax.containers:
+        for p in c:
+            colours.setdefault(p.get_facecolor()[:3], []).append(p.get_height())
+    assert sorted(map(sum, colours.values())) == sorted([beyond, sum(heights) - beyond])
+    fence_labels = {t.get_text() for t in ax.texts}
+    assert {"32.5", "52.5"} <= fence_labels
     assert "warn" in ax.get_title(loc="left")
 
 
