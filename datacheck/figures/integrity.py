@@ -173,7 +173,12 @@ def missingness(report, ax=None):
             handles.append(Line2D([], [], color="#222222", linewidth=2.2, linestyle=style,
                                   label=f"allowed {kind} ({', '.join(fmt_pct(v) for v in sorted(vals))})"
                                   + (", counted after nulls" if kind == "disguised" else "")))
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16 - 0.25 / max(len(shown), 1)),
+        # below the x label by a fixed distance in points, whatever the number of rows (axes fractions
+        # shrink with a short chart and the legend then sat on the label)
+        from matplotlib.transforms import offset_copy
+
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0),
+                  bbox_transform=offset_copy(ax.transAxes, fig=ax.figure, y=-40, units="points"),
                   ncol=2, frameon=False, fontsize=8.5)
         title = "Missing values"
         extra = []
@@ -434,7 +439,7 @@ def skewness(report, ax=None):
             from datacheck.figures import _use_headless_backend
 
             _use_headless_backend()
-            fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, max(2.6, 1.5 + 0.36 * len(rs))), sharey=True,
+            fig, (a1, a2) = plt.subplots(1, 2, figsize=(10.5, max(2.6, 1.5 + 0.36 * len(rs))), sharey=True,
                                          gridspec_kw={"width_ratios": [1.2, 1]})
         else:
             fig, (a1, a2) = panel_grid(2, ncols=2, panel_size=(5, 3), ax=ax)
@@ -459,16 +464,17 @@ def skewness(report, ax=None):
             symlog = key == "kurtosis" and span > 30
             if symlog:
                 a.set_xscale("symlog", linthresh=10)
+            # values in a column right of the panel: never on a bar end, a bound or the zero line
             for i, (v, o) in enumerate(zip(vals, over)):
-                a.text(v, i, f" {fmt_num(v)} " if v >= 0 else f" {fmt_num(v)} ", va="center",
-                       ha="left" if v >= 0 else "right", fontsize=8.5,
+                a.text(1.02, i, fmt_num(v), va="center", ha="left", fontsize=8.5,
+                       transform=a.get_yaxis_transform(),
                        color=colours[i] if o else "#333333", fontweight="bold" if o else "normal")
             lo = min([0.0] + vals + [-b for b in finite_bounds if key == "skewness"])
             hi = max([0.0] + vals + list(finite_bounds))
             if symlog:
                 a.set_xlim(min(lo * 2, -1.0), hi * 3)
             else:
-                pad = 0.2 * (hi - lo or 1.0)
+                pad = 0.08 * (hi - lo or 1.0)
                 a.set_xlim(lo - (pad if lo < 0 else 0.05 * pad), hi + pad)
             a.axvline(0, color="#888888", linewidth=0.8)
             bound_txt = ", ".join(fmt_num(b) for b in finite_bounds)
@@ -481,7 +487,7 @@ def skewness(report, ax=None):
             fig.suptitle("Skewness and heavy tails of numeric columns"
                          + (f"  ({hidden} more not shown)" if hidden else ""),
                          x=0.01, ha="left", fontsize=11, fontweight="bold")
-            fig.tight_layout()
+            fig.tight_layout(w_pad=3)
     return fig
 
 

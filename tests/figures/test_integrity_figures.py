@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import math
 import copy
+import math
 import os
 
 import matplotlib
@@ -216,3 +216,31 @@ def test_styling_does_not_leak_into_the_users_rcparams(reloaded):
     reloaded.plot("value_shares")
     after = dict(matplotlib.rcParams)
     assert {k: v for k, v in after.items() if before.get(k) != v and k != "figure.figsize"} == {}
+
+
+@pytest.mark.parametrize("n_cols", [1, 2, 12])
+def test_missingness_legend_clears_the_x_label(n_cols):
+    """The legend sits below the x label at any chart height (it used to overlap on short charts)."""
+    import datacheck
+
+    df = pd.DataFrame({f"c{i}": [None] * (i + 1) + [1.0] * (99 - i) for i in range(n_cols)})
+    ax = datacheck.run(df, {"name": "m", "checks": ["missing"]}).plot("missingness")
+    fig = ax.figure
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    label = ax.xaxis.label.get_window_extent(r)
+    legend = ax.get_legend().get_window_extent(r)
+    ticks = [t.get_window_extent(r) for t in ax.get_xticklabels() if t.get_text()]
+    assert legend.y1 < label.y0 and all(legend.y1 < t.y0 for t in ticks)
+
+
+def test_skewness_value_labels_touch_no_reference_line(reloaded):
+    fig = reloaded.plot("skewness")
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        vlines = [ln for ln in ax.lines if len(set(ln.get_xdata())) == 1]
+        xs = [ax.transData.transform((ln.get_xdata()[0], 0))[0] for ln in vlines]
+        for t in ax.texts:
+            bb = t.get_window_extent(r)
+            assert not any(bb.x0 - 1 <= x <= bb.x1 + 1 for x in xs), t.get_text()
