@@ -140,7 +140,8 @@ def shift_effect_sizes(report, ax=None):
     """Each column's effect size as a multiple of its threshold (1 = the threshold), coloured by status.
 
     Dividing by the threshold puts methods with different scales (Wasserstein in SDs, JS distance,
-    AUC) on one axis; ``|`` marks the minimum detectable effect (MDE) where the check reported one.
+    AUC) on one axis; the short black tick on a bar marks the minimum detectable effect (MDE) where
+    the check reported one; the column on the right gives effect and threshold in the method's units.
     """
     from matplotlib.figure import Figure
 
@@ -155,7 +156,7 @@ def shift_effect_sizes(report, ax=None):
             from datacheck.figures import _use_headless_backend
 
             _use_headless_backend()
-            fig, ax = plt.subplots(figsize=(7, max(2.5, 0.28 * len(rows) + 1.2)))
+            fig, ax = plt.subplots(figsize=(8, max(2.5, 0.3 * len(rows) + 1.2)))
         else:
             fig = ax.figure
         names = [text_label(t[0], 38) for t in rows]
@@ -166,14 +167,23 @@ def shift_effect_sizes(report, ax=None):
         for yi, t in zip(y, rows):
             if t[3] is not None and t[2] and isinstance(t[3], (int, float)) and math.isfinite(t[3]):
                 ax.plot([t[3] / t[2]] * 2, [yi - 0.35, yi + 0.35], color="#222222", linewidth=1)
-            ax.text(max(t[1] / t[2] if t[2] else 0, 0) + 0.02, yi, f"{fmt_num(t[1])} / {fmt_num(t[2])}",
-                    va="center", fontsize=7)
+            # effect / threshold in a column right of the axes: no MDE tick or threshold line crosses it
+            ax.text(1.02, yi, f"{fmt_num(t[1])} / {fmt_num(t[2])}", va="center", ha="left", fontsize=8.5,
+                    transform=ax.get_yaxis_transform(), color="#333333")
         ax.axvline(1.0, color=ACCENT, linestyle="--", linewidth=1.2, label="threshold")
         ax.set_yticks(y)
-        ax.set_yticklabels(names, fontsize=8)
+        ax.set_yticklabels(names, fontsize=9)
         ax.invert_yaxis()
+        ax.text(1.02, 1.01, "effect / threshold", transform=ax.transAxes, ha="left", va="bottom", fontsize=8.5,
+                color="#555555")
         ax.set_xlabel("effect size / threshold (fails only if > 1 and significant after BH)")
-        ax.legend(fontsize=8, frameon=False, loc="lower right")
+        from matplotlib.lines import Line2D
+
+        handles = [Line2D([], [], color=ACCENT, linestyle="--", linewidth=1.2, label="threshold")]
+        if any(t[3] is not None for t in rows):
+            handles.append(Line2D([], [], color="#222222", marker="|", linestyle="none", markersize=9,
+                                  label="minimum detectable effect"))
+        ax.legend(handles=handles, fontsize=8, frameon=True, framealpha=0.95, edgecolor="none", loc="lower right")
         if own:
             ax.set_title("Shift effect sizes", loc="left", fontsize=11, fontweight="bold")
         finish(fig, own)
