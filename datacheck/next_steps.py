@@ -29,8 +29,9 @@ def _missing(r) -> str | None:
     if kind == "suspected_sentinel":
         vals = [e.get("value") for e in (r.evidence or []) if isinstance(e, dict) and "value" in e][:3]
         shown = ", ".join(repr(v) for v in vals) or "the value"
-        return (f"If {shown} means 'unknown' in {col!r}, declare it: sentinels: {{{col!r}: [{', '.join(map(repr, vals))}]}}; "
-                "if it is a real value, set it as an allowed top code.")
+        return (f"If {shown} means 'unknown' in {col!r}, declare it: missing: {{columns: [{col}], "
+                f"sentinels: [{', '.join(map(repr, vals))}]}}; if it is a real value (a top code), "
+                "set detect_sentinels: false for this column.")
     if kind == "disguised":
         return (f"Decide what the placeholder means in {col!r}: convert it to a null at load time "
                 "(e.g. na_values=[...]) or declare it as a category the model may see.")

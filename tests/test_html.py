@@ -291,7 +291,7 @@ def test_card_wording_never_contradicts_the_badge(adult_html):
 
 
 def test_failing_results_say_what_to_do_next(adult_html):
-    assert "declare it: sentinels:" in adult_html
+    assert "declare it: missing: {columns: [capital-gain], sentinels: [99999]}" in adult_html
     assert "placeholder means in &#39;workclass&#39;" in adult_html
 
 

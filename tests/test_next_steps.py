@@ -22,7 +22,7 @@ def test_sentinel_step_names_the_column_and_the_value():
     r = R("missing", "warn", column="capital-gain", observed={"kind": "suspected_sentinel"},
           evidence=[{"value": 99999, "count": 159}])
     s = next_step(r)
-    assert "sentinels: {'capital-gain': [99999]}" in s
+    assert "missing: {columns: [capital-gain], sentinels: [99999]}" in s
 
 
 @pytest.mark.parametrize("check,observed,needle", [
