@@ -55,8 +55,12 @@ def _finite(x) -> bool:
     return x is not None and isinstance(x, (int, float)) and math.isfinite(x)
 
 
-def _grid(n: int, ax, panel_size=(4.6, 0.0)):
-    """(fig, list of axes) for ``n`` panels; a given ``ax`` serves exactly one panel."""
+def _grid(n: int, ax, panel_size=(4.6, 0.0), heights=None):
+    """(fig, list of axes) for ``n`` panels, two per row; a given ``ax`` serves exactly one panel.
+
+    ``heights`` (one per panel, inches) sizes each row by its tallest panel, so a two-group panel
+    is not stretched to the height of a ten-group one.
+    """
     import matplotlib.pyplot as plt
 
     if ax is not None:
@@ -66,8 +70,12 @@ def _grid(n: int, ax, panel_size=(4.6, 0.0)):
     _use_headless_backend()
     cols = min(2, n)
     rows = math.ceil(n / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(panel_size[0] * cols, max(2.6, panel_size[1]) * rows),
-                             squeeze=False)
+    if heights:
+        row_h = [max(2.6, max(heights[r * cols:(r + 1) * cols])) for r in range(rows)]
+    else:
+        row_h = [max(2.6, panel_size[1])] * rows
+    fig, axes = plt.subplots(rows, cols, figsize=(panel_size[0] * cols, sum(row_h)), squeeze=False,
+                             gridspec_kw={"height_ratios": row_h})
     flat = list(axes.ravel())
     for extra in flat[n:]:
         extra.set_visible(False)
@@ -167,8 +175,8 @@ def bias_rates(report: Any, ax=None, *, metric: str | None = None, dimension: st
                          + (f" for metric={metric!r}" if metric else "") + (f", dimension={dimension!r}" if dimension else ""))
     if ax is not None or len(res) == 1:
         return rate_panel(res[0], ax)
-    height = max(0.5 * max(len(r.details["groups"]) for r in res) + 1.6, 2.6)
-    fig, axes = _grid(len(res), None, (5.6, height))
+    heights = [0.5 * len([g for g in r.details["groups"] if _finite(g.get("value"))]) + 1.6 for r in res]
+    fig, axes = _grid(len(res), None, (5.6, 0.0), heights)
     for r, a in zip(res, axes):
         rate_panel(r, a)
     fig.tight_layout()
@@ -235,8 +243,8 @@ def bias_representation(report: Any, ax=None, *, dimension: str | None = None, m
         if created:
             fig.tight_layout()
         return ax
-    height = max(0.45 * max(len(r.details["groups"]) for r in res) + 1.6, 2.6)
-    fig, axes = _grid(len(res), None, (5.6, height))
+    heights = [0.45 * len(r.details["groups"]) + 1.6 for r in res]
+    fig, axes = _grid(len(res), None, (5.6, 0.0), heights)
     for r, a in zip(res, axes):
         _repr_panel(r, a)
     fig.tight_layout()
