@@ -121,11 +121,11 @@ PROBE = r"""
   document.querySelectorAll("td, th, .finding, .finding p, ul.attention li, dd, h1, h2, h3, .toc-inner a, figcaption").forEach(function (el) {
     if (visible(el) && el.scrollWidth > el.clientWidth + 1) { out.overflow.push(name(el)); }
   });
-  // a word broken across two lines in the observed/expected cells (require_signi/ficance)
+  // a word broken across two lines in the check and observed/expected cells (require_signi/ficance, schema_s/kew)
   var cells = document.createTreeWalker(document.getElementById("results-table") || document.body, NodeFilter.SHOW_TEXT);
   while (cells.nextNode()) {
     var node = cells.currentNode;
-    if (!node.parentElement || !node.parentElement.closest("td.val")) { continue; }
+    if (!node.parentElement || !node.parentElement.closest("td.val, td.chk")) { continue; }
     var re = /[^\s\-\/,]+/g, m;  // hyphens, slashes and commas are ordinary break points
     while ((m = re.exec(node.data)) !== null) {
       var rg = document.createRange(); rg.setStart(node, m.index); rg.setEnd(node, m.index + m[0].length);
