@@ -37,6 +37,8 @@ __all__ = ["shift_distributions", "shift_effect_sizes", "MAX_PANELS"]
 
 #: distribution panels drawn at most (moved columns first)
 MAX_PANELS = 8
+#: categories drawn at most in one panel (more would not be readable at the panel's height)
+MAX_CATEGORIES = 12
 _DRIFT_CHECKS = ("drift", "label_drift", "prediction_drift")
 
 
@@ -77,15 +79,16 @@ def _draw_categorical(ax, r) -> None:
     import numpy as np
 
     c = r.details["categories"]
-    labels = [text_label(x, 16) for x in c["labels"]]
     nr, nc = sum(c["ref"]) or 1, sum(c["cur"]) or 1
-    y = np.arange(len(labels))
-    ax.barh(y - 0.2, [v / nr for v in c["ref"]], height=0.4, color=MUTED, label="reference")
-    ax.barh(y + 0.2, [v / nc for v in c["cur"]], height=0.4, color=ACCENT if _moved(r) else INK, label="current")
+    k = min(len(c["labels"]), MAX_CATEGORIES)  # the first ones as the check listed them; the count says so
+    labels = [text_label(x, 22) for x in c["labels"][:k]]
+    y = np.arange(k)
+    ax.barh(y - 0.2, [v / nr for v in c["ref"][:k]], height=0.4, color=MUTED, label="reference")
+    ax.barh(y + 0.2, [v / nc for v in c["cur"][:k]], height=0.4, color=ACCENT if _moved(r) else INK, label="current")
     ax.set_yticks(y)
-    ax.set_yticklabels(labels, fontsize=7)
+    ax.set_yticklabels(labels, fontsize=8.5)
     ax.invert_yaxis()
-    ax.set_xlabel("share of rows")
+    ax.set_xlabel("share of rows" + (f" ({k} of {len(c['labels'])} categories drawn)" if k < len(c["labels"]) else ""))
 
 
 @figure("shift_distributions", "shift", _has_distributions, title="Reference vs current distributions")
@@ -93,7 +96,7 @@ def shift_distributions(report, ax=None):
     """Reference (grey) vs current (line or bars) distribution of each column, moved columns first.
 
     Numeric columns are drawn as densities on the check's reference-quantile bins (the bins PSI,
-    JS and chi-square use); categorical columns as category shares (top 20 and the rest).
+    JS and chi-square use); categorical columns as the shares of their most frequent categories.
     """
     rs = _drift_results(report)
     order = {id(r): i for i, r in enumerate(rs)}
@@ -109,9 +112,9 @@ def shift_distributions(report, ax=None):
             else:
                 _draw_categorical(a, r)
             a.set_title(f"{STATUS_GLYPHS.get(r.status, '')} {text_label(r.column_label, 30)}: "
-                        f"{r.details.get('method')} {fmt_num(r.effect_size)}", fontsize=9,
+                        f"{r.details.get('method')} {fmt_num(r.effect_size)}", fontsize=10,
                         color=STATUS_COLORS[r.status] if _moved(r) else "#222222", loc="left")
-            a.legend(fontsize=7, frameon=False)
+            a.legend(fontsize=8.5, frameon=False)
         if own:
             fig.suptitle("What moved: reference vs current" + (f"  ({hidden} more not shown)" if hidden else ""),
                          x=0.01, ha="left", fontsize=11, fontweight="bold")
