@@ -133,6 +133,11 @@ PROBE = r"""
       if (Object.keys(tops).length > 1) { out.brokenWords.push(m[0]); }
     }
   }
+  // wide blocks must stay inside the page column (a table can outgrow it without overflowing the window)
+  document.querySelectorAll("main table, main figure.fig, main .findings").forEach(function (el) {
+    var col = el.closest("section").getBoundingClientRect(), r = el.getBoundingClientRect();
+    if (visible(el) && (r.right > col.right + 1 || r.left < col.left - 1)) { out.overflow.push("outside its column: " + name(el)); }
+  });
   // text smaller than MIN px (own text nodes only)
   var walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   var seen = new Set();
