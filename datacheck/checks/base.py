@@ -79,6 +79,9 @@ class Check:
         The check's own parameters (``columns``, ``severity`` and ``description`` are common).
     needs_reference : bool
         True for shift checks; without a reference their result is ``skipped``.
+    keyword_roles : tuple of str
+        Roles whose columns type keywords still select (default none: label, prediction, score and
+        id columns are selected by name only).
     """
 
     name: ClassVar[str] = ""
@@ -88,6 +91,9 @@ class Check:
     column_types: ClassVar[tuple[str, ...] | None] = None
     params: ClassVar[dict[str, Param]] = {}
     needs_reference: ClassVar[bool] = False
+    #: roles (``label``, ``prediction``, ``scores``, ``id``) whose columns a type keyword such as
+    #: ``numeric`` or ``*`` still selects for this check; the others are selected only by name
+    keyword_roles: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, spec: "CheckSpec") -> None:
         self.spec = spec
