@@ -543,8 +543,8 @@ def value_shares(report, ax=None):
             for j, (k, v) in enumerate(segs):
                 ax.barh(i, v, left=left, height=0.64, color=_SHADES[j], edgecolor="white", linewidth=1)
                 if v >= 0.07:
-                    ax.text(left + v / 2, i, _value_text(k, max(3, int(v * 60))), ha="center", va="center",
-                            fontsize=7.5, color="white" if j < 3 else "#1A1A1A")
+                    ax.text(left + v / 2, i, _value_text(k, max(3, int(v * 56))), ha="center", va="center",
+                            fontsize=8, color="white" if j < 3 else "#1A1A1A")
                 left += v
             if left < 1:
                 ax.barh(i, 1 - left, left=left, height=0.64, color="#EEEEEE", edgecolor="white", linewidth=1)

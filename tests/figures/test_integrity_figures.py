@@ -244,3 +244,17 @@ def test_skewness_value_labels_touch_no_reference_line(reloaded):
         for t in ax.texts:
             bb = t.get_window_extent(r)
             assert not any(bb.x0 - 1 <= x <= bb.x1 + 1 for x in xs), t.get_text()
+
+
+def test_no_figure_text_below_8_points(reloaded):
+    """Every figure of the report keeps its text >= 8 pt (shown at >= 85% size: >= 9 px on the page)."""
+    from matplotlib.text import Text
+
+    for spec in figures_for(reloaded):
+        drawn = spec.draw(reloaded)
+        fig = drawn if isinstance(drawn, Figure) else drawn.figure
+        fig.canvas.draw()
+        small = [t.get_text() for t in fig.findobj(Text)
+                 if t.get_visible() and t.get_text().strip() and t.get_fontsize() < 8]
+        plt.close(fig)
+        assert small == [], (spec.name, small[:5])
