@@ -281,6 +281,8 @@ def _context(report, figure_format: str = "png", with_figures: bool = True) -> d
         "overview": [im for im in images if im.family == "overview"],
         "families": families, "attention": attention[:MAX_ATTENTION],
         "attention_more": max(0, len(attention) - MAX_ATTENTION), "results": views,
+        # the table opens on what needs attention; passing rows are one click away
+        "fold_passing": bool(attention) and counts.get("pass", 0) > 0,
     }
 
 

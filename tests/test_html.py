@@ -317,3 +317,11 @@ def test_captions_name_no_internal_keys():
     for spec in FIGURES.values():
         cap = _caption(spec.draw)
         assert "details[" not in cap and "details." not in cap, (spec.name, cap)
+
+
+def test_passing_rows_of_the_table_are_folded_only_when_something_needs_attention():
+    h = _family_report({"integrity": "pass", "bias": "fail"}).to_html()
+    assert re.search(r'value="pass">', h) and re.search(r'value="fail" checked>', h)
+    assert "passing results folded" in h
+    clean = _family_report({"integrity": "pass"}).to_html()
+    assert re.search(r'value="pass" checked>', clean) and "passing results folded" not in clean
