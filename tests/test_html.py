@@ -216,6 +216,7 @@ def test_repr_html_is_compact(adult_report):
     assert "FAILED" in c and "adult-integrity" in c and "workclass" in c
     assert not _tags(c, "img") and not _tags(c, "script") and not _tags(c, "style")
     assert len(c) < 20_000
+    assert "next: Decide what the placeholder means in &#39;workclass&#39;" in c
 
 
 def test_cli_writes_html_and_figures(tmp_path):
