@@ -300,9 +300,14 @@ class Report:
         ]
         order = {"fail": 0, "error": 1, "warn": 2}
         shown = sorted((r for r in self.results if r.status in order), key=lambda r: (order[r.status], r.check_index or 0))
+        from datacheck.next_steps import next_step
+
         for r in shown[:max_lines]:
             where = f"[{r.column_label}]" if r.column is not None else ""
             lines.append(f"  {r.status.upper():5} {r.check}{where}: {r.message}")
+            step = next_step(r)
+            if step:
+                lines.append(f"        next: {step}")
         if len(shown) > max_lines:
             lines.append(f"  ... {len(shown) - max_lines} more (see the JSON or HTML report)")
         for n in self.notes:

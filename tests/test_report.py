@@ -107,6 +107,9 @@ def test_summary(report):
     assert all(not l.strip().startswith("FAIL") for l in lines[first_warn:])
     assert str(report) == text
     assert "rep" in report._repr_html_()
+    # each failing result with a usual next step says it on the line below
+    i = next(i for i, l in enumerate(lines) if l.strip().startswith("FAIL  missing[x]"))
+    assert lines[i + 1].strip().startswith("next: Find where 'x' loses its values")
 
 
 def test_raise_for_status(report):
