@@ -126,7 +126,15 @@ def bind(suite: Suite, columns: dict[str, ColumnInfo]) -> tuple[list[Unit], list
                 chosen.append(c)
         check.bound_columns = list(chosen)  # siblings, for checks that correct across columns (BH)
         units.extend(Unit(check, c) for c in chosen)
+    _share_alpha({u.check for u in units})
     return units, problems
+
+
+def _share_alpha(checks: set[Check]) -> None:
+    """Split the default false-alarm budget evenly over the shift checks that leave ``alpha`` unset."""
+    sharing = [c for c in checks if c.needs_reference and "alpha" in c.params and c.p.get("alpha") is None]
+    for c in sharing:
+        c.alpha_share = len(sharing)
 
 
 def collect_needs(units: list[Unit], ctx: Context) -> tuple[set[Kernel], set[Kernel]]:

@@ -39,6 +39,9 @@ COMMON_PARAMS: dict[str, Param] = {
 }
 
 
+FAMILY_ALPHA = 0.05  # the false-alarm budget that the default shift checks of one suite share
+
+
 @dataclass(frozen=True)
 class OnReference:
     """Wraps a kernel that must be folded over the reference data rather than the current data."""
@@ -101,6 +104,18 @@ class Check:
         #: every column this check was bound to (set by the planner); per-column checks that
         #: correct for multiple testing across their columns read their siblings from here
         self.bound_columns: list[Any] = []
+        #: how many of the suite's shift checks share the default false-alarm budget (set by the
+        #: planner); see :attr:`alpha`
+        self.alpha_share: int = 1
+
+    @property
+    def alpha(self) -> float:
+        """The check's test level: its ``alpha`` parameter when the suite sets one, else its share
+        of :data:`FAMILY_ALPHA` (0.05 split evenly over the suite's shift checks that leave ``alpha``
+        unset), so that a whole default shift suite run on unchanged data fails about 5% of the time
+        at most, not 5% per check."""
+        a = self.p.get("alpha")
+        return float(a) if a is not None else FAMILY_ALPHA / max(1, self.alpha_share)
 
     # -- validation ---------------------------------------------------------------------------
     @classmethod
