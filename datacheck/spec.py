@@ -117,6 +117,12 @@ class Suite:
         """The suite as plain data (what was loaded, defaults not filled in)."""
         return dict(self.raw)
 
+    def to_great_expectations(self) -> dict[str, Any]:
+        """This suite as a Great Expectations 1.x suite dict; see :func:`datacheck.gx.suite_to_great_expectations`."""
+        from datacheck.gx import suite_to_great_expectations
+
+        return suite_to_great_expectations(self)
+
 
 def _line_map(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dict[tuple, int]:
     out = {} if out is None else out

@@ -12,6 +12,7 @@ Examples
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from datacheck.checks._util import fraction, num, pct
@@ -48,6 +49,8 @@ class RangeCheck(Check):
         "min": Param("any", default=None, doc="lowest allowed value (a number, or a date for datetime columns)"),
         "max": Param("any", default=None, doc="highest allowed value"),
         "max_fraction": Param("number", default=0.0, low=0, high=1, doc="share of values allowed outside"),
+        "strict_min": Param("bool", default=False, doc="true: a value equal to min is outside"),
+        "strict_max": Param("bool", default=False, doc="true: a value equal to max is outside"),
     }
 
     @classmethod
@@ -77,7 +80,13 @@ class RangeCheck(Check):
 
     def bounds(self, column, ctx):
         lt = ctx.columns[column].logical
-        return to_number(self.p.get("min"), lt), to_number(self.p.get("max"), lt)
+        lo, hi = to_number(self.p.get("min"), lt), to_number(self.p.get("max"), lt)
+        # an open bound is the closed bound one float step inward (the counts compare x < lo, x > hi)
+        if lo is not None and self.p.get("strict_min"):
+            lo = float(np.nextafter(lo, np.inf))
+        if hi is not None and self.p.get("strict_max"):
+            hi = float(np.nextafter(hi, -np.inf))
+        return lo, hi
 
     def requires(self, column, ctx):
         lo, hi = self.bounds(column, ctx)
