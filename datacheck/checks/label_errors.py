@@ -14,6 +14,14 @@ clf}}``), or from probability columns in the data (``model: scores`` uses the da
 (``cleanlab.filter.find_label_issues``, ``cleanlab.rank.get_label_quality_scores``; regression
 labels: ``cleanlab.regression.learn.CleanLearning``). See ``docs/label_errors.md``.
 
+The verdict (``verdict: noise``, default) judges a label-noise estimate, not cleanlab's flagged
+share: the disagreement between given label and out-of-fold prediction among the 10% most
+confident rows (each at least 80% sure), an upper bound of the share of labels flipped
+independently of the features that hard-but-clean rows elsewhere do not inflate; it fails when the
+estimate's Wilson lower bound exceeds ``max_fraction``. The flagged share (which counts every hard
+example, 7-27% of clean labels on real tables) is reported beside it; ``verdict: flagged`` judges
+it instead.
+
 The out-of-fold predictions are left for later checks in ``ctx.artifacts["label_errors.oof"]``.
 
 Examples

@@ -3,7 +3,11 @@
 SliceLine (:mod:`datacheck.sliceline`) searches conjunctions of up to ``max_depth`` predicates
 over the ``features`` (numeric ones cut into quantile bins) for the ``top_k`` slices of highest
 score ``α·((slice error / slice size)/mean error − 1) − (1−α)·(n/slice size − 1)``, among slices
-with at least ``min_support`` rows. Each reported slice has its support, error, the error of the
+with at least ``min_support`` rows (``alpha`` 0.99 by default: at the paper's 0.95 a 5% slice with
+less than twice the mean error scores below zero). With ``rank: evidence`` (default) the search
+keeps ``max(4 * top_k, 20)`` candidates and reports them by the lower 95% bound of their excess
+error over the rest, without slices over ``max_share`` of the rows or refinements that are not
+significantly worse than the rest of a less specific candidate. Each reported slice has its support, error, the error of the
 rest of the data, and a test of slice vs rest (two-proportion test for ``error_rate``, Welch's t
 test from sums otherwise), Bonferroni-corrected over every slice the search evaluated (the search
 *chose* these slices, so unadjusted p-values would be optimistic). **A slice fails when its error
