@@ -205,6 +205,23 @@ def worst_slices_cell(table: str, size: int, runs: int) -> list[dict]:
         # the attributes `slices` would be given: the text columns with at most 12 values
         feats = [c for c in data.columns if c not in (lab, "pred") and not pd.api.types.is_numeric_dtype(data[c])
                  and data[c].nunique() <= 12]
+        # `slices` on every pair of the same attributes: does the planted intersection fail?
+        from itertools import combinations
+
+        suite = {"name": "v", "dataset": {"label": lab, "prediction": "pred"},
+                 "checks": [{"slices": {"by": [list(p) for p in combinations(feats, 2)],
+                                        "metrics": ["error_rate"]}}]}
+        t = tallies.setdefault("slices (all pairs)", {"top1": 0, "top5": 0, "huge": 0, "fail": 0})
+        want = {c: str(v) for c, v in preds}
+        hit = False
+        for r in datacheck.run(data, suite).results:
+            for g in (r.details or {}).get("slices", []):
+                if g.get("status") == "fail":
+                    t["huge"] += 1  # (here: failing groups in all, reported as a mean)
+                    cols, vals = g.get("columns") or [], g.get("values") or []
+                    if {c: str(v) for c, v in zip(cols, vals)} == want:
+                        hit = True
+        t["fail"] += hit
         for name, extra in configs.items():
             suite = {"name": "v", "dataset": {"label": lab, "prediction": "pred"},
                      "checks": [{"worst_slices": {"features": feats, **extra}}]}
@@ -217,6 +234,11 @@ def worst_slices_cell(table: str, size: int, runs: int) -> list[dict]:
             t["fail"] += res.status == "fail"
     out = []
     for name, t in tallies.items():
+        if name == "slices (all pairs)":
+            out.append({"check": "slices", "table": table, "rows": len(df), "config": name, "runs": runs, **info,
+                        "planted_fails": t["fail"], "planted_fails_ci": _interval(t["fail"], runs),
+                        "failing_groups_mean": round(t["huge"] / runs, 1)})
+            continue
         out.append({"check": "worst_slices", "table": table, "rows": len(df), "config": name, "runs": runs, **info,
                      "top1": t["top1"], "top5": t["top5"], "top5_ci": _interval(t["top5"], runs),
                      "huge_reported": t["huge"], "fail": t["fail"], "seconds": round(time.perf_counter() - t0, 1)})
