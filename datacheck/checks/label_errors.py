@@ -40,6 +40,7 @@ Examples
 
 from __future__ import annotations
 
+from typing import Any
 
 import numpy as np
 
@@ -70,6 +71,10 @@ class LabelErrorsCheck(Check):
                               doc="fail when the share of wrong labels is above this with 95% confidence "
                                   "(verdict: noise) or when the share of rows cleanlab flags exceeds it "
                                   "(verdict: flagged)"),
+        "min_model_auc": Param("number", default=0.75, low=0.5, high=1,
+                               doc="with verdict: noise, a noise estimate above max_fraction fails only when the "
+                                   "model's out-of-fold AUC on the given labels is at least this; below it the "
+                                   "result is warn (inconclusive: noise and difficulty look alike)"),
         "verdict": Param("choice", default="noise", choices=("noise", "flagged"),
                          doc="noise: judge the label-noise estimate (disagreement among the model's most "
                              "confident rows), which hard but clean tasks do not inflate; flagged: judge "
@@ -212,8 +217,13 @@ class LabelErrorsCheck(Check):
             noise = confident_disagreement(lq.proba, lq.given, lq.classes, share=self.p["confident_share"],
                                            weights=lq.weights)
         by_noise = self.p["verdict"] == "noise" and noise is not None
+        model_auc = _model_auc(lq.proba, lq.given, lq.classes) if lq.task == "classification" and n else None
+        inconclusive = False
         if by_noise:
             ok = not (noise["lower"] > self.p["max_fraction"])
+            # a weak model is wrong even where it is most sure: flipped labels and a hard task then look
+            # alike (clean recidivism labels failed every split), so the estimate is reported, not judged
+            inconclusive = (not ok and model_auc is not None and model_auc < self.p["min_model_auc"])
         else:
             ok = frac <= self.p["max_fraction"]
         evidence = self._evidence(lq, ctx)
@@ -250,7 +260,14 @@ class LabelErrorsCheck(Check):
                     f"weighted by class, {how})")
         else:
             head = f"{count:,} of {n:,} labels ({pct(frac)}) look wrong{where}"
-        if by_noise and not noise["rows"]:
+        if inconclusive:
+            nlo, nhi = noise["interval"]
+            msg = (f"inconclusive: the model ranks the given labels with AUC {model_auc:.2f} (below "
+                   f"{self.p['min_model_auc']:.2f}), so even its {noise['rows']:,} most confident predictions "
+                   f"disagree with {pct(noise['rate'])} of labels (95% CI {pct(nlo)}-{pct(nhi)}): label noise cannot "
+                   f"be told from a hard task here. Review the flagged rows, or judge with a stronger model or "
+                   f"verdict: flagged. cleanlab: {head}; {lq.model}")
+        elif by_noise and not noise["rows"]:
             msg = (f"no label-noise estimate: the model is never at least 80% sure of a prediction, so label "
                    f"noise cannot be told from difficulty. cleanlab: {head}; {lq.model}")
         elif by_noise:
@@ -286,8 +303,11 @@ class LabelErrorsCheck(Check):
                     "weighted": weighted, "fraction_interval": [lo, hi], "noise_rate": noise["rate"] if noise else None,
                     "noise_interval": list(noise["interval"]) if noise else None,
                     "noise_lower": noise["lower"] if noise else None}
-        expected = {"max_fraction": self.p["max_fraction"], "verdict": "noise" if by_noise else "flagged"}
-        return self.result(None, ok, observed=observed, expected=expected,
+        observed["model_auc"] = model_auc
+        details["model_auc"] = model_auc
+        expected = {"max_fraction": self.p["max_fraction"], "verdict": "noise" if by_noise else "flagged",
+                    "min_model_auc": self.p["min_model_auc"]}
+        return self.result(None, ok, observed=observed, expected=expected, status="warn" if inconclusive else None,
                            message=msg, evidence=evidence, method=method, details=details,
                            effect_size=noise["rate"] if by_noise else frac,
                            interval=tuple(noise["interval"]) if by_noise else (lo, hi))
@@ -351,3 +371,18 @@ class LabelErrorsCheck(Check):
         out.sort(key=lambda d: -d["n"])
         return out[:_MAX_CLASSES_SHOWN]
 
+
+def _model_auc(proba: np.ndarray | None, given: np.ndarray, classes: Any) -> float | None:
+    """Out-of-fold ROC AUC of the model against the given labels (one-vs-rest macro for several
+    classes); None when it is undefined (one class, no probabilities)."""
+    if proba is None or len(given) == 0:
+        return None
+    from sklearn.metrics import roc_auc_score
+
+    cls = list(classes)
+    try:
+        if len(cls) == 2:
+            return float(roc_auc_score(np.asarray(given) == cls[1], proba[:, 1]))
+        return float(roc_auc_score(np.asarray(given), proba, multi_class="ovr", labels=cls))
+    except ValueError:
+        return None
