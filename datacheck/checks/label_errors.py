@@ -71,7 +71,7 @@ class LabelErrorsCheck(Check):
                               doc="fail when the share of wrong labels is above this with 95% confidence "
                                   "(verdict: noise) or when the share of rows cleanlab flags exceeds it "
                                   "(verdict: flagged)"),
-        "min_model_auc": Param("number", default=0.75, low=0.5, high=1,
+        "min_model_auc": Param("number", default=0.7, low=0.5, high=1,
                                doc="with verdict: noise, a noise estimate above max_fraction fails only when the "
                                    "model's out-of-fold AUC on the given labels is at least this; below it the "
                                    "result is warn (inconclusive: noise and difficulty look alike)"),
