@@ -8,8 +8,10 @@ Examples
 ...     {"range": {"columns": "age", "min": 0, "max": 120}},
 ...     {"missing": {"columns": "sex", "max_fraction": 0.0}}]}
 >>> report = datacheck.run(df, suite)
->>> report.passed, [r.status for r in report.results]
-(False, ['fail', 'fail'])
+>>> report.passed, [(r.check, r.status) for r in report.results]
+(False, [('range', 'fail'), ('missing', 'pass'), ('missing', 'fail')])
+
+``missing`` gives two results for ``sex``: real missing values (none) and disguised ones (``'?'``).
 """
 
 from __future__ import annotations

@@ -145,8 +145,11 @@ def _chi2_test(r: np.ndarray, c: np.ndarray, pool: bool = True) -> tuple[float, 
         return 0.0, 1.0, 0
     er = tot * nr / (nr + nc)
     ec = tot * nc / (nr + nc)
-    stat = float((((r - er) ** 2) / er).sum() + (((c - ec) ** 2) / ec).sum())
     df = r.size - 1
+    dev = np.abs(r - er)
+    if df == 1:  # Yates' continuity correction for a 2 x 2 table, as scipy's chi2_contingency does:
+        dev = np.maximum(0.0, dev - 0.5)  # uncorrected, a binary label at 200 rows per side failed 2.7% at 1.25%
+    stat = float(((dev ** 2) / er).sum() + ((dev ** 2) / ec).sum())
     return stat, float(st.chi2.sf(stat, df)), df
 
 

@@ -40,6 +40,38 @@ from datacheck.params import Param
 _DEFAULT_T = {"iqr": 1.5, "robust_z": 3.5, "zscore": 3.0}
 
 
+def fence_edges(vmin: float, vmax: float, lo: float, hi: float, bins: int = 30, tail_bins: int = 8) -> tuple[float, ...]:
+    """Histogram edges with an edge on each fence, so no bin mixes in-fence and beyond-fence rows.
+
+    Bins are ``[e_i, e_{i+1})``: values below ``lo`` fill the bins left of the edge at ``lo``; the
+    upper fence's edge is the next float above ``hi``, because a value equal to ``hi`` is inside.
+    The fences' bins (``tail_bins`` each side) and the inside (``bins``) are evenly spaced apart.
+
+    Examples
+    --------
+    >>> e = fence_edges(0.0, 100.0, 10.0, 20.0, bins=2, tail_bins=1)
+    >>> e[0], e[1], e[-1], 10.0 in e
+    (0.0, 10.0, 100.0, True)
+    """
+    import numpy as np
+
+    if not all(map(math.isfinite, (vmin, vmax, lo, hi))) or vmax <= vmin:
+        return nice_edges(vmin, vmax, bins)
+    top = float(np.nextafter(hi, math.inf))
+    a, b = max(lo, vmin), min(top, vmax)
+    parts = []
+    if vmin < lo:
+        parts.append(np.linspace(vmin, lo, tail_bins + 1))
+    if b > a:
+        parts.append(np.linspace(a, b, bins + 1))
+    else:
+        parts.append(np.array([a, float(np.nextafter(a, math.inf))]))
+    if vmax > hi:
+        parts.append(np.linspace(top, vmax, tail_bins + 1) if vmax > top else np.array([top, vmax]))
+    edges = np.unique(np.concatenate(parts))
+    return tuple(float(e) for e in edges)
+
+
 def _mad_from_sketch(sk, median: float) -> float:
     """MAD from the sketch's CDF: the d with F(m + d) - F(m - d) = 1/2 (bisection)."""
     lo, hi = 0.0, max(abs(sk.quantile(1.0) - median), abs(median - sk.quantile(0.0)))
@@ -124,7 +156,7 @@ class OutliersCheck(Check):
             return need
         lo, hi, *_ = self.fences(column, ctx)
         m = ctx.current[Moments(column)]
-        return [CountOutside(column, lo, hi), Histogram(column, nice_edges(m["min"], m["max"]))]
+        return [CountOutside(column, lo, hi), Histogram(column, fence_edges(m["min"], m["max"], lo, hi))]
 
     def evaluate(self, column, ctx):
         lo, hi, centre, info, how = self.fences(column, ctx)
@@ -136,7 +168,7 @@ class OutliersCheck(Check):
                                         "(use range or allowed_values for such a column)")
         m = ctx.current[Moments(column)]
         c = ctx.current[CountOutside(column, lo, hi)]
-        hist = ctx.current[Histogram(column, nice_edges(m["min"], m["max"]))]
+        hist = ctx.current[Histogram(column, fence_edges(m["min"], m["max"], lo, hi))]
         ex = ctx.current[Extremes(column, self.p["evidence_rows"])]
         bad = c["below"] + c["above"]
         frac = bad / c["checked"] if c["checked"] else 0.0

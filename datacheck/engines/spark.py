@@ -9,7 +9,7 @@ convention: ``partition_id << 33`` plus the row's position inside the partition.
 Examples
 --------
 >>> import datacheck                                     # doctest: +SKIP
->>> report = datacheck.run(spark_df, "expectations/adult.yaml")
+>>> report = datacheck.run(spark_df, "expectations/adult.yaml")  # doctest: +SKIP
 """
 
 from __future__ import annotations

@@ -143,3 +143,24 @@ def test_streamed_many_batches_same_counts(tmp_path):
     st = rep.results[0]
     assert st.observed == mem.observed and st.details["fences"] == mem.details["fences"]
     assert st.evidence == mem.evidence
+
+
+def test_histogram_edges_sit_on_the_fences_whatever_the_tail():
+    """One extreme value must not stretch equal-width bins across the fences (issue 14)."""
+    import math
+
+    import numpy as np
+    import pandas as pd
+
+    import datacheck
+
+    rng = np.random.default_rng(3)
+    x = np.r_[rng.normal(40, 5, 5000), [1e6]]
+    r = datacheck.run(pd.DataFrame({"x": x}), {"name": "s", "checks": [{"outliers": {"columns": "x"}}]}).results[0]
+    lo, hi = r.details["fences"]
+    edges, counts = r.details["hist_edges"], r.details["hist_counts"]
+    assert lo in edges and math.nextafter(hi, math.inf) in edges
+    beyond = sum(n for a, b, n in zip(edges[:-1], edges[1:], counts) if b <= lo or a > hi)
+    assert beyond == r.observed["below"] + r.observed["above"]
+    inside = [n for a, b, n in zip(edges[:-1], edges[1:], counts) if a >= lo and b <= math.nextafter(hi, math.inf)]
+    assert sum(1 for n in inside if n > 0) >= 20  # the inside keeps its resolution
