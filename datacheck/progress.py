@@ -20,7 +20,7 @@ import os
 import sys
 from typing import Any
 
-__all__ = ["bar", "is_enabled"]
+__all__ = ["bar", "is_enabled", "shown"]
 
 
 def is_enabled(enabled: bool | None = None) -> bool:
@@ -53,6 +53,11 @@ class _NoBar:
 
     def __exit__(self, *exc: Any) -> None:
         pass
+
+
+def shown(b: Any) -> bool:
+    """Whether ``b`` (from :func:`bar`) is a real bar rather than the do-nothing stand-in."""
+    return not isinstance(b, _NoBar)
 
 
 def bar(total: float | None = None, desc: str = "", unit: str = "it", enabled: bool | None = None,

@@ -28,6 +28,7 @@ from datacheck.engines.sources import DEFAULT_BATCH_ROWS, Source, open_source
 from datacheck.kernels.counts import RowCount
 from datacheck.plan import Unit, bind, collect_needs
 from datacheck.progress import bar
+from datacheck.progress import shown as show_progress
 from datacheck.report import Report, Result
 from datacheck.spec import Suite, load_suite
 
@@ -148,9 +149,9 @@ def run(data: Any, suite: "str | Mapping[str, Any] | Suite", *, reference: Any =
         # shared cores and held ~190 MiB more at 1M rows (two folds' batches and temporaries at once)
         with show:
             if ref and ref_src is not None:
-                ctx.reference.update(*fold(ref_src, ref, show))
+                ctx.reference.update(*_fold(ref_src, ref, show))
             if cur:
-                ctx.current.update(*fold(src, cur, show))
+                ctx.current.update(*_fold(src, cur, show))
         passes += 1
 
     for u in units:
@@ -167,6 +168,13 @@ def run(data: Any, suite: "str | Mapping[str, Any] | Suite", *, reference: Any =
         version=_version(), suite_source=suite.source, notes=list(src.notes),
     )
     return report
+
+
+def _fold(source: Source, kernels: set, show: Any):
+    """``fold`` with the progress bar only when one is shown (the plain two-argument call otherwise)."""
+    if show_progress(show):
+        return fold(source, kernels, progress=show)
+    return fold(source, kernels)
 
 
 def _evaluate(u: Unit, ctx: Context, skipped: bool) -> list[Result]:
