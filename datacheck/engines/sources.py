@@ -154,27 +154,125 @@ def _reject_duplicates(names: Sequence[str], what: str) -> None:
         raise DataError(f"{what} has duplicate column names {dup!r}; rename them so every column can be named")
 
 
+_ARROW_ERRORS = (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, TypeError, ValueError,
+                 UnicodeEncodeError, OverflowError)
+
+
+def _text(v: Any) -> str:
+    """A value as text that Arrow can hold: lone surrogates and undecodable bytes become escapes."""
+    if isinstance(v, (bytes, bytearray)):
+        return bytes(v).decode("utf-8", "backslashreplace")
+    s = v if isinstance(v, str) else str(v)
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        s = s.encode("utf-8", "backslashreplace").decode("utf-8")
+    return s
+
+
+def _short(v: Any) -> str:
+    r = repr(_text(v) if isinstance(v, (str, bytes)) else v)
+    return r if len(r) <= 40 else r[:37] + "..."
+
+
+def _is_number(v: Any) -> bool:
+    import numbers
+
+    return isinstance(v, numbers.Real) and not isinstance(v, (bool,)) and type(v).__name__ != "bool_"
+
+
+def _mixed_column(name: str, col: Any, notes: list[str]) -> pa.Array:
+    """An object column Arrow cannot take as one type: judged on its dominant kind, the rest named.
+
+    Numbers dominate -> a numeric column, the other values read as missing; otherwise text.
+    """
+    import pandas as pd
+
+    values = list(col)
+    present = [v for v in values if not (v is None or (not isinstance(v, (list, dict, tuple)) and _isna(v)))]
+    strings = [v for v in present if isinstance(v, (str, bytes))]
+    numbers = [v for v in present if _is_number(v)]
+    if numbers and len(numbers) >= len(present) - len(numbers):
+        others = [v for v in present if not _is_number(v)]
+        ints = all(isinstance(v, int) or type(v).__name__.startswith("int") for v in numbers)
+        if ints and all(-(2**63) <= int(v) < 2**63 for v in numbers):
+            arr = pa.array([int(v) if _is_number(v) else None for v in values], pa.int64())
+        else:
+            arr = pa.array([float(v) if _is_number(v) else None for v in values], pa.float64())
+        if others:
+            notes.append(f"column {name!r} mixes value types: {len(others):,} value(s) are not numbers "
+                         f"(e.g. {_short(others[0])}); they were read as missing and the column's "
+                         f"{len(numbers):,} numbers are judged")
+        return arr
+    out = [None if v is None or (not isinstance(v, (list, dict, tuple)) and _isna(v)) else _text(v) for v in values]
+    others = [v for v in present if not isinstance(v, str)]
+    escaped = [v for v in strings if isinstance(v, bytes) or _text(v) != v]
+    if others and len(others) > len(escaped):
+        notes.append(f"column {name!r} mixes value types: {len(others):,} value(s) are not strings "
+                     f"(e.g. {_short(others[0])}); they were read as their text")
+    if escaped:
+        notes.append(f"column {name!r} holds {len(escaped):,} value(s) that are not valid Unicode text "
+                     f"(e.g. {_short(escaped[0])}); they were read with the bad characters written as "
+                     "backslash escapes")
+    del pd
+    return pa.array(out, pa.large_string())
+
+
+def _isna(v: Any) -> bool:
+    import pandas as pd
+
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def normalise_table(table: pa.Table, notes: list[str]) -> pa.Table:
+    """Types every kernel can read: a dictionary of nulls is a null column, binary is text.
+
+    Binary values that are not valid UTF-8 are kept, with the bad bytes written as escapes.
+    """
+    cols, changed = [], False
+    for f, col in zip(table.schema, table.columns):
+        t = f.type
+        if pa.types.is_dictionary(t) and pa.types.is_null(t.value_type):
+            col, changed = pa.chunked_array([pa.nulls(len(c)) for c in col.chunks], pa.null()), True
+        elif pa.types.is_binary(t) or pa.types.is_large_binary(t) or pa.types.is_fixed_size_binary(t):
+            vals = col.to_pylist()
+            text = [None if v is None else _text(v) for v in vals]
+            bad = sum(1 for v, s in zip(vals, text) if v is not None and s.encode("utf-8") != v)
+            if bad:
+                notes.append(f"column {f.name!r} holds {bad:,} binary value(s) that are not valid UTF-8 text; "
+                             "they were read with the bad bytes written as backslash escapes")
+            col, changed = pa.chunked_array([pa.array(text, pa.large_string())]), True
+        cols.append(col)
+    if not changed:
+        return table
+    return pa.Table.from_arrays(cols, names=table.column_names)
+
+
 def _from_pandas(df: Any) -> TableSource:
     import pandas as pd
 
     names = [str(c) for c in df.columns]
     _reject_duplicates(names, "the DataFrame")
-    notes = []
+    notes: list[str] = []
     try:
         table = pa.Table.from_pandas(df, preserve_index=False)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, TypeError, ValueError):
-        # mixed-type object columns: keep them, as strings, and say so
+    except _ARROW_ERRORS:
+        # mixed-type object columns, unencodable strings: read column by column and say so
         arrays = {}
         for name, col in zip(names, [df.iloc[:, i] for i in range(df.shape[1])]):
             try:
                 arrays[name] = pa.array(col, from_pandas=True)
-            except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, TypeError, ValueError):
-                kinds = sorted({type(v).__name__ for v in col.dropna().head(1000)})
-                arrays[name] = pa.array([None if pd.isna(v) else str(v) for v in col], pa.large_string())
-                notes.append(f"column {name!r} mixes value types ({', '.join(kinds)}); it was read as strings")
-        table = pa.table(arrays)
+            except _ARROW_ERRORS:
+                arrays[name] = _mixed_column(name, col, notes)
+        table = pa.table(arrays) if arrays else pa.table({})
     if table.column_names != names:
         table = table.rename_columns(names)
+    if df.shape[1] == 0 and len(df):  # no columns, but rows: keep the row count
+        table = pa.table({"_": pa.nulls(len(df))}).select([])
+    table = normalise_table(table, notes)
     src = TableSource(table, f"pandas.DataFrame[{len(df):,} x {df.shape[1]}]")
     src.notes.extend(notes)
     index = df.index
@@ -224,11 +322,19 @@ def open_source(data: Any, *, batch_rows: int = DEFAULT_BATCH_ROWS) -> Source:
         data = pa.Table.from_batches([data])
     if isinstance(data, pa.Table):
         _reject_duplicates(data.column_names, "the Arrow table")
-        return TableSource(data, f"pyarrow.Table[{data.num_rows:,} x {data.num_columns}]", batch_rows)
+        notes: list[str] = []
+        src = TableSource(normalise_table(data, notes), f"pyarrow.Table[{data.num_rows:,} x {data.num_columns}]",
+                          batch_rows)
+        src.notes.extend(notes)
+        return src
     if mod == "polars":
         table = data.to_arrow()
         _reject_duplicates(table.column_names, "the polars DataFrame")
-        return TableSource(table, f"polars.DataFrame[{table.num_rows:,} x {table.num_columns}]", batch_rows)
+        notes = []
+        src = TableSource(normalise_table(table, notes), f"polars.DataFrame[{table.num_rows:,} x {table.num_columns}]",
+                          batch_rows)
+        src.notes.extend(notes)
+        return src
     raise DataError(
         "data must be a pandas DataFrame, a pyarrow Table, a polars DataFrame, a Spark DataFrame, or a path to a Parquet "
         f"file, a Parquet directory or a CSV file; got {type(data).__name__}"
