@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
-__all__ = ["Param", "REQUIRED", "COLUMN_KEYWORDS"]
+__all__ = ["Param", "REQUIRED", "COLUMN_KEYWORDS", "MAX_REGEX_CHARS"]
 
 
 class _Required:
@@ -31,6 +31,9 @@ class _Required:
 
 
 REQUIRED: Any = _Required()
+
+#: longest regular expression a suite may give (the engine is RE2: linear time, but memory grows with size)
+MAX_REGEX_CHARS = 2_000
 
 #: Column selector keywords understood by every column check.
 COLUMN_KEYWORDS = ("*", "numeric", "categorical", "string", "boolean", "datetime")
@@ -149,6 +152,9 @@ class Param:
         if k == "regex":
             if not isinstance(value, str):
                 raise ValueError(f"must be a regular expression string; got {_fmt(value)}")
+            if len(value) > MAX_REGEX_CHARS:
+                raise ValueError(f"is a regular expression of {len(value):,} characters; at most {MAX_REGEX_CHARS:,} "
+                                 "are allowed")
             try:
                 re.compile(value)
             except re.error as exc:
