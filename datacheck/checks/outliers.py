@@ -29,20 +29,23 @@ import math
 from datacheck.checks._util import num, pct, quantiles_need, quantiles_value
 from datacheck.checks.base import Check, register
 from datacheck.kernels import CountOutside, Extremes, Histogram, Moments, Sketch
+from datacheck.kernels.quantiles import ExactAbsDeviation
 from datacheck.kernels.histogram import nice_edges
 from datacheck.params import Param
 
 _DEFAULT_T = {"iqr": 1.5, "robust_z": 3.5, "zscore": 3.0}
 
 
-def _mad_from_sketch(sk, median: float) -> float:
-    """MAD from the sketch's CDF: the d with F(m + d) - F(m - d) = 1/2 (bisection)."""
+def _mad_from_sketch(sk, median: float, share: float = 0.5) -> float:
+    """MAD from the sketch's CDF: the d with F(m + d) - F(m - d) = share (1/2; bisection)."""
     lo, hi = 0.0, max(abs(sk.quantile(1.0) - median), abs(median - sk.quantile(0.0)))
-    if hi == 0:
+    if hi == 0 or share >= 1:
+        return hi
+    if share <= 0:
         return 0.0
     for _ in range(60):
         mid = (lo + hi) / 2
-        if sk.cdf(median + mid) - sk.cdf(median - mid) < 0.5:
+        if sk.cdf(median + mid) - sk.cdf(median - mid) < share:
             lo = mid
         else:
             hi = mid
@@ -60,6 +63,13 @@ class OutliersCheck(Check):
         "max_fraction": Param("number", default=0.05, low=0, high=1, doc="share of outliers allowed"),
         "evidence_rows": Param("integer", default=10, low=0, high=1000, doc="most extreme rows to report"),
     }
+
+    @staticmethod
+    def _mad_kernel(column, median: float, sk) -> ExactAbsDeviation:
+        """The exact-MAD pass: deviations bracketed by the sketch (4 rank errors and 2 ranks each side)."""
+        w = 4 * sk.rank_error + (2.0 / sk.n if sk.n else 0.0)
+        return ExactAbsDeviation(column, float(median), sk.n, _mad_from_sketch(sk, median, 0.5 - w),
+                                 _mad_from_sketch(sk, median, 0.5 + w))
 
     def t(self) -> float:
         return self.p["k"] if self.p["k"] is not None else _DEFAULT_T[self.p["method"]]
@@ -83,9 +93,13 @@ class OutliersCheck(Check):
             return (q[0.25] - self.t() * iqr, q[0.75] + self.t() * iqr, q[0.5],
                     {"q1": q[0.25], "median": q[0.5], "q3": q[0.75], "iqr": iqr}, how)
         sk = ctx.current[Sketch(column)]
-        mad = _mad_from_sketch(sk, q[0.5])
+        exact = ctx.current[self._mad_kernel(column, q[0.5], sk)]
+        if exact["value"] is not None:
+            mad, how = exact["value"], "median and MAD exact (KLL sketch brackets refined)"
+        else:
+            mad = _mad_from_sketch(sk, q[0.5])
+            how = f"median exact; MAD from KLL sketch (rank error <= {sk.rank_error:.2%})"
         scale = 1.4826 * mad
-        how = f"median exact; MAD from KLL sketch (rank error <= {sk.rank_error:.2%})"
         return (q[0.5] - self.t() * scale, q[0.5] + self.t() * scale, q[0.5], {"median": q[0.5], "mad": mad}, how)
 
     def requires(self, column, ctx):
@@ -93,6 +107,11 @@ class OutliersCheck(Check):
         need = [k for k in first if k not in ctx.current]
         if self.p["method"] != "zscore":
             need += quantiles_need(column, (0.25, 0.5, 0.75), ctx)
+        if not need and self.p["method"] == "robust_z" and ctx.current[Sketch(column)].n:
+            q, _ = quantiles_value(column, (0.25, 0.5, 0.75), ctx)
+            mk = self._mad_kernel(column, q[0.5], ctx.current[Sketch(column)])
+            if mk not in ctx.current:
+                need.append(mk)
         if need:
             return need
         lo, hi, *_ = self.fences(column, ctx)

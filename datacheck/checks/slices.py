@@ -86,7 +86,7 @@ class SlicesCheck(Check):
                             doc="interval confidence level"),
         "auc_bins": Param("integer", default=1000, low=10, high=100_000, doc="score bins for ROC AUC"),
         "bootstrap": Param("integer", default=1000, low=100, high=100_000, doc="bootstrap resamples"),
-        "seed": Param("integer", default=0, doc="seed of the bootstrap"),
+        "seed": Param("integer", default=0, low=0, doc="seed of the bootstrap"),
         "max_slices": Param("integer", default=200, low=1, high=10_000,
                             doc="slices kept in each result's details (worst first)"),
     }

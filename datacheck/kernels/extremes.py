@@ -24,6 +24,8 @@ __all__ = ["Extremes", "EdgeValues"]
 def _select_idx(vals: np.ndarray, pos_of, k: int, largest: bool) -> np.ndarray:
     """Indices of the k smallest (or largest) values; ties broken by the smaller row position."""
     n = vals.size
+    if k <= 0:  # no evidence asked for (evidence_rows: 0)
+        return np.zeros(0, dtype=np.int64)
     if n <= k:
         sel = np.arange(n)
     else:
