@@ -24,6 +24,8 @@ _LAZY = {
     "slice_metrics": ("datacheck.slicing", "slice_metrics"),
     "find_slices": ("datacheck.slicing", "find_slices"),
     "figures": ("datacheck.figures", None),
+    "from_great_expectations": ("datacheck.gx", "from_great_expectations"),
+    "suggest": ("datacheck.suggestions", "suggest"),
 }
 
 
@@ -41,4 +43,5 @@ __all__ = [
     "__version__", "run", "load_suite", "Suite", "Report", "Result",
     "DatacheckError", "SuiteError", "DataError", "ValidationFailed",
     "profile", "Profile", "bias_table", "label_issues", "slice_metrics", "find_slices",
+    "from_great_expectations", "suggest",
 ]

@@ -12,6 +12,8 @@ Examples
     datacheck run data.parquet --suite expectations/adult.yaml --json out/report.json
     datacheck validate-suite expectations/adult.yaml [--data data.parquet]
     datacheck profile train.parquet --suite expectations/shift.yaml --out train.profile.json
+    datacheck convert gx_suite.json -o suite.yaml          (and --to gx: YAML -> GX JSON)
+    datacheck suggest data.parquet -o suite.yaml [--gx]
 """
 
 from __future__ import annotations
@@ -54,6 +56,10 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("data")
     pr.add_argument("--suite", required=True)
     pr.add_argument("--out", required=True, help="profile file to write (name it *.profile.json)")
+
+    from datacheck.cli_gx import add_commands  # Great Expectations convert and suggest
+
+    add_commands(sub)
     return p
 
 
@@ -116,6 +122,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"suite {suite.name!r} is valid: {len(suite.checks)} check(s) ({args.suite})"
                   + (f"; every column it names is in {args.data}" if args.data else ""))
             return EXIT_OK
+        if args.command in ("convert", "suggest"):
+            from datacheck.cli_gx import run_command
+
+            return run_command(args)
         if args.command == "profile":
             import datacheck
 

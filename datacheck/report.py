@@ -252,6 +252,13 @@ class Report:
             "results": [r.to_dict() for r in self.results],
         }
 
+    def to_great_expectations(self, suite: Any = None) -> dict[str, Any]:
+        """This report as a Great Expectations validation result dict; see
+        :func:`datacheck.gx.report_to_great_expectations`."""
+        from datacheck.gx import report_to_great_expectations
+
+        return report_to_great_expectations(self, suite)
+
     def to_json(self, path: str | None = None, *, indent: int = 2) -> str:
         """Serialise to JSON; also write it to ``path`` when given."""
         text = json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, allow_nan=False)

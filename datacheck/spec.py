@@ -117,6 +117,12 @@ class Suite:
         """The suite as plain data (what was loaded, defaults not filled in)."""
         return dict(self.raw)
 
+    def to_great_expectations(self) -> dict[str, Any]:
+        """This suite as a Great Expectations 1.x suite dict; see :func:`datacheck.gx.suite_to_great_expectations`."""
+        from datacheck.gx import suite_to_great_expectations
+
+        return suite_to_great_expectations(self)
+
 
 def _line_map(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dict[tuple, int]:
     out = {} if out is None else out
@@ -230,7 +236,11 @@ class _Parser:
                     else:
                         values[k] = prm.default
             if ok:
-                for key, msg in cls.validate_params(values):
+                try:
+                    cross = list(cls.validate_params(values))
+                except OverflowError:  # a check's own validation met a number beyond the float range
+                    cross = [("", "holds a number beyond the float range (about ±1.8e308); use a smaller bound")]
+                for key, msg in cross:
                     self.problem(path + (cname,) + ((key,) if key else ()), msg)
                     ok = False
             specs.append(CheckSpec(name=cname, params=MappingProxyType(values), index=i, path=_fmt_path(path + (cname,)),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 import time
 from collections import Counter
@@ -31,15 +32,16 @@ from datacheck.engines.sources import open_source
 from fuzzing import frames, judge, suites, verdicts
 
 LONG = os.environ.get("DATACHECK_FUZZ") == "long"
-EXAMPLES = int(os.environ.get("DATACHECK_FUZZ_EXAMPLES", "10000" if LONG else "150"))
+EXAMPLES = int(os.environ.get("DATACHECK_FUZZ_EXAMPLES", "10000" if LONG else "400"))
 SLOW_S = 10.0  # a small frame that takes longer than this is a hang for the fuzzer's purposes
 SOURCES = ("pandas", "arrow", "polars", "parquet", "csv")
 
+CHECKS = sorted(REGISTRY)
 _FIGURES: Counter = Counter()
 _EXAMPLES: dict[str, str] = {}
 
 _SETTINGS = settings(
-    max_examples=EXAMPLES, deadline=None, database=None,
+    max_examples=max(5, -(-EXAMPLES // len(CHECKS))),  # EXAMPLES in all, split over the registry deadline=None, database=None,
     suppress_health_check=list(HealthCheck),
     phases=[Phase.explicit, Phase.generate] if LONG else [Phase.explicit, Phase.generate, Phase.shrink],
 )
@@ -121,11 +123,12 @@ def _case(df, suite, source, use_ref):
 
 
 @pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("check", CHECKS)  # walk the registry: a new check is fuzzed by being registered
 @_SETTINGS
 @given(data=st.data())
-def test_fuzz_every_check_every_source(data):
+def test_fuzz_every_check_every_source(check, data):
     df = data.draw(frames(), label="frame")
-    suite = data.draw(suites([str(c) for c in df.columns]), label="suite")
+    suite = data.draw(suites([str(c) for c in df.columns], first=check), label="suite")
     source = data.draw(st.sampled_from(SOURCES), label="source")
     use_ref = data.draw(st.booleans(), label="reference")
     outcome, problems, took = _case(df, suite, source, use_ref)
@@ -137,6 +140,11 @@ def test_fuzz_every_check_every_source(data):
     _FIGURES["max_seconds_x100"] = max(_FIGURES["max_seconds_x100"], int(took * 100))
     for p in problems:
         kind = p.split(" ")[0] if not p.startswith("raw") else "raw"
+        m = re.match(r"(?:internal error|raw error text) in (\w+)\(.*?\): (\w+)", p)
+        if m:  # one class per check and exception type
+            kind += f":{m.group(1)}:{m.group(2)}"
+        elif kind == "uncaught":
+            kind += ":" + p.split(" ")[1].rstrip(":")
         _record(f"bad:{kind}", f"{p} | suite={suite!r} | source={source} | dtypes={list(map(str, df.dtypes))}")
     if not LONG:
         assert not problems, problems
@@ -147,7 +155,7 @@ def test_fuzz_figures_and_coverage():
     if not _FIGURES["cases"]:
         pytest.skip("the fuzz test did not run")
     drawn = {k.split(":", 1)[1] for k in _FIGURES if k.startswith("check:")}
-    if EXAMPLES >= 100:
+    if _FIGURES["cases"] >= len(CHECKS):
         assert set(REGISTRY) <= drawn, f"never fuzzed: {sorted(set(REGISTRY) - drawn)}"
     if LONG:
         out = os.environ.get("DATACHECK_FUZZ_OUT", "fuzz-figures.json")

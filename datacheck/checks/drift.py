@@ -6,15 +6,19 @@ Every column is reduced to mergeable state on both sides; bin edges come from th
   ``fine_bins`` reference quantiles (exact min and max); both sides are then counted *exactly* on
   those edges (counts and per-bin sums). KS, Wasserstein, PSI and Jensen–Shannon are read from
   these fine histograms;
-* categorical (string, categorical, boolean) columns: exact category counts on both sides
-  (Misra–Gries beyond 10,000 distinct values, with its error stated).
+* categorical (string, categorical, boolean) columns: exact category counts on both sides. Beyond
+  10,000 distinct values the first pass keeps a Misra–Gries summary per side; comparing two such
+  summaries would compare how each side was truncated (a 50,000-category Zipf column read
+  "drifted" at p = 0 against itself), so a second pass counts the 10,000 values heaviest in the
+  pooled summaries exactly on both sides, and everything else as one exact "(other)".
 
 Methods (``numeric_method`` / ``categorical_method``) and their effect sizes
 -----------------------------------------------------------------------------
 =================  ==============================================  ====================  =========
 method             effect size                                     significance test     threshold
 =================  ==============================================  ====================  =========
-``wasserstein``    W1 / reference standard deviation                KS                    0.1
+``wasserstein``    W1 of reference normal scores (robust; see below) KS                    0.1
+``wasserstein_sd`` W1 / reference standard deviation               KS                    0.1
 ``ks``             KS distance D                                   KS                    0.1
 ``psi``            PSI on ``bins`` reference-quantile bins           Pearson chi-square    0.1
 ``jensen_shannon`` JS distance (base 2) on the same bins            Pearson chi-square    0.05
@@ -36,6 +40,17 @@ Large samples therefore cannot flag trivial differences (rule 1), and small ones
 (rule 2). Each result also reports the minimum detectable effect (MDE) for its sample sizes: the
 effect size at which the test would just reach ``p < alpha``; when it exceeds the threshold the
 message says the comparison is underpowered.
+
+The default numeric effect: Wasserstein distance of normal scores
+-----------------------------------------------------------------
+``wasserstein`` maps every value through the reference's own distribution function and then the
+standard normal quantile (``z = Phi^-1(F_ref(x))``, the reference's normal scores) and measures the
+W1 distance of the two sides there. For a normal reference this *is* W1 / SD (a shift of 0.2 SD
+reads 0.2); for any other reference it is the same number the change would have on a normal
+column, and it depends only on ranks, so one extreme value cannot hide a change of the whole
+column (it moves no rank by more than one) or fake one. W1 / SD, whose SD a single outlier can
+inflate a hundredfold, is ``wasserstein_sd``. From the fine bins, each bin is an atom at the
+normal score of its mid-rank (the reference's extremes at ``Phi^-1(0.5 / n_ref)``).
 
 KS from mergeable state
 -----------------------
@@ -67,7 +82,8 @@ from scipy import stats as st
 from datacheck.checks._util import num
 from datacheck.checks.base import Check, OnReference, register
 from datacheck.context import Context, MetricUnavailable
-from datacheck.kernels import Frequencies, Moments
+from datacheck.kernels import CountsOf, Frequencies, Moments
+from datacheck.kernels.frequencies import DEFAULT_CAP as FREQ_CAP
 from datacheck.kernels.shift import BinCounts, QuantileEdges
 from datacheck.params import Param
 from datacheck.stats import benjamini_hochberg
@@ -75,12 +91,13 @@ from datacheck.stats import benjamini_hochberg
 __all__ = ["DriftCheck", "DriftMixin", "DEFAULT_THRESHOLDS", "NUMERIC_METHODS", "CATEGORICAL_METHODS",
            "compare_numeric", "compare_categorical"]
 
-NUMERIC_METHODS = ("wasserstein", "ks", "psi", "jensen_shannon")
+NUMERIC_METHODS = ("wasserstein", "wasserstein_sd", "ks", "psi", "jensen_shannon")
 CATEGORICAL_METHODS = ("jensen_shannon", "chi2", "psi", "linf")
-DEFAULT_THRESHOLDS = {"wasserstein": 0.1, "ks": 0.1, "psi": 0.1, "jensen_shannon": 0.05, "chi2": 0.1, "linf": 0.05}
+DEFAULT_THRESHOLDS = {"wasserstein": 0.1, "wasserstein_sd": 0.1, "ks": 0.1, "psi": 0.1, "jensen_shannon": 0.05, "chi2": 0.1, "linf": 0.05}
 NUMERIC_TYPES = ("integer", "float", "datetime")
 CATEGORICAL_TYPES = ("string", "categorical", "boolean")
 _MAX_SHOWN_CATEGORIES = 20
+_EXACT_CANDIDATES = 10_000  # values counted exactly in the second pass of a high-cardinality column
 
 DRIFT_PARAMS: dict[str, Param] = {
     "numeric_method": Param("choice", default="wasserstein", choices=NUMERIC_METHODS,
@@ -113,17 +130,14 @@ def _chi2_test(r: np.ndarray, c: np.ndarray, pool: bool = True) -> tuple[float, 
     """
     r = np.asarray(r, dtype=float)
     c = np.asarray(c, dtype=float)
+    if pool:
+        r, c = _pool_small(r, c)
     keep = (r + c) > 0
     r, c = r[keep], c[keep]
     nr, nc = r.sum(), c.sum()
     if nr == 0 or nc == 0 or r.size < 2:
         return 0.0, 1.0, 0
     tot = r + c
-    small = (tot * min(nr, nc) / (nr + nc)) < 5
-    if pool and small.any() and (~small).any():
-        r = np.r_[r[~small], r[small].sum()]
-        c = np.r_[c[~small], c[small].sum()]
-        tot = r + c
     if r.size < 2:
         return 0.0, 1.0, 0
     er = tot * nr / (nr + nc)
@@ -131,6 +145,28 @@ def _chi2_test(r: np.ndarray, c: np.ndarray, pool: bool = True) -> tuple[float, 
     stat = float((((r - er) ** 2) / er).sum() + (((c - ec) ** 2) / ec).sum())
     df = r.size - 1
     return stat, float(st.chi2.sf(stat, df)), df
+
+
+def _pool_small(r: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pool the categories whose expected count on the smaller side is below 5 into one cell.
+
+    The decision uses the cell totals, which are exchangeable between the sides under no change,
+    so it does not select for deviating cells. The categorical effect sizes are read from the same
+    cells as the test: plug-in distances over thousands of sparse cells are biased far above zero
+    between two samples of one distribution.
+    """
+    r = np.asarray(r, dtype=float)
+    c = np.asarray(c, dtype=float)
+    keep = (r + c) > 0
+    r, c = r[keep], c[keep]
+    nr, nc = r.sum(), c.sum()
+    if nr == 0 or nc == 0:
+        return r, c
+    small = ((r + c) * min(nr, nc) / (nr + nc)) < 5
+    if small.any() and (~small).any():
+        r = np.r_[r[~small], r[small].sum()]
+        c = np.r_[c[~small], c[small].sum()]
+    return r, c
 
 
 def _pool_by_reference(r: np.ndarray, c: np.ndarray, min_expected: float = 5.0) -> tuple[np.ndarray, np.ndarray]:
@@ -198,7 +234,7 @@ def _mde(method: str, nr: int, nc: int, alpha: float, df: int) -> float:
     en = _n_eff(nr, nc)
     if en <= 0:
         return math.nan
-    if method in ("ks", "wasserstein"):
+    if method in ("ks", "wasserstein", "wasserstein_sd"):
         dcrit = float(st.kstwo.isf(alpha, max(1, int(round(en)))))
         if method == "ks":
             return dcrit
@@ -226,6 +262,21 @@ def _atoms_w1(pos_r, w_r, pos_c, w_c) -> float:
     return float(np.sum(np.abs(cum) * np.diff(pos)))
 
 
+def _normal_score_w1(r: np.ndarray, c: np.ndarray) -> float:
+    """W1 between the two sides in the reference's normal-score space (see the module notes).
+
+    Each bin is an atom at ``Phi^-1`` of the reference's mid-rank of the bin (clipped to
+    ``[0.5 / n_ref, 1 - 0.5 / n_ref]``); W1 of two distributions on common atoms is the integral of
+    the gap between their CDFs.
+    """
+    nr, nc = r.sum(), c.sum()
+    cr, cc = np.cumsum(r) / nr, np.cumsum(c) / nc
+    mid = np.r_[0.0, cr[:-1]] + (r / nr) / 2
+    lo = 0.5 / nr
+    z = st.norm.ppf(np.clip(mid, lo, 1 - lo))
+    return float(np.sum(np.abs(cr[:-1] - cc[:-1]) * np.diff(z)))
+
+
 def _coarse_groups(r: np.ndarray, bins: int) -> np.ndarray:
     """Group consecutive fine bins into ~``bins`` groups of equal reference mass."""
     cum = np.cumsum(r) / r.sum()
@@ -235,6 +286,14 @@ def _coarse_groups(r: np.ndarray, bins: int) -> np.ndarray:
     return g
 
 
+class OutOfScope(ValueError):
+    """The column's type is not one drift compares (a skip, not an error)."""
+
+
+class NoValues(MetricUnavailable):
+    """A side has no usable values in the column: nothing to compare (a skip, not an error)."""
+
+
 def compare_numeric(ref: dict, cur: dict, ref_std: float, bins: int) -> dict[str, Any]:
     """Every numeric statistic from two :class:`~datacheck.kernels.shift.BinCounts` values on the same edges."""
     r = np.asarray(ref["counts"], dtype=np.int64)
@@ -242,7 +301,7 @@ def compare_numeric(ref: dict, cur: dict, ref_std: float, bins: int) -> dict[str
     edges = np.asarray(ref["edges"], dtype=float)
     nr, nc = int(r.sum()), int(c.sum())
     if nr == 0 or nc == 0:
-        raise MetricUnavailable(f"no finite values on the {'reference' if nr == 0 else 'current'} side")
+        raise NoValues(f"no finite values on the {'reference' if nr == 0 else 'current'} side")
     pr, pc = r / nr, c / nc
     cdf_gap = np.abs(np.cumsum(pr) - np.cumsum(pc))[:-1]
     d = float(cdf_gap.max()) if cdf_gap.size else 0.0
@@ -265,6 +324,7 @@ def compare_numeric(ref: dict, cur: dict, ref_std: float, bins: int) -> dict[str
     w1 = _atoms_w1(sr[okr] / r[okr], pr[okr], sc[okc] / c[okc], pc[okc])
     widths = np.diff(edges)
     w1_err = float(np.sum(widths * loose[1:-1])) if widths.size else 0.0
+    w1_ns = _normal_score_w1(r, c)
     g = _coarse_groups(r, bins)
     rg = np.bincount(g, weights=r).astype(np.int64)
     cg = np.bincount(g, weights=c).astype(np.int64)
@@ -283,7 +343,7 @@ def compare_numeric(ref: dict, cur: dict, ref_std: float, bins: int) -> dict[str
     return {
         "n_ref": nr, "n_cur": nc, "ks": d, "ks_pvalue": _ks_pvalue(d, nr, nc), "ks_resolution": resolution,
         "wasserstein_raw": w1, "wasserstein": w1 / ref_std if ref_std > 0 else (0.0 if w1 == 0 else math.inf),
-        "wasserstein_error": w1_err, "psi": _psi(rg, cg), "jensen_shannon": _js(rg, cg),
+        "wasserstein_error": w1_err, "wasserstein_ns": w1_ns, "psi": _psi(rg, cg), "jensen_shannon": _js(rg, cg),
         "chi2": chi2, "chi2_pvalue": p_chi2, "chi2_df": df, "fine_bins": int(len(edges) - 1),
         "bins": {"edges": bounds, "ref": rg.tolist(), "cur": cg.tolist()},
         "ref_missing": int(ref.get("missing", 0)), "cur_missing": int(cur.get("missing", 0)),
@@ -295,7 +355,8 @@ def _freq_vectors(ref: dict, cur: dict) -> tuple[list, np.ndarray, np.ndarray, b
     r = np.array([ref["counts"].get(k, 0) for k in cats], dtype=np.int64)
     c = np.array([cur["counts"].get(k, 0) for k in cats], dtype=np.int64)
     exact = bool(ref["exact"] and cur["exact"])
-    rest_r, rest_c = ref["total"] - int(r.sum()), cur["total"] - int(c.sum())
+    rest_r = ref["other"] if "other" in ref else ref["total"] - int(r.sum())
+    rest_c = cur["other"] if "other" in cur else cur["total"] - int(c.sum())
     if rest_r > 0 or rest_c > 0:
         cats.append("(other)")
         r = np.r_[r, max(0, rest_r)]
@@ -308,8 +369,9 @@ def compare_categorical(ref: dict, cur: dict) -> dict[str, Any]:
     cats, r, c, exact = _freq_vectors(ref, cur)
     nr, nc = int(r.sum()), int(c.sum())
     if nr == 0 or nc == 0:
-        raise MetricUnavailable(f"no values on the {'reference' if nr == 0 else 'current'} side")
+        raise NoValues(f"no values on the {'reference' if nr == 0 else 'current'} side")
     chi2, p_chi2, df = _chi2_test(r, c)
+    rp, cp = _pool_small(r, c)
     pr, pc = r / nr, c / nc
     diff = np.abs(pc - pr)
     order = np.argsort(-np.maximum(pr, pc), kind="stable")
@@ -322,8 +384,8 @@ def compare_categorical(ref: dict, cur: dict) -> dict[str, Any]:
     return {
         "n_ref": nr, "n_cur": nc, "chi2": chi2, "chi2_pvalue": p_chi2, "chi2_df": df,
         "cramers_v": math.sqrt(chi2 / (nr + nc)) if nr + nc else 0.0,
-        "psi": _psi(r, c), "jensen_shannon": _js(r, c), "linf": float(diff.max()),
-        "linf_category": str(cats[top]), "exact": exact,
+        "psi": _psi(rp, cp), "jensen_shannon": _js(rp, cp), "linf": float(diff.max()),
+        "linf_category": str(cats[top]), "exact": exact, "candidates": len(ref["counts"]),
         "max_error": int(ref.get("max_error", 0)) + int(cur.get("max_error", 0)),
         "categories": {"labels": labels, "ref": rc, "cur": cc},
         "ref_missing": int(ref.get("nulls", 0)), "cur_missing": int(cur.get("nulls", 0)),
@@ -353,7 +415,7 @@ class DriftMixin:
             elif info.logical in CATEGORICAL_TYPES:
                 kinds.append("categorical")
             else:
-                raise ValueError(f"column {column!r} has type {info.logical} ({info.type}); drift compares numeric, "
+                raise OutOfScope(f"column {column!r} has type {info.logical} ({info.type}); drift compares numeric, "
                                  "datetime, string, categorical and boolean columns")
         if kinds[0] != kinds[1]:
             raise ValueError(f"column {column!r} changed type: {ref.logical} in the reference, {cur.logical} now "
@@ -376,7 +438,9 @@ class DriftMixin:
         except ValueError:
             return []
         if kind == "categorical":
-            return [OnReference(Frequencies(column)), Frequencies(column)]
+            first = [OnReference(Frequencies(column)), Frequencies(column)]
+            exact = self.exact_counts_kernel(column, ctx)
+            return first + ([OnReference(exact), exact] if exact is not None else [])
         qe = self.edges_kernel(column)
         first = [OnReference(qe), OnReference(Moments(column))]
         if qe not in ctx.reference:
@@ -387,12 +451,38 @@ class DriftMixin:
         bc = BinCounts(column, edges)
         return first + [OnReference(bc), bc]
 
+    def exact_counts_kernel(self, column: str, ctx: Context) -> CountsOf | None:
+        """After a first pass whose category counts were approximate on either side (more distinct
+        values than :class:`Frequencies` keeps), a second pass counting the candidates exactly on both
+        sides: the values heavy on either side, ranked by pooled count (symmetric in the sides), with
+        an exact count of the rest. None while the first pass is pending or when it was exact."""
+        f = Frequencies(column)
+        if f not in ctx.reference or f not in ctx.current:
+            return None
+        fr, fc = ctx.reference[f], ctx.current[f]
+        if fr["exact"] and fc["exact"]:
+            return None
+        pooled: dict[Any, int] = {}
+        for d in (fr["counts"], fc["counts"]):
+            for k, v in d.items():
+                pooled[k] = pooled.get(k, 0) + v
+        top = sorted(pooled, key=lambda k: (-pooled[k], str(k)))[:_EXACT_CANDIDATES]
+        return CountsOf(column, tuple(sorted(top, key=str)))
+
+    def category_counts(self, column: str, ctx: Context) -> tuple[dict, dict]:
+        """Both sides' category counts: the first pass when exact, else the exact second pass
+        (candidates plus an exact "(other)")."""
+        exact = self.exact_counts_kernel(column, ctx)
+        if exact is None:
+            return ctx.reference[Frequencies(column)], ctx.current[Frequencies(column)]
+        return ctx.reference[exact], ctx.current[exact]
+
     def column_stats(self, column: str, ctx: Context) -> dict[str, Any]:
         """All statistics of one column plus the judged method's effect, p-value and MDE."""
         kind = self.kind(column, ctx)
         method = self.method_for(kind)
         if kind == "categorical":
-            s = compare_categorical(ctx.reference[Frequencies(column)], ctx.current[Frequencies(column)])
+            s = compare_categorical(*self.category_counts(column, ctx))
             effect = {"chi2": s["cramers_v"], "psi": s["psi"], "jensen_shannon": s["jensen_shannon"],
                       "linf": s["linf"]}[method]
             stat = {"chi2": s["chi2"], "psi": s["psi"], "jensen_shannon": s["jensen_shannon"], "linf": s["linf"]}[method]
@@ -401,24 +491,29 @@ class DriftMixin:
                    "jensen_shannon": "Jensen-Shannon distance (base 2) of category shares",
                    "linf": "L-infinity distance of category shares"}[method]
             how += "; p-value: Pearson chi-square (cells with expected count < 5 pooled)"
-            if not s["exact"]:
-                how += f"; category counts approximate (Misra-Gries, error <= {s['max_error']:,} rows)"
+            if self.exact_counts_kernel(column, ctx) is not None:
+                how += (f"; over {FREQ_CAP:,} distinct values: the {s['candidates']:,} most frequent values counted "
+                        "exactly on both sides in a second pass, the rest as one exact '(other)'")
         else:
             qe = ctx.reference[self.edges_kernel(column)]
             if not qe["edges"]:
-                raise MetricUnavailable(f"the reference has no finite values in {column!r}")
+                raise NoValues("no finite values on the reference side")
             bc = BinCounts(column, qe["edges"])
             std = ctx.reference[Moments(column)]["std"]
             s = compare_numeric(ctx.reference[bc], ctx.current[bc], std if std == std else 0.0, self.p["bins"])
             res = s["ks_resolution"]
             nb = s["fine_bins"]
-            if method in ("ks", "wasserstein"):
+            if method in ("ks", "wasserstein", "wasserstein_sd"):
                 p = s["ks_pvalue"]
                 ks_how = (f"KS on {nb:,} reference-quantile bins (exact counts; D is a lower bound of the exact "
                           f"D, gap <= {res:.2g}; p-value conservative)")
                 if method == "ks":
                     effect = stat = s["ks"]
                     how = ks_how
+                elif method == "wasserstein":
+                    effect = stat = s["wasserstein_ns"]
+                    how = (f"Wasserstein W1 of the reference's normal scores (rank-based: outliers cannot hide or "
+                           f"fake a change; bins as atoms at their mid-rank scores); p-value: {ks_how}")
                 else:
                     effect, stat = s["wasserstein"], s["wasserstein_raw"]
                     how = (f"Wasserstein W1 / reference SD (bins as atoms at their means, error <= "
@@ -442,13 +537,19 @@ class DriftMixin:
         big = s["effect"] > thr
         sig = q == q and q < alpha
         drifted = big and sig
-        under = s["mde"] == s["mde"] and s["mde"] > thr
+        # underpowered only means something when the test did not reach significance
+        under = (not sig) and s["mde"] == s["mde"] and s["mde"] > thr
         what = label or (f"{column}" if column is not None else "")
         msg = (f"{what}: {s['method']} effect {num(s['effect'])} "
                f"({'above' if big else 'within'} threshold {num(thr)}), q = {num(q)} "
                f"({'significant' if sig else 'not significant'} at {num(alpha)}); ")
-        msg += "drifted" if drifted else "no material drift"
-        if under and not drifted:
+        if drifted:
+            msg += "drifted"
+        elif sig:
+            msg += "a real change, but smaller than the threshold: no material drift"
+        else:
+            msg += "no material drift"
+        if under:
             msg += f"; underpowered: only effects >= {num(s['mde'])} are detectable at these sample sizes"
         details = {k: v for k, v in s.items() if k not in ("how",)}
         details["q_value"] = q
@@ -509,7 +610,12 @@ class DriftCheck(DriftMixin, Check):
         if s is None:
             s = self.column_stats(column, ctx)
             s["q_value"] = s["p_value"]
-        if isinstance(s, ValueError):
+        if isinstance(s, NoValues):
+            return self.skipped(column, f"{column!r}: {s} (all missing?); nothing to compare. Changes of the "
+                                        "missing rate are judged by schema_skew")
+        if isinstance(s, OutOfScope):
+            return self.skipped(column, f"not compared: {s}")
+        if isinstance(s, ValueError):  # a type change or a column on one side only
             return self.error(column, str(s))
         if isinstance(s, KeyError):
             raise MetricUnavailable(str(s))

@@ -16,8 +16,12 @@ metrics, not rows") from a sample of current rows.
 * **Verdict**: fail when AUC > ``max_auc`` *and* p < ``alpha``.
 * **Features driving it**: permutation importance (drop in held-out AUC) on the last fold.
 
-Numeric, boolean and datetime columns enter as numbers; string columns as categories (the 254
-most frequent values, the rest pooled). By default every column except the dataset's id, label,
+Numeric, boolean and datetime columns enter as numbers, strings that all parse as ISO dates as
+times, other strings as categories: the (up to 254) values seen at least 5 times in the pooled
+sample, ranked by pooled count with ties broken by value, the rest pooled into one code. Nothing in
+the encoding depends on which side a value came from (ranking ties by first appearance once put
+the reference's rare values first, and a classifier told the halves of one file apart by that
+alone). String columns whose values are mostly distinct (ids, free text) are left out and named. By default every column except the dataset's id, label,
 prediction and score columns is used.
 
 Examples
@@ -48,6 +52,8 @@ __all__ = ["MultivariateDriftCheck", "domain_classifier"]
 
 _MIN_ROWS = 50
 _MAX_CATS = 254
+_MIN_CODE_COUNT = 5  # a value seen fewer times in the pooled sample cannot be learned; it joins the rest
+_MAX_DISTINCT_SHARE = 0.5
 _USABLE = ("integer", "float", "boolean", "string", "categorical", "datetime", "duration")
 
 
@@ -67,35 +73,67 @@ def _as_float(arr: pa.ChunkedArray) -> np.ndarray | None:
     return x
 
 
-def _encode(ref: pa.ChunkedArray, cur: pa.ChunkedArray) -> tuple[np.ndarray, bool]:
-    """One column of both sides as float64 (categories as codes); returns (values, is_categorical)."""
+def _as_datetime(s: pa.ChunkedArray) -> np.ndarray | None:
+    """Strings that all parse as ISO 8601 dates or date-times, as float seconds; None otherwise."""
+    vals = s.drop_null() if s.null_count else s
+    if len(vals) == 0:
+        return None
+    try:
+        ts = pc.cast(s, pa.timestamp("s"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    x = pc.cast(ts, pa.int64()).to_numpy(zero_copy_only=False).astype(np.float64)
+    x[np.asarray(ts.is_null().to_numpy(zero_copy_only=False), dtype=bool)] = np.nan
+    return x
+
+
+def _encode(ref: pa.ChunkedArray, cur: pa.ChunkedArray) -> tuple[np.ndarray | None, bool, str]:
+    """One column of both sides as float64; returns (values, is_categorical, how).
+
+    Numbers, booleans and datetimes enter as numbers; strings that all parse as ISO dates as
+    seconds; other strings as codes of the values seen at least ``_MIN_CODE_COUNT`` times in the
+    pooled sample (ranked by pooled count, ties by value: nothing depends on which side a value
+    came from), the rest pooled into one code. Strings whose values are mostly distinct (ids, free
+    text) carry nothing a classifier can learn about a population and are left out (``None``).
+    """
     a, b = _as_float(ref), _as_float(cur)
     if a is not None and b is not None:
-        return np.r_[a, b], False
+        return np.r_[a, b], False, "number"
     s = pa.chunked_array([c.cast(pa.large_string()) if not pa.types.is_dictionary(c.type)
                           else c.cast(c.type.value_type).cast(pa.large_string()) for c in ref.chunks + cur.chunks],
                          type=pa.large_string())
+    dt = _as_datetime(s)
+    if dt is not None:
+        return dt, False, "date strings as time"
+    present = len(s) - s.null_count
     vc = pc.value_counts(s.drop_null() if s.null_count else s)
-    vals = vc.field("values").to_pylist()
+    if present and len(vc) > _MAX_DISTINCT_SHARE * present:
+        return None, True, f"{len(vc) / present:.0%} of values distinct (id-like or free text)"
+    vals = np.asarray(vc.field("values").to_pylist(), dtype=object)
     cnt = vc.field("counts").to_numpy()
-    top = [vals[i] for i in np.argsort(-cnt, kind="stable")[:_MAX_CATS]]
+    order = sorted(range(len(vals)), key=lambda i: (-int(cnt[i]), str(vals[i])))
+    top = [vals[i] for i in order if cnt[i] >= _MIN_CODE_COUNT][:_MAX_CATS]
     idx = pc.index_in(s, value_set=pa.array(top, pa.large_string()))
-    codes = pc.fill_null(idx, _MAX_CATS).to_numpy().astype(np.float64)
-    codes[np.asarray(s.is_null().to_numpy(), dtype=bool)] = np.nan
-    return codes, True
+    codes = pc.fill_null(idx, _MAX_CATS).to_numpy(zero_copy_only=False).astype(np.float64)
+    codes[np.asarray(s.is_null().to_numpy(zero_copy_only=False), dtype=bool)] = np.nan
+    return codes, True, "categories"
 
 
 def domain_classifier(ref: pa.Table, cur: pa.Table, columns: list[str], *, folds: int = 5, seed: int = 0,
-                      max_iter: int = 100, top: int = 5) -> dict:
-    """Cross-fitted domain classifier on two samples: AUC, fold p-values, combined p, top features."""
+                      max_iter: int = 100, top: int = 5, importance: tuple[float, float] | None = None) -> dict:
+    """Cross-fitted domain classifier on two samples: AUC, fold p-values, combined p, top features.
+
+    ``importance``: ``(max_auc, alpha)``: compute the permutation importances only when the AUC is
+    above ``max_auc`` and p below ``alpha`` (they explain a drift; None: always).
+    """
     from threadpoolctl import threadpool_limits  # a scikit-learn dependency
 
     # one OpenMP thread: on a shared or busy machine, spinning OpenMP teams made one fit 40x slower
     with threadpool_limits(1, user_api="openmp"):
-        return _fit(ref, cur, columns, folds=folds, seed=seed, max_iter=max_iter, top=top)
+        return _fit(ref, cur, columns, folds=folds, seed=seed, max_iter=max_iter, top=top, importance=importance)
 
 
-def _fit(ref, cur, columns, *, folds, seed, max_iter, top):
+def _fit(ref, cur, columns, *, folds, seed, max_iter, top, importance=None):
     from scipy.stats import mannwhitneyu
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.inspection import permutation_importance
@@ -104,7 +142,10 @@ def _fit(ref, cur, columns, *, folds, seed, max_iter, top):
 
     cols, cats, used, dropped = [], [], [], {}
     for c in columns:
-        x, is_cat = _encode(ref.column(c), cur.column(c))
+        x, is_cat, how = _encode(ref.column(c), cur.column(c))
+        if x is None:
+            dropped[c] = how
+            continue
         if x.size and np.isnan(x).all():  # missing on both sides: nothing to learn, and it cannot be binned
             dropped[c] = "all values missing in both samples"
             continue
@@ -135,10 +176,12 @@ def _fit(ref, cur, columns, *, folds, seed, max_iter, top):
         aucs.append(float(roc_auc_score(y[te], s)))
     auc = float(roc_auc_score(y, oof))
     p = float(min(1.0, 2 * np.median(pvals)))
-    imp = permutation_importance(model, X[te], y[te], scoring="roc_auc", n_repeats=5, random_state=seed)
-    order = np.argsort(-imp.importances_mean, kind="stable")[:top]
-    feats = [{"column": columns[i], "auc_drop": float(imp.importances_mean[i]), "std": float(imp.importances_std[i])}
-             for i in order if imp.importances_mean[i] > 0]
+    feats = []
+    if importance is None or (auc > importance[0] and p < importance[1]):  # only worth its cost when drifted
+        imp = permutation_importance(model, X[te], y[te], scoring="roc_auc", n_repeats=5, random_state=seed)
+        order = np.argsort(-imp.importances_mean, kind="stable")[:top]
+        feats = [{"column": columns[i], "auc_drop": float(imp.importances_mean[i]),
+                  "std": float(imp.importances_std[i])} for i in order if imp.importances_mean[i] > 0]
     return {"auc": auc, "fold_auc": aucs, "fold_p_values": pvals, "p_value": p, "top_features": feats,
             "n_ref": int(ref.num_rows), "n_cur": int(cur.num_rows), "columns_used": list(columns),
             "dropped_features": dropped}
@@ -183,7 +226,8 @@ class MultivariateDriftCheck(Check):
         if ref.num_rows < _MIN_ROWS or cur.num_rows < _MIN_ROWS:
             return self.skipped(None, f"too few rows for a domain classifier ({ref.num_rows} reference, "
                                       f"{cur.num_rows} current; need {_MIN_ROWS} each)")
-        out = domain_classifier(ref, cur, cols, folds=self.p["folds"], seed=self.p["seed"], max_iter=self.p["max_iter"])
+        out = domain_classifier(ref, cur, cols, folds=self.p["folds"], seed=self.p["seed"], max_iter=self.p["max_iter"],
+                                importance=(self.p["max_auc"], self.p["alpha"]))
         dropped = out["dropped_features"]
         gone = "; ".join(f"{c!r}: {why}" for c, why in list(dropped.items())[:5]) + (" ..." if len(dropped) > 5 else "")
         if out["auc"] is None:

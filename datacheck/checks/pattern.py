@@ -1,6 +1,7 @@
 """``pattern``: strings match a regular expression (RE2 syntax, run by Arrow).
 
-The whole value must match unless ``search: true``.
+The whole value must match unless ``search: true``. With ``negate: true`` values must NOT match
+(a forbidden pattern).
 
 Examples
 --------
@@ -18,6 +19,7 @@ import pyarrow.compute as pc
 from datacheck.checks._util import fraction, pct
 from datacheck.checks.base import Check, register
 from datacheck.kernels import PatternMismatch
+from datacheck.kernels.patterns import PatternHit
 from datacheck.params import REQUIRED, Param
 
 
@@ -29,6 +31,7 @@ class PatternCheck(Check):
         "regex": Param("string", default=REQUIRED, doc="RE2 regular expression"),
         "search": Param("bool", default=False, doc="true: match anywhere in the value"),
         "max_fraction": Param("number", default=0.0, low=0, high=1, doc="share of values allowed not to match"),
+        "negate": Param("bool", default=False, doc="true: values must not match (a forbidden pattern)"),
     }
 
     @classmethod
@@ -45,6 +48,8 @@ class PatternCheck(Check):
         return []
 
     def kernel(self, column):
+        if self.p.get("negate"):
+            return PatternHit(column, self.p["regex"], self.p["search"])
         return PatternMismatch(column, self.p["regex"], self.p["search"])
 
     def requires(self, column, ctx):
@@ -52,6 +57,8 @@ class PatternCheck(Check):
 
     def evaluate(self, column, ctx):
         d = ctx.current[self.kernel(column)]
+        if self.p.get("negate"):
+            return self._negated(column, d)
         frac = fraction(d["mismatched"], d["checked"])
         ok = frac <= self.p["max_fraction"]
         evidence = [{"value": v, "count": c} for v, c in d["top"]] or None
@@ -63,4 +70,16 @@ class PatternCheck(Check):
                else f"all {d['checked']:,} values match /{self.p['regex']}/")
         return self.result(column, ok, observed={"mismatched": d["mismatched"], "fraction": frac},
                            expected={"regex": self.p["regex"], "max_fraction": self.p["max_fraction"]},
+                           message=msg, evidence=evidence)
+
+    def _negated(self, column, d):
+        frac = fraction(d["matched"], d["checked"])
+        ok = frac <= self.p["max_fraction"]
+        evidence = [{"value": v, "count": c} for v, c in d["top"]] or None
+        examples = ", ".join(repr(e["value"]) for e in (evidence or [])[:3])
+        msg = (f"{d['matched']:,} value(s) ({pct(frac)}) match the forbidden /{self.p['regex']}/"
+               + (f", e.g. {examples}" if examples else "") if d["matched"]
+               else f"none of {d['checked']:,} values matches the forbidden /{self.p['regex']}/")
+        return self.result(column, ok, observed={"matched": d["matched"], "fraction": frac},
+                           expected={"regex": self.p["regex"], "negate": True, "max_fraction": self.p["max_fraction"]},
                            message=msg, evidence=evidence)

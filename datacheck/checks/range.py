@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
+import numpy as np
 import pandas as pd
 
 from datacheck.checks._util import fraction, num, pct
@@ -86,6 +87,8 @@ class RangeCheck(Check):
         "min": Param("any", default=None, doc="lowest allowed value (a number, or a date for datetime columns)"),
         "max": Param("any", default=None, doc="highest allowed value"),
         "max_fraction": Param("number", default=0.0, low=0, high=1, doc="share of values allowed outside"),
+        "strict_min": Param("bool", default=False, doc="true: a value equal to min is outside"),
+        "strict_max": Param("bool", default=False, doc="true: a value equal to max is outside"),
     }
 
     @classmethod
@@ -126,7 +129,14 @@ class RangeCheck(Check):
         if not dated and lt == "datetime" and given:
             raise MetricUnavailable(f"column {column!r} holds dates but the bounds are numbers; give dates such as "
                                     f"2024-01-31 [{self.spec.path}]")
-        return to_number(self.p.get("min"), lt), to_number(self.p.get("max"), lt)
+        lo, hi = to_number(self.p.get("min"), lt), to_number(self.p.get("max"), lt)
+        # an open bound is the closed bound one step inward (the counts compare x < lo, x > hi):
+        # the next integer for integer bounds (kept exact), the next float otherwise
+        if lo is not None and self.p.get("strict_min"):
+            lo = lo + 1 if isinstance(lo, int) else float(np.nextafter(lo, np.inf))
+        if hi is not None and self.p.get("strict_max"):
+            hi = hi - 1 if isinstance(hi, int) else float(np.nextafter(hi, -np.inf))
+        return lo, hi
 
     def requires(self, column, ctx):
         lo, hi = self.bounds(column, ctx)

@@ -34,6 +34,7 @@ class SchemaCheck(Check):
     params = {
         "columns": Param("any", default=None, doc="mapping column -> type, or a list of required column names"),
         "allow_extra": Param("bool", default=True, doc="false: columns not listed fail"),
+        "ordered": Param("bool", default=False, doc="true: the data's columns are exactly these, in this order"),
     }
 
     @classmethod
@@ -70,6 +71,12 @@ class SchemaCheck(Check):
             msg = f"type {info.logical} ({info.type})" + ("" if ok else f"; expected {t}")
             results.append(self.result(name, ok, observed=info.logical, expected=t, message=msg,
                                        details={"arrow_type": str(info.type)}))
+        if self.p.get("ordered"):
+            got, want = list(ctx.columns), list(expected)
+            results.append(self.result(None, got == want, observed=got, expected=want,
+                                       message="columns in the expected order" if got == want else
+                                       f"columns are {got[:20]!r}; expected exactly {want[:20]!r} in this order",
+                                       details={"kind": "order"}))
         if not self.p["allow_extra"]:
             extra = [c for c in ctx.columns if c not in expected]
             results.append(self.result(None, not extra, observed=extra, expected=[],

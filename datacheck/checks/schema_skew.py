@@ -5,20 +5,26 @@ per column present on both sides reports:
 
 * **new categories** (string, categorical, boolean columns): values never seen in the reference
   and the share of current rows carrying them. A random sample always brings some unseen values
-  when a column has rare values, so it fails only when the share exceeds the share expected
-  without any change -- the Good–Turing estimate of unseen mass (reference singletons / reference
-  rows) -- by more than ``max_new_share`` *and* significantly (one-sided z-test at ``alpha``);
+  when a column has rare values (ids, dates, free text bring almost only unseen values), so the
+  share is compared with its chance level under no change: a seeded permutation test
+  (:func:`datacheck.stats.unseen_permutation_test`) splits the pooled category counts at random
+  into samples of the two sizes, which gives the chance level exactly and a p-value valid at any
+  size. Fails when the share exceeds the chance level by more than ``max_new_share`` *and* the
+  test is significant;
 * **vanished categories**: reference values absent now, and their reference share; judged the
-  same way against the chance level (the current sample's singletons / current rows) with
-  ``max_vanished_share``;
+  same way with ``max_vanished_share``. Columns with over 10,000 distinct values (approximate
+  counts) are left to ``drift``;
 * **missing rate** change: fails when it moved by more than ``max_missing_change`` (absolute)
-  *and* a two-proportion test says the change is real (p < ``alpha``);
+  *and* a two-proportion test says the change is real;
 * **out of range** (numeric and datetime columns): share of current values below the reference
   minimum or above its maximum. With no change at all about ``2 / (n_ref + 1)`` of the current
   values fall outside the range of ``n_ref`` reference values by chance (the reference extremes are
   themselves random), so it fails only when the share exceeds that chance level by more than
   ``max_outside_share`` *and* an exact test (:func:`outside_pvalue`, exchangeability of the two
-  samples) gives p < ``alpha``.
+  samples) is significant.
+
+"Significant" means a Benjamini–Hochberg q-value below ``alpha`` across every test of every column
+of the check, so a wide table does not raise false alarms by the number of its columns.
 
 Examples
 --------
@@ -33,12 +39,13 @@ Examples
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from datacheck.checks._util import num, pct, plain as _plain
 from datacheck.checks.base import Check, OnReference, register
 from datacheck.kernels import ColumnCounts, CountOutside, Frequencies, Moments
 from datacheck.params import Param
-from datacheck.stats import proportion_test
+from datacheck.stats import benjamini_hochberg, proportion_test, unseen_permutation_test
 
 __all__ = ["SchemaSkewCheck", "outside_pvalue"]
 
@@ -65,7 +72,7 @@ class SchemaSkewCheck(Check):
                                doc="share of current rows with never-seen categories allowed above the chance level"),
         "max_vanished_share": Param("number", default=0.01, low=0, high=1,
                                     doc="reference share of vanished categories allowed above the chance level"),
-        "max_missing_change": Param("number", default=0.05, low=0, high=1,
+        "max_missing_change": Param("number", default=0.02, low=0, high=1,
                                     doc="absolute change of the missing rate allowed (if significant)"),
         "max_outside_share": Param("number", default=0.01, low=0, high=1,
                                    doc="share of current values outside the reference's [min, max] allowed "
@@ -77,6 +84,9 @@ class SchemaSkewCheck(Check):
         "alpha": Param("number", default=0.05, low=0, high=1, low_open=True, high_open=True,
                        doc="level of the tests (new / vanished categories, missing rate, out of range)"),
         "exclude": Param("strings", default=(), doc="columns left out"),
+        "permutations": Param("integer", default=2000, low=100, high=100_000,
+                              doc="seeded permutations of the never-seen / vanished categories test"),
+        "seed": Param("integer", default=0, low=0, doc="seed of the permutations"),
     }
 
     def _common(self, ctx) -> list[str]:
@@ -132,51 +142,84 @@ class SchemaSkewCheck(Check):
                            expected={k: self.p[k] for k in ("allow_new_columns", "allow_missing_columns",
                                                             "allow_type_changes")},
                            message=msg, method="schemas compared")]
+        # every column's tests first, then one Benjamini-Hochberg correction over all of them
+        tested: list[tuple[str, dict, list[_Test], str]] = []
         for c in self._common(ctx):
             try:
-                out.append(self._column(c, ctx))
+                obs, tests, method = self._column(c, ctx)
             except Exception as exc:  # one column's missing metric must not hide the others
                 out.append(self.error(c, f"could not compute what schema_skew needs for {c!r}: {exc}"))
+                continue
+            tested.append((c, obs, tests, method))
+        flat = [t for _, _, tests, _ in tested for t in tests]
+        qs = benjamini_hochberg([t.p for t in flat])
+        for t, q in zip(flat, qs):
+            t.q = float(q)
+        for c, obs, tests, method in tested:
+            bad = [t for t in tests if t.excess > t.allowed and t.q == t.q and t.q < self.p["alpha"]]
+            for t in tests:
+                obs[f"{t.key}_q_value"] = t.q
+            msg = "; ".join(t.text + f" (q = {num(t.q)})" for t in bad) if bad else "no schema skew"
+            out.append(self.result(c, not bad, observed=obs, message=msg, method=method,
+                                   expected={k: self.p[k] for k in ("max_new_share", "max_vanished_share",
+                                                                    "max_missing_change", "max_outside_share",
+                                                                    "alpha")}))
         return out
 
-    def _column(self, c: str, ctx):
+    def _column(self, c: str, ctx) -> tuple[dict, list[_Test], str]:
         rc, cc = ctx.reference[ColumnCounts(c)], ctx.current[ColumnCounts(c)]
         obs: dict = {}
-        problems: list[str] = []
+        tests: list[_Test] = []
         # missing rate
         mr = rc["missing"] / rc["rows"] if rc["rows"] else 0.0
         mc = cc["missing"] / cc["rows"] if cc["rows"] else 0.0
-        p_miss, how = proportion_test(cc["missing"], cc["rows"], rc["missing"], rc["rows"])
+        p_miss, _ = proportion_test(cc["missing"], cc["rows"], rc["missing"], rc["rows"])
         obs.update(missing_rate_reference=mr, missing_rate_current=mc, missing_change=mc - mr, missing_p_value=p_miss)
-        if abs(mc - mr) > self.p["max_missing_change"] and p_miss == p_miss and p_miss < self.p["alpha"]:
-            problems.append(f"missing rate {pct(mr)} -> {pct(mc)} (p = {num(p_miss)})")
+        if rc["missing"] + cc["missing"] == 0:  # nothing missing on either side: no test (not counted by BH)
+            p_miss = math.nan
+        tests.append(_Test("missing", abs(mc - mr), self.p["max_missing_change"], p_miss,
+                           f"missing rate {pct(mr)} -> {pct(mc)} (p = {num(p_miss)})"))
         if _kind(ctx.columns[c].logical) == "categorical":
             fr, fc = ctx.reference[Frequencies(c)], ctx.current[Frequencies(c)]
             new = {k: v for k, v in fc["counts"].items() if k not in fr["counts"]}
             gone = {k: v for k, v in fr["counts"].items() if k not in fc["counts"]}
-            n_r, n_c = fr["total"], fc["total"]
-            new_share = sum(new.values()) / n_c if n_c else 0.0
-            gone_share = sum(gone.values()) / n_r if n_r else 0.0
-            singletons = sum(1 for v in fr["counts"].values() if v == 1)
-            exp_new = singletons / n_r if n_r else 0.0
-            # by symmetry, the reference mass of values the current sample misses by chance is the
-            # Good-Turing unseen mass of the current sample
-            exp_gone = sum(1 for v in fc["counts"].values() if v == 1) / n_c if n_c else 0.0
+            distinct = len(set(fr["counts"]) | set(fc["counts"]))
+            rows = fr["total"] + fc["total"]
             obs.update(new_categories=[_plain(k) for k in list(new)[:_SHOWN]], new_category_count=len(new),
-                       new_share=new_share, expected_new_share=exp_new,
                        vanished_categories=[_plain(k) for k in list(gone)[:_SHOWN]], vanished_count=len(gone),
-                       vanished_share=gone_share, expected_vanished_share=exp_gone)
-            if _excess(new_share, n_c, exp_new, n_r, self.p["max_new_share"], self.p["alpha"]):
-                shown = ", ".join(repr(_plain(k)) for k in list(new)[:5])
-                problems.append(f"{len(new)} never-seen categor{'y' if len(new) == 1 else 'ies'} ({shown}) in "
-                                f"{pct(new_share)} of rows (chance level {pct(exp_new)})")
-            if _excess(gone_share, n_r, exp_gone, n_c, self.p["max_vanished_share"], self.p["alpha"]):
-                shown = ", ".join(repr(_plain(k)) for k in list(gone)[:5])
-                problems.append(f"{len(gone)} categor{'y' if len(gone) == 1 else 'ies'} vanished ({shown}), "
-                                f"{pct(gone_share)} of reference rows")
-            method = "exact category counts" if fr["exact"] and fc["exact"] else "approximate category counts (Misra-Gries)"
+                       distinct_share=distinct / rows if rows else 0.0)
+            if fr["exact"] and fc["exact"]:
+                keys = list(dict.fromkeys(list(fr["counts"]) + list(fc["counts"])))
+                perm = unseen_permutation_test([fr["counts"].get(k, 0) for k in keys],
+                                               [fc["counts"].get(k, 0) for k in keys],
+                                               draws=self.p["permutations"], seed=self.p["seed"])
+                obs.update(new_share=perm["new_share"], expected_new_share=perm["expected_new_share"],
+                           new_p_value=perm["new_p_value"], vanished_share=perm["vanished_share"],
+                           expected_vanished_share=perm["expected_vanished_share"],
+                           vanished_p_value=perm["vanished_p_value"])
+                shown_new = ", ".join(repr(_plain(k)) for k in list(new)[:5])
+                shown_gone = ", ".join(repr(_plain(k)) for k in list(gone)[:5])
+                tests.append(_Test("new", perm["new_share"] - perm["expected_new_share"], self.p["max_new_share"],
+                                   perm["new_p_value"],
+                                   f"{len(new)} never-seen categor{'y' if len(new) == 1 else 'ies'} ({shown_new}) in "
+                                   f"{pct(perm['new_share'])} of rows (chance level {pct(perm['expected_new_share'])}, "
+                                   f"p = {num(perm['new_p_value'])})"))
+                tests.append(_Test("vanished", perm["vanished_share"] - perm["expected_vanished_share"],
+                                   self.p["max_vanished_share"], perm["vanished_p_value"],
+                                   f"{len(gone)} categor{'y' if len(gone) == 1 else 'ies'} vanished ({shown_gone}), "
+                                   f"{pct(perm['vanished_share'])} of reference rows (chance level "
+                                   f"{pct(perm['expected_vanished_share'])}, p = {num(perm['vanished_p_value'])})"))
+                method = ("exact category counts; never-seen / vanished categories: seeded permutation test "
+                          f"({self.p['permutations']:,} draws) of the share against its chance level under "
+                          "exchangeability; missing rate: two-proportion test; Benjamini-Hochberg across all tests")
+            else:
+                method = ("category counts approximate (over 10,000 distinct values): never-seen / vanished "
+                          "categories not judged (drift compares the distribution); missing rate: "
+                          "two-proportion test")
         else:
             m = ctx.reference[Moments(c)]
+            method = ("exact counts; out of range: exact exchangeability test; missing rate: two-proportion test; "
+                      "Benjamini-Hochberg across all tests")
             if m["n"]:
                 co = ctx.current[CountOutside(c, m["min"], m["max"])]
                 k, n_c, n_r = co["below"] + co["above"], co["checked"], int(m["n"])
@@ -185,15 +228,23 @@ class SchemaSkewCheck(Check):
                 p_out = outside_pvalue(k, n_c, n_r)
                 obs.update(reference_min=m["min"], reference_max=m["max"], below=co["below"], above=co["above"],
                            outside_share=share, expected_outside_share=chance, outside_p_value=p_out)
-                if share - chance > self.p["max_outside_share"] and p_out < self.p["alpha"]:
-                    problems.append(f"{pct(share)} of values outside the reference range [{num(m['min'])}, "
-                                    f"{num(m['max'])}] ({co['below']:,} below, {co['above']:,} above; chance level "
-                                    f"{pct(chance)}, p = {num(p_out)})")
-            method = "exact counts; out of range: exact exchangeability test"
-        msg = "; ".join(problems) if problems else "no schema skew"
-        return self.result(c, not problems, observed=obs, message=msg, method=method,
-                           expected={k: self.p[k] for k in ("max_new_share", "max_vanished_share",
-                                                            "max_missing_change", "max_outside_share")})
+                tests.append(_Test("outside", share - chance, self.p["max_outside_share"], p_out,
+                                   f"{pct(share)} of values outside the reference range [{num(m['min'])}, "
+                                   f"{num(m['max'])}] ({co['below']:,} below, {co['above']:,} above; chance level "
+                                   f"{pct(chance)}, p = {num(p_out)})"))
+        return obs, tests, method
+
+
+@dataclass
+class _Test:
+    """One of a column's tests: its effect (excess over chance), the allowance, p and q."""
+
+    key: str
+    excess: float
+    allowed: float
+    p: float
+    text: str
+    q: float = math.nan
 
 
 def outside_pvalue(k: int, n_cur: int, n_ref: int) -> float:
@@ -214,18 +265,3 @@ def outside_pvalue(k: int, n_cur: int, n_ref: int) -> float:
     big = n_ref + n_cur
     log_h = math.lgamma(n_cur + 1) - math.lgamma(n_cur - k + 1) - math.lgamma(big + 1) + math.lgamma(big - k + 1)
     return float(min(1.0, math.exp(log_h) * (1 + k * n_ref / (big - k))))
-
-
-def _excess(share: float, n: int, chance: float, n_chance: int, allowed: float, alpha: float) -> bool:
-    """True when ``share`` exceeds the chance level by more than ``allowed`` *and* significantly
-    (one-sided z-test of share - chance with both estimates' binomial variance)."""
-    excess = share - chance
-    if excess <= allowed:
-        return False
-    var = share * (1 - share) / max(n, 1) + chance * (1 - chance) / max(n_chance, 1)
-    if var <= 0:
-        return True
-    from scipy.stats import norm
-
-    return bool(norm.sf(excess / math.sqrt(var)) < alpha)
-

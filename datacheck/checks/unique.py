@@ -27,6 +27,9 @@ class UniqueCheck(Check):
     params = {
         "ignore_missing": Param("bool", default=True, doc="skip rows where a key column is missing"),
         "max_fraction": Param("number", default=0.0, low=0, high=1, doc="share of duplicate keys allowed"),
+        "count_all": Param("bool", default=False,
+                           doc="count every row of a repeated key, the first included (Great Expectations' "
+                               "convention), not only the repeats"),
     }
 
     def kernel(self, column):
@@ -44,4 +47,6 @@ class UniqueCheck(Check):
 
     def evaluate(self, column, ctx):
         d = ctx.current[self.kernel(column)]
+        if self.p.get("count_all"):
+            d = {**d, "duplicate_rows": d["rows_in_duplicate_groups"]}
         return duplicates_result(self, column, d, ctx, noun="key", clean=f"all {d['rows']:,} keys unique")

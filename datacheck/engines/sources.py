@@ -227,6 +227,26 @@ def _isna(v: Any) -> bool:
         return False
 
 
+def _nested_or_extension(t: pa.DataType) -> bool:
+    """Types no kernel reads as values: lists, structs, maps, unions, and extension types (pandas
+    periods and intervals). They become text labels so every check can name their values."""
+    return (isinstance(t, pa.ExtensionType) or pa.types.is_list(t) or pa.types.is_large_list(t)
+            or pa.types.is_fixed_size_list(t) or pa.types.is_struct(t) or pa.types.is_map(t)
+            or pa.types.is_union(t) or getattr(pa.types, "is_list_view", lambda _: False)(t))
+
+
+def _labels(col: "pa.ChunkedArray") -> list:
+    """Readable text of each value (None stays missing): '2020-01' for a period, '(0, 1]' for an interval."""
+    if isinstance(col.type, pa.ExtensionType):
+        try:
+            values = col.to_pandas().tolist()  # pandas periods/intervals know how to print themselves
+        except Exception:  # an extension type pandas does not know: its storage
+            values = pa.chunked_array([c.storage for c in col.chunks], col.type.storage_type).to_pylist()
+    else:
+        values = col.to_pylist()
+    return [None if v is None or (not isinstance(v, (list, dict, tuple)) and _isna(v)) else _text(v) for v in values]
+
+
 def normalise_table(table: pa.Table, notes: list[str]) -> pa.Table:
     """Types every kernel can read: a dictionary of nulls is a null column, binary is text.
 
@@ -237,6 +257,9 @@ def normalise_table(table: pa.Table, notes: list[str]) -> pa.Table:
         t = f.type
         if pa.types.is_dictionary(t) and pa.types.is_null(t.value_type):
             col, changed = pa.chunked_array([pa.nulls(len(c)) for c in col.chunks], pa.null()), True
+        elif _nested_or_extension(t):
+            col, changed = pa.chunked_array([pa.array(_labels(col), pa.large_string())]), True
+            notes.append(f"column {f.name!r} holds {t} values; they were read as text labels (e.g. for groups)")
         elif pa.types.is_binary(t) or pa.types.is_large_binary(t) or pa.types.is_fixed_size_binary(t):
             vals = col.to_pylist()
             text = [None if v is None else _text(v) for v in vals]

@@ -32,9 +32,11 @@ _SCALE_FROM = 2.0 ** 100
 
 
 def _pow2_at_least(v: float) -> float:
-    """The smallest power of two >= v (exact scaling: dividing by it changes no mantissa bit)."""
-    if not v > _SCALE_FROM:
-        return 1.0
+    """The smallest power of two >= v (exact scaling: dividing by it changes no mantissa bit).
+
+    ``v`` is at most a quarter of the float range (callers pass quarter-deviations), so the result is
+    finite.
+    """
     return math.ldexp(1.0, math.frexp(v)[1])
 
 
@@ -63,8 +65,9 @@ def batch_moments(x: np.ndarray, lo: float | None = None, hi: float | None = Non
     if lo is not None and hi is not None:
         mean = min(max(mean, float(lo)), float(hi))
     scale = 1.0
-    if big:
-        scale = _pow2_at_least(max(abs(float(np.max(x)) / 2 - mean / 2), abs(float(np.min(x)) / 2 - mean / 2)) * 2)
+    quarter = max(abs(float(np.max(x)) / 4 - mean / 4), abs(float(np.min(x)) / 4 - mean / 4)) if big else 0.0
+    if quarter > _SCALE_FROM / 4:  # |d / scale| <= 4 with scale >= max |d| / 4 (finite up to the float limit)
+        scale = _pow2_at_least(quarter)
         d = x / scale - mean / scale
     else:
         d = x - mean
@@ -84,10 +87,10 @@ def merge_moments(a: tuple, b: tuple) -> tuple:
     if nb == 0:
         return _full(a)
     s = max(sa, sb)
+    quarter = mb / (4 * s) - ma / (4 * s)  # a quarter of the gap: finite for means at opposite float limits
+    if abs(quarter) > _SCALE_FROM / 4:  # means far apart: a larger common scale
+        s *= _pow2_at_least(abs(quarter))
     delta = mb / s - ma / s
-    if abs(delta) > _SCALE_FROM:  # means far apart: a larger common scale
-        s *= _pow2_at_least(abs(delta))
-        delta = mb / s - ma / s
     if sa != s:
         ra = sa / s
         m2a, m3a, m4a = m2a * ra ** 2, m3a * ra ** 3, m4a * ra ** 4

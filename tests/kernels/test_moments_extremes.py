@@ -44,3 +44,12 @@ def test_checks_judge_huge_values_instead_of_erroring(check):
         assert r[0].status == "fail"
     if check == "range":
         assert r[0].observed["above"] == 1
+
+
+def test_values_at_both_float_limits_do_not_break_checks():
+    df = pd.DataFrame({"x": [1.7e308, -1.7e308, 0.0, 1.0, 5e-324]})
+    for method in ("iqr", "zscore", "robust_z"):
+        r = datacheck.run(df, {"name": "s", "checks": [{"outliers": {"method": method}}, "skew",
+                                                       {"range": {"max": 1}}]}).results
+        assert not [x.message for x in r if x.status == "error"]
+        assert r[-1].status == "fail" and r[-1].observed["above"] == 1
