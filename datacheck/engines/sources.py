@@ -79,24 +79,90 @@ class ParquetSource(Source):
             raise DataError(f"cannot read Parquet data at {path}: {exc}") from None
         if not self.dataset.files:
             raise DataError(f"no Parquet files found at {path}")
+        if len(self.dataset.files) > 1:
+            _agree_on_types(self.dataset.files, schema, path)
         super().__init__(schema, path, num_rows)
 
     def batches(self, columns: Sequence[str] | None = None) -> Iterator[pa.RecordBatch]:
         import pyarrow.parquet as pq
 
         cols = None if columns is None else list(columns)
+        want = {n: self.schema.field(n).type for n in (cols if cols is not None else self.schema.names)}
         any_batch = False
         for path in sorted(self.dataset.files):
             try:
                 pf = pq.ParquetFile(path, pre_buffer=False)  # with pre_buffer, memory grows with the file
-                for b in pf.iter_batches(batch_size=self.batch_rows, columns=cols, use_threads=True):
-                    any_batch = True
-                    yield b
+            except FileNotFoundError:
+                raise DataError(f"Parquet file {path} disappeared while it was being read; no report was made") from None
+            except PermissionError:
+                raise DataError(f"Parquet file {path} can no longer be read (permission denied); no report was made") \
+                    from None
             except (pa.ArrowInvalid, OSError, pa.ArrowException) as exc:
-                raise DataError(f"cannot read Parquet data at {path}: {exc}") from None
+                raise DataError(f"cannot read Parquet file {path}: {_first_line(exc)}; no report was made") from None
+            n_groups = pf.num_row_groups
+            for rg in range(n_groups):  # one row group at a time, so a fault names the row group
+                try:
+                    for b in pf.iter_batches(batch_size=self.batch_rows, row_groups=[rg], columns=cols,
+                                             use_threads=True):
+                        for name, t in want.items():
+                            bt = b.schema.field(name).type if name in b.schema.names else None
+                            if bt is not None and bt != t and not _same_values(bt, t):
+                                raise DataError(f"Parquet file {path} changed while it was read: column {name!r} is "
+                                                f"{bt} in row group {rg + 1}, not {t}; no report was made")
+                        any_batch = True
+                        yield b
+                except DataError:
+                    raise
+                except (pa.ArrowInvalid, OSError, pa.ArrowException) as exc:
+                    raise DataError(f"cannot read Parquet file {path} (row group {rg + 1} of {n_groups}): "
+                                    f"{_first_line(exc)}; the file is damaged or was cut short, and no report "
+                                    "was made") from None
         if not any_batch:
             sch = self.schema if cols is None else pa.schema([self.schema.field(c) for c in cols])
             yield pa.RecordBatch.from_pylist([], schema=sch)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _same_values(a: pa.DataType, b: pa.DataType) -> bool:
+    """Types whose values read the same (a dictionary and its value type; string and large_string)."""
+    def base(t):
+        t = t.value_type if pa.types.is_dictionary(t) else t
+        if pa.types.is_large_string(t) or getattr(pa.types, "is_string_view", lambda _: False)(t):
+            return pa.string()
+        if pa.types.is_large_binary(t):
+            return pa.binary()
+        return t
+    return base(a) == base(b)
+
+
+def _agree_on_types(files: Sequence[str], schema: pa.Schema, where: str) -> None:
+    """Every file of a Parquet directory gives each column the type the dataset reads it as.
+
+    Only the footers are read. Without this, a column that is int64 in one file and text in
+    another is read with the first file's type, and "7" silently becomes a number (or a check fails
+    on a value it cannot read).
+    """
+    import pyarrow.parquet as pq
+
+    seen: dict[str, tuple[pa.DataType, str]] = {}
+    for path in sorted(files):
+        try:
+            fs = pq.read_schema(path)
+        except (pa.ArrowInvalid, OSError, pa.ArrowException) as exc:
+            raise DataError(f"cannot read Parquet file {path}: {_first_line(exc)}") from None
+        for f in fs:
+            if f.name not in schema.names:
+                continue
+            t, origin = seen.setdefault(f.name, (f.type, path))
+            if f.type != t and not _same_values(f.type, t):
+                raise DataError(
+                    f"Parquet files in {where} disagree on column {f.name!r}: it is {t} in {origin} but {f.type} "
+                    f"in {path}; write every file with one type for the column (or cast it) so its values are "
+                    "read the same way")
 
 
 class CsvSource(Source):
@@ -122,30 +188,101 @@ class CsvSource(Source):
 
         co = pcsv.ConvertOptions(strings_can_be_null=False, include_columns=None if columns is None else list(columns),
                                  column_types={f.name: f.type for f in self.schema})
+        rows = 0
         try:
             with pcsv.open_csv(self.path, read_options=self.read_options, convert_options=co) as reader:
                 any_batch = False
                 for b in reader:
+                    if not any_batch:
+                        self._note_text_numbers(b)
                     any_batch = True
+                    rows += b.num_rows
                     yield b
                 if not any_batch:
                     sch = self.schema if columns is None else pa.schema([self.schema.field(c) for c in columns])
                     yield pa.RecordBatch.from_pylist([], schema=sch)
-        except (pa.ArrowInvalid, pa.ArrowException) as exc:
-            raise DataError(self._explain(exc)) from None
+        except FileNotFoundError:
+            raise DataError(f"CSV file {self.path} disappeared while it was being read; no report was made") from None
+        except PermissionError:
+            raise DataError(f"CSV file {self.path} can no longer be read (permission denied); no report was made") \
+                from None
+        except (pa.ArrowInvalid, pa.ArrowException, OSError) as exc:
+            raise DataError(self._explain(exc, rows)) from None
 
-    def _explain(self, exc: Exception) -> str:
-        """Arrow names CSV columns by position ('In CSV column #3'); name them as the user does."""
+    def _explain(self, exc: Exception, rows_read: int = 0) -> str:
+        """Arrow names CSV columns by position ('In CSV column #3'); name them as the user does, and
+        find the line of the first value that does not fit the column's type."""
         import re
 
-        text = str(exc).strip().splitlines()[0]
+        text = _first_line(exc)
         m = re.search(r"CSV column #(\d+)", text)
         where = ""
         if m and int(m.group(1)) < len(self.schema):
             f = self.schema.field(int(m.group(1)))
-            where = f" in column {f.name!r} (type {f.type} inferred from the first 16 MB)"
+            line = self._bad_line(int(m.group(1)), f.type, rows_read)
+            where = (f" in column {f.name!r} (type {f.type} inferred from the first 16 MB)"
+                     + (f" at line {line:,}" if line else f" after data row {rows_read:,}"))
         return (f"cannot read CSV file {self.path}{where}: {text}; give the column a consistent type or "
-                "convert the file to Parquet")
+                "convert the file to Parquet; no report was made")
+
+    def _bad_line(self, index: int, t: pa.DataType, skip_rows: int) -> int | None:
+        """1-based line of the first value of column ``index`` after ``skip_rows`` data rows that does
+        not parse as ``t`` (numbers only; at most one 16 MB block is scanned). None when not found."""
+        import csv
+        import itertools
+
+        if not (pa.types.is_integer(t) or pa.types.is_floating(t)):
+            return None
+        parse = int if pa.types.is_integer(t) else float
+        budget = 16 << 20
+        try:
+            with open(self.path, newline="", encoding="utf-8", errors="replace") as fh:
+                reader = csv.reader(fh)
+                next(reader, None)  # header
+                for row in itertools.islice(reader, skip_rows, None):
+                    budget -= sum(len(v) + 1 for v in row)
+                    if budget < 0:
+                        return None
+                    v = row[index].strip() if index < len(row) else ""
+                    if v == "" or v.lower() in _CSV_NULLS:
+                        continue
+                    try:
+                        parse(v)
+                    except ValueError:
+                        return reader.line_num
+        except (OSError, csv.Error):
+            return None
+        return None
+
+    def _note_text_numbers(self, batch: pa.RecordBatch) -> None:
+        """A text column whose values are numbers but for a few: say so (read as text, numeric checks
+        would otherwise pass it by in silence)."""
+        import pyarrow.compute as pc
+
+        if getattr(self, "_noted", False):
+            return
+        self._noted = True
+        for name in batch.schema.names:
+            arr = batch.column(batch.schema.get_field_index(name))
+            if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)) or len(arr) == 0:
+                continue
+            stripped = pc.utf8_trim_whitespace(arr)
+            present = pc.invert(pc.is_in(pc.utf8_lower(stripped), value_set=pa.array(["", *_CSV_NULLS])))
+            numeric = pc.match_substring_regex(stripped, r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+            n_present = pc.sum(pc.cast(present, pa.int64())).as_py() or 0
+            n_num = pc.sum(pc.cast(pc.and_(present, numeric), pa.int64())).as_py() or 0
+            if n_present and n_num < n_present and n_num >= 0.9 * n_present:
+                bad = pc.and_(present, pc.invert(numeric))
+                idx = pc.index(bad, True).as_py()
+                self.notes.append(
+                    f"column {name!r} of {self.path} holds numbers except {n_present - n_num:,} value(s) (e.g. "
+                    f"{arr[idx].as_py()!r} in data row {idx + 1:,}); it was read as text, so numeric checks do "
+                    "not apply to it: fix those values or convert the file to Parquet with a numeric type")
+
+
+#: spellings Arrow's CSV reader reads as null in non-text columns (its defaults)
+_CSV_NULLS = ("", "#n/a", "#n/a n/a", "#na", "-1.#ind", "-1.#qnan", "-nan", "-nan", "1.#ind", "1.#qnan",
+              "n/a", "na", "null", "nan", "-nan", "none")
 
 
 def _reject_duplicates(names: Sequence[str], what: str) -> None:
