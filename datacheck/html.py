@@ -180,7 +180,7 @@ def _evidence(ev: Any) -> dict[str, Any] | None:
 
 def _result_view(r) -> dict[str, Any]:
     return {
-        "check": r.check, "family": r.family, "column": r.column_label, "severity": r.severity,
+        "check": r.check, "family": r.family, "column": _short(r.column_label, 120), "severity": r.severity,
         "status": r.status, "rank": _RANK.get(r.status, 9), "message": _short(r.message or "", 600),
         "observed": fmt_value(r.observed), "expected": fmt_value(r.expected),
         "method": r.method or "", "description": _short(r.description or "", 300),
