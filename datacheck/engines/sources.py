@@ -81,13 +81,18 @@ class ParquetSource(Source):
             raise DataError(f"no Parquet files found at {path}")
         if len(self.dataset.files) > 1:
             _agree_on_types(self.dataset.files, schema, path)
-        super().__init__(schema, path, num_rows)
+        self.raw_schema = schema
+        notes: list[str] = []
+        normalised = normalise_table(schema.empty_table(), notes).schema
+        super().__init__(normalised, path, num_rows)
+        self._normalise = normalised != schema
+        self.notes.extend(n for n in notes if "holds 0 " not in n)
 
     def batches(self, columns: Sequence[str] | None = None) -> Iterator[pa.RecordBatch]:
         import pyarrow.parquet as pq
 
         cols = None if columns is None else list(columns)
-        want = {n: self.schema.field(n).type for n in (cols if cols is not None else self.schema.names)}
+        want = {n: self.raw_schema.field(n).type for n in (cols if cols is not None else self.raw_schema.names)}
         any_batch = False
         for path in sorted(self.dataset.files):
             try:
@@ -110,7 +115,11 @@ class ParquetSource(Source):
                                 raise DataError(f"Parquet file {path} changed while it was read: column {name!r} is "
                                                 f"{bt} in row group {rg + 1}, not {t}; no report was made")
                         any_batch = True
-                        yield b
+                        if self._normalise:  # the same types an in-memory table of this data would have
+                            yield from normalise_table(pa.Table.from_batches([b]), []).combine_chunks().to_batches() \
+                                or [b]
+                        else:
+                            yield b
                 except DataError:
                     raise
                 except (pa.ArrowInvalid, OSError, pa.ArrowException) as exc:
