@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml
 $(VENV)/.installed-dev: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -e ".[dev]"
+	$(PIP) install -q -e ".[dev]" --config-settings editable_mode=compat  # a path in a .pth: mypy finds the package
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed

@@ -9,6 +9,8 @@ One call, one pass over the data, sound verdicts::
 
 __version__ = "0.1.0"
 
+from typing import TYPE_CHECKING, Any  # noqa: E402
+
 from datacheck.errors import DataError, DatacheckError, SuiteError, ValidationFailed  # noqa: E402
 from datacheck.report import Report, Result  # noqa: E402
 from datacheck.runner import run  # noqa: E402
@@ -24,24 +26,42 @@ _LAZY = {
     "slice_metrics": ("datacheck.slicing", "slice_metrics"),
     "find_slices": ("datacheck.slicing", "find_slices"),
     "figures": ("datacheck.figures", None),
+    "pipeline": ("datacheck.pipeline", None),
+    "validate": ("datacheck.pipeline", "validate"),
+    "DataValidator": ("datacheck.pipeline", "DataValidator"),
+    "ValidationWarning": ("datacheck.pipeline", "ValidationWarning"),
     "from_great_expectations": ("datacheck.gx", "from_great_expectations"),
     "suggest": ("datacheck.suggestions", "suggest"),
 }
 
 
-def __getattr__(name):
-    if name in _LAZY:
-        import importlib
+if TYPE_CHECKING:  # type checkers see the lazy names with their real types (and flag misspelt ones)
+    from datacheck import figures, pipeline
+    from datacheck.bias import bias_table
+    from datacheck.label_quality import label_issues
+    from datacheck.pipeline import DataValidator, ValidationWarning, validate
+    from datacheck.profiles import Profile, profile
+    from datacheck.gx import from_great_expectations
+    from datacheck.slicing import find_slices, slice_metrics
+    from datacheck.suggestions import suggest
 
-        module, attr = _LAZY[name]
-        mod = importlib.import_module(module)
-        return mod if attr is None else getattr(mod, attr)
-    raise AttributeError(f"module 'datacheck' has no attribute {name!r}")
+
+if not TYPE_CHECKING:  # at run time only: a type checker flags a misspelt name instead of calling this
+
+    def __getattr__(name: str) -> Any:
+        if name in _LAZY:
+            import importlib
+
+            module, attr = _LAZY[name]
+            mod = importlib.import_module(module)
+            return mod if attr is None else getattr(mod, attr)
+        raise AttributeError(f"module 'datacheck' has no attribute {name!r}")
 
 
 __all__ = [
     "__version__", "run", "load_suite", "Suite", "Report", "Result",
     "DatacheckError", "SuiteError", "DataError", "ValidationFailed",
     "profile", "Profile", "bias_table", "label_issues", "slice_metrics", "find_slices",
+    "validate", "DataValidator", "ValidationWarning",
     "from_great_expectations", "suggest",
 ]

@@ -63,7 +63,8 @@ def bias_table(data: Any, attributes: Sequence[str], *, label: str | None = None
                require_significance: bool = True, confidence: float = 0.95, interval: str = "wilson",
                expected_shares: Mapping[str, Mapping[Any, float]] | None = None,
                bins: Mapping[str, Any] | None = None, missingness_columns: Sequence[str] | None = None,
-               reference_data: Any = None, score_bins: int = 500, summary: bool = False):
+               reference_data: Any = None, score_bins: int = 500, summary: bool = False,
+               task: str | None = None, max_std_difference: float = 0.2):
     """Audit subgroups of ``data`` and return one row per group and metric.
 
     Parameters
@@ -90,6 +91,9 @@ def bias_table(data: Any, attributes: Sequence[str], *, label: str | None = None
     summary : bool
         Also return the between-group fairness summaries (demographic parity, equalized odds) as a
         second DataFrame.
+    task : {'classification', 'regression'}, optional
+        ``regression`` audits a continuous target: ``target_mean``, ``error_mean`` (prediction -
+        target) and ``mae`` by group, tolerance ``max_std_difference`` standard deviations of the target.
 
     Returns
     -------
@@ -125,7 +129,7 @@ def bias_table(data: Any, attributes: Sequence[str], *, label: str | None = None
         "min_group_size": min_group_size, "max_disparity_ratio": max_disparity_ratio,
         "max_disparity_difference": max_disparity_difference, "alpha": alpha,
         "require_significance": require_significance, "confidence": confidence, "interval": interval,
-        "score_bins": score_bins,
+        "score_bins": score_bins, "max_std_difference": max_std_difference,
     }
     for key, val in (("label", label), ("prediction", prediction), ("scores", scores),
                      ("positive_label", positive_label)):
@@ -139,7 +143,9 @@ def bias_table(data: Any, attributes: Sequence[str], *, label: str | None = None
         params["bins"] = {a: (dict(b) if isinstance(b, Mapping) else list(b)) for a, b in bins.items()}
     if missingness_columns is not None:
         params["missingness_columns"] = list(missingness_columns)
-    suite = {"name": "bias_table", "checks": [{"bias": params}]}
+    suite: dict[str, Any] = {"name": "bias_table", "checks": [{"bias": params}]}
+    if task is not None:
+        suite["dataset"] = {"task": task}
     report = run(data, suite, reference=reference_data)
     errors = [r for r in report.results if r.status == "error"]
     if errors:

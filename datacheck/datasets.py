@@ -4,7 +4,7 @@ The loaders need the ``demo`` or ``dev`` extra (``pip install datacheck[demo]``)
 
 Examples
 --------
->>> df = load_adult()            # doctest: +SKIP
+>>> df = load_adult()
 >>> df.shape
 (32561, 15)
 """

@@ -158,7 +158,7 @@ def fmt_value(v: Any, depth: int = 0) -> str:
             parts.append(f"… (+{len(items) - 8})")
         return _short(", ".join(parts))
     if isinstance(v, (list, tuple)):
-        if depth >= 2:
+        if depth >= 3:
             return "[…]"
         parts = [fmt_value(x, depth + 1) for x in v[:6]]
         if len(v) > 6:
@@ -178,11 +178,48 @@ def _evidence(ev: Any) -> dict[str, Any] | None:
             "more": max(0, len(items) - MAX_EVIDENCE_ITEMS)}
 
 
+def _severity_note(r) -> str:
+    """What the status means for the run, in words that cannot contradict the badge."""
+    if r.status == "pass" or r.status == "skipped":
+        return ""
+    if r.status in ("fail", "error"):
+        return "fails the run" if r.severity == "error" else "does not fail the run (warn-level check)"
+    # a warning: either a warn-severity check that failed, or an advisory finding of an error-level check
+    return "warn-level check: does not fail the run" if r.severity == "warn" else "advisory: does not fail the run"
+
+
+def _pairs(v: Any) -> list[str]:
+    """An observed/expected value as one short line per key (so table cells wrap between keys)."""
+    if isinstance(v, dict) and v:
+        items = list(v.items())
+        out = [f"{k}: {fmt_value(x, 1)}" for k, x in items[:8]]
+        if len(items) > 8:
+            out.append(f"… (+{len(items) - 8})")
+        return out
+    return [fmt_value(v)]
+
+
+def _stats_line(r) -> str:
+    """Effect size, interval and p-value in one line: the evidence of a statistical result."""
+    parts = []
+    if r.effect_size is not None:
+        parts.append(f"effect {fmt_value(r.effect_size)}")
+    if r.interval is not None:
+        parts.append(f"interval {fmt_value(list(r.interval))}")
+    if isinstance(r.p_value, (int, float)) and r.p_value is not None:
+        parts.append(f"p {r.p_value:.3g}")
+    return " · ".join(parts)
+
+
 def _result_view(r) -> dict[str, Any]:
+    from datacheck.next_steps import next_step
+
     return {
         "check": r.check, "family": r.family, "column": _short(r.column_label, 120), "severity": r.severity,
         "status": r.status, "rank": _RANK.get(r.status, 9), "message": _short(r.message or "", 600),
         "observed": fmt_value(r.observed), "expected": fmt_value(r.expected),
+        "observed_lines": _pairs(r.observed), "expected_lines": _pairs(r.expected),
+        "severity_note": _severity_note(r), "next": _short(next_step(r) or "", 600), "stats": _stats_line(r),
         "method": r.method or "", "description": _short(r.description or "", 300),
         "evidence": _evidence(r.evidence), "where": r.suite_path or "",
         "effect": fmt_value(r.effect_size) if r.effect_size is not None else "",
@@ -196,12 +233,13 @@ def _slug(s: str) -> str:
 
 
 def _ordered_families(results) -> list[str]:
-    present = []
+    """Families by what needs attention (worst status first), then in :data:`FAMILY_ORDER`."""
+    present: dict[str, int] = {}
     for r in results:
-        if r.family not in present:
-            present.append(r.family)
+        present[r.family] = min(present.get(r.family, 9), _RANK.get(r.status, 9))
     known = [f for f in FAMILY_ORDER if f in present]
-    return known + sorted(f for f in present if f not in FAMILY_ORDER)
+    ordered = known + sorted(f for f in present if f not in FAMILY_ORDER)
+    return sorted(ordered, key=lambda f: present[f])  # stable: FAMILY_ORDER within a status
 
 
 def _counts(results) -> dict[str, int]:
@@ -228,7 +266,8 @@ def _context(report, figure_format: str = "png", with_figures: bool = True) -> d
             "figures": [im for im in images if im.family == fam],
             "findings": problems[:MAX_FINDINGS], "findings_more": max(0, len(problems) - MAX_FINDINGS),
             "skipped": [v for v in fam_views if v["status"] == "skipped"][:MAX_FINDINGS],
-            "n": len(fam_views),
+            "n": len(fam_views), "needs_attention": bool(problems),
+            "worst": _STATUS_ORDER[min([v["rank"] for v in fam_views] + [len(_STATUS_ORDER) - 1])],
         })
     attention = sorted((v for v in views if v["status"] in ("fail", "error", "warn")), key=lambda v: v["rank"])
     counts = report.counts() if hasattr(report, "counts") else _counts(results)
@@ -242,6 +281,8 @@ def _context(report, figure_format: str = "png", with_figures: bool = True) -> d
         "overview": [im for im in images if im.family == "overview"],
         "families": families, "attention": attention[:MAX_ATTENTION],
         "attention_more": max(0, len(attention) - MAX_ATTENTION), "results": views,
+        # the table opens on what needs attention; passing rows are one click away
+        "fold_passing": bool(attention) and counts.get("pass", 0) > 0,
     }
 
 

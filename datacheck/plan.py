@@ -60,6 +60,18 @@ def _missing_column_result(check: Check, column: str, columns: dict[str, ColumnI
     return check.error(column, f"column {column!r} is not in the data{hint} [{where}: {check.spec.path}.columns]")
 
 
+def _role_columns(roles: Any, keep: tuple[str, ...]) -> set[str]:
+    """Columns with a role (label, prediction, scores, id) that a type keyword leaves out.
+
+    A type keyword (``numeric``, ``*``, ...) selects features: a 0/1 label is not a numeric feature
+    with outliers, and an id is not a category that drifts. A check that has a use for a role
+    column under a keyword says so in ``Check.keyword_roles``; naming a column always selects it.
+    """
+    found = {"label": [roles.label], "prediction": [roles.prediction], "id": [roles.id],
+             "scores": list(roles.scores)}
+    return {c for role, cols in found.items() if role not in keep for c in cols if c}
+
+
 def bind(suite: Suite, columns: dict[str, ColumnInfo]) -> tuple[list[Unit], list[Result]]:
     """Resolve each check's columns. Returns the units to run and ``error`` results for the rest."""
     units: list[Unit] = []
@@ -86,8 +98,9 @@ def bind(suite: Suite, columns: dict[str, ColumnInfo]) -> tuple[list[Unit], list
         chosen: list[Any] = []
         if isinstance(sel, str) and sel in KEYWORD_TYPES:
             kinds = KEYWORD_TYPES[sel]
+            role_cols = _role_columns(roles, check.keyword_roles)
             for c, info in columns.items():
-                if c in exclude or (roles.id and c == roles.id and sel != "*"):
+                if c in exclude or c in role_cols:
                     continue
                 if kinds is not None and info.logical not in kinds:
                     continue
@@ -113,7 +126,15 @@ def bind(suite: Suite, columns: dict[str, ColumnInfo]) -> tuple[list[Unit], list
                 chosen.append(c)
         check.bound_columns = list(chosen)  # siblings, for checks that correct across columns (BH)
         units.extend(Unit(check, c) for c in chosen)
+    _share_alpha({u.check for u in units})
     return units, problems
+
+
+def _share_alpha(checks: set[Check]) -> None:
+    """Split the default false-alarm budget evenly over the shift checks that leave ``alpha`` unset."""
+    sharing = [c for c in checks if c.needs_reference and "alpha" in c.params and c.p.get("alpha") is None]
+    for c in sharing:
+        c.alpha_share = len(sharing)
 
 
 def collect_needs(units: list[Unit], ctx: Context) -> tuple[set[Kernel], set[Kernel]]:

@@ -42,6 +42,7 @@ from typing import Any, Mapping
 import numpy as np
 import pyarrow as pa
 
+from datacheck.checks import REGISTRY
 from datacheck.context import ColumnInfo, Context, Metrics, schema_info
 from datacheck.engines.local import fold
 from datacheck.engines.sources import DEFAULT_BATCH_ROWS, open_source
@@ -335,6 +336,13 @@ def profile(data: Any, suite: "str | Mapping[str, Any] | Suite", *, batch_rows: 
     ctx = Context(suite=suite, columns=columns, reference=Metrics(), reference_columns=columns)
     units, _ = bind(suite, columns)
     units = [u for u in units if u.check.needs_reference]
+    if not any(REGISTRY[c.name].needs_reference for c in suite.checks):
+        from datacheck.errors import SuiteError
+
+        shift = ", ".join(sorted(n for n, cls in REGISTRY.items() if cls.needs_reference))
+        raise SuiteError(f"the suite has no shift check, so its profile would hold nothing to compare with; a "
+                         f"profile serves the checks that compare with a reference ({shift})", source=suite.source,
+                         line=suite.line_of(("checks",)))
     need: set[Kernel] = {RowCount()}
     for _ in range(_MAX_PASSES + 1):
         _, ref = collect_needs(units, ctx)

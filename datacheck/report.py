@@ -148,6 +148,11 @@ class Result:
             return " + ".join(map(str, self.column))
         return str(self.column)
 
+    def __repr__(self) -> str:
+        where = f"[{self.column_label}]" if self.column is not None else ""
+        msg = self.message if len(self.message) <= 100 else self.message[:99] + "…"
+        return f"<Result {self.status.upper()} {self.check}{where} ({self.severity}): {msg}>"
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready form of this result (schema ``REPORT_SCHEMA_VERSION``)."""
         return {
@@ -301,9 +306,14 @@ class Report:
         ]
         order = {"fail": 0, "error": 1, "warn": 2}
         shown = sorted((r for r in self.results if r.status in order), key=lambda r: (order[r.status], r.check_index or 0))
+        from datacheck.next_steps import next_step
+
         for r in shown[:max_lines]:
             where = f"[{_clip(r.column_label, 80)}]" if r.column is not None else ""
             lines.append(f"  {r.status.upper():5} {r.check}{where}: {_clip(r.message, 400)}")
+            step = next_step(r)
+            if step:
+                lines.append(f"        next: {_clip(step, 400)}")
         if len(shown) > max_lines:
             lines.append(f"  ... {len(shown) - max_lines} more (see the JSON or HTML report)")
         for n in self.notes:
@@ -312,6 +322,13 @@ class Report:
 
     def __str__(self) -> str:
         return self.summary()
+
+    def __repr__(self) -> str:
+        """One line: suite, verdict, counts and size (``print(report)`` gives the summary)."""
+        c = self.counts()
+        counts = ", ".join(f"{c[s]} {s}" for s in ("fail", "error", "warn", "pass", "skipped") if c.get(s)) or "no results"
+        return (f"<datacheck.Report {self.suite_name!r}: {'passed' if self.passed else 'FAILED'} ({counts}); "
+                f"{self.n_rows:,} rows x {self.n_columns} columns>")
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "Report":

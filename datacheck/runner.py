@@ -8,17 +8,21 @@ Examples
 ...     {"range": {"columns": "age", "min": 0, "max": 120}},
 ...     {"missing": {"columns": "sex", "max_fraction": 0.0}}]}
 >>> report = datacheck.run(df, suite)
->>> report.passed, [r.status for r in report.results]
-(False, ['fail', 'fail'])
+>>> report.passed, [(r.check, r.status) for r in report.results]
+(False, [('range', 'fail'), ('missing', 'pass'), ('missing', 'fail')])
+
+``missing`` gives two results for ``sex``: real missing values (none) and disguised ones (``'?'``).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import time
 from typing import Any, Mapping
 
 from datacheck.context import Context, InternalFailure, Metrics, MetricUnavailable, schema_info
+from datacheck.engines.files import is_profile
 from datacheck.engines.local import fold
 from datacheck.engines.sources import DEFAULT_BATCH_ROWS, Source, open_source
 from datacheck.kernels.counts import RowCount
@@ -44,7 +48,8 @@ def _open_reference(reference: Any, batch_rows: int) -> tuple[Source | None, Met
     as_metrics = getattr(reference, "as_metrics", None)
     if callable(as_metrics):
         return None, as_metrics(), reference
-    if isinstance(reference, str) and reference.endswith(".profile.json"):
+    if isinstance(reference, (str, os.PathLike)) and (os.fspath(reference).endswith(".profile.json")
+                                                      or is_profile(reference)):  # told from the content too
         from datacheck.profiles import Profile  # the shift issue's saved reference statistics
 
         prof = Profile.load(reference)
@@ -91,6 +96,11 @@ def run(data: Any, suite: "str | Mapping[str, Any] | Suite", *, reference: Any =
     t0 = time.perf_counter()
     started = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     suite = load_suite(suite)
+    if not suite.checks:  # a run that judges nothing must not read as "passed"
+        from datacheck.errors import SuiteError
+
+        raise SuiteError("the suite has no checks, so a run would judge nothing; add at least one check "
+                         "(`datacheck checks` lists them)", source=suite.source, line=suite.line_of(("checks",)))
     src = open_source(data, batch_rows=batch_rows)
     ref_src, ref_metrics, ref_obj = _open_reference(reference, batch_rows)
     ctx = Context(suite=suite, columns=schema_info(src.schema), row_labels=src.row_labels,

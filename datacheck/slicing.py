@@ -49,7 +49,7 @@ def _raise_if_error(results) -> None:
 def slice_metrics(data: Any, by: Sequence[Any], *, label: str, metrics: Sequence[str] | None = None,
                   prediction: str | None = None, scores: str | Sequence[str] | None = None,
                   positive_label: Any = None, task: str | None = None, min_support: float = 30,
-                  max_gap: float = 0.05, alpha: float = 0.05, bins: Any = 4, **params: Any):
+                  max_gap: float | None = None, alpha: float = 0.05, bins: Any = 4, **params: Any):
     """Metrics per slice against the rest of the data, as a tidy DataFrame (one row per slice and metric).
 
     Parameters
@@ -65,7 +65,8 @@ def slice_metrics(data: Any, by: Sequence[Any], *, label: str, metrics: Sequence
     positive_label, task
         As in the suite's ``dataset`` block.
     min_support, max_gap, alpha, bins, **params
-        Parameters of the ``slices`` check (see ``docs/slices.md``).
+        Parameters of the ``slices`` check (see ``docs/slices.md``); ``max_gap=None`` is 0.05 for
+        classification metrics and ``max_relative_gap`` (0.1) x the target's SD for regression.
 
     Returns
     -------

@@ -138,3 +138,100 @@ def test_validate_suite_against_the_data_schema(files, capsys):
     assert "dataset.label names column 'yy'" in err
     assert "column 'xx' is not in the data (did you mean 'x'?)" in err and "wrong.yaml:4" in err
     assert "column 's' is string" in err and "Traceback" not in err
+    assert err.count("'xx'") == 1 and err.count("'yy'") == 1  # each problem once
+
+
+def test_validate_suite_sees_columns_named_inside_parameters(files, capsys):
+    """The schema check's required columns, bias attributes, slices' by and bins keys are bound too."""
+    suite = files["tmp"] / "params.yaml"
+    suite.write_text(
+        "name: p\n"
+        "dataset: {label: s, prediction: s}\n"
+        "checks:\n"
+        "  - schema: {columns: {x: float, label: string}}\n"
+        "  - duplicates: {columns: [x, id]}\n"
+        "  - unique: {columns: [[s, day]]}\n"
+        "  - bias: {attributes: [sex], label: s}\n"
+        "  - slices: {by: [s, [s, region]], bins: {age: 3}}\n"
+    )
+    assert main(["validate-suite", str(suite), "--data", str(files["data"])]) == 2
+    err = capsys.readouterr().err
+    for path, col, line in [("checks[0].schema.columns", "label", 4), ("checks[1].duplicates.columns", "id", 5),
+                            ("checks[2].unique.columns", "day", 6), ("checks[3].bias.attributes", "sex", 7),
+                            ("checks[4].slices.by", "region", 8), ("checks[4].slices.bins", "age", 8)]:
+        assert f"{suite}:{line}: {path} names column {col!r}, which is not in the data" in err, (col, err)
+    assert "'x' " not in err.replace("'x'?", "")  # present columns are not reported
+    # the same suite with the columns present binds cleanly
+    good = files["tmp"] / "good.yaml"
+    good.write_text("name: g\nchecks:\n  - schema: {columns: {x: float, s: string}}\n  - duplicates: {columns: [x]}\n")
+    assert main(["validate-suite", str(good), "--data", str(files["data"])]) == 0
+
+
+def test_debug_is_accepted_after_the_subcommand(files, capsys, monkeypatch):
+    import datacheck
+
+    def boom(*a, **k):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(datacheck, "run", boom)
+    assert main(["run", str(files["data"]), "--suite", str(files["ok"]), "--debug"]) == 3
+    assert "Traceback" in capsys.readouterr().err
+    assert main(["run", str(files["data"]), "--suite", str(files["ok"])]) == 3
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_reader_that_goes_away_is_not_an_error(files):
+    """`datacheck run ... | head`: the closed pipe ends the output quietly; the exit code is still the verdict."""
+    for args, code in [(("run", files["data"], "--suite", files["fail"]), 1), (("checks",), 0)]:
+        proc = subprocess.Popen([sys.executable, "-m", "datacheck.cli", *map(str, args)], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+        proc.stdout.close()  # the reader is gone before datacheck has written anything
+        err = proc.stderr.read().decode()
+        assert proc.wait(timeout=120) == code, err
+        assert "BrokenPipe" not in err and "internal error" not in err and "Traceback" not in err
+
+
+def test_help_shows_exit_codes_and_an_example_per_command(capsys):
+    for cmd in ([], ["run"], ["validate-suite"], ["profile"], ["checks"], ["convert"], ["suggest"]):
+        with pytest.raises(SystemExit) as exc:
+            main(cmd + ["--help"])
+        assert exc.value.code == 0
+        out = capsys.readouterr().out
+        assert "exit codes:" in out and "3  an internal error" in out
+        assert "example" in out and "  datacheck " + (cmd[0] if cmd else "run") in out
+
+
+def test_checks_command_is_generated_from_the_param_declarations(capsys):
+    from datacheck.checks import REGISTRY
+
+    assert main(["checks"]) == 0
+    listed = [ln.split()[0] for ln in capsys.readouterr().out.splitlines()[1:] if ln.strip() and ln[0] != "`"]
+    assert sorted(listed) == sorted(REGISTRY)
+    for name, cls in REGISTRY.items():
+        assert main(["checks", name]) == 0
+        out = capsys.readouterr().out
+        assert out.startswith(f"{name} ({cls.family}")
+        for pname, prm in cls.params.items():
+            assert f"\n  {pname} " in out, (name, pname)
+            if prm.doc:
+                assert " ".join(prm.doc.split()) in out
+    assert main(["checks", "outlier"]) == 2
+    assert "did you mean 'outliers'" in capsys.readouterr().err
+
+
+def test_empty_suite_and_a_profile_without_shift_checks_say_what_is_wrong(files, capsys):
+    empty = files["tmp"] / "empty.yaml"
+    empty.write_text("name: empty\nchecks: []\n")
+    assert main(["run", str(files["data"]), "--suite", str(empty)]) == 2
+    err = capsys.readouterr().err
+    assert f"{empty}:2: the suite has no checks" in err
+    assert main(["validate-suite", str(empty)]) == 2
+    assert "has no checks" in capsys.readouterr().err
+    out = files["tmp"] / "p.profile.json"
+    assert main(["profile", str(files["data"]), "--suite", str(files["ok"]), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "has no shift check" in err and "drift" in err and not out.exists()
+    shift = files["tmp"] / "shift.yaml"
+    shift.write_text("name: shift\nchecks:\n  - drift: {columns: [x]}\n")
+    assert main(["profile", str(files["data"]), "--suite", str(shift), "--out", str(out)]) == 0
+    assert out.exists() and "(100 rows)" in capsys.readouterr().out

@@ -216,6 +216,7 @@ def test_repr_html_is_compact(adult_report):
     assert "FAILED" in c and "adult-integrity" in c and "workclass" in c
     assert not _tags(c, "img") and not _tags(c, "script") and not _tags(c, "style")
     assert len(c) < 20_000
+    assert "next: Decide what the placeholder means in &#39;workclass&#39;" in c
 
 
 def test_cli_writes_html_and_figures(tmp_path):
@@ -244,3 +245,84 @@ def test_a_broken_figure_does_not_break_the_report(monkeypatch):
     assert any("zz_broken" in str(w.message) for w in caught)
     assert "could not be drawn: RuntimeError: boom &lt;b&gt;" in h
     assert 'id="fig-missingness"' in h
+
+
+# -- what needs attention first -----------------------------------------------------------------
+
+def _family_report(statuses: dict[str, str]):
+    results = [datacheck.Result(check=f"c_{fam}", column="x", severity="error", status=st, family=fam,
+                                message=f"{fam} is {st}") for fam, st in statuses.items()]
+    return datacheck.Report(suite_name="order", results=results, n_rows=3, n_columns=1)
+
+
+def test_sections_are_ordered_by_what_needs_attention():
+    rep = _family_report({"integrity": "pass", "shift": "pass", "bias": "fail", "slices": "warn"})
+    h = rep.to_html()
+    pos = {f: h.index(f'id="family-{f}"') for f in ("integrity", "shift", "bias", "slices")}
+    assert pos["bias"] < pos["slices"] < pos["integrity"] < pos["shift"]  # ties keep the family order
+    toc = h[h.index('<nav id="toc"'):h.index("</nav>")]
+    assert toc.index("#family-bias") < toc.index("#family-slices") < toc.index("#family-integrity")
+
+
+def test_passing_sections_are_folded_and_failing_ones_open():
+    h = _family_report({"integrity": "pass", "bias": "fail"}).to_html()
+    bias = h[h.index('id="family-bias"'):h.index('id="family-integrity"')]
+    integ = h[h.index('id="family-integrity"'):h.index('id="results"')]
+    assert '<details class="family-body" open>' in bias
+    assert '<details class="family-body">' in integ and "All 1 integrity result(s) passed" in integ
+
+
+def test_toc_counts_per_family():
+    h = _family_report({"integrity": "pass", "bias": "fail"}).to_html()
+    toc = h[h.index('<nav id="toc"'):h.index("</nav>")]
+    assert re.search(r'#family-bias"[^>]*>Bias <span class="count s-fail">1 fail</span>', toc)
+    assert re.search(r'#family-integrity"[^>]*>Integrity <span class="count s-pass">1 pass</span>', toc)
+
+
+def test_card_wording_never_contradicts_the_badge(adult_html):
+    # the suspected sentinel is a warning of an error-severity check: it does not fail the run
+    assert "error severity" not in adult_html
+    cards = re.findall(r'<article class="finding s-(\w+)">\s*<div class="finding-head">(.*?)</div>', adult_html, re.S)
+    assert cards
+    for status, head in cards:
+        if status == "warn":
+            assert "does not fail the run" in head
+        if status == "fail":
+            assert "fails the run" in head and "does not" not in head
+
+
+def test_failing_results_say_what_to_do_next(adult_html):
+    assert "declare it: missing: {columns: [capital-gain], sentinels: [99999]}" in adult_html
+    assert "placeholder means in &#39;workclass&#39;" in adult_html
+
+
+def test_results_table_values_one_key_per_line_and_nested_evidence(adult_html):
+    table = adult_html[adult_html.index('id="results-table"'):]
+    assert '<span class="kv">max_disguised_fraction: 0.02</span>' in table
+    # duplicates evidence shows the row ids, not "rows: […]"
+    assert "rows: […]" not in adult_html
+    assert re.search(r"rows: \[\d+, \d+\]", adult_html)
+
+
+def test_statistical_evidence_shown_in_the_table():
+    r = datacheck.Result(check="made_up", column="g", severity="error", status="fail", family="bias",
+                         message="m", effect_size=0.35, interval=(0.1, 0.2), p_value=4.5e-51)
+    h = datacheck.Report(suite_name="s", results=[r]).to_html()
+    row = h[h.index('id="results-table"'):]
+    assert '<span class="stats">effect 0.35 · interval [0.1, 0.2] · p 4.5e-51</span>' in row
+
+
+def test_captions_name_no_internal_keys():
+    from datacheck.html import _caption
+
+    for spec in FIGURES.values():
+        cap = _caption(spec.draw)
+        assert "details[" not in cap and "details." not in cap, (spec.name, cap)
+
+
+def test_passing_rows_of_the_table_are_folded_only_when_something_needs_attention():
+    h = _family_report({"integrity": "pass", "bias": "fail"}).to_html()
+    assert re.search(r'value="pass">', h) and re.search(r'value="fail" checked>', h)
+    assert "passing results folded" in h
+    clean = _family_report({"integrity": "pass"}).to_html()
+    assert re.search(r'value="pass" checked>', clean) and "passing results folded" not in clean

@@ -112,3 +112,13 @@ def _same(a, b):
     for x, y in zip(a, b):
         for u, v in zip(x[3:], y[3:]):
             assert (u is None and v is None) or u == pytest.approx(v, rel=1e-9, abs=1e-12)
+
+
+def test_empty_suite_and_profile_without_shift_checks_are_suite_errors():
+    """Neither a run that judges nothing nor a profile that holds nothing reads as success."""
+    df = pd.DataFrame({"x": [1.0, 2.0, 3.0]})
+    with pytest.raises(datacheck.SuiteError, match="the suite has no checks"):
+        datacheck.run(df, {"name": "empty", "checks": []})
+    with pytest.raises(datacheck.SuiteError, match="the suite has no shift check") as ei:
+        datacheck.profile(df, {"name": "integrity", "checks": ["missing"]})
+    assert "drift" in str(ei.value)

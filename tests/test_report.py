@@ -107,6 +107,9 @@ def test_summary(report):
     assert all(not l.strip().startswith("FAIL") for l in lines[first_warn:])
     assert str(report) == text
     assert "rep" in report._repr_html_()
+    # each failing result with a usual next step says it on the line below
+    i = next(i for i, l in enumerate(lines) if l.strip().startswith("FAIL  missing[x]"))
+    assert lines[i + 1].strip().startswith("next: Find where 'x' loses its values")
 
 
 def test_raise_for_status(report):
@@ -180,3 +183,12 @@ def test_report_files_create_their_directory(tmp_path):
     r.to_json(tmp_path / "new" / "deeper" / "r.json")
     r.to_html(tmp_path / "other" / "r.html")
     assert (tmp_path / "new" / "deeper" / "r.json").exists() and (tmp_path / "other" / "r.html").exists()
+
+
+def test_repr_is_one_short_line_outside_jupyter():
+    import datacheck as dc
+
+    rep = dc.run(__import__("pandas").DataFrame({"x": [1.0, None] * 50}), {"name": "r", "checks": ["missing"]})
+    text = repr(rep)
+    assert text == "<datacheck.Report 'r': FAILED (1 fail); 100 rows x 1 columns>"
+    assert "\n" not in repr(rep.results[0]) and len(repr(rep.results[0])) < 160

@@ -39,6 +39,9 @@ COMMON_PARAMS: dict[str, Param] = {
 }
 
 
+FAMILY_ALPHA = 0.05  # the false-alarm budget that the default shift checks of one suite share
+
+
 @dataclass(frozen=True)
 class OnReference:
     """Wraps a kernel that must be folded over the reference data rather than the current data."""
@@ -79,6 +82,9 @@ class Check:
         The check's own parameters (``columns``, ``severity`` and ``description`` are common).
     needs_reference : bool
         True for shift checks; without a reference their result is ``skipped``.
+    keyword_roles : tuple of str
+        Roles whose columns type keywords still select (default none: label, prediction, score and
+        id columns are selected by name only).
     """
 
     name: ClassVar[str] = ""
@@ -88,6 +94,9 @@ class Check:
     column_types: ClassVar[tuple[str, ...] | None] = None
     params: ClassVar[dict[str, Param]] = {}
     needs_reference: ClassVar[bool] = False
+    #: roles (``label``, ``prediction``, ``scores``, ``id``) whose columns a type keyword such as
+    #: ``numeric`` or ``*`` still selects for this check; the others are selected only by name
+    keyword_roles: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, spec: "CheckSpec") -> None:
         self.spec = spec
@@ -95,6 +104,18 @@ class Check:
         #: every column this check was bound to (set by the planner); per-column checks that
         #: correct for multiple testing across their columns read their siblings from here
         self.bound_columns: list[Any] = []
+        #: how many of the suite's shift checks share the default false-alarm budget (set by the
+        #: planner); see :attr:`alpha`
+        self.alpha_share: int = 1
+
+    @property
+    def alpha(self) -> float:
+        """The check's test level: its ``alpha`` parameter when the suite sets one, else its share
+        of :data:`FAMILY_ALPHA` (0.05 split evenly over the suite's shift checks that leave ``alpha``
+        unset), so that a whole default shift suite run on unchanged data fails about 5% of the time
+        at most, not 5% per check."""
+        a = self.p.get("alpha")
+        return float(a) if a is not None else FAMILY_ALPHA / max(1, self.alpha_share)
 
     # -- validation ---------------------------------------------------------------------------
     @classmethod

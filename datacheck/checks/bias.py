@@ -46,6 +46,7 @@ from typing import Any, Mapping
 import numpy as np
 from scipy import stats as _st
 
+from datacheck.checks import _bias_regression as _reg
 from datacheck.checks._util import num, quantiles_need, quantiles_value
 from datacheck.checks.base import Check, OnReference, register
 from datacheck.context import MetricUnavailable
@@ -59,7 +60,7 @@ __all__ = ["BiasCheck", "METRICS", "binned_auc"]
 METRICS = ("representation", "base_rate", "missingness", "selection_rate", "tpr", "fpr", "fnr", "ppv", "auc")
 _NEEDS_LABEL = {"base_rate", "tpr", "fpr", "fnr", "ppv", "auc"}
 _NEEDS_PRED = {"selection_rate", "tpr", "fpr", "fnr", "ppv"}
-_LOWER_IS_BETTER = {"fpr", "fnr", "missingness"}
+_LOWER_IS_BETTER = {"fpr", "fnr", "missingness", "mae"}
 #: a numeric attribute with at most this many distinct values (and no ``bins``) is taken as categorical
 DISCRETE_MAX = 12
 DEFAULT_QUANTILES = 4
@@ -75,8 +76,8 @@ _METRIC_NAMES = {
 
 
 def _metric_item(v: Any) -> str:
-    if not isinstance(v, str) or v not in METRICS:
-        raise ValueError(f"must be a list of metrics from {', '.join(METRICS)}; got {v!r}")
+    if not isinstance(v, str) or v not in METRICS + _reg.REGRESSION_METRICS:
+        raise ValueError(f"must be a list of metrics from {', '.join(METRICS + _reg.REGRESSION_METRICS)}; got {v!r}")
     return v
 
 
@@ -164,6 +165,7 @@ class _Config:
     unavailable: dict[str, str] = field(default_factory=dict)
     miss_cols: list[str] = field(default_factory=list)
     problem: str | None = None
+    regression: list[str] = field(default_factory=list)  # dataset.task: regression (see _bias_regression)
 
 
 @register("bias")
@@ -183,7 +185,8 @@ class BiasCheck(Check):
         "min_group_size": Param("integer", default=30, low=0,
                                 doc="a rate from fewer rows than this is skipped (insufficient data)"),
         "metrics": Param("list", default=None, item=_metric_item,
-                         doc="metrics to audit (default: every metric the roles allow)"),
+                         doc="metrics to audit (default: every metric the roles allow; with dataset.task: "
+                             "regression, representation, missingness, target_mean, error_mean and mae)"),
         "max_disparity_ratio": Param("number", default=0.8, low=0, high=1, low_open=True, nullable=True,
                                      doc="tolerance on min(g/r, r/g); 0.8 is the four-fifths rule; null: unused"),
         "max_disparity_difference": Param("number", default=None, low=0, high=1, nullable=True,
@@ -211,6 +214,9 @@ class BiasCheck(Check):
         "scores": Param("column", default=None, doc="score column for AUC (default: dataset.scores)"),
         "positive_label": Param("any", default=None,
                                 doc="label value counted as positive (default: dataset.positive_label, else inferred)"),
+        "max_std_difference": Param("number", default=0.2, low=0, low_open=True,
+                                    doc="regression (dataset.task: regression): tolerated difference of a group's "
+                                        "target mean, mean error or MAE from the reference's, in SDs of the target"),
         "score_bins": Param("integer", default=500, low=2, high=10000,
                             doc="equal-width bins (exact min to max) of the per-group score histogram for AUC"),
     }
@@ -336,10 +342,21 @@ class BiasCheck(Check):
                 return cfg
         # metrics
         explicit = p["metrics"] is not None
-        wanted = list(dict.fromkeys(p["metrics"])) if explicit else list(METRICS)
+        regression = _reg.is_regression(ctx)
+        wanted = list(dict.fromkeys(p["metrics"])) if explicit else \
+            (["representation", "missingness", *_reg.REGRESSION_METRICS] if regression else list(METRICS))
+        cfg.regression, why = _reg.choose_metrics(wanted, explicit, label, pred, cols)
+        cfg.unavailable.update(why)
         for m in wanted:
             reason = None
-            if m in _NEEDS_LABEL and label is None:
+            if m in _reg.REGRESSION_METRICS:
+                if not regression:
+                    cfg.unavailable[m] = f"{m} is a regression metric; the suite's dataset.task is not regression"
+                continue
+            if regression and m in _reg.CLASSIFICATION_ONLY:
+                reason = (f"{m} is a classification metric; dataset.task is regression (use "
+                          f"{', '.join(_reg.REGRESSION_METRICS)})")
+            elif m in _NEEDS_LABEL and label is None:
                 reason = f"{m} needs a label column (dataset.label or bias.label)"
             elif m in _NEEDS_PRED and pred is None:
                 reason = f"{m} needs a prediction column (dataset.prediction or bias.prediction)"
@@ -438,12 +455,13 @@ class BiasCheck(Check):
         if "auc" in cfg.metrics:
             out["auc"] = GroupCounts(k + (Col(cfg.label), Bin(cfg.score, edges)))
         out["ref"] = GroupCounts(k) if "representation" in cfg.metrics else None
+        out["reg"] = _reg.kernels(keys, cfg.label, cfg.prediction, cfg.regression) if cfg.regression else {}
         return out
 
     # -- planning ------------------------------------------------------------------------------
     def requires(self, column, ctx):
         cfg = self._config(ctx)
-        if cfg.problem or not cfg.metrics:
+        if cfg.problem or not (cfg.metrics or cfg.regression):
             return []
         keys, need, _ = self._keys(cfg, ctx)
         edges, need2 = self._score_edges(cfg, ctx)
@@ -451,6 +469,8 @@ class BiasCheck(Check):
             return need + need2
         ks = self._kernels(cfg, keys, edges)
         req: list[Any] = [ks["cube"], *ks["missing"].values()]
+        if ks["reg"]:
+            req += list(ks["reg"].values())
         if "auc" in ks:
             req.append(ks["auc"])
         if ks["ref"] is not None and ctx.has_reference:
@@ -463,7 +483,7 @@ class BiasCheck(Check):
         if cfg.problem:
             return self.error(None, cfg.problem)
         out = [self._unavailable(m, why) for m, why in cfg.unavailable.items()]
-        if not cfg.metrics:
+        if not (cfg.metrics or cfg.regression):
             return out or [self.error(None, "no metric can be computed with the columns given")]
         keys, _, how = self._keys(cfg, ctx)
         edges, _ = self._score_edges(cfg, ctx)
@@ -605,6 +625,8 @@ class _Audit:
                 else:
                     counts = {g: _rate_counts(m, s) for g, s in groups.items()}
                     self.compare_block(dim, m, None, counts, {g: s["rows"] for g, s in groups.items()})
+        if cfg.regression:  # target and error means by group: one BH with the rates above
+            _reg.add_blocks(self, ks, ctx)
         self.finish()
 
     # blocks of rows ------------------------------------------------------------------------
@@ -918,6 +940,9 @@ class _Audit:
         out = list(self.errors)
         chk = self.check
         for b in self.blocks:
+            if b.get("regression"):
+                out.append(_reg.result(self, b))
+                continue
             dim, metric, rows = b["dim"], b["metric"], b["rows"]
             failing = [r for r in rows if r["status"] in ("fail", "warn")]
             judged = [r for r in rows if r["status"] != "skipped" and not r["is_reference"]]

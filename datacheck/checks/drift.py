@@ -9,8 +9,11 @@ Every column is reduced to mergeable state on both sides; bin edges come from th
 * categorical (string, categorical, boolean) columns: exact category counts on both sides. Beyond
   10,000 distinct values the first pass keeps a Misra–Gries summary per side; comparing two such
   summaries would compare how each side was truncated (a 50,000-category Zipf column read
-  "drifted" at p = 0 against itself), so a second pass counts the 10,000 values heaviest in the
-  pooled summaries exactly on both sides, and everything else as one exact "(other)".
+  "drifted" at p = 0 against itself), and so would exact counts of "candidate" values picked from
+  those summaries (which side kept a value decides whether it is picked). A second pass counts
+  both sides exactly in 4,096 fixed hash buckets: a bucket depends on the value alone, so the
+  test is exact for a coarsening of the categories (heavy categories keep a bucket nearly to
+  themselves).
 
 Methods (``numeric_method`` / ``categorical_method``) and their effect sizes
 -----------------------------------------------------------------------------
@@ -82,7 +85,7 @@ from scipy import stats as st
 from datacheck.checks._util import num
 from datacheck.checks.base import Check, OnReference, register
 from datacheck.context import Context, MetricUnavailable
-from datacheck.kernels import CountsOf, Frequencies, Moments
+from datacheck.kernels import Frequencies, HashedCounts, Moments
 from datacheck.kernels.frequencies import DEFAULT_CAP as FREQ_CAP
 from datacheck.kernels.shift import BinCounts, QuantileEdges
 from datacheck.params import Param
@@ -97,7 +100,7 @@ DEFAULT_THRESHOLDS = {"wasserstein": 0.1, "wasserstein_sd": 0.1, "ks": 0.1, "psi
 NUMERIC_TYPES = ("integer", "float", "datetime")
 CATEGORICAL_TYPES = ("string", "categorical", "boolean")
 _MAX_SHOWN_CATEGORIES = 20
-_EXACT_CANDIDATES = 10_000  # values counted exactly in the second pass of a high-cardinality column
+_HASH_BUCKETS = 4096  # exact counts in fixed hash buckets for columns past the exact-count cap
 
 DRIFT_PARAMS: dict[str, Param] = {
     "numeric_method": Param("choice", default="wasserstein", choices=NUMERIC_METHODS,
@@ -106,8 +109,8 @@ DRIFT_PARAMS: dict[str, Param] = {
                                 doc="statistic judged for string, categorical and boolean columns"),
     "threshold": Param("number", default=None, low=0, low_open=True,
                        doc="effect size above which a significant change fails (default: per method)"),
-    "alpha": Param("number", default=0.05, low=0, high=1, low_open=True, high_open=True,
-                   doc="false discovery rate for the Benjamini-Hochberg q-values"),
+    "alpha": Param("number", default=None, low=0, high=1, low_open=True, high_open=True,
+                   doc="test level (default: 0.05 shared evenly by the shift checks of the suite that leave alpha unset)"),
     "bins": Param("integer", default=10, low=2, high=100, doc="reference-quantile bins for PSI / JS / chi-square"),
     "fine_bins": Param("integer", default=2000, low=10, high=100_000,
                        doc="reference-quantile bins for KS and Wasserstein (their resolution)"),
@@ -142,8 +145,11 @@ def _chi2_test(r: np.ndarray, c: np.ndarray, pool: bool = True) -> tuple[float, 
         return 0.0, 1.0, 0
     er = tot * nr / (nr + nc)
     ec = tot * nc / (nr + nc)
-    stat = float((((r - er) ** 2) / er).sum() + (((c - ec) ** 2) / ec).sum())
     df = r.size - 1
+    dev = np.abs(r - er)
+    if df == 1:  # Yates' continuity correction for a 2 x 2 table, as scipy's chi2_contingency does:
+        dev = np.maximum(0.0, dev - 0.5)  # uncorrected, a binary label at 200 rows per side failed 2.7% at 1.25%
+    stat = float(((dev ** 2) / er).sum() + ((dev ** 2) / ec).sum())
     return stat, float(st.chi2.sf(stat, df)), df
 
 
@@ -385,7 +391,7 @@ def compare_categorical(ref: dict, cur: dict) -> dict[str, Any]:
         "n_ref": nr, "n_cur": nc, "chi2": chi2, "chi2_pvalue": p_chi2, "chi2_df": df,
         "cramers_v": math.sqrt(chi2 / (nr + nc)) if nr + nc else 0.0,
         "psi": _psi(rp, cp), "jensen_shannon": _js(rp, cp), "linf": float(diff.max()),
-        "linf_category": str(cats[top]), "exact": exact, "candidates": len(ref["counts"]),
+        "linf_category": str(cats[top]), "exact": exact,
         "max_error": int(ref.get("max_error", 0)) + int(cur.get("max_error", 0)),
         "categories": {"labels": labels, "ref": rc, "cur": cc},
         "ref_missing": int(ref.get("nulls", 0)), "cur_missing": int(cur.get("nulls", 0)),
@@ -451,31 +457,29 @@ class DriftMixin:
         bc = BinCounts(column, edges)
         return first + [OnReference(bc), bc]
 
-    def exact_counts_kernel(self, column: str, ctx: Context) -> CountsOf | None:
+    def exact_counts_kernel(self, column: str, ctx: Context) -> HashedCounts | None:
         """After a first pass whose category counts were approximate on either side (more distinct
-        values than :class:`Frequencies` keeps), a second pass counting the candidates exactly on both
-        sides: the values heavy on either side, ranked by pooled count (symmetric in the sides), with
-        an exact count of the rest. None while the first pass is pending or when it was exact."""
+        values than :class:`Frequencies` keeps), a second pass counting both sides exactly in fixed
+        hash buckets. None while the first pass is pending or when it was exact."""
         f = Frequencies(column)
         if f not in ctx.reference or f not in ctx.current:
             return None
-        fr, fc = ctx.reference[f], ctx.current[f]
-        if fr["exact"] and fc["exact"]:
+        if ctx.reference[f]["exact"] and ctx.current[f]["exact"]:
             return None
-        pooled: dict[Any, int] = {}
-        for d in (fr["counts"], fc["counts"]):
-            for k, v in d.items():
-                pooled[k] = pooled.get(k, 0) + v
-        top = sorted(pooled, key=lambda k: (-pooled[k], str(k)))[:_EXACT_CANDIDATES]
-        return CountsOf(column, tuple(sorted(top, key=str)))
+        return HashedCounts(column, _HASH_BUCKETS)
 
     def category_counts(self, column: str, ctx: Context) -> tuple[dict, dict]:
-        """Both sides' category counts: the first pass when exact, else the exact second pass
-        (candidates plus an exact "(other)")."""
+        """Both sides' category counts: the first pass when exact, else the hash buckets of the
+        exact second pass (as categories ``#0`` ... ``#4095``)."""
         exact = self.exact_counts_kernel(column, ctx)
         if exact is None:
             return ctx.reference[Frequencies(column)], ctx.current[Frequencies(column)]
-        return ctx.reference[exact], ctx.current[exact]
+        out = []
+        for side in (ctx.reference[exact], ctx.current[exact]):
+            counts = {f"#{j}": int(v) for j, v in enumerate(side["counts"]) if v}
+            out.append({"counts": counts, "total": side["total"], "nulls": side["nulls"], "exact": True,
+                        "max_error": 0})
+        return out[0], out[1]
 
     def column_stats(self, column: str, ctx: Context) -> dict[str, Any]:
         """All statistics of one column plus the judged method's effect, p-value and MDE."""
@@ -483,6 +487,18 @@ class DriftMixin:
         method = self.method_for(kind)
         if kind == "categorical":
             s = compare_categorical(*self.category_counts(column, ctx))
+            hashed = self.exact_counts_kernel(column, ctx) is not None
+            if hashed:  # show the heaviest real categories (approximate counts), not bucket numbers
+                fr, fc = ctx.reference[Frequencies(column)], ctx.current[Frequencies(column)]
+                top = list(dict.fromkeys(list(fr["counts"])[:_MAX_SHOWN_CATEGORIES] + list(fc["counts"])))
+                top = top[:_MAX_SHOWN_CATEGORIES]
+                s["categories"] = {"labels": [str(k) for k in top] + ["(rest)"],
+                                   "ref": [int(fr["counts"].get(k, 0)) for k in top] + [0],
+                                   "cur": [int(fc["counts"].get(k, 0)) for k in top] + [0]}
+                s["categories"]["ref"][-1] = fr["total"] - sum(s["categories"]["ref"][:-1])
+                s["categories"]["cur"][-1] = fc["total"] - sum(s["categories"]["cur"][:-1])
+                s["categories_approximate"] = True
+                s["linf_category"] = None
             effect = {"chi2": s["cramers_v"], "psi": s["psi"], "jensen_shannon": s["jensen_shannon"],
                       "linf": s["linf"]}[method]
             stat = {"chi2": s["chi2"], "psi": s["psi"], "jensen_shannon": s["jensen_shannon"], "linf": s["linf"]}[method]
@@ -491,9 +507,10 @@ class DriftMixin:
                    "jensen_shannon": "Jensen-Shannon distance (base 2) of category shares",
                    "linf": "L-infinity distance of category shares"}[method]
             how += "; p-value: Pearson chi-square (cells with expected count < 5 pooled)"
-            if self.exact_counts_kernel(column, ctx) is not None:
-                how += (f"; over {FREQ_CAP:,} distinct values: the {s['candidates']:,} most frequent values counted "
-                        "exactly on both sides in a second pass, the rest as one exact '(other)'")
+            if hashed:
+                how += (f"; over {FREQ_CAP:,} distinct values: compared on exact counts in {_HASH_BUCKETS:,} fixed "
+                        "hash buckets (a second pass; the buckets depend on the values only, so two samples of one "
+                        "distribution cannot differ by construction); categories shown with approximate counts")
         else:
             qe = ctx.reference[self.edges_kernel(column)]
             if not qe["edges"]:
@@ -526,13 +543,13 @@ class DriftMixin:
                        f"{s['chi2_df'] + 1} bins (adjacent bins merged until each expects >= 5 rows from the "
                        "reference shares)")
         s.update(kind=kind, method=method, effect=float(effect), statistic=float(stat), p_value=p, how=how,
-                 mde=_mde(method, s["n_ref"], s["n_cur"], self.p["alpha"], s["chi2_df"]),
+                 mde=_mde(method, s["n_ref"], s["n_cur"], self.alpha, s["chi2_df"]),
                  threshold=self.threshold_for(method))
         return s
 
     def drift_result(self, column: Any, s: dict[str, Any], q: float, label: str = "") -> Any:
         """Build the Result for one column from :meth:`column_stats` and its q-value."""
-        alpha = self.p["alpha"]
+        alpha = self.alpha
         thr = s["threshold"]
         big = s["effect"] > thr
         sig = q == q and q < alpha

@@ -67,9 +67,12 @@ def _as_number(v, logical: str) -> float | None:
 
 @register("missing")
 class MissingCheck(Check):
+    keyword_roles = ("label", "prediction", "scores", "id")
     default_columns = "*"
     params = {
-        "max_fraction": Param("number", default=0.0, low=0, high=1, doc="share of real missing values allowed"),
+        "max_fraction": Param("number", default=0.01, low=0, high=1,
+                              doc="share of real missing values allowed (default 1%: a few nulls in a real table "
+                                  "are not a defect; 0 for columns that must be complete)"),
         "max_disguised_fraction": Param("number", default=0.0, low=0, high=1,
                                         doc="share of disguised missing values allowed"),
         "placeholders": Param("strings", default=DEFAULT_PLACEHOLDERS, doc="tokens that mean missing"),

@@ -198,7 +198,8 @@ class MultivariateDriftCheck(Check):
         "sample_size": Param("integer", default=5000, low=_MIN_ROWS, high=200_000,
                              doc="rows sampled (seeded) from each side"),
         "max_auc": Param("number", default=0.55, low=0.5, high=1, doc="cross-validated AUC above which drift fails"),
-        "alpha": Param("number", default=0.05, low=0, high=1, low_open=True, high_open=True, doc="test level"),
+        "alpha": Param("number", default=None, low=0, high=1, low_open=True, high_open=True,
+                   doc="test level (default: 0.05 shared evenly by the shift checks of the suite that leave alpha unset)"),
         "folds": Param("integer", default=5, low=2, high=20, doc="cross-validation folds"),
         "max_iter": Param("integer", default=100, low=10, high=1000, doc="boosting iterations"),
         "seed": Param("integer", default=0, low=0, doc="seed of the samples, folds and model"),
@@ -227,13 +228,13 @@ class MultivariateDriftCheck(Check):
             return self.skipped(None, f"too few rows for a domain classifier ({ref.num_rows} reference, "
                                       f"{cur.num_rows} current; need {_MIN_ROWS} each)")
         out = domain_classifier(ref, cur, cols, folds=self.p["folds"], seed=self.p["seed"], max_iter=self.p["max_iter"],
-                                importance=(self.p["max_auc"], self.p["alpha"]))
+                                importance=(self.p["max_auc"], self.alpha))
         dropped = out["dropped_features"]
         gone = "; ".join(f"{c!r}: {why}" for c, why in list(dropped.items())[:5]) + (" ..." if len(dropped) > 5 else "")
         if out["auc"] is None:
             return self.error(None, f"no column usable by the domain classifier: {gone}")
         auc, p = out["auc"], out["p_value"]
-        big, sig = auc > self.p["max_auc"], p < self.p["alpha"]
+        big, sig = auc > self.p["max_auc"], p < self.alpha
         drifted = big and sig
         tops = ", ".join(f"{f['column']} ({num(f['auc_drop'])})" for f in out["top_features"][:3])
         msg = (f"domain classifier AUC {auc:.3f} ({'above' if big else 'within'} {num(self.p['max_auc'])}), "
@@ -245,5 +246,5 @@ class MultivariateDriftCheck(Check):
                f"({out['n_ref']:,} reference, {out['n_cur']:,} current rows); p = 2 x median of per-fold one-sided "
                "Mann-Whitney p-values (valid under any dependence); features by permutation importance (AUC drop)")
         return self.result(None, not drifted, observed={"auc": auc, "drift_score": 2 * auc - 1, "p_value": p},
-                           expected={"max_auc": self.p["max_auc"], "alpha": self.p["alpha"]}, message=msg, method=how,
+                           expected={"max_auc": self.p["max_auc"], "alpha": self.alpha}, message=msg, method=how,
                            details={**out, "columns": cols, "threshold": self.p["max_auc"]}, effect_size=auc, p_value=p)

@@ -8,6 +8,11 @@ iqr
 robust_z
     ``|x - median| / (1.4826 MAD) > threshold`` (3.5 by default; Iglewicz & Hoaglin). The median is
     exact; the MAD is read from the sketch (rank error stated in ``method``).
+
+When the scale is zero (more than half the values equal one value, as in 0/1 dummies and
+zero-inflated counts) the 5-95% range, in the same units (a normal's IQR or SD), is the scale;
+when that is zero too the column is ``skipped`` with the reason, never judged by fences of width
+zero.
 zscore
     ``|x - mean| / sd > threshold`` (3 by default); mean and sd exact from merged moments.
 
@@ -36,6 +41,38 @@ from datacheck.params import Param
 _DEFAULT_T = {"iqr": 1.5, "robust_z": 3.5, "zscore": 3.0}
 
 
+def fence_edges(vmin: float, vmax: float, lo: float, hi: float, bins: int = 30, tail_bins: int = 8) -> tuple[float, ...]:
+    """Histogram edges with an edge on each fence, so no bin mixes in-fence and beyond-fence rows.
+
+    Bins are ``[e_i, e_{i+1})``: values below ``lo`` fill the bins left of the edge at ``lo``; the
+    upper fence's edge is the next float above ``hi``, because a value equal to ``hi`` is inside.
+    The fences' bins (``tail_bins`` each side) and the inside (``bins``) are evenly spaced apart.
+
+    Examples
+    --------
+    >>> e = fence_edges(0.0, 100.0, 10.0, 20.0, bins=2, tail_bins=1)
+    >>> e[0], e[1], e[-1], 10.0 in e
+    (0.0, 10.0, 100.0, True)
+    """
+    import numpy as np
+
+    if not all(map(math.isfinite, (vmin, vmax, lo, hi))) or vmax <= vmin:
+        return nice_edges(vmin, vmax, bins)
+    top = float(np.nextafter(hi, math.inf))
+    a, b = max(lo, vmin), min(top, vmax)
+    parts = []
+    if vmin < lo:
+        parts.append(np.linspace(vmin, lo, tail_bins + 1))
+    if b > a:
+        parts.append(np.linspace(a, b, bins + 1))
+    else:
+        parts.append(np.array([a, float(np.nextafter(a, math.inf))]))
+    if vmax > hi:
+        parts.append(np.linspace(top, vmax, tail_bins + 1) if vmax > top else np.array([top, vmax]))
+    edges = np.unique(np.concatenate(parts))
+    return tuple(float(e) for e in edges)
+
+
 def _mad_from_sketch(sk, median: float, share: float = 0.5) -> float:
     """MAD from the sketch's CDF: the d with F(m + d) - F(m - d) = share (1/2; bisection)."""
     lo, hi = 0.0, max(abs(sk.quantile(1.0) - median), abs(median - sk.quantile(0.0)))
@@ -43,13 +80,26 @@ def _mad_from_sketch(sk, median: float, share: float = 0.5) -> float:
         return hi
     if share <= 0:
         return 0.0
+    span = hi
     for _ in range(60):
         mid = (lo + hi) / 2
         if sk.cdf(median + mid) - sk.cdf(median - mid) < share:
             lo = mid
         else:
             hi = mid
-    return hi
+    return 0.0 if hi <= span * 1e-12 else hi  # converged onto the median: half the values are the median
+
+
+_SPREAD90_PER_SD = 3.2897  # q95 - q05 of a normal, in SDs
+_IQR_PER_SPREAD90 = 1.3490 / _SPREAD90_PER_SD  # a normal's IQR per its 5-95% range
+
+
+def _spread_90(sk) -> float:
+    return float(sk.quantile(0.95) - sk.quantile(0.05))
+
+
+def _degenerate(sk, value: float) -> str:
+    return f"{sk.cdf(value) - sk.cdf(value - abs(value) * 1e-12 - 1e-300):.0%} of values equal {num(value)}"
 
 
 @register("outliers")
@@ -88,11 +138,15 @@ class OutliersCheck(Check):
                     "exact moments")
         qs = (0.25, 0.5, 0.75)
         q, how = quantiles_value(column, qs, ctx)
+        sk = ctx.current[Sketch(column)]
         if method == "iqr":
             iqr = q[0.75] - q[0.25]
-            return (q[0.25] - self.t() * iqr, q[0.75] + self.t() * iqr, q[0.5],
-                    {"q1": q[0.25], "median": q[0.5], "q3": q[0.75], "iqr": iqr}, how)
-        sk = ctx.current[Sketch(column)]
+            info = {"q1": q[0.25], "median": q[0.5], "q3": q[0.75], "iqr": iqr}
+            if iqr == 0:  # a spike holds the middle half: widen to the 5-95% range, IQR-equivalent
+                iqr = _spread_90(sk) * _IQR_PER_SPREAD90
+                info.update(iqr_fallback=iqr, degenerate=_degenerate(sk, q[0.5]))
+                how += f"; IQR 0, so the 5-95% range x {_IQR_PER_SPREAD90:.3f} from the KLL sketch is the scale"
+            return (q[0.25] - self.t() * iqr, q[0.75] + self.t() * iqr, q[0.5], info, how)
         exact = ctx.current[self._mad_kernel(column, q[0.5], sk)]
         if exact["value"] is not None:
             mad, how = exact["value"], "median and MAD exact (KLL sketch brackets refined)"
@@ -100,7 +154,12 @@ class OutliersCheck(Check):
             mad = _mad_from_sketch(sk, q[0.5])
             how = f"median exact; MAD from KLL sketch (rank error <= {sk.rank_error:.2%})"
         scale = 1.4826 * mad
-        return (q[0.5] - self.t() * scale, q[0.5] + self.t() * scale, q[0.5], {"median": q[0.5], "mad": mad}, how)
+        info = {"median": q[0.5], "mad": mad}
+        if scale == 0:  # more than half the values equal the median: MAD 0, widen as for iqr
+            scale = _spread_90(sk) / _SPREAD90_PER_SD
+            info.update(scale_fallback=scale, degenerate=_degenerate(sk, q[0.5]))
+            how += f"; MAD 0, so the 5-95% range / {_SPREAD90_PER_SD:.3f} from the sketch is the scale"
+        return (q[0.5] - self.t() * scale, q[0.5] + self.t() * scale, q[0.5], info, how)
 
     def requires(self, column, ctx):
         first = [Moments(column), Extremes(column, self.p["evidence_rows"])]
@@ -116,13 +175,19 @@ class OutliersCheck(Check):
             return need
         lo, hi, *_ = self.fences(column, ctx)
         m = ctx.current[Moments(column)]
-        return [CountOutside(column, lo, hi), Histogram(column, nice_edges(m["min"], m["max"]))]
+        return [CountOutside(column, lo, hi), Histogram(column, fence_edges(m["min"], m["max"], lo, hi))]
 
     def evaluate(self, column, ctx):
         lo, hi, centre, info, how = self.fences(column, ctx)
+        if lo == hi and self.p["method"] != "zscore":
+            # even the 5-95% range is one value: a constant, a dummy or a zero-inflated spike. Fences of
+            # width zero would call every other value an outlier (48% of a 0/1 label, once)
+            return self.skipped(column, f"{column!r} is one value in 90% or more of its rows ({num(centre)}): a "
+                                        "spike, dummy or zero-inflated column has no fences; outliers not judged "
+                                        "(use range or allowed_values for such a column)")
         m = ctx.current[Moments(column)]
         c = ctx.current[CountOutside(column, lo, hi)]
-        hist = ctx.current[Histogram(column, nice_edges(m["min"], m["max"]))]
+        hist = ctx.current[Histogram(column, fence_edges(m["min"], m["max"], lo, hi))]
         ex = ctx.current[Extremes(column, self.p["evidence_rows"])]
         bad = c["below"] + c["above"]
         frac = bad / c["checked"] if c["checked"] else 0.0

@@ -1,8 +1,11 @@
 """``skew``: lopsided distributions: skewness and kurtosis, class imbalance, near-constant columns.
 
 * numeric columns: skewness (Fisher-Pearson g1) and excess kurtosis (g2) against bounds, from
-  moments merged in one pass (exact);
+  moments merged in one pass (exact); a two-valued numeric column (a 0/1 dummy) is judged as
+  classes (``min_class_share``), since its skewness only restates its imbalance;
 * the label column (suite ``dataset.label``): the smallest class share against ``min_label_share``;
+  with ``dataset.task: regression`` the label is a continuous target and is judged as a numeric
+  column (skewness, kurtosis, near-constant), never for class imbalance;
 * categorical columns: optionally the smallest category share (``min_class_share``);
 * every column: the share of the most frequent value against ``max_dominant_share`` (near-constant).
   For numeric columns a value holding more than half of the rows is the median, so the sketch's
@@ -32,6 +35,7 @@ _CAT = ("string", "categorical", "boolean")
 
 @register("skew")
 class SkewCheck(Check):
+    keyword_roles = ("label",)
     column_types = _NUM + _CAT
     default_columns = "*"
     params = {
@@ -48,7 +52,11 @@ class SkewCheck(Check):
 
     def _categorical(self, column, ctx) -> bool:
         info = ctx.columns[column]
-        return info.logical in _CAT or column == ctx.roles.label
+        if info.logical in _CAT:
+            return True
+        # a numeric label is a class label unless the task is regression: a continuous target is
+        # judged for skewness like any numeric column, never for "class imbalance"
+        return column == ctx.roles.label and ctx.roles.task != "regression"
 
     def requires(self, column, ctx):
         if self._categorical(column, ctx):
@@ -57,7 +65,21 @@ class SkewCheck(Check):
         if need:
             return need
         med = ctx.current[Sketch(column)].quantile(0.5)
-        return [] if math.isnan(med) else [CountEqual(column, med)]
+        if math.isnan(med):
+            return []
+        m = ctx.current[Moments(column)]
+        # two counts more in the same pass tell a two-valued (dummy) column from a skewed one
+        return [CountEqual(column, med), CountEqual(column, m["min"]), CountEqual(column, m["max"])]
+
+    @staticmethod
+    def _two_valued(column, m, ctx) -> tuple[float, float] | None:
+        """(rarer value, its share) when every finite value is the min or the max; else None."""
+        if not m["n"] or m["min"] == m["max"]:
+            return None
+        lo, hi = ctx.current.get(CountEqual(column, m["min"])), ctx.current.get(CountEqual(column, m["max"]))
+        if lo is None or hi is None or lo + hi != m["n"]:
+            return None
+        return (m["min"], lo / m["n"]) if lo <= hi else (m["max"], hi / m["n"])
 
     def evaluate(self, column, ctx):
         problems, observed, expected, details = [], {}, {}, {}
@@ -92,6 +114,18 @@ class SkewCheck(Check):
             sk, ku = m["skewness"], m["kurtosis"]
             observed.update(skewness=sk, kurtosis=ku, n=m["n"])
             bs, bk = self.p["max_abs_skewness"], self.p["max_kurtosis"]
+            two = self._two_valued(column, m, ctx)
+            if two is not None:
+                # a 0/1 dummy's skewness is (1 - 2p) / sqrt(p (1 - p)): its imbalance, not a lopsided
+                # distribution (it passed 2 below a 10% minority). Judged as classes instead.
+                bs = bk = None
+                low_v, low_share = two
+                observed.update(two_valued=True, min_class=low_v, min_class_share=low_share)
+                bound = self.p["min_class_share"]
+                if bound is not None:
+                    expected["min_class_share"] = bound
+                    if low_share < bound:
+                        problems.append(f"value {num(low_v)} holds only {pct(low_share)} (< {pct(bound)})")
             if bs is not None:
                 expected["max_abs_skewness"] = bs
                 if not math.isnan(sk) and abs(sk) > bs:
@@ -112,7 +146,11 @@ class SkewCheck(Check):
                     expected["max_dominant_share"] = dom
                     if share > dom:
                         problems.append(f"near-constant: {num(med)} holds {pct(share)} (> {pct(dom)})")
-            msg_ok = f"skewness {num(sk)}, excess kurtosis {num(ku)}"
+            if column == ctx.roles.label:
+                details["role"] = "label (regression target)"
+            msg_ok = (f"two values; the rarer ({num(observed['min_class'])}) holds {pct(observed['min_class_share'])} "
+                      "(skewness not judged for a two-valued column)" if two is not None
+                      else f"skewness {num(sk)}, excess kurtosis {num(ku)}")
         ok = not problems
         return self.result(column, ok, observed=observed, expected=expected,
                            message=msg_ok if ok else "; ".join(problems), details=details)

@@ -81,7 +81,12 @@ class SlicesCheck(Check):
                          doc="metrics per slice (default: accuracy for classification, mae for regression)"),
         "min_support": Param("number", default=30, low=0,
                              doc="smallest slice tested: a row count, or a fraction of rows when below 1"),
-        "max_gap": Param("number", default=0.05, low=0, doc="largest tolerated gap (slice worse than the rest)"),
+        "max_gap": Param("number", default=None, low=0, nullable=True,
+                         doc="largest tolerated gap (slice worse than the rest), in the metric's units (default: "
+                             "0.05 for classification metrics; for regression max_relative_gap x the target's SD)"),
+        "max_relative_gap": Param("number", default=0.1, low=0, low_open=True,
+                                  doc="regression metrics without max_gap: the largest tolerated gap as a fraction "
+                                      "of the target's standard deviation"),
         "alpha": Param("number", default=0.05, low=0, high=1, low_open=True, high_open=True,
                        doc="false discovery rate (Benjamini-Hochberg across all slices of the check)"),
         "bins": Param("any", default=4,
@@ -208,10 +213,26 @@ class SlicesCheck(Check):
             out[g] = ks
         return out
 
+    def gap_rule(self, ctx: Context) -> tuple[float, str]:
+        """(max_gap, how it was set): given, 0.05 for classification, or relative to the target's spread."""
+        if self.p["max_gap"] is not None:
+            return float(self.p["max_gap"]), "max_gap"
+        if self.task(ctx) != "regression":
+            return 0.05, "default for classification metrics"
+        label = self.roles(ctx)["label"]
+        m = ctx.current[Moments(label)]
+        sd = float(m["std"]) if m["n"] and math.isfinite(m["std"]) else math.nan
+        if not math.isfinite(sd) or sd == 0:
+            raise MetricUnavailable(f"the target {label!r} has no spread to scale max_gap by; set slices.max_gap")
+        rel = self.p["max_relative_gap"]
+        return rel * sd, f"{num(rel)} x SD of the target {label!r} ({num(sd)})"
+
     def requires(self, column, ctx):
         roles = self.roles(ctx)
         groups = self.groups(ctx)
         need = key_needs(dict.fromkeys(c for g in groups for c in g), self.p["bins"], ctx)
+        if self.p["max_gap"] is None and self.task(ctx) == "regression":
+            need.append(Moments(roles["label"]))
         metrics = roles["metrics"]
         if any(m in ("roc_auc",) + _SUM_METRICS for m in metrics) and ctx.roles.positive_label is None:
             need.append(GroupCounts((Col(roles["label"]),)))
@@ -337,7 +358,9 @@ class SlicesCheck(Check):
         kern = self.kernels(ctx)
         n_rows = ctx.current.values.get(_row_count_kernel(), 0)
         threshold = support_threshold(self.p["min_support"], n_rows)
-        max_gap, alpha = self.p["max_gap"], self.p["alpha"]
+        max_gap, rule = self.gap_rule(ctx)
+        self._gap = (max_gap, rule)
+        alpha = self.p["alpha"]
         blocks = []  # (group, metric, records, info, method)
         for gi, (g, ks) in enumerate(kern.items()):
             for mi, metric in enumerate(roles["metrics"]):
@@ -387,7 +410,8 @@ class SlicesCheck(Check):
         details = {"metric": metric, "columns": list(g), "higher_is_better": metric in HIGHER_IS_BETTER,
                    "min_support": threshold, "slices": slices, "n_slices": len(recs),
                    "truncated": max(0, len(recs) - len(kept)), **info}
-        expected = {"max_gap": self.p["max_gap"], "alpha": self.p["alpha"], "min_support": threshold}
+        max_gap, rule = self._gap
+        expected = {"max_gap": max_gap, "max_gap_rule": rule, "alpha": self.p["alpha"], "min_support": threshold}
         method = f"{method}; Benjamini-Hochberg across {n_tested} tested slice(s) of this check"
         label = " x ".join(g)
         if worst is None:
@@ -402,7 +426,7 @@ class SlicesCheck(Check):
                f"{num(worst['complement'])} on the rest (gap {num(worst['gap'])}, q={num(worst.get('q'))}, "
                f"n={worst['support']:,})")
         if not ok:
-            msg += f"; {len(failing)} slice(s) worse by more than {num(self.p['max_gap'])} and significant"
+            msg += f"; {len(failing)} slice(s) worse by more than {num(max_gap)} ({rule}) and significant"
         return self.result(column, ok, observed=observed, expected=expected, message=msg, method=method,
                            details=details, effect_size=worst["gap"], interval=tuple(worst["ci"]),
                            p_value=worst.get("q"))

@@ -39,6 +39,7 @@ class Source:
         self.description = description
         self.num_rows = num_rows
         self.notes: list[str] = []
+        self.format: str | None = None  # what a file was read as ("Parquet", "tab-separated text", ...)
         self.row_labels = None  # callable(positions) -> labels, for pandas indexes
 
     def batches(self, columns: Sequence[str] | None = None) -> Iterator[pa.RecordBatch]:  # pragma: no cover
@@ -175,37 +176,45 @@ def _agree_on_types(files: Sequence[str], schema: pa.Schema, where: str) -> None
 
 
 class CsvSource(Source):
-    """A CSV file, streamed; column types are inferred from the first block and then enforced."""
+    """A delimited text file (optionally gzip-compressed), streamed; column types are inferred from the
+    first block and then enforced. Read errors name the file, the line and the column."""
 
-    def __init__(self, path: str, batch_rows: int = DEFAULT_BATCH_ROWS, **read_options: Any) -> None:
+    def __init__(self, path: str, batch_rows: int = DEFAULT_BATCH_ROWS, *, delimiter: str = ",",
+                 compression: str | None = None) -> None:
         import pyarrow.csv as pcsv
 
         self.path = path
+        self.delimiter = delimiter
+        self.compression = compression
         self.read_options = pcsv.ReadOptions(block_size=16 << 20)
+        self.parse_options = pcsv.ParseOptions(delimiter=delimiter)
         # keep strings as written: "NA" in a text column is a disguised missing value to report
         self.convert_options = pcsv.ConvertOptions(strings_can_be_null=False)
         try:
-            with pcsv.open_csv(path, read_options=self.read_options, convert_options=self.convert_options) as r:
+            with pcsv.open_csv(self._stream(), read_options=self.read_options, parse_options=self.parse_options,
+                               convert_options=self.convert_options) as r:
                 schema = r.schema
         except (pa.ArrowInvalid, OSError, pa.ArrowException) as exc:
-            raise DataError(f"cannot read CSV file {path}: {exc}") from None
+            raise DataError(self._explain(exc, None)) from None
         super().__init__(schema, path, None)
         _reject_duplicates(schema.names, path)
+
+    def _stream(self):
+        return pa.input_stream(self.path, compression=self.compression)
 
     def batches(self, columns: Sequence[str] | None = None) -> Iterator[pa.RecordBatch]:
         import pyarrow.csv as pcsv
 
         co = pcsv.ConvertOptions(strings_can_be_null=False, include_columns=None if columns is None else list(columns),
                                  column_types={f.name: f.type for f in self.schema})
-        rows = 0
         try:
-            with pcsv.open_csv(self.path, read_options=self.read_options, convert_options=co) as reader:
+            with pcsv.open_csv(self._stream(), read_options=self.read_options, parse_options=self.parse_options,
+                               convert_options=co) as reader:
                 any_batch = False
                 for b in reader:
                     if not any_batch:
                         self._note_text_numbers(b)
                     any_batch = True
-                    rows += b.num_rows
                     yield b
                 if not any_batch:
                     sch = self.schema if columns is None else pa.schema([self.schema.field(c) for c in columns])
@@ -215,53 +224,44 @@ class CsvSource(Source):
         except PermissionError:
             raise DataError(f"CSV file {self.path} can no longer be read (permission denied); no report was made") \
                 from None
-        except (pa.ArrowInvalid, pa.ArrowException, OSError) as exc:
-            raise DataError(self._explain(exc, rows)) from None
+        except (pa.ArrowInvalid, pa.ArrowException) as exc:
+            raise DataError(self._explain(exc, columns)) from None
+        except OSError as exc:
+            raise DataError(f"cannot read CSV file {self.path}: {_first_line(exc)}; no report was made") from None
 
-    def _explain(self, exc: Exception, rows_read: int = 0) -> str:
-        """Arrow names CSV columns by position ('In CSV column #3'); name them as the user does, and
-        find the line of the first value that does not fit the column's type."""
+    def _explain(self, exc: Exception, columns: Sequence[str] | None) -> str:
+        """Arrow names neither the line nor the column ('In CSV column #3', 'Expected 15 columns, got 17'):
+        find the first offending line (only after an error) and name the column as the user does."""
         import re
 
-        text = _first_line(exc)
-        m = re.search(r"CSV column #(\d+)", text)
+        from datacheck.engines.files import locate_csv_line
+
+        text = str(exc).strip().splitlines()[0]
+        schema = getattr(self, "schema", None)
+        line = None
         where = ""
-        if m and int(m.group(1)) < len(self.schema):
-            f = self.schema.field(int(m.group(1)))
-            line = self._bad_line(int(m.group(1)), f.type, rows_read)
-            where = (f" in column {f.name!r} (type {f.type} inferred from the first 16 MB)"
-                     + (f" at line {line:,}" if line else f" after data row {rows_read:,}"))
-        return (f"cannot read CSV file {self.path}{where}: {text}; give the column a consistent type or "
-                "convert the file to Parquet; no report was made")
-
-    def _bad_line(self, index: int, t: pa.DataType, skip_rows: int) -> int | None:
-        """1-based line of the first value of column ``index`` after ``skip_rows`` data rows that does
-        not parse as ``t`` (numbers only; at most one 16 MB block is scanned). None when not found."""
-        import csv
-        import itertools
-
-        if not (pa.types.is_integer(t) or pa.types.is_floating(t)):
-            return None
-        parse = int if pa.types.is_integer(t) else float
-        budget = 16 << 20
+        m_col = re.search(r"CSV column #(\d+)", text)
+        m_val = re.search(r"invalid value '(.*)'", text)
+        m_cnt = re.search(r"Expected (\d+) columns, got (\d+)", text)
         try:
-            with open(self.path, newline="", encoding="utf-8", errors="replace") as fh:
-                reader = csv.reader(fh)
-                next(reader, None)  # header
-                for row in itertools.islice(reader, skip_rows, None):
-                    budget -= sum(len(v) + 1 for v in row)
-                    if budget < 0:
-                        return None
-                    v = row[index].strip() if index < len(row) else ""
-                    if v == "" or v.lower() in _CSV_NULLS:
-                        continue
-                    try:
-                        parse(v)
-                    except ValueError:
-                        return reader.line_num
-        except (OSError, csv.Error):
-            return None
-        return None
+            if m_col and schema is not None:
+                names = schema.names  # Arrow numbers columns as in the file, whatever was selected
+                i = int(m_col.group(1))
+                if i < len(names):
+                    f = schema.field(names[i])
+                    where = f", column {f.name!r} (type {f.type} inferred from the first 16 MB)"
+                    if m_val:
+                        line = locate_csv_line(self.path, self.delimiter, self.compression,
+                                               column=schema.get_field_index(f.name), value=m_val.group(1))
+            elif m_cnt:
+                line = locate_csv_line(self.path, self.delimiter, self.compression, n_columns=int(m_cnt.group(1)))
+        except (OSError, ValueError):  # pragma: no cover - the explanation must never hide the error
+            line = None
+        at = f", line {line:,}" if line else ""
+        text = re.sub(r"^In CSV column #\d+: ", "", text)
+        hint = ("give the column a consistent type or convert the file to Parquet" if m_col
+                else "every line needs the header's number of fields (quote values that hold the delimiter)")
+        return f"cannot read CSV file {self.path}{at}{where}: {text}; {hint}"
 
     def _note_text_numbers(self, batch: pa.RecordBatch) -> None:
         """A text column whose values are numbers but for a few: say so (read as text, numeric checks
@@ -456,7 +456,9 @@ def open_source(data: Any, *, batch_rows: int = DEFAULT_BATCH_ROWS) -> Source:
     Parameters
     ----------
     data : pandas.DataFrame, pyarrow.Table, pyarrow.RecordBatch, polars.DataFrame, str or PathLike
-        A path may name a Parquet file, a directory of Parquet files, or a CSV file.
+        A path may name a Parquet file, a directory of Parquet files, a delimited text file (CSV,
+        TSV, ... optionally gzip-compressed), JSON Lines or an Arrow IPC/Feather file; the format is
+        detected from the content (:mod:`datacheck.engines.files`).
     batch_rows : int
         Rows per batch.
 
@@ -471,10 +473,9 @@ def open_source(data: Any, *, batch_rows: int = DEFAULT_BATCH_ROWS) -> Source:
         path = os.fspath(data)
         if not os.path.exists(path):
             raise DataError(f"data path does not exist: {path}")
-        lower = path.lower()
-        if lower.endswith((".csv", ".csv.gz", ".tsv")):
-            return CsvSource(path, batch_rows)
-        return ParquetSource(path, batch_rows)
+        from datacheck.engines.files import open_file  # the format is told from the content
+
+        return open_file(path, batch_rows)
     mod = type(data).__module__.split(".")[0]
     if mod == "pyspark":
         from datacheck.engines.spark import SparkSource, is_spark_dataframe

@@ -9,12 +9,15 @@ convention: ``partition_id << 33`` plus the row's position inside the partition.
 Examples
 --------
 >>> import datacheck                                     # doctest: +SKIP
->>> report = datacheck.run(spark_df, "expectations/adult.yaml")
+>>> report = datacheck.run(spark_df, "expectations/adult.yaml")  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import pickle
+import sys
 from typing import Any, Iterable, Iterator, Sequence
 
 import pyarrow as pa
@@ -66,6 +69,46 @@ def _fold_partition(kernels: list[Kernel]):
     return run
 
 
+_WORKER_HINT = ("Spark's Python workers cannot import {what} ({detail}); set PYSPARK_PYTHON to a Python that has "
+                "datacheck installed on every executor (on this machine: {exe}) before the SparkSession is created")
+
+
+@contextlib.contextmanager
+def _worker_python(df: Any) -> Iterator[str | None]:
+    """Run the fold with workers that can import datacheck.
+
+    Without ``PYSPARK_PYTHON`` a session's workers run ``python3`` from the PATH, which often lacks
+    pyarrow and datacheck, and the user sees a wall of Java traceback. For a *local* master the
+    workers run on this machine, so this interpreter is safe to use: the session's worker Python is
+    set to ``sys.executable`` for this fold only and restored afterwards. Yields a note, or None.
+    """
+    sc = None
+    with contextlib.suppress(Exception):  # Spark Connect has no SparkContext: nothing to set
+        sc = df.sparkSession.sparkContext
+    master = str(getattr(sc, "master", "") or "")
+    old = getattr(sc, "pythonExec", None)
+    if sc is None or os.environ.get("PYSPARK_PYTHON") or not master.startswith("local") or old == sys.executable:
+        yield None
+        return
+    sc.pythonExec = sys.executable
+    try:
+        yield (f"PYSPARK_PYTHON is not set; the local Spark workers ran this Python ({sys.executable}) "
+               f"instead of {old!r} for datacheck's fold")
+    finally:
+        sc.pythonExec = old
+
+
+def _explain_worker_failure(exc: BaseException) -> str | None:
+    """One line for the usual worker failure (a Python without pyarrow/datacheck), else None."""
+    import re
+
+    m = re.search(r"No module named '([\w.]+)'", str(exc))
+    if not m:
+        return None
+    return _WORKER_HINT.format(what=m.group(1).split(".")[0], detail=f"No module named {m.group(1)!r}",
+                               exe=sys.executable)
+
+
 class SparkSource(Source):
     """A ``pyspark.sql.DataFrame``: the schema from Spark's, kernels folded on the executors."""
 
@@ -106,7 +149,16 @@ class SparkSource(Source):
                 live.append(k)
         reads = list(dict.fromkeys(c for k in live for c in k.reads))
         df = self.df.select(*[f"`{c}`" for c in reads]) if reads else self.df.select()
-        rows = df.mapInArrow(_fold_partition(live), "state binary").collect()
+        with _worker_python(self.df) as note:
+            try:
+                rows = df.mapInArrow(_fold_partition(live), "state binary").collect()
+            except Exception as exc:
+                hint = _explain_worker_failure(exc)
+                if hint is None:
+                    raise
+                raise DataError(hint) from None
+        if note and note not in self.notes:
+            self.notes.append(note)
         states = [k.init() for k in live]
         for row in rows:
             blobs, part_fail = pickle.loads(row["state"])

@@ -26,6 +26,10 @@ import math
 from typing import Any
 
 from datacheck.figures import figure, new_ax
+from datacheck.figures._common import text_label
+
+#: text sizes (points) in the bias panels: shown in a 1,100 px page column they stay >= 11 px
+_TICK_PT, _TITLE_PT, _LEGEND_PT = 9.5, 11, 8.5
 
 __all__ = ["bias_rates", "bias_representation", "bias_missingness", "rate_panel"]
 
@@ -51,8 +55,12 @@ def _finite(x) -> bool:
     return x is not None and isinstance(x, (int, float)) and math.isfinite(x)
 
 
-def _grid(n: int, ax, panel_size=(4.6, 0.0)):
-    """(fig, list of axes) for ``n`` panels; a given ``ax`` serves exactly one panel."""
+def _grid(n: int, ax, panel_size=(4.6, 0.0), heights=None):
+    """(fig, list of axes) for ``n`` panels, two per row; a given ``ax`` serves exactly one panel.
+
+    ``heights`` (one per panel, inches) sizes each row by its tallest panel, so a two-group panel
+    is not stretched to the height of a ten-group one.
+    """
     import matplotlib.pyplot as plt
 
     if ax is not None:
@@ -60,14 +68,27 @@ def _grid(n: int, ax, panel_size=(4.6, 0.0)):
     from datacheck.figures import _use_headless_backend
 
     _use_headless_backend()
-    cols = min(3, n)
+    cols = min(2, n)
     rows = math.ceil(n / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(panel_size[0] * cols, max(2.6, panel_size[1]) * rows),
-                             squeeze=False)
+    if heights:
+        row_h = [max(2.6, max(heights[r * cols:(r + 1) * cols])) for r in range(rows)]
+    else:
+        row_h = [max(2.6, panel_size[1])] * rows
+    fig, axes = plt.subplots(rows, cols, figsize=(panel_size[0] * cols, sum(row_h)), squeeze=False,
+                             gridspec_kw={"height_ratios": row_h})
     flat = list(axes.ravel())
     for extra in flat[n:]:
         extra.set_visible(False)
     return fig, flat[:n]
+
+
+def _group_label(group: Any, n: Any = None) -> str:
+    """A group's name for a tick label: one line per attribute (``sex=Female`` / ``race=Black``),
+    each shortened, with its size; the full names are in the results table."""
+    parts = [text_label(p.strip(), 26) for p in str(group).split(" & ")]
+    if n is not None:
+        parts[-1] += f"  (n={n:,})" if isinstance(n, int) else f"  (n={n})"
+    return "\n".join(parts)
 
 
 def _status_color(g: dict) -> str:
@@ -94,7 +115,6 @@ def rate_panel(result: Any, ax=None):
     groups = [g for g in d["groups"] if _finite(g.get("value"))]
     created = ax is None
     fig, ax = new_ax(ax, figsize=(6, 0.45 * len(groups) + 1.6))
-    labels = [g["group"] for g in groups]
     ys = list(range(len(groups)))[::-1]
     band = d.get("band")
     ref = d.get("reference_value")
@@ -115,11 +135,12 @@ def rate_panel(result: Any, ax=None):
         ax.errorbar([v], [y], xerr=err, fmt="o", color=c, ecolor=c, capsize=3,
                     mfc="white" if g.get("status") == "skipped" else c, ms=6)
     ax.set_yticks(ys)
-    ax.set_yticklabels([f"{lab}  (n={g['n']})" for lab, g in zip(labels, groups)], fontsize=8)
+    ax.set_yticklabels([_group_label(g["group"], g.get("n")) for g in groups], fontsize=_TICK_PT)
+    ax.tick_params(axis="x", labelsize=_TICK_PT)
     ax.set_xlim(-0.02, 1.02)
     ax.set_xlabel(d.get("metric_name", d["metric"]))
-    ax.set_title(f"{d.get('metric_name', d['metric'])} by {d.get('dimension')}", fontsize=10)
-    ax.legend(fontsize=7, loc="best")
+    ax.set_title(f"{d.get('metric_name', d['metric'])} by {text_label(d.get('dimension'), 40)}", fontsize=_TITLE_PT)
+    ax.legend(fontsize=_LEGEND_PT, loc="best")
     if created:
         fig.tight_layout()
     return ax
@@ -154,8 +175,8 @@ def bias_rates(report: Any, ax=None, *, metric: str | None = None, dimension: st
                          + (f" for metric={metric!r}" if metric else "") + (f", dimension={dimension!r}" if dimension else ""))
     if ax is not None or len(res) == 1:
         return rate_panel(res[0], ax)
-    height = max(0.4 * max(len(r.details["groups"]) for r in res) + 1.6, 2.6)
-    fig, axes = _grid(len(res), None, (5.2, height))
+    heights = [0.5 * len([g for g in r.details["groups"] if _finite(g.get("value"))]) + 1.6 for r in res]
+    fig, axes = _grid(len(res), None, (5.6, 0.0), heights)
     for r, a in zip(res, axes):
         rate_panel(r, a)
     fig.tight_layout()
@@ -184,13 +205,14 @@ def _repr_panel(result, ax):
         if _finite(e):
             ax.plot([e], [y], marker="D", color="#222222", ms=6, ls="none")
     ax.set_yticks(ys)
-    ax.set_yticklabels([g["group"] for g in groups], fontsize=8)
+    ax.set_yticklabels([_group_label(g["group"]) for g in groups], fontsize=_TICK_PT)
+    ax.tick_params(axis="x", labelsize=_TICK_PT)
     what = "reference data" if d["metric"] == "representation_shift" else "expected"
     ax.plot([], [], marker="D", color="#222222", ls="none", label=f"{what} share")
     ax.set_xlabel("share of rows")
-    ax.set_title(f"{d.get('metric_name', d['metric'])} by {d.get('dimension')}", fontsize=10)
+    ax.set_title(f"{d.get('metric_name', d['metric'])} by {text_label(d.get('dimension'), 40)}", fontsize=_TITLE_PT)
     if any(_finite(g.get("reference_value")) for g in groups):
-        ax.legend(fontsize=7, loc="best")
+        ax.legend(fontsize=_LEGEND_PT, loc="best")
     return ax
 
 
@@ -221,8 +243,8 @@ def bias_representation(report: Any, ax=None, *, dimension: str | None = None, m
         if created:
             fig.tight_layout()
         return ax
-    height = max(0.35 * max(len(r.details["groups"]) for r in res) + 1.6, 2.6)
-    fig, axes = _grid(len(res), None, (5.2, height))
+    heights = [0.45 * len(r.details["groups"]) + 1.6 for r in res]
+    fig, axes = _grid(len(res), None, (5.6, 0.0), heights)
     for r, a in zip(res, axes):
         _repr_panel(r, a)
     fig.tight_layout()
@@ -250,15 +272,16 @@ def _missing_panel(result, ax):
         if g.get("status") in ("fail", "warn"):
             failing.append((i, j))
     annot = np.vectorize(lambda v: "" if not np.isfinite(v) else f"{v:.1%}")(mat)
-    sns.heatmap(mat, ax=ax, cmap="rocket_r", vmin=0, annot=annot, fmt="", annot_kws={"fontsize": 7},
-                xticklabels=cols, yticklabels=groups, cbar_kws={"label": "missing rate"}, linewidths=0.5,
+    sns.heatmap(mat, ax=ax, cmap="rocket_r", vmin=0, annot=annot, fmt="", annot_kws={"fontsize": 8.5},
+                xticklabels=[text_label(c, 24) for c in cols], yticklabels=[_group_label(g) for g in groups], cbar_kws={"label": "missing rate"}, linewidths=0.5,
                 linecolor="white")
     from matplotlib.patches import Rectangle
 
     for i, j in failing:
         ax.add_patch(Rectangle((j, i), 1, 1, fill=False, edgecolor=_COLORS["fail"], lw=2))
-    ax.set_title(f"missing rate by {d.get('dimension')} (outlined: disparity beyond tolerance and significant)",
-                 fontsize=9)
+    ax.set_title(f"missing rate by {text_label(d.get('dimension'), 40)} (outlined: disparity beyond tolerance and significant)",
+                 fontsize=_TITLE_PT - 1)
+    ax.tick_params(labelsize=_TICK_PT)
     ax.tick_params(axis="y", labelsize=8)
     ax.tick_params(axis="x", labelsize=8, rotation=30)
     return ax

@@ -173,7 +173,12 @@ def missingness(report, ax=None):
             handles.append(Line2D([], [], color="#222222", linewidth=2.2, linestyle=style,
                                   label=f"allowed {kind} ({', '.join(fmt_pct(v) for v in sorted(vals))})"
                                   + (", counted after nulls" if kind == "disguised" else "")))
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16 - 0.25 / max(len(shown), 1)),
+        # below the x label by a fixed distance in points, whatever the number of rows (axes fractions
+        # shrink with a short chart and the legend then sat on the label)
+        from matplotlib.transforms import offset_copy
+
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0),
+                  bbox_transform=offset_copy(ax.transAxes, fig=ax.figure, y=-40, units="points"),
                   ncol=2, frameon=False, fontsize=8.5)
         title = "Missing values"
         extra = []
@@ -200,72 +205,162 @@ def _range_bounds(results) -> dict[str, tuple]:
     return out
 
 
+def _regions(edges, lo, hi):
+    """Split the bins into (below, inside, above) index ranges: a bin is beyond a fence only if all of it is.
+
+    Returns ``[(kind, first_bin, last_bin_exclusive, x_from, x_to)]`` for the non-empty regions,
+    in order. Bins that straddle a fence (histograms not built on the fences) count as inside.
+    """
+    nb = len(edges) - 1
+    i = 0
+    while i < nb and lo is not None and edges[i + 1] <= lo:
+        i += 1
+    j = nb
+    while j > i and hi is not None and edges[j - 1] > hi:
+        j -= 1
+    out = []
+    for kind, a, b in (("below", 0, i), ("inside", i, j), ("above", j, nb)):
+        if b > a:
+            out.append((kind, a, b, edges[a], edges[b]))
+    return out
+
+
+def _short_num(v: float) -> str:
+    """A tick label: 1.48M, 416k, 32.5."""
+    a = abs(v)
+    if a >= 1e6:
+        return f"{v / 1e6:.3g}M"
+    if a >= 1e4:
+        return f"{v / 1e3:.3g}k"
+    return fmt_num(round(v, 6) if not float(v).is_integer() else int(v))
+
+
+class _BrokenAxis:
+    """Maps data values to positions on an axis broken at the fences: each region gets its own scale.
+
+    The inside of the fences gets most of the width; each region beyond a fence gets a narrow band of
+    its own, set apart by a gap, so one extreme value cannot squeeze the inside into a few bins.
+    """
+
+    TAIL, GAP = 0.13, 0.035
+
+    def __init__(self, regions):
+        kinds = [k for k, *_ in regions]
+        tails = sum(k != "inside" for k in kinds)
+        inside_w = 1.0 - tails * (self.TAIL + self.GAP)
+        self.segments = []  # (kind, data_from, data_to, pos_from, pos_to)
+        x = 0.0
+        for kind, _, _, a, b in regions:
+            w = inside_w if kind == "inside" else self.TAIL
+            if kind == "above":
+                x += self.GAP
+            self.segments.append((kind, a, b, x, x + w))
+            x += w
+            if kind == "below":
+                x += self.GAP
+        self.broken = len(self.segments) > 1
+
+    def __call__(self, v: float, kind: str | None = None) -> float:
+        segs = [sg for sg in self.segments if kind is None or sg[0] == kind] or self.segments
+        for k, a, b, p, q in segs:
+            if a <= v <= b or (k == segs[-1][0] and v > b) or (k == segs[0][0] and v < a):
+                t = (v - a) / (b - a) if b > a else 0.5
+                return p + min(max(t, 0.0), 1.0) * (q - p)
+        return segs[-1][4]
+
+    def gaps(self):
+        """Centres of the gaps between regions (where the fences are drawn)."""
+        return [(self.segments[i][4] + self.segments[i + 1][3]) / 2 for i in range(len(self.segments) - 1)]
+
+
 def _draw_distribution(ax, r, bounds) -> None:
+    from matplotlib.ticker import MaxNLocator
     from matplotlib.transforms import blended_transform_factory
 
     d = r.details
-    edges, counts = list(d["hist_edges"]), list(d["hist_counts"])
+    edges, counts = [float(e) for e in d["hist_edges"]], list(d["hist_counts"])
     lo, hi = (list(d.get("fences") or [None, None]) + [None, None])[:2]
     lo = lo if _finite(lo) else None
     hi = hi if _finite(hi) else None
-    widths = [b - a for a, b in zip(edges[:-1], edges[1:])]
-    centres = [(a + b) / 2 for a, b in zip(edges[:-1], edges[1:])]
-    outside = [(lo is not None and c < lo) or (hi is not None and c > hi) for c in centres]
-    ax.bar(edges[:-1], counts, width=widths, align="edge", color=[ACCENT if o else INK for o in outside],
-           alpha=0.85, edgecolor="white", linewidth=0.4)
-    top = max(counts) if counts else 1
-    ax.set_ylim(0, top * 1.32 if top else 1)
-    xlo = min(edges[0], lo if lo is not None else edges[0])
-    xhi = max(edges[-1], hi if hi is not None else edges[-1])
-    pad = (xhi - xlo) * 0.03 or 0.5
-    ax.set_xlim(xlo - pad, xhi + pad)
+    regions = _regions(edges, lo, hi)
+    X = _BrokenAxis(regions)
     trans = blended_transform_factory(ax.transData, ax.transAxes)
     obs = r.observed if isinstance(r.observed, dict) else {}
-    # the regions beyond the fences, shaded, with how many values fell there
+    # bars, each region on its own scale; a bar is orange only when every row in it is beyond a fence
+    for kind, i, j, a, b in regions:
+        xs = [X(edges[k], kind) for k in range(i, j + 1)]
+        ax.bar(xs[:-1], counts[i:j], width=[q - p for p, q in zip(xs[:-1], xs[1:])], align="edge",
+               color=INK if kind == "inside" else ACCENT, alpha=0.85, edgecolor="white", linewidth=0.4)
+        if kind != "inside":
+            ax.axvspan(X(a, kind), X(b, kind), color=ACCENT, alpha=0.07, linewidth=0)
+    top = max(counts) if counts else 1
+    ax.set_ylim(0, top * 1.32 if top else 1)
+    ax.set_xlim(-0.02, 1.02)
+    # ticks: a few inside, the outer end of each region beyond a fence (the fences are labelled apart)
+    ticks, labels = [], []
+    for kind, a, b, _, _ in X.segments:
+        if kind == "inside":
+            vals = [v for v in MaxNLocator(nbins=5).tick_values(a, b) if a < v < b]
+            vals = [v for v in vals if abs(X(v, kind) - X(a, kind)) > 0.06 and abs(X(b, kind) - X(v, kind)) > 0.06]
+            if not X.broken or "below" not in [sg[0] for sg in X.segments]:
+                vals = ([a] if lo is None or a > lo else []) + vals
+            if "above" not in [sg[0] for sg in X.segments] and (hi is None or b < hi):
+                vals.append(b)
+        else:
+            vals = [a] if kind == "below" else [b]
+        for v in vals:
+            ticks.append(X(v, kind))
+            labels.append(_short_num(v))
+    ax.set_xticks(ticks, labels)
+    # the fences, in the gaps of the broken axis (or on the axis when nothing lies beyond them)
+    gap_at = iter(X.gaps())
+    kinds = [sg[0] for sg in X.segments]
     for x, side, n_out in ((lo, "below", obs.get("below")), (hi, "above", obs.get("above"))):
         if x is None:
             continue
-        if side == "below":
-            ax.axvspan(xlo - pad, x, color=ACCENT, alpha=0.07, linewidth=0)
-        else:
-            ax.axvspan(x, xhi + pad, color=ACCENT, alpha=0.07, linewidth=0)
-        ax.axvline(x, color=ACCENT, linestyle="--", linewidth=1.3)
+        pos = next(gap_at) if side in kinds else X(x, "inside")
+        ax.axvline(pos, color=ACCENT, linestyle="--", linewidth=1.3)
+        ax.text(pos, -0.13, _short_num(x), transform=trans, ha="center", va="top", fontsize=8, color=ACCENT)
         if n_out:  # two heights, so the labels cannot collide when both fences sit close together
-            ax.text(x, 0.72 if side == "below" else 0.62, f" {fmt_num(n_out)} {side} ", transform=trans,
+            ax.text(pos, 0.72 if side == "below" else 0.62, f" {fmt_num(n_out)} {side} ", transform=trans,
                     ha="left" if side == "above" else "right", va="center", fontsize=8, color=ACCENT,
                     fontweight="bold")
+    if X.broken:  # break marks on the axis line
+        for g in X.gaps():
+            for dx in (-0.006, 0.006):
+                ax.plot([g + dx - 0.004, g + dx + 0.004], [-0.025, 0.025], color="#555555", linewidth=1,
+                        transform=trans, clip_on=False)
     # the box: quartiles and median (or the centre the fences were built around) on a strip on top
     q1, med, q3 = d.get("q1"), d.get("median", d.get("mean")), d.get("q3")
     y0, y1 = 0.84, 0.94
     if _finite(q1) and _finite(q3):
-        ax.add_patch(_rect((q1, y0), q3 - q1, y1 - y0, trans))
+        ax.add_patch(_rect((X(q1, "inside"), y0), X(q3, "inside") - X(q1, "inside"), y1 - y0, trans))
     if _finite(med):
-        ax.plot([med, med], [y0 - 0.015, y1 + 0.015], color="#222222", linewidth=2, transform=trans)
-    ends = [v for v in (lo, hi) if v is not None]
-    if ends and _finite(med):
-        a = max(lo, d.get("min", lo)) if lo is not None and _finite(d.get("min")) else (lo if lo is not None else med)
-        b = min(hi, d.get("max", hi)) if hi is not None and _finite(d.get("max")) else (hi if hi is not None else med)
-        ax.plot([a, q1 if _finite(q1) else med], [(y0 + y1) / 2] * 2, color="#555555", linewidth=1, transform=trans)
-        ax.plot([q3 if _finite(q3) else med, b], [(y0 + y1) / 2] * 2, color="#555555", linewidth=1, transform=trans)
+        ax.plot([X(med, "inside")] * 2, [y0 - 0.015, y1 + 0.015], color="#222222", linewidth=2, transform=trans)
+    if _finite(med):
+        left = X(q1, "inside") if _finite(q1) else X(med, "inside")
+        right = X(q3, "inside") if _finite(q3) else X(med, "inside")
+        ax.plot([X(edges[0]), left], [(y0 + y1) / 2] * 2, color="#555555", linewidth=1, transform=trans)
+        ax.plot([right, X(edges[-1])], [(y0 + y1) / 2] * 2, color="#555555", linewidth=1, transform=trans)
     # flagged rows (the evidence: the most extreme values beyond the fences)
     ev = [e["value"] for e in (r.evidence or []) if isinstance(e, dict) and _finite(e.get("value"))]
     if ev:
-        ax.plot(ev, [0.035] * len(ev), linestyle="none", marker="v", markersize=7, color=ACCENT,
+        ax.plot([X(v) for v in ev], [0.035] * len(ev), linestyle="none", marker="v", markersize=7, color=ACCENT,
                 markeredgecolor="white", markeredgewidth=0.6, transform=trans, clip_on=False, zorder=5)
     # bounds of a range check on the same column
     rb = bounds.get(r.column_label)
     if rb:
         for v in rb[:2]:
-            if v is not None:
-                ax.axvline(v, color="#CC79A7", linestyle=":", linewidth=1.6)
+            if v is not None and edges[0] <= v <= edges[-1]:
+                ax.axvline(X(v), color="#CC79A7", linestyle=":", linewidth=1.6)
     frac = obs.get("fraction")
     ax.set_title(f"{text_label(r.column_label, 30)}: {fmt_pct(frac)} beyond fences"
                  + (f"  {_status_tag(r.status)}" if _is_problem(r.status) else ""),
                  loc="left", fontsize=10, fontweight="bold",
                  color=STATUS_COLORS[r.status] if _is_problem(r.status) else "#222222")
-    ax.set_ylabel("rows")
-    compact_ticks(ax.xaxis)
+    ax.set_ylabel("rows per bin")
     compact_ticks(ax.yaxis)
+    ax.tick_params(axis="x", labelsize=8)
     ax.grid(axis="x", visible=False)
 
 
@@ -280,9 +375,11 @@ def _rect(xy, w, h, trans):
 def numeric_distributions(report, ax=None):
     """Histogram of each numeric column the outliers check looked at, with its fences.
 
-    Bars beyond the fences and the shaded regions are what the check counts as outliers; ▼ marks
-    the most extreme rows reported as evidence; the box on top is Q1–Q3 with the median. Dotted
-    purple lines are the bounds of a ``range`` check on the same column.
+    Bin edges sit on the fences, so an orange bar holds only rows the check counts as outliers. The
+    axis is broken at the fences: the regions beyond them (shaded) are drawn apart, each on its own
+    scale, so one extreme value cannot squeeze the rest into a few bins. ▼ marks the most extreme
+    rows reported as evidence; the box on top is Q1–Q3 with the median. Dotted purple lines are the
+    bounds of a range check on the same column.
     """
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -342,7 +439,7 @@ def skewness(report, ax=None):
             from datacheck.figures import _use_headless_backend
 
             _use_headless_backend()
-            fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, max(2.6, 1.5 + 0.36 * len(rs))), sharey=True,
+            fig, (a1, a2) = plt.subplots(1, 2, figsize=(10.5, max(2.6, 1.5 + 0.36 * len(rs))), sharey=True,
                                          gridspec_kw={"width_ratios": [1.2, 1]})
         else:
             fig, (a1, a2) = panel_grid(2, ncols=2, panel_size=(5, 3), ax=ax)
@@ -367,16 +464,17 @@ def skewness(report, ax=None):
             symlog = key == "kurtosis" and span > 30
             if symlog:
                 a.set_xscale("symlog", linthresh=10)
+            # values in a column right of the panel: never on a bar end, a bound or the zero line
             for i, (v, o) in enumerate(zip(vals, over)):
-                a.text(v, i, f" {fmt_num(v)} " if v >= 0 else f" {fmt_num(v)} ", va="center",
-                       ha="left" if v >= 0 else "right", fontsize=8.5,
+                a.text(1.02, i, fmt_num(v), va="center", ha="left", fontsize=8.5,
+                       transform=a.get_yaxis_transform(),
                        color=colours[i] if o else "#333333", fontweight="bold" if o else "normal")
             lo = min([0.0] + vals + [-b for b in finite_bounds if key == "skewness"])
             hi = max([0.0] + vals + list(finite_bounds))
             if symlog:
                 a.set_xlim(min(lo * 2, -1.0), hi * 3)
             else:
-                pad = 0.2 * (hi - lo or 1.0)
+                pad = 0.08 * (hi - lo or 1.0)
                 a.set_xlim(lo - (pad if lo < 0 else 0.05 * pad), hi + pad)
             a.axvline(0, color="#888888", linewidth=0.8)
             bound_txt = ", ".join(fmt_num(b) for b in finite_bounds)
@@ -389,7 +487,7 @@ def skewness(report, ax=None):
             fig.suptitle("Skewness and heavy tails of numeric columns"
                          + (f"  ({hidden} more not shown)" if hidden else ""),
                          x=0.01, ha="left", fontsize=11, fontweight="bold")
-            fig.tight_layout()
+            fig.tight_layout(w_pad=3)
     return fig
 
 
@@ -445,8 +543,8 @@ def value_shares(report, ax=None):
             for j, (k, v) in enumerate(segs):
                 ax.barh(i, v, left=left, height=0.64, color=_SHADES[j], edgecolor="white", linewidth=1)
                 if v >= 0.07:
-                    ax.text(left + v / 2, i, _value_text(k, max(3, int(v * 60))), ha="center", va="center",
-                            fontsize=7.5, color="white" if j < 3 else "#1A1A1A")
+                    ax.text(left + v / 2, i, _value_text(k, max(3, int(v * 56))), ha="center", va="center",
+                            fontsize=8, color="white" if j < 3 else "#1A1A1A")
                 left += v
             if left < 1:
                 ax.barh(i, 1 - left, left=left, height=0.64, color="#EEEEEE", edgecolor="white", linewidth=1)

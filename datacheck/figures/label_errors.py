@@ -93,11 +93,9 @@ def _missing(need: str) -> ValueError:
 def label_quality_distribution(report: Any, ax=None):
     """Histograms of label-quality scores of the rows cleanlab flagged and of the rest, stacked.
 
-    ``details["score_hist"]`` holds both histograms (20 fixed bins on [0, 1]). With the default
-    ``prune_by_noise_rate`` filter a flagged row can score higher than an unflagged one (the
-    filter works per class pair, from cleanlab's confident joint), so the figure draws where the
-    flagged rows are, not a cut-off; ``details["flag_threshold"]`` -- drawn as a dashed line -- is
-    set only when the filter really is a threshold on the score.
+    A flagged row can score higher than an unflagged one: cleanlab's default filter works per pair
+    of classes, not as one cut-off on the score, so the figure shows where the flagged rows are. A
+    dashed line marks a cut-off only when the filter really is one.
 
     Parameters
     ----------
@@ -107,6 +105,11 @@ def label_quality_distribution(report: Any, ax=None):
     Returns
     -------
     matplotlib Axes
+
+    Notes
+    -----
+    Reads ``details["score_hist"]`` (both histograms, 20 fixed bins on [0, 1]) and, when the
+    filter is a threshold on the score, ``details["flag_threshold"]``.
     """
     r = _result(report, "score_hist")
     if r is None:

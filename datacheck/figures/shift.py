@@ -37,6 +37,8 @@ __all__ = ["shift_distributions", "shift_effect_sizes", "MAX_PANELS"]
 
 #: distribution panels drawn at most (moved columns first)
 MAX_PANELS = 8
+#: categories drawn at most in one panel (more would not be readable at the panel's height)
+MAX_CATEGORIES = 12
 _DRIFT_CHECKS = ("drift", "label_drift", "prediction_drift")
 
 
@@ -77,15 +79,16 @@ def _draw_categorical(ax, r) -> None:
     import numpy as np
 
     c = r.details["categories"]
-    labels = [text_label(x, 16) for x in c["labels"]]
     nr, nc = sum(c["ref"]) or 1, sum(c["cur"]) or 1
-    y = np.arange(len(labels))
-    ax.barh(y - 0.2, [v / nr for v in c["ref"]], height=0.4, color=MUTED, label="reference")
-    ax.barh(y + 0.2, [v / nc for v in c["cur"]], height=0.4, color=ACCENT if _moved(r) else INK, label="current")
+    k = min(len(c["labels"]), MAX_CATEGORIES)  # the first ones as the check listed them; the count says so
+    labels = [text_label(x, 22) for x in c["labels"][:k]]
+    y = np.arange(k)
+    ax.barh(y - 0.2, [v / nr for v in c["ref"][:k]], height=0.4, color=MUTED, label="reference")
+    ax.barh(y + 0.2, [v / nc for v in c["cur"][:k]], height=0.4, color=ACCENT if _moved(r) else INK, label="current")
     ax.set_yticks(y)
-    ax.set_yticklabels(labels, fontsize=7)
+    ax.set_yticklabels(labels, fontsize=8.5)
     ax.invert_yaxis()
-    ax.set_xlabel("share of rows")
+    ax.set_xlabel("share of rows" + (f" ({k} of {len(c['labels'])} categories drawn)" if k < len(c["labels"]) else ""))
 
 
 @figure("shift_distributions", "shift", _has_distributions, title="Reference vs current distributions")
@@ -93,7 +96,7 @@ def shift_distributions(report, ax=None):
     """Reference (grey) vs current (line or bars) distribution of each column, moved columns first.
 
     Numeric columns are drawn as densities on the check's reference-quantile bins (the bins PSI,
-    JS and chi-square use); categorical columns as category shares (top 20 and the rest).
+    JS and chi-square use); categorical columns as the shares of their most frequent categories.
     """
     rs = _drift_results(report)
     order = {id(r): i for i, r in enumerate(rs)}
@@ -109,9 +112,9 @@ def shift_distributions(report, ax=None):
             else:
                 _draw_categorical(a, r)
             a.set_title(f"{STATUS_GLYPHS.get(r.status, '')} {text_label(r.column_label, 30)}: "
-                        f"{r.details.get('method')} {fmt_num(r.effect_size)}", fontsize=9,
+                        f"{r.details.get('method')} {fmt_num(r.effect_size)}", fontsize=10,
                         color=STATUS_COLORS[r.status] if _moved(r) else "#222222", loc="left")
-            a.legend(fontsize=7, frameon=False)
+            a.legend(fontsize=8.5, frameon=False)
         if own:
             fig.suptitle("What moved: reference vs current" + (f"  ({hidden} more not shown)" if hidden else ""),
                          x=0.01, ha="left", fontsize=11, fontweight="bold")
@@ -140,7 +143,8 @@ def shift_effect_sizes(report, ax=None):
     """Each column's effect size as a multiple of its threshold (1 = the threshold), coloured by status.
 
     Dividing by the threshold puts methods with different scales (Wasserstein in SDs, JS distance,
-    AUC) on one axis; ``|`` marks the minimum detectable effect (MDE) where the check reported one.
+    AUC) on one axis; the short black tick on a bar marks the minimum detectable effect (MDE) where
+    the check reported one; the column on the right gives effect and threshold in the method's units.
     """
     from matplotlib.figure import Figure
 
@@ -155,7 +159,7 @@ def shift_effect_sizes(report, ax=None):
             from datacheck.figures import _use_headless_backend
 
             _use_headless_backend()
-            fig, ax = plt.subplots(figsize=(7, max(2.5, 0.28 * len(rows) + 1.2)))
+            fig, ax = plt.subplots(figsize=(8, max(2.5, 0.3 * len(rows) + 1.2)))
         else:
             fig = ax.figure
         names = [text_label(t[0], 38) for t in rows]
@@ -166,14 +170,23 @@ def shift_effect_sizes(report, ax=None):
         for yi, t in zip(y, rows):
             if t[3] is not None and t[2] and isinstance(t[3], (int, float)) and math.isfinite(t[3]):
                 ax.plot([t[3] / t[2]] * 2, [yi - 0.35, yi + 0.35], color="#222222", linewidth=1)
-            ax.text(max(t[1] / t[2] if t[2] else 0, 0) + 0.02, yi, f"{fmt_num(t[1])} / {fmt_num(t[2])}",
-                    va="center", fontsize=7)
+            # effect / threshold in a column right of the axes: no MDE tick or threshold line crosses it
+            ax.text(1.02, yi, f"{fmt_num(t[1])} / {fmt_num(t[2])}", va="center", ha="left", fontsize=8.5,
+                    transform=ax.get_yaxis_transform(), color="#333333")
         ax.axvline(1.0, color=ACCENT, linestyle="--", linewidth=1.2, label="threshold")
         ax.set_yticks(y)
-        ax.set_yticklabels(names, fontsize=8)
+        ax.set_yticklabels(names, fontsize=9)
         ax.invert_yaxis()
+        ax.text(1.02, 1.01, "effect / threshold", transform=ax.transAxes, ha="left", va="bottom", fontsize=8.5,
+                color="#555555")
         ax.set_xlabel("effect size / threshold (fails only if > 1 and significant after BH)")
-        ax.legend(fontsize=8, frameon=False, loc="lower right")
+        from matplotlib.lines import Line2D
+
+        handles = [Line2D([], [], color=ACCENT, linestyle="--", linewidth=1.2, label="threshold")]
+        if any(t[3] is not None for t in rows):
+            handles.append(Line2D([], [], color="#222222", marker="|", linestyle="none", markersize=9,
+                                  label="minimum detectable effect"))
+        ax.legend(handles=handles, fontsize=8, frameon=True, framealpha=0.95, edgecolor="none", loc="lower right")
         if own:
             ax.set_title("Shift effect sizes", loc="left", fontsize=11, fontweight="bold")
         finish(fig, own)

@@ -103,34 +103,60 @@ def slice_forest(report: Any, ax=None, *, metric: str | None = None, max_rows: i
 def slice_heatmap(report: Any, ax=None, *, metric: str | None = None):
     """Heatmap of a metric over a crossed slicing (two columns); failing cells outlined.
 
+    Each cell gives the metric and its number of rows. Cells with fewer rows than the check's
+    min_support are grey: the check did not test them, and their value is too noisy to compare.
+
     Returns
     -------
     matplotlib Axes
     """
+    import numpy as np
     import pandas as pd
     import seaborn as sns
+
+    from datacheck.figures._common import text_label
 
     results = _slice_results(report, metric, crossed=True)
     if not results:
         raise ValueError("no crossed (two-column) slices result to draw")
     d = results[0].details
     a, b = d["columns"]
-    rows = [{a: s["values"][0], b: s["values"][1], "value": s["value"], "status": s["status"]} for s in d["slices"]]
+    min_support = d.get("min_support") or 0
+    rows = [{a: text_label(s["values"][0], 22), b: text_label(s["values"][1], 22), "value": s["value"],
+             "status": s["status"], "support": s["support"]} for s in d["slices"]]
     frame = pd.DataFrame(rows)
-    grid = frame.pivot(index=a, columns=b, values="value")
+    grid = frame.pivot(index=a, columns=b, values="value").astype(float)
     status = frame.pivot(index=a, columns=b, values="status")
-    fig, ax = new_ax(ax, figsize=(1.2 * grid.shape[1] + 3, 0.6 * grid.shape[0] + 2))
+    support = frame.pivot(index=a, columns=b, values="support")
+    small = (support.fillna(0).to_numpy(dtype=float) < min_support) | (status.to_numpy() == "small")
+    fig, ax = new_ax(ax, figsize=(1.3 * grid.shape[1] + 3, 0.7 * grid.shape[0] + 2))
     cmap = "rocket" if d.get("higher_is_better") else "rocket_r"
-    sns.heatmap(grid.astype(float), annot=True, fmt=".3g", cmap=cmap, ax=ax, cbar_kws={"label": d["metric"]},
-                mask=grid.isna().to_numpy())
+    supported = grid.where(~small)
+    sns.heatmap(supported, annot=False, cmap=cmap, ax=ax, cbar_kws={"label": d["metric"]},
+                mask=supported.isna().to_numpy(), linewidths=1, linecolor="white")
     import matplotlib.patches as mpatches
 
+    norm = ax.collections[0].norm if ax.collections else None
     for i in range(grid.shape[0]):
         for j in range(grid.shape[1]):
+            v, n = grid.iat[i, j], support.iat[i, j]
+            if not np.isfinite(v):
+                continue
+            if small[i, j]:
+                ax.add_patch(mpatches.Rectangle((j, i), 1, 1, facecolor="#E6E6E6", edgecolor="white", lw=1))
+                ax.text(j + 0.5, i + 0.5, f"{v:.3g}\nn={int(n):,} < {min_support}", ha="center", va="center",
+                        fontsize=8.5, color="#666666", style="italic")
+                continue
+            dark = norm is not None and (norm(v) < 0.5) == (cmap == "rocket")
+            ax.text(j + 0.5, i + 0.5, f"{v:.3g}\nn={int(n):,}", ha="center", va="center", fontsize=9,
+                    color="white" if dark else "#1A1A1A")
             if status.iat[i, j] == "fail":
                 ax.add_patch(mpatches.Rectangle((j, i), 1, 1, fill=False, edgecolor=_COLORS["fail"], lw=2.5))
-    ax.set_title(f"{d['metric']} by {a} x {b} (overall {d['overall']:.3g})" if _finite(d.get("overall"))
-                 else f"{d['metric']} by {a} x {b}")
+    title = (f"{d['metric']} by {a} x {b} (overall {d['overall']:.3g})" if _finite(d.get("overall"))
+             else f"{d['metric']} by {a} x {b}")
+    if small.any():
+        title += f"\ngrey: fewer than {min_support} rows, not tested"
+    ax.set_title(title, fontsize=10.5)
     return ax
 
 

@@ -3,7 +3,7 @@
 from datacheck.kernels.base import BatchView, Kernel, logical_type
 from datacheck.kernels.counts import ColumnCounts, CountEqual, CountOutside, RowCount
 from datacheck.kernels.extremes import EdgeValues, Extremes
-from datacheck.kernels.frequencies import CountsOf, Frequencies
+from datacheck.kernels.frequencies import Frequencies, HashedCounts
 from datacheck.kernels.groups import Bin, Col, GroupCounts, IsMissing
 from datacheck.kernels.hashing import RowHashes
 from datacheck.kernels.histogram import Histogram
@@ -15,7 +15,7 @@ from datacheck.kernels.strings import DisguisedMissing, NotInSet, PatternMismatc
 
 __all__ = [
     "BatchView", "Kernel", "logical_type", "RowCount", "ColumnCounts", "CountOutside", "CountEqual",
-    "Moments", "Sketch", "SketchValue", "ExactQuantiles", "Extremes", "EdgeValues", "Frequencies", "CountsOf",
+    "Moments", "Sketch", "SketchValue", "ExactQuantiles", "Extremes", "EdgeValues", "Frequencies", "HashedCounts",
     "DisguisedMissing", "PatternMismatch", "NotInSet", "RowHashes", "GroupCounts", "Col", "Bin",
     "IsMissing", "Sample", "StratifiedSample", "Histogram",
 ]

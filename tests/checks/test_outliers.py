@@ -98,8 +98,31 @@ def test_evidence_rows_are_the_most_extreme():
 def test_pass_on_clean_data_and_constant_column():
     rng = np.random.default_rng(8)
     r = run(pd.DataFrame({"x": rng.uniform(0, 1, 3000), "c": np.ones(3000)}), max_fraction=0.0)
-    assert [x.status for x in r] == ["pass", "pass"]
-    assert r[1].observed["count"] == 0
+    assert [x.status for x in r] == ["pass", "skipped"]
+    assert "no fences" in r[1].message
+
+
+@pytest.mark.parametrize("method", ["iqr", "robust_z"])
+def test_zero_width_fences_never_flag_dummies_or_spikes(method):
+    """Issue 10: fences of width zero ([0, 0], [1, 1]) made every minority value an outlier (48% of a
+    0/1 label). A dummy is judged on its 5-95% range; a spike of 90%+ is skipped with the reason."""
+    rng = np.random.default_rng(3)
+    n = 4000
+    df = pd.DataFrame({"dummy": (rng.random(n) < 0.3).astype(int),
+                       "zero_inflated": np.where(rng.random(n) < 0.6, 0, rng.poisson(3, n)),
+                       "spike": (rng.random(n) < 0.03).astype(int)})
+    r = {x.column: x for x in run(df, method=method)}
+    assert r["dummy"].status == "pass" and r["dummy"].observed["count"] == 0
+    assert r["zero_inflated"].status == "pass"
+    assert r["spike"].status == "skipped" and "90%" in r["spike"].message
+
+
+def test_zero_width_fallback_still_finds_glitches():
+    rng = np.random.default_rng(4)
+    x = np.where(rng.random(4000) < 0.6, 0.0, rng.poisson(3, 4000).astype(float))
+    x[:400] = 1e6  # 10% glitched values
+    r = run(pd.DataFrame({"x": x}))[0]
+    assert r.status == "fail" and r.observed["above"] >= 400, r.message
 
 
 def test_fail_when_fraction_exceeded_and_warn_severity():
@@ -120,3 +143,24 @@ def test_streamed_many_batches_same_counts(tmp_path):
     st = rep.results[0]
     assert st.observed == mem.observed and st.details["fences"] == mem.details["fences"]
     assert st.evidence == mem.evidence
+
+
+def test_histogram_edges_sit_on_the_fences_whatever_the_tail():
+    """One extreme value must not stretch equal-width bins across the fences (issue 14)."""
+    import math
+
+    import numpy as np
+    import pandas as pd
+
+    import datacheck
+
+    rng = np.random.default_rng(3)
+    x = np.r_[rng.normal(40, 5, 5000), [1e6]]
+    r = datacheck.run(pd.DataFrame({"x": x}), {"name": "s", "checks": [{"outliers": {"columns": "x"}}]}).results[0]
+    lo, hi = r.details["fences"]
+    edges, counts = r.details["hist_edges"], r.details["hist_counts"]
+    assert lo in edges and math.nextafter(hi, math.inf) in edges
+    beyond = sum(n for a, b, n in zip(edges[:-1], edges[1:], counts) if b <= lo or a > hi)
+    assert beyond == r.observed["below"] + r.observed["above"]
+    inside = [n for a, b, n in zip(edges[:-1], edges[1:], counts) if a >= lo and b <= math.nextafter(hi, math.inf)]
+    assert sum(1 for n in inside if n > 0) >= 20  # the inside keeps its resolution

@@ -95,3 +95,22 @@ def test_no_dominant_value_reported_for_a_spread_column():
     """Below half the rows the sketch's median is not the mode: nothing is claimed about it."""
     r = run(pd.DataFrame({"x": RNG.normal(size=2000)}))[0]
     assert "dominant_value" not in r.observed and r.status == "pass"
+
+
+def test_regression_target_is_judged_as_numeric_not_as_classes():
+    """dataset.task: regression: a continuous target is never 'class imbalance'; its skewness is judged."""
+    from sklearn.datasets import load_diabetes
+
+    d = load_diabetes(as_frame=True, scaled=False).frame
+    base = {"name": "s", "dataset": {"label": "target", "task": "regression"}, "checks": [{"skew": {"columns": ["target"]}}]}
+    r = datacheck.run(d, base).results[0]
+    assert r.status == "pass" and "skewness" in r.observed and "min_class_share" not in r.observed
+    assert r.details["role"] == "label (regression target)"
+    # without the task, the same column is read as classes (each value a rare class): what the user saw
+    r = datacheck.run(d, {**base, "dataset": {"label": "target"}}).results[0]
+    assert r.status == "fail" and "class" in r.message
+    # the other direction: a heavily skewed regression target fails on skewness
+    rng = np.random.default_rng(0)
+    skewed = pd.DataFrame({"target": rng.lognormal(sigma=1.5, size=3000)})
+    r = datacheck.run(skewed, base).results[0]
+    assert r.status == "fail" and "skewness" in r.message

@@ -214,3 +214,32 @@ def test_suite_errors_are_clear():
     assert r.status == "error" and "dataset.prediction" in r.message
     with pytest.raises(ValueError, match="dataset.scores"):
         datacheck.slice_metrics(df, by=["a"], label="y", prediction="p", metrics=["roc_auc"])
+
+
+def test_regression_max_gap_defaults_to_a_share_of_the_target_spread():
+    """Regression slices: the default tolerance is 0.1 x SD of the target, not 0.05 in its units."""
+    from sklearn.datasets import load_diabetes
+
+    d = load_diabetes(as_frame=True, scaled=False).frame
+    rng = np.random.default_rng(0)
+    sd = d.target.std()
+    suite = {"name": "r", "dataset": {"label": "target", "prediction": "pred", "task": "regression"},
+             "checks": [{"slices": {"by": ["sex"], "metrics": ["mae"], "bins": {"sex": "values"}}}]}
+    # errors independent of the slice, but with a chance MAE gap far above 0.05 target units
+    null_fail = 0
+    for seed in range(10):
+        r_ = np.random.default_rng(seed)
+        dd = d.assign(pred=d.target + r_.normal(0, 40, len(d)))
+        res = datacheck.run(dd, suite).results[0]
+        assert res.expected["max_gap"] == pytest.approx(0.1 * sd, rel=1e-9)
+        assert "SD of the target" in res.expected["max_gap_rule"]
+        null_fail += res.status == "fail"
+    assert null_fail <= 1
+    # a slice the model serves much worse fails
+    noise = np.where(d.sex == 2, rng.normal(0, 60, len(d)), rng.normal(0, 10, len(d)))
+    res = datacheck.run(d.assign(pred=d.target + noise), suite).results[0]
+    assert res.status == "fail" and res.observed["worst_slice"] == "sex = 2"
+    # an explicit max_gap is used as given; classification keeps 0.05
+    res = datacheck.run(d.assign(pred=d.target + noise), {**suite, "checks": [{"slices": {
+        "by": ["sex"], "metrics": ["mae"], "max_gap": 1000}}]}).results[0]
+    assert res.status == "pass" and res.expected["max_gap_rule"] == "max_gap"

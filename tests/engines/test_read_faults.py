@@ -114,7 +114,7 @@ def test_csv_whose_type_breaks_late_names_the_line(tmp_path, capsys):
         fh.write("".join(f"{i},a\n" for i in range(1_900_000)))  # past the first 16 MB block
         fh.write("oops,a\n")
     assert p.stat().st_size > 16 << 20
-    with pytest.raises(DataError, match=r"column 'n' .* at line 1,900,002"):
+    with pytest.raises(DataError, match=r"line 1,900,002, column .n."):
         datacheck.run(p, {"name": "s", "checks": ["missing"]})
     code, err = _cli(tmp_path, p, capsys)
     assert code == 2 and len(err.splitlines()) == 1 and "line 1,900,002" in err
@@ -127,4 +127,4 @@ def test_csv_numbers_with_a_few_texts_inside_the_first_block_are_named(tmp_path)
     assert any("'n'" in n and "'oops'" in n and "read as text" in n for n in r.notes)
     clean = tmp_path / "clean.csv"
     clean.write_text("s\n" + "".join(f"v{i}\n" for i in range(500)))
-    assert not datacheck.run(clean, {"name": "s", "checks": ["missing"]}).notes
+    assert not [n for n in datacheck.run(clean, {"name": "s", "checks": ["missing"]}).notes if "read as text" in n]

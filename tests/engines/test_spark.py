@@ -86,3 +86,40 @@ def test_spark_timestamps_convert_and_match_local(spark):
             for r in remote.results] == [(r.status, r.observed.get("above") if "above" in r.observed
                                           else r.observed.get("count")) for r in local.results]
     assert remote.results[0].status == "fail" and remote.results[0].observed["above"] == 1
+
+
+def _python_without_pyarrow():
+    import shutil
+    import subprocess
+
+    for exe in ("python3", "/usr/bin/python3"):
+        path = shutil.which(exe)
+        if path and subprocess.run([path, "-c", "import pyarrow"], capture_output=True).returncode != 0:
+            return exe
+    pytest.skip("no Python without pyarrow on this machine to play the user's default worker")
+
+
+def test_local_session_without_pyspark_python_runs_with_this_interpreter(spark, monkeypatch):
+    """The user's session was built without PYSPARK_PYTHON: its workers would run a Python without pyarrow."""
+    bare = _python_without_pyarrow()
+    sc = spark.sparkContext
+    monkeypatch.delenv("PYSPARK_PYTHON", raising=False)
+    monkeypatch.setattr(sc, "pythonExec", bare)
+    sdf = spark.createDataFrame(pd.DataFrame({"x": np.arange(200.0)})).repartition(2)
+    r = datacheck.run(sdf, {"name": "s", "checks": [{"range": {"columns": "x", "min": 0, "max": 199}}]})
+    assert r.passed and r.n_rows == 200
+    assert any("PYSPARK_PYTHON is not set" in n for n in r.notes)
+    assert sc.pythonExec == bare  # the user's session is left as it was
+
+
+def test_workers_without_pyarrow_fail_with_one_line(spark, monkeypatch):
+    """PYSPARK_PYTHON set by the user to a Python without pyarrow: left alone, and one line says what to set."""
+    bare = _python_without_pyarrow()
+    sc = spark.sparkContext
+    monkeypatch.setenv("PYSPARK_PYTHON", bare)
+    monkeypatch.setattr(sc, "pythonExec", bare)
+    sdf = spark.createDataFrame(pd.DataFrame({"x": np.arange(20.0)}))
+    with pytest.raises(datacheck.DataError) as ei:
+        datacheck.run(sdf, {"name": "s", "checks": [{"range": {"columns": "x", "min": 0}}]})
+    msg = str(ei.value)
+    assert "set PYSPARK_PYTHON" in msg and sys.executable in msg and "\n" not in msg

@@ -65,3 +65,28 @@ def test_grid_representation_and_heatmap(report, tmp_path):
     assert {f"{g['value']:.1%}" for g in r.details["groups"]} <= texts
     assert any(isinstance(p, matplotlib.patches.Rectangle) and p.get_edgecolor()[0] > 0.7 for p in ax.patches)
     plt.close("all")
+
+
+def test_bias_panels_text_is_readable_and_long_groups_wrap():
+    """At most two panels per row and >= 8.5 pt text: readable at the report's page width (issue 14)."""
+    rng = np.random.default_rng(2)
+    n = 4000
+    long = "A-very-long-country-name-that-goes-on-and-on"
+    df = pd.DataFrame({"c": rng.choice(["short", long], n), "s": rng.choice(["F", "M"], n),
+                       "y": rng.random(n) < 0.3, "pred": rng.random(n) < 0.3})
+    suite = {"name": "s", "dataset": {"label": "y", "prediction": "pred", "protected": ["c", "s"]},
+             "checks": [{"bias": {"intersections": True, "metrics": ["selection_rate", "tpr", "fpr"]}}]}
+    fig = bias_rates(datacheck.run(df, suite))
+    visible = [a for a in fig.axes if a.get_visible()]
+    fig.canvas.draw()
+    cols = {round(a.get_position().x0, 3) for a in visible}
+    assert len(cols) <= 2
+    for a in visible:
+        for t in a.get_yticklabels() + a.get_xticklabels() + [a.title]:
+            if t.get_text():
+                assert t.get_fontsize() >= 8.5, t.get_text()
+        labels = [t.get_text() for t in a.get_yticklabels()]
+        assert all(max(len(line) for line in lab.split("\n")) <= 40 for lab in labels)
+        if " x " in a.get_title():
+            assert all("\n" in lab for lab in labels)  # "c=… & s=…" on two lines
+    assert any(" x " in a.get_title() for a in visible)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 import os
 
 import matplotlib
@@ -130,12 +131,23 @@ def test_numeric_distribution_draws_the_result_histogram_and_fences(reloaded):
     fig = reloaded.plot("numeric_distributions")
     r = reloaded.select(check="outliers", column="hours-per-week")[0]
     ax = next(a for a in fig.axes if a.get_title(loc="left").startswith("hours-per-week"))
-    (bars,) = ax.containers
-    assert [p.get_height() for p in bars] == r.details["hist_counts"]
-    assert [p.get_x() for p in bars] == r.details["hist_edges"][:-1]
-    xs = {round(line.get_xdata()[0], 6) for line in ax.lines if len(line.get_xdata()) == 2
-          and line.get_xdata()[0] == line.get_xdata()[1]}
-    assert {round(v, 6) for v in r.details["fences"]} <= xs
+    heights = [p.get_height() for c in ax.containers for p in c]
+    assert heights == r.details["hist_counts"]
+    lo, hi = r.details["fences"]
+    edges = r.details["hist_edges"]
+    # bin edges sit on the fences: no bin mixes rows inside and beyond them
+    assert not any(a < lo < b for a, b in zip(edges[:-1], edges[1:]))
+    assert not any(a <= hi and b > math.nextafter(hi, math.inf) for a, b in zip(edges[:-1], edges[1:]))
+    # an orange bar holds only rows beyond the fences; the orange bars hold all of them
+    beyond = sum(n for a, b, n in zip(edges[:-1], edges[1:], heights) if b <= lo or a > hi)
+    assert beyond == r.observed["below"] + r.observed["above"]
+    colours = {}
+    for c in ax.containers:
+        for p in c:
+            colours.setdefault(p.get_facecolor()[:3], []).append(p.get_height())
+    assert sorted(map(sum, colours.values())) == sorted([beyond, sum(heights) - beyond])
+    fence_labels = {t.get_text() for t in ax.texts}
+    assert {"32.5", "52.5"} <= fence_labels
     assert "warn" in ax.get_title(loc="left")
 
 
@@ -204,3 +216,45 @@ def test_styling_does_not_leak_into_the_users_rcparams(reloaded):
     reloaded.plot("value_shares")
     after = dict(matplotlib.rcParams)
     assert {k: v for k, v in after.items() if before.get(k) != v and k != "figure.figsize"} == {}
+
+
+@pytest.mark.parametrize("n_cols", [1, 2, 12])
+def test_missingness_legend_clears_the_x_label(n_cols):
+    """The legend sits below the x label at any chart height (it used to overlap on short charts)."""
+    import datacheck
+
+    df = pd.DataFrame({f"c{i}": [None] * (i + 1) + [1.0] * (99 - i) for i in range(n_cols)})
+    ax = datacheck.run(df, {"name": "m", "checks": ["missing"]}).plot("missingness")
+    fig = ax.figure
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    label = ax.xaxis.label.get_window_extent(r)
+    legend = ax.get_legend().get_window_extent(r)
+    ticks = [t.get_window_extent(r) for t in ax.get_xticklabels() if t.get_text()]
+    assert legend.y1 < label.y0 and all(legend.y1 < t.y0 for t in ticks)
+
+
+def test_skewness_value_labels_touch_no_reference_line(reloaded):
+    fig = reloaded.plot("skewness")
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        vlines = [ln for ln in ax.lines if len(set(ln.get_xdata())) == 1]
+        xs = [ax.transData.transform((ln.get_xdata()[0], 0))[0] for ln in vlines]
+        for t in ax.texts:
+            bb = t.get_window_extent(r)
+            assert not any(bb.x0 - 1 <= x <= bb.x1 + 1 for x in xs), t.get_text()
+
+
+def test_no_figure_text_below_8_points(reloaded):
+    """Every figure of the report keeps its text >= 8 pt (shown at >= 85% size: >= 9 px on the page)."""
+    from matplotlib.text import Text
+
+    for spec in figures_for(reloaded):
+        drawn = spec.draw(reloaded)
+        fig = drawn if isinstance(drawn, Figure) else drawn.figure
+        fig.canvas.draw()
+        small = [t.get_text() for t in fig.findobj(Text)
+                 if t.get_visible() and t.get_text().strip() and t.get_fontsize() < 8]
+        plt.close(fig)
+        assert small == [], (spec.name, small[:5])

@@ -51,3 +51,30 @@ def test_figures_refuse_reports_without_slices():
     assert not {"slice_forest", "slice_heatmap", "worst_slices_bars"} & {f.name for f in figures_for(rep)}
     with pytest.raises(ValueError):
         slice_forest(rep)
+
+
+def _heat_report(n_small: int):
+    rng = np.random.default_rng(1)
+    big = pd.DataFrame({"a": rng.choice(["x", "y"], 2000), "b": rng.choice(["u", "v"], 2000)})
+    small = pd.DataFrame({"a": ["z"] * n_small, "b": ["u"] * n_small})
+    df = pd.concat([big, small], ignore_index=True) if n_small else big
+    df["y"] = rng.integers(0, 2, len(df))
+    df["p"] = np.where(rng.random(len(df)) < 0.15, 1 - df.y, df.y)
+    return datacheck.run(df, {"name": "h", "dataset": {"label": "y", "prediction": "p"},
+                              "checks": [{"slices": {"by": [["a", "b"]], "min_support": 50}}]})
+
+
+def test_heatmap_greys_cells_below_min_support():
+    ax = slice_heatmap(_heat_report(32))
+    texts = [t.get_text() for t in ax.texts]
+    assert any("n=32 < 50" in t for t in texts)
+    greys = [p for p in ax.patches if p.get_facecolor()[:3] == pytest.approx((0xE6 / 255,) * 3)]
+    assert len(greys) == 1
+    assert "grey: fewer than 50 rows" in ax.get_title()
+
+
+def test_heatmap_without_small_cells_has_no_grey():
+    ax = slice_heatmap(_heat_report(0))
+    assert not any("<" in t.get_text() for t in ax.texts)
+    assert not [p for p in ax.patches if p.get_facecolor()[:3] == pytest.approx((0xE6 / 255,) * 3)]
+    assert all("n=" in t.get_text() for t in ax.texts)
