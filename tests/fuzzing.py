@@ -273,9 +273,10 @@ def raw_message(message: str) -> bool:
 
 
 def _hand_counts(df: pd.DataFrame, report, suite: dict) -> list[str]:
-    suite_columns = {}
+    suite_columns, suite_params = {}, {}
     for i, c in enumerate(suite["checks"]):
         (name, params), = c.items()
+        suite_params[i] = params or {}
         cols = (params or {}).get("columns")
         suite_columns[i] = [cols] if isinstance(cols, str) else cols
     bad = []
@@ -291,6 +292,18 @@ def _hand_counts(df: pd.DataFrame, report, suite: dict) -> list[str]:
             expect = int(col.isna().sum())
             if r.observed["count"] != expect and col.dtype != object:
                 bad.append(f"missing count {r.observed['count']} != pandas {expect} in {r.column!r}")
+        if r.check == "range" and isinstance(r.observed, dict) and r.column in df and \
+                df[r.column].dtype.kind in "iuf" and isinstance(r.expected, dict):
+            lo, hi = r.expected.get("min"), r.expected.get("max")
+            params = suite_params.get(r.check_index, {})
+            numeric = all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in (lo, hi))
+            if numeric and not params.get("strict_min") and not params.get("strict_max"):
+                vals = [v for v in df[r.column].tolist() if pd.notna(v)]  # exact Python ints and floats
+                below = sum(1 for v in vals if lo is not None and v < lo)
+                above = sum(1 for v in vals if hi is not None and v > hi)
+                if (r.observed["below"], r.observed["above"]) != (below, above):
+                    bad.append(f"range counts {(r.observed['below'], r.observed['above'])} != exact {(below, above)} "
+                               f"in {r.column!r} for [{lo}, {hi}]")
         if r.check == "duplicates" and isinstance(r.observed, dict) and "duplicates" in r.observed:
             subset = list(suite_columns.get(r.check_index) or df.columns)
             if subset and all(df[c].dtype.kind in "iub" for c in subset):
