@@ -23,7 +23,7 @@ __all__ = ["slice_metrics", "find_slices"]
 
 _SLICE_COLUMNS = ["slice", "columns", "values", "metric", "value", "ci_low", "ci_high", "support", "complement",
                   "gap", "p", "q", "status", "overall"]
-_WORST_COLUMNS = ["rank", "slice", "predicates", "support", "errors", "error", "complement_error", "gap", "score",
+_WORST_COLUMNS = ["rank", "slice", "predicates", "support", "errors", "error", "complement_error", "gap", "gap_lower", "score",
                   "p", "p_adj", "status"]
 
 

@@ -54,7 +54,7 @@ from datacheck.kernels import Bin, Col, Frequencies, GroupCounts, IsMissing, Mom
 from datacheck.params import Param
 from datacheck.stats import benjamini_hochberg, clopper_pearson_interval, proportion_test, tolerance_test, wilson_interval
 
-__all__ = ["BiasCheck", "METRICS", "binned_auc"]
+__all__ = ["BiasCheck", "METRICS", "binned_auc", "auc_variance_floor"]
 
 #: every metric the check knows, in report order
 METRICS = ("representation", "base_rate", "missingness", "selection_rate", "tpr", "fpr", "fnr", "ppv", "auc")
@@ -66,6 +66,9 @@ DISCRETE_MAX = 12
 DEFAULT_QUANTILES = 4
 MISSING_LABEL = "(missing)"
 OVERALL = "(overall)"
+
+#: metrics whose higher value is better for the group (True) or worse (False); others are neutral
+_HIGHER_IS_BETTER = {"auc": True, "tpr": True, "ppv": True, "selection_rate": True, "fpr": False, "fnr": False}
 
 _METRIC_NAMES = {
     "representation": "share of rows", "base_rate": "label base rate", "missingness": "missing rate",
@@ -136,13 +139,65 @@ def auc_interval(auc: float, var: float, confidence: float) -> tuple[float, floa
     return (1 / (1 + math.exp(-(lo - z * se))), 1 / (1 + math.exp(-(lo + z * se))))
 
 
-def _auc_test(a1: float, v1: float, a2: float, v2: float) -> float:
+def auc_variance_floor(auc: float, P: float, N: float) -> float:
+    """Hanley & McNeil (1982) variance of an AUC from ``P`` positives and ``N`` negatives, at the AUC
+    shrunk by half a pair (``(auc*P*N + 0.5) / (P*N + 1)``): positive even when the observed AUC is
+    exactly 0 or 1.
+
+    DeLong's variance is estimated from the sample's placement values, so a small group whose
+    scores separate perfectly gets variance 0 and any comparison with it looks certain (groups of
+    30 reached q = 1e-104 with no disparity). The check uses the larger of the two for intervals,
+    and for tests also this variance at the *comparison's* AUC (the group's variance under the null
+    hypothesis of equal AUCs, as a score test does).
+
+    Examples
+    --------
+    >>> auc_variance_floor(1.0, 3, 27) > 1e-4     # DeLong's variance here is 0
+    True
+    >>> round(auc_variance_floor(0.8, 500, 500) ** 0.5, 3)
+    0.014
+    """
+    if not (P > 0 and N > 0 and math.isfinite(auc)):
+        return math.nan
+    a = (auc * P * N + 0.5) / (P * N + 1)
+    q1, q2 = a / (2 - a), 2 * a * a / (1 + a)
+    return float((a * (1 - a) + (P - 1) * (q1 - a * a) + (N - 1) * (q2 - a * a)) / (P * N))
+
+
+def _auc_test(a1: float, v1: float, a2: float, v2: float, *, min_ratio: float | None = None,
+              max_difference: float | None = None) -> tuple[float, str]:
+    """(p-value, test name) comparing two AUCs with variances ``v1``, ``v2``: evidence of any
+    difference (two-sided z) without tolerances, or -- given ``min_ratio`` and/or
+    ``max_difference`` -- one-sided evidence that the gap is *beyond* them (log ratio by the delta
+    method; the larger p when both are set), as :func:`datacheck.stats.tolerance_test` does for rates.
+
+    Examples
+    --------
+    >>> round(_auc_test(0.9, 0.001, 0.9, 0.001, min_ratio=0.8)[0], 3)   # equal AUCs: no evidence
+    1.0
+    >>> _auc_test(0.6, 0.0004, 0.9, 0.0004, min_ratio=0.8)[0] < 1e-4     # 0.6 vs 0.9: beyond 0.8
+    True
+    """
     s = v1 + v2
     if not (math.isfinite(s) and math.isfinite(a1) and math.isfinite(a2)):
-        return math.nan
+        return math.nan, "none"
     if s <= 0:
-        return 1.0 if a1 == a2 else math.nan
-    return float(2 * _st.norm.sf(abs(a1 - a2) / math.sqrt(s)))
+        return (1.0 if a1 == a2 else math.nan), "none"
+    if min_ratio is None and max_difference is None:
+        return float(2 * _st.norm.sf(abs(a1 - a2) / math.sqrt(s))), "z (DeLong variances, floored)"
+    ps = []
+    if min_ratio is not None:
+        if a1 <= 0 or a2 <= 0:
+            ps.append(0.0 if a1 != a2 else 1.0)
+        else:
+            lr = math.log(a1 / a2)
+            se = math.sqrt(v1 / a1 ** 2 + v2 / a2 ** 2)
+            lt = math.log(min_ratio)
+            ps.append(min(float(_st.norm.cdf((lr - lt) / se)), float(_st.norm.sf((lr + lt) / se))))
+    if max_difference is not None:
+        d, se = a1 - a2, math.sqrt(s)
+        ps.append(min(float(_st.norm.sf((d - max_difference) / se)), float(_st.norm.cdf((d + max_difference) / se))))
+    return min(1.0, max(ps)), "z beyond tolerance (DeLong variances, floored)"
 
 
 def _nan_to_none(x: Any) -> Any:
@@ -184,6 +239,9 @@ class BiasCheck(Check):
                            doc="reference group: largest | best | overall | {attribute: value}"),
         "min_group_size": Param("integer", default=30, low=0,
                                 doc="a rate from fewer rows than this is skipped (insufficient data)"),
+        "min_auc_class_size": Param("integer", default=10, low=2,
+                                    doc="an AUC needs at least this many positives and this many negatives "
+                                        "in the group (and the reference)"),
         "metrics": Param("list", default=None, item=_metric_item,
                          doc="metrics to audit (default: every metric the roles allow; with dataset.task: "
                              "regression, representation, missingness, target_mean, error_mean and mae)"),
@@ -708,7 +766,7 @@ class _Audit:
             "key": {self.cfg.attributes[i]: self.value_label(i, v) for i, v in zip(dim, g)},
             "metric": metric, "column": column, "value": value, "ci_low": lo, "ci_high": hi, "k": k, "n": n,
             "size": size, "reference_group": ref_label, "reference_value": ref_value, "ratio": math.nan,
-            "disparity_ratio": math.nan, "difference": math.nan, "p": math.nan, "q": math.nan, "test": None,
+            "disparity_ratio": math.nan, "difference": math.nan, "direction": None, "advantaged": None, "p": math.nan, "q": math.nan, "test": None,
             "beyond": False, "is_reference": False, "status": "pass", "message": "",
         }
         self.rows.append(row)
@@ -725,6 +783,12 @@ class _Audit:
         if not (math.isfinite(v) and math.isfinite(r)):
             return
         row["difference"] = v - r
+        row["direction"] = "higher" if v > r else ("lower" if v < r else "equal")
+        good = _HIGHER_IS_BETTER.get(row.get("metric"))
+        # which side the gap favours: for a metric where higher is better (AUC, TPR, ...) a group above
+        # the reference is advantaged -- with reference: largest, flagged groups can be either side
+        row["advantaged"] = (None if good is None or v == r
+                             else ("group" if (v > r) == good else "reference"))
         row["ratio"] = v / r if r else (math.inf if v else math.nan)
         if v == r:
             row["disparity_ratio"] = 1.0
@@ -864,14 +928,15 @@ class _Audit:
         arr = {g: arrays(h) for g, h in hists.items()}
         tot_pos = sum((a[0] for a in arr.values()), np.zeros(len(all_bins)))
         tot_neg = sum((a[1] for a in arr.values()), np.zeros(len(all_bins)))
-        est = {g: binned_auc(*a) for g, a in arr.items()}
+        est = {g: self._auc_est(*a) for g, a in arr.items()}
         mgs = max(self.p["min_group_size"], 1)
+        mcs = self.p["min_auc_class_size"]
         sizes = {g: int(a[0].sum() + a[1].sum()) for g, a in arr.items()}
-        eligible = {g for g, a in arr.items() if sizes[g] >= mgs and a[0].sum() >= 2 and a[1].sum() >= 2}
+        eligible = {g for g, a in arr.items() if sizes[g] >= mgs and a[0].sum() >= mcs and a[1].sum() >= mcs}
         values = {g: e[0] for g, e in est.items()}
         ref, problem = self.choose_reference(dim, "auc", values, sizes, eligible)
         if ref == OVERALL:
-            ra, rv, _ = binned_auc(tot_pos, tot_neg)
+            ra, rv, _ = self._auc_est(tot_pos, tot_neg)
             ref_label = OVERALL
         elif ref is not None:
             ra, rv, _ = est[ref]
@@ -890,23 +955,40 @@ class _Audit:
             if g not in eligible:
                 row["status"] = "skipped"
                 row["message"] = (f"insufficient data (n={sizes[g]}, {row['positives']} positive / "
-                                  f"{row['negatives']} negative; min_group_size {self.p['min_group_size']})")
+                                  f"{row['negatives']} negative; min_group_size {self.p['min_group_size']}, "
+                                  f"min_auc_class_size {mcs})")
             elif ref is None:
                 row["status"], row["message"] = "skipped", problem
             elif g == ref:
                 row["is_reference"], row["message"] = True, "reference group"
             else:
                 if ref == OVERALL:
-                    ca, cv, _ = binned_auc(tot_pos - arr[g][0], tot_neg - arr[g][1])
+                    ca, cv, _ = self._auc_est(tot_pos - arr[g][0], tot_neg - arr[g][1])
                 else:
                     ca, cv = ra, rv
-                row["p"], row["test"] = _auc_test(a, v, ca, cv), "z (DeLong variances)"
+                tol = self.p["significance"] == "tolerance"
+                # the group's variance under the null (its AUC equal to the comparison's): a group that
+                # separates perfectly by chance has DeLong variance ~0, which is no evidence at all
+                v_null = auc_variance_floor(ca, float(arr[g][0].sum()), float(arr[g][1].sum()))
+                v = max(v, v_null) if math.isfinite(v_null) else v
+                row["p"], row["test"] = _auc_test(
+                    a, v, ca, cv, min_ratio=self.p["max_disparity_ratio"] if tol else None,
+                    max_difference=self.p["max_disparity_difference"] if tol else None)
                 self.disparity(row, a, ra)
             rows.append(row)
         bounds = [r["binning_error_bound"] for r in rows if r["status"] != "skipped"]
         self.blocks.append({"dim": dim, "metric": "auc", "column": None, "rows": rows, "reference_group": ref_label,
                             "reference_value": ra, "problem": problem,
                             "binning_error_bound": max(bounds) if bounds else None, "occupied_bins": len(all_bins)})
+
+    @staticmethod
+    def _auc_est(pos: np.ndarray, neg: np.ndarray) -> tuple[float, float, float]:
+        """``binned_auc`` with the variance floored (:func:`auc_variance_floor`)."""
+        a, v, bound = binned_auc(pos, neg)
+        floor = auc_variance_floor(a, float(np.sum(pos)), float(np.sum(neg)))
+        if math.isfinite(floor):
+            v = max(v, floor) if math.isfinite(v) else floor
+        return a, v, bound
 
     # verdicts ------------------------------------------------------------------------------
     def finish(self) -> None:
@@ -1027,8 +1109,15 @@ class _Audit:
         col = f"[{r['column']}] " if r.get("column") else ""
         ref = r["reference_value"]
         q = r["q"]
+        side = ""
+        if r.get("direction") in ("higher", "lower"):
+            side = f", {r['direction']} than the reference"
+            if r.get("advantaged") == "group":
+                side += ": the group is advantaged"
+            elif r.get("advantaged") == "reference":
+                side += ": the group is disadvantaged"
         return (f"{col}{r['group']} {num(r['value'])} vs {num(ref)} (ratio {num(r['disparity_ratio'])}"
-                + (f", q={q:.2g}" if math.isfinite(q) else "") + ")")
+                + (f", q={q:.2g}" if math.isfinite(q) else "") + side + ")")
 
     @staticmethod
     def _clean(r: dict) -> dict:
@@ -1038,8 +1127,10 @@ class _Audit:
         ci = "Wilson" if self.p["interval"] == "wilson" else "Clopper-Pearson"
         if metric == "auc":
             return (f"ROC AUC from per-group score histograms ({self.p['score_bins']} equal-width bins, exact "
-                    f"min to max); |binned - exact| <= {num(b.get('binning_error_bound') or math.nan)}; DeLong intervals "
-                    f"(logit scale); z-tests; Benjamini-Hochberg across the check")
+                    f"min to max); |binned - exact| <= {num(b.get('binning_error_bound') or math.nan)}; DeLong variances "
+                    f"floored at Hanley-McNeil's (never 0 for small groups); intervals on the logit scale; "
+                    + ("one-sided z-tests for a gap beyond the tolerance" if self.p["significance"] == "tolerance"
+                       else "two-sided z-tests") + "; Benjamini-Hochberg across the check")
         if metric == "representation" and b.get("informational"):
             return f"exact counts; {ci} intervals"
         test = ("exact binomial tests against expected shares" if metric == "representation"

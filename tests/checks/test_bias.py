@@ -484,3 +484,72 @@ def test_defaults_follow_roles_and_report_frame(adult):
     assert (frame.family == "bias").all()
     assert rep.to_json()  # JSON-able details
     assert not rep.passed  # Adult's base rates differ several-fold by sex and race
+
+
+# -- AUC on small groups (issue 10, point 11) ---------------------------------------------------
+def _null_auc_frame(seed, sizes=(30,) * 12 + (2000,), sep=1.0):
+    """One score model for every group (no disparity, AUC ~0.76); some 30-row groups reach AUC
+    near 1 by chance, where DeLong's variance collapses to 0."""
+    rng = np.random.default_rng(seed)
+    g = np.concatenate([np.full(n, f"g{i}") for i, n in enumerate(sizes)])
+    y = rng.random(g.size) < 0.5
+    s = rng.normal(size=g.size) + sep * y
+    return pd.DataFrame({"g": g, "y": y, "s": s})
+
+
+def test_auc_small_groups_near_one_no_false_alarms():
+    fails, qmin = 0, 1.0
+    for seed in range(40):
+        rep = run_bias(_null_auc_frame(seed), {"attributes": ["g"], "label": "y", "scores": "s", "metrics": ["auc"],
+                                              "min_auc_class_size": 2})
+        res = bias_results(rep, "auc")[0]
+        fails += res.status == "fail"
+        t = rows(rep, "auc")
+        qs = t["q"].dropna()
+        qmin = min(qmin, float(qs.min()) if len(qs) else 1.0)
+    # measured on main before this change (DeLong variance, two-sided z): 4/40 runs failed, the
+    # smallest q 1e-104; now 0/40, smallest q 0.34 (significance: difference, 2/40 = nominal 5%)
+    assert fails == 0 and qmin > 0.05, (fails, qmin)
+
+
+def test_auc_difference_significance_still_finds_a_real_gap_in_a_small_group():
+    rng = np.random.default_rng(1)
+    n = 3000
+    g = np.where(np.arange(n) < 60, "small", "big")
+    y = rng.random(n) < 0.5
+    sep = np.where(g == "small", 0.0, 3.0)  # the small group's scores carry no signal: AUC 0.5 vs ~0.98
+    s = rng.normal(size=n) + sep * y
+    df = pd.DataFrame({"g": g, "y": y, "s": s})
+    rep = run_bias(df, {"attributes": ["g"], "label": "y", "scores": "s", "metrics": ["auc"]})
+    res = bias_results(rep, "auc")[0]
+    assert res.status == "fail", res.message
+    t = rows(rep, "auc").set_index("group")
+    assert t.loc["g=small", "direction"] == "lower" and t.loc["g=small", "advantaged"] == "reference"
+    assert "the group is disadvantaged" in res.message
+
+
+def test_auc_honours_significance_tolerance():
+    # big group AUC ~0.92, small group ~0.84: a real difference, but the ratio (~0.91) is within 0.8
+    rng = np.random.default_rng(2)
+    n = 20000
+    g = np.where(np.arange(n) < 4000, "a", "b")
+    y = rng.random(n) < 0.5
+    s = rng.normal(size=n) + np.where(g == "a", 1.4, 2.0) * y
+    df = pd.DataFrame({"g": g, "y": y, "s": s})
+    tol = rows(run_bias(df, {"attributes": ["g"], "label": "y", "scores": "s", "metrics": ["auc"]}), "auc")
+    dif = rows(run_bias(df, {"attributes": ["g"], "label": "y", "scores": "s", "metrics": ["auc"],
+                            "significance": "difference"}), "auc")
+    ta, da = tol.set_index("group").loc["g=a"], dif.set_index("group").loc["g=a"]
+    assert da["p"] < 1e-6            # any difference: clear
+    assert ta["p"] > 0.5             # beyond the 0.8 tolerance: no evidence
+    assert "beyond tolerance" in ta["test"]
+
+
+def test_auc_group_with_too_few_positives_is_skipped():
+    rng = np.random.default_rng(3)
+    n = 1000
+    g = np.where(np.arange(n) < 50, "s", "b")
+    y = np.where(g == "s", np.arange(n) % 10 == 0, rng.random(n) < 0.5)  # 5 positives in s
+    df = pd.DataFrame({"g": g, "y": y, "s": rng.normal(size=n) + y})
+    t = rows(run_bias(df, {"attributes": ["g"], "label": "y", "scores": "s", "metrics": ["auc"]}), "auc").set_index("group")
+    assert t.loc["g=s", "status"] == "skipped" and "min_auc_class_size 10" in t.loc["g=s", "message"]

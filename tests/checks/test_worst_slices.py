@@ -26,7 +26,9 @@ def test_planted_weak_slice_is_found_on_all_rows():
     assert t.loc[0, "status"] == "fail" and t.loc[0, "p_adj"] < 1e-6
     assert t.loc[0, "error"] > t.loc[0, "complement_error"] + 0.2
     assert "exact per-slice error sums" in t.attrs["method"]
-    assert list(t["score"]) == sorted(t["score"], reverse=True)
+    # reported by evidence: the lower 95% bound of the excess error over the rest, best first
+    assert list(t["gap_lower"]) == sorted(t["gap_lower"], reverse=True)
+    assert (t["support"] <= 0.5 * len(df)).all()
 
 
 def test_planted_weak_slice_is_found_on_a_sample():
