@@ -37,3 +37,18 @@ def test_model_checks_take_huge_integer_features():
     assert r.results[0].status in ("pass", "fail") and "internal_error" not in r.results[0].details
     r = datacheck.run(df, {"name": "s", "checks": [{"multivariate_drift": {"sample_size": 100}}]}, reference=df)
     assert r.results[0].status in ("pass", "fail") and "internal_error" not in r.results[0].details
+
+
+def test_bounds_beyond_the_float_range_still_count_infinities():
+    df = pd.DataFrame({"x": [np.inf, 1.0, -np.inf, np.nan]})
+    r = datacheck.run(df, {"name": "s", "checks": [{"range": {"columns": "x", "min": -(10**400), "max": 10**400}}]})
+    assert (r.results[0].observed["below"], r.results[0].observed["above"]) == (1, 1)
+
+
+def test_worst_slices_takes_huge_integer_targets():
+    rng = np.random.default_rng(0)
+    n = 300
+    df = pd.DataFrame({"y": rng.choice([TOP, 5, -(2**63)], n), "g": rng.choice(["a", "b"], n)})
+    r = datacheck.run(df, {"name": "s", "dataset": {"label": "y", "prediction": "y"},
+                           "checks": [{"worst_slices": {"metric": "squared_error", "features": ["g"]}}]})
+    assert r.results and all("internal_error" not in x.details for x in r.results)

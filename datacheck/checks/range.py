@@ -13,6 +13,7 @@ Examples
 from __future__ import annotations
 
 import datetime as _dt
+import sys
 
 import numpy as np
 import pandas as pd
@@ -69,8 +70,8 @@ def to_number(value, logical: str) -> "float | int | None":
 def _clip_float(value: int) -> float:
     try:
         return float(value)
-    except OverflowError:  # beyond float range: every finite value is inside it
-        return float("inf") if value > 0 else float("-inf")
+    except OverflowError:  # beyond float range: every finite value is inside it, and inf is beyond it
+        return sys.float_info.max if value > 0 else -sys.float_info.max
 
 
 def show(value: float, logical: str):
