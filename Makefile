@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: demo test install install-dev bench clean
+.PHONY: demo test fuzz install install-dev bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed-dev
 	MPLBACKEND=Agg $(PY) -m pytest -n 2 -q
+
+# the fuzzer's long profile (10,000+ generated cases over every check and source); figures to fuzz-figures.json
+fuzz: $(VENV)/.installed-dev
+	DATACHECK_FUZZ=long DATACHECK_FUZZ_EXAMPLES=10400 MPLBACKEND=Agg $(PY) -m pytest -q -p no:xdist tests/test_fuzz.py
 
 bench: $(VENV)/.installed-dev
 	$(PY) benchmarks/bench_core.py

@@ -238,6 +238,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except KeyboardInterrupt:  # pragma: no cover
         return 130
+    except OSError as exc:  # an output path that cannot be written (a directory, a full disk, no permission)
+        where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        print(f"datacheck: error: cannot write or read{where}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
     except Exception as exc:  # a bug in datacheck: say so briefly
         if args.debug:
             traceback.print_exc()

@@ -21,11 +21,20 @@ import pyarrow as pa
 from datacheck.kernels.base import logical_type
 from datacheck.spec import Roles, Suite
 
-__all__ = ["Metrics", "MetricUnavailable", "ColumnInfo", "Context"]
+__all__ = ["Metrics", "MetricUnavailable", "InternalFailure", "ColumnInfo", "Context"]
 
 
 class MetricUnavailable(Exception):
     """A metric a check needs could not be computed; the check's result becomes ``error``."""
+
+
+class InternalFailure(str):
+    """The text of an exception nobody wrote for a reader (a kernel or a check raised).
+
+    It travels as a plain string (through ``Metrics.failures`` and ``Unit.error``) but is never
+    shown as a check's message: the result says in words what could not be judged and keeps this
+    text in ``details["internal_error"]`` for a bug report.
+    """
 
 
 class Metrics(Mapping):

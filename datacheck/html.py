@@ -232,11 +232,11 @@ def _result_view(r) -> dict[str, Any]:
     from datacheck.next_steps import next_step
 
     return {
-        "check": r.check, "family": r.family, "column": r.column_label, "severity": r.severity,
+        "check": r.check, "family": r.family, "column": _short(r.column_label, 120), "severity": r.severity,
         "status": r.status, "rank": _RANK.get(r.status, 9), "message": _short(r.message or "", 600),
         "observed": fmt_value(r.observed), "expected": fmt_value(r.expected),
         "observed_lines": _pairs(r.observed), "expected_lines": _pairs(r.expected),
-        "severity_note": _severity_note(r), "next": next_step(r) or "", "stats": _stats_line(r),
+        "severity_note": _severity_note(r), "next": _short(next_step(r) or "", 600), "stats": _stats_line(r),
         "method": r.method or "", "description": _short(r.description or "", 300),
         "evidence": _evidence(r.evidence), "where": r.suite_path or "",
         "effect": fmt_value(r.effect_size) if r.effect_size is not None else "",

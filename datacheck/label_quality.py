@@ -310,9 +310,9 @@ def _numeric(arr: pa.ChunkedArray) -> np.ndarray:
     if pa.types.is_timestamp(t) or pa.types.is_date(t) or pa.types.is_duration(t):
         if pa.types.is_date32(t):
             arr = pc.cast(arr, pa.date64())
-        arr = pc.cast(pc.cast(arr, pa.int64()), pa.float64())
+        arr = pc.cast(pc.cast(arr, pa.int64()), pa.float64(), safe=False)
     elif pa.types.is_boolean(t) or pa.types.is_decimal(t) or pa.types.is_integer(t):
-        arr = pc.cast(arr, pa.float64())
+        arr = pc.cast(arr, pa.float64(), safe=False)  # a model feature: integers beyond 2**53 may round
     out = np.asarray(arr.to_numpy(zero_copy_only=False), dtype=np.float64).copy()
     if arr.null_count:
         out[np.asarray(arr.is_null().to_numpy(zero_copy_only=False), dtype=bool)] = np.nan
@@ -548,7 +548,7 @@ def assess(table: pa.Table, label: str, *, features: Sequence[str] = (), task: s
         lab = lab.cast(lab.type.value_type)
     valid = ~np.asarray(lab.is_null().to_numpy(zero_copy_only=False), dtype=bool)
     if logical_type(lab.type) in ("float", "integer"):
-        lv = np.asarray(pc.cast(lab, pa.float64()).to_numpy(zero_copy_only=False), dtype=float)
+        lv = np.asarray(pc.cast(lab, pa.float64(), safe=False).to_numpy(zero_copy_only=False), dtype=float)
         valid &= ~np.isnan(lv)  # NaN is missing, as everywhere in datacheck
         if task == "regression":
             valid &= np.isfinite(lv)
@@ -672,7 +672,7 @@ def assess(table: pa.Table, label: str, *, features: Sequence[str] = (), task: s
 def _assess_regression(table, label, lab, features, estimator, folds, seed, excluded, notes, threads) -> LabelQuality:
     from cleanlab.regression.learn import CleanLearning
 
-    y = np.asarray(pc.cast(lab, pa.float64()).to_numpy(zero_copy_only=False), dtype=float)
+    y = np.asarray(pc.cast(lab, pa.float64(), safe=False).to_numpy(zero_copy_only=False), dtype=float)
     if np.unique(y).size < 2:
         raise LabelQualityError(f"label {label!r} has a single value ({y[0]!r}); nothing to assess")
     if len(y) < 2 * folds:

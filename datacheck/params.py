@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
-__all__ = ["Param", "REQUIRED", "COLUMN_KEYWORDS"]
+__all__ = ["Param", "REQUIRED", "COLUMN_KEYWORDS", "MAX_REGEX_CHARS"]
 
 
 class _Required:
@@ -31,6 +31,9 @@ class _Required:
 
 
 REQUIRED: Any = _Required()
+
+#: longest regular expression a suite may give (the engine is RE2: linear time, but memory grows with size)
+MAX_REGEX_CHARS = 2_000
 
 #: Column selector keywords understood by every column check.
 COLUMN_KEYWORDS = ("*", "numeric", "categorical", "string", "boolean", "datetime")
@@ -44,6 +47,21 @@ def _has_nan(v: Any) -> bool:
     if isinstance(v, dict):
         return any(_has_nan(x) for x in v.values())
     return False
+
+
+def _unencodable(v: Any) -> str | None:
+    """The first string inside ``v`` that is not valid Unicode text (a lone surrogate), if any."""
+    if isinstance(v, str):
+        try:
+            v.encode("utf-8")
+        except UnicodeEncodeError:
+            return v
+        return None
+    if isinstance(v, (list, tuple)):
+        return next((s for s in map(_unencodable, v) if s is not None), None)
+    if isinstance(v, dict):
+        return next((s for s in map(_unencodable, [*v.keys(), *v.values()]) if s is not None), None)
+    return None
 
 
 def _fmt(v: Any) -> str:
@@ -103,10 +121,20 @@ class Param:
         )
         if bad:
             raise ValueError(f"must be {what} in {self._bounds_text()}; got {_fmt(value)}")
-        return int(value) if integer else float(value)
+        if integer:
+            return int(value)
+        try:
+            return float(value)
+        except OverflowError:  # an integer beyond the float range (about 1.8e308)
+            raise ValueError(f"must be {what} in {self._bounds_text()} within the float range (about ±1.8e308); "
+                             f"got an integer of {len(str(abs(value)))} digits") from None
 
     def validate(self, value: Any) -> Any:
         """Return the normalised value or raise ``ValueError`` with a message that follows a path."""
+        bad_text = _unencodable(value)
+        if bad_text is not None:
+            shown = bad_text.encode("utf-8", "backslashreplace").decode("utf-8")
+            raise ValueError(f"must be valid Unicode text; {shown[:60]!r} holds a lone surrogate")
         if self.kind in ("list", "any", "mapping") and _has_nan(value):
             # NaN is never a meaningful bound, sentinel or allowed value (and equals nothing)
             raise ValueError(f"must not contain NaN; got {_fmt(value)}")
@@ -149,6 +177,9 @@ class Param:
         if k == "regex":
             if not isinstance(value, str):
                 raise ValueError(f"must be a regular expression string; got {_fmt(value)}")
+            if len(value) > MAX_REGEX_CHARS:
+                raise ValueError(f"is a regular expression of {len(value):,} characters; at most {MAX_REGEX_CHARS:,} "
+                                 "are allowed")
             try:
                 re.compile(value)
             except re.error as exc:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from datacheck.checks import REGISTRY, Check, OnReference
-from datacheck.context import ColumnInfo, Context, MetricUnavailable
+from datacheck.context import ColumnInfo, Context, InternalFailure, MetricUnavailable
 from datacheck.kernels.base import Kernel
 from datacheck.report import Result
 from datacheck.spec import Suite
@@ -147,10 +147,11 @@ def collect_needs(units: list[Unit], ctx: Context) -> tuple[set[Kernel], set[Ker
         try:
             reqs = list(u.check.requires(u.column, ctx))
         except MetricUnavailable as exc:
-            u.done, u.error = True, str(exc)
+            reason = exc.args[0] if exc.args else ""
+            u.done, u.error = True, reason if isinstance(reason, InternalFailure) else str(exc)
             continue
         except Exception as exc:  # a check's own bug must not stop the run
-            u.done, u.error = True, f"{type(exc).__name__}: {exc}"
+            u.done, u.error = True, InternalFailure(f"{type(exc).__name__}: {exc}")
             continue
         missing = False
         for r in reqs:

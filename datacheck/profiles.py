@@ -169,6 +169,15 @@ def _suite_hash(suite: Suite) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+_CHECKED = ("format", "version", "source", "suite", "n_rows", "columns", "schema", "metrics", "failures")
+
+
+def _checksum(d: Mapping[str, Any]) -> str:
+    """SHA-256 of the profile's content (not a signature: it catches edits and damage, not forgery)."""
+    text = json.dumps({k: d.get(k) for k in _CHECKED}, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def _schema_b64(schema: pa.Schema) -> str:
     return _b64(schema.serialize().to_pybytes())
 
@@ -218,8 +227,11 @@ class Profile:
 
     # -- persistence ----------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        """The profile as JSON-ready data (format ``datacheck-profile``, version 1)."""
-        return {
+        """The profile as JSON-ready data (format ``datacheck-profile``, version 1).
+
+        ``checksum`` covers the statistics, so a file edited after it was saved is refused on load.
+        """
+        d = {
             "format": PROFILE_FORMAT,
             "version": PROFILE_VERSION,
             "datacheck_version": self.datacheck_version,
@@ -232,6 +244,8 @@ class Profile:
             "metrics": [{"kernel": _encode_dataclass(k), "value": _encode(v)} for k, v in self.metrics.values.items()],
             "failures": [{"kernel": _encode_dataclass(k), "reason": r} for k, r in self.metrics.failures.items()],
         }
+        d["checksum"] = _checksum(d)
+        return d
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the profile as JSON (name it ``*.profile.json`` so the CLI recognises it)."""
@@ -239,15 +253,39 @@ class Profile:
             json.dump(self.to_dict(), fh, allow_nan=False, separators=(",", ":"))
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> "Profile":
+    def from_dict(cls, d: Mapping[str, Any], *, source: str = "the profile") -> "Profile":
+        """Rebuild a profile from :meth:`to_dict`'s data; anything damaged raises one :class:`DataError`."""
+        try:
+            return cls._from_dict(d)
+        except DataError as exc:
+            if source == "the profile":
+                raise
+            raise DataError(f"{source}: {exc}") from None
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError, RuntimeError,
+                pa.ArrowException) as exc:
+            what = f"missing field {exc.args[0]!r}" if isinstance(exc, KeyError) else \
+                f"{str(exc).strip().splitlines()[0][:200] if str(exc).strip() else 'a malformed value'}"
+            raise DataError(f"{source} is damaged or was not written by datacheck ({what}); save the profile "
+                            "again with `datacheck profile`") from None
+
+    @classmethod
+    def _from_dict(cls, d: Mapping[str, Any]) -> "Profile":
         if not isinstance(d, Mapping) or d.get("format") != PROFILE_FORMAT:
             raise DataError("not a datacheck profile (missing 'format': 'datacheck-profile')")
         if d.get("version") != PROFILE_VERSION:
             raise DataError(f"profile format version {d.get('version')!r} is not supported "
                             f"(this datacheck reads version {PROFILE_VERSION})")
+        if "checksum" in d and d["checksum"] != _checksum(d):
+            raise DataError("was changed after it was saved (its checksum does not match its statistics)")
         schema = pa.ipc.read_schema(pa.py_buffer(_unb64(d["schema"])))
         values = {_decode_dataclass(m["kernel"]): _decode(m["value"]) for m in d["metrics"]}
-        failures = {_decode_dataclass(m["kernel"]): m["reason"] for m in d.get("failures", [])}
+        failures = {_decode_dataclass(m["kernel"]): str(m["reason"]) for m in d.get("failures", [])}
+        n_rows = d["n_rows"]
+        if isinstance(n_rows, bool) or not isinstance(n_rows, int) or n_rows < 0:
+            raise ValueError(f"n_rows must be a count; got {n_rows!r}")
+        for k in ("source", "created_at", "datacheck_version"):
+            if not isinstance(d[k], str):
+                raise ValueError(f"{k} must be text; got {d[k]!r}")
         return cls(metrics=Metrics(values, failures), schema=schema, n_rows=d["n_rows"], source=d["source"],
                    suite_name=d["suite"]["name"], suite_hash=d["suite"]["hash"],
                    datacheck_version=d["datacheck_version"], created_at=d["created_at"])
@@ -262,7 +300,9 @@ class Profile:
             raise DataError(f"profile file does not exist: {os.fspath(path)}") from None
         except (OSError, ValueError) as exc:
             raise DataError(f"cannot read profile {os.fspath(path)}: {exc}") from None
-        return cls.from_dict(d)
+        except RecursionError:
+            raise DataError(f"cannot read profile {os.fspath(path)}: nested too deeply to be a profile") from None
+        return cls.from_dict(d, source=f"profile {os.fspath(path)}")
 
 
 def profile(data: Any, suite: "str | Mapping[str, Any] | Suite", *, batch_rows: int = DEFAULT_BATCH_ROWS) -> Profile:

@@ -41,6 +41,12 @@ def _make_parent(path) -> None:
     os.makedirs(parent, exist_ok=True)
 
 
+def _clip(text: str, n: int) -> str:
+    """Text cut to ``n`` characters for the summary (values from data can be any length; the JSON
+    keeps them whole)."""
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
 def jsonable(value: Any) -> Any:
     """Turn numpy, pandas and datetime values into plain JSON values (NaN and inf become None)."""
     if value is None or isinstance(value, (bool, str)):
@@ -303,15 +309,15 @@ class Report:
         from datacheck.next_steps import next_step
 
         for r in shown[:max_lines]:
-            where = f"[{r.column_label}]" if r.column is not None else ""
-            lines.append(f"  {r.status.upper():5} {r.check}{where}: {r.message}")
+            where = f"[{_clip(r.column_label, 80)}]" if r.column is not None else ""
+            lines.append(f"  {r.status.upper():5} {r.check}{where}: {_clip(r.message, 400)}")
             step = next_step(r)
             if step:
-                lines.append(f"        next: {step}")
+                lines.append(f"        next: {_clip(step, 400)}")
         if len(shown) > max_lines:
             lines.append(f"  ... {len(shown) - max_lines} more (see the JSON or HTML report)")
         for n in self.notes:
-            lines.append(f"  note: {n}")
+            lines.append(f"  note: {_clip(n, 400)}")
         return "\n".join(lines)
 
     def __str__(self) -> str:

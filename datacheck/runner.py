@@ -21,7 +21,7 @@ import os
 import time
 from typing import Any, Mapping
 
-from datacheck.context import Context, Metrics, MetricUnavailable, schema_info
+from datacheck.context import Context, InternalFailure, Metrics, MetricUnavailable, schema_info
 from datacheck.engines.files import is_profile
 from datacheck.engines.local import fold
 from datacheck.engines.sources import DEFAULT_BATCH_ROWS, Source, open_source
@@ -181,12 +181,30 @@ def _evaluate(u: Unit, ctx: Context, skipped: bool) -> list[Result]:
     check = u.check
     if skipped:
         return [check.skipped(u.column, f"{check.name} compares with a reference; none was given (pass reference=)")]
+    if isinstance(u.error, InternalFailure):
+        return [_internal(u, ctx, u.error)]
     if u.error is not None:
         return [check.error(u.column, f"could not compute what {check.name} needs: {u.error}")]
     try:
         out = check.evaluate(u.column, ctx)
     except MetricUnavailable as exc:
+        reason = exc.args[0] if exc.args else ""
+        if isinstance(reason, InternalFailure):
+            return [_internal(u, ctx, reason)]
         return [check.error(u.column, f"could not compute what {check.name} needs: {exc}")]
     except Exception as exc:
-        return [check.error(u.column, f"{check.name} failed to evaluate: {type(exc).__name__}: {exc}")]
+        return [_internal(u, ctx, InternalFailure(f"{type(exc).__name__}: {exc}"))]
     return out if isinstance(out, list) else [out]
+
+
+def _internal(u: Unit, ctx: Context, reason: str) -> Result:
+    """An ``error`` result in words for a check that raised; the exception text goes in details."""
+    check, col = u.check, u.column
+    info = ctx.columns.get(col) if isinstance(col, str) else None
+    what = f"column {col!r}" + (f" ({info.logical}, {info.type})" if info is not None else "") if col is not None \
+        else "this data"
+    r = check.error(col, f"{check.name} could not judge {what}: its values are of a kind this check cannot "
+                         f"handle yet. Leave the column out of the check (exclude:) or convert it to a plain "
+                         f"type; if the data looks ordinary, please report it as a datacheck bug")
+    r.details["internal_error"] = str(reason)[:2000]
+    return r

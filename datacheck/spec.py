@@ -236,7 +236,11 @@ class _Parser:
                     else:
                         values[k] = prm.default
             if ok:
-                for key, msg in cls.validate_params(values):
+                try:
+                    cross = list(cls.validate_params(values))
+                except OverflowError:  # a check's own validation met a number beyond the float range
+                    cross = [("", "holds a number beyond the float range (about ±1.8e308); use a smaller bound")]
+                for key, msg in cross:
                     self.problem(path + (cname,) + ((key,) if key else ()), msg)
                     ok = False
             specs.append(CheckSpec(name=cname, params=MappingProxyType(values), index=i, path=_fmt_path(path + (cname,)),
@@ -316,18 +320,28 @@ def load_suite(suite: "str | os.PathLike | Mapping[str, Any] | Suite") -> Suite:
     if not os.path.exists(path):
         raise SuiteError(f"suite file does not exist: {path}", source=path)
     try:
+        size = os.path.getsize(path)
+        if size > MAX_SUITE_BYTES:
+            raise SuiteError(f"is {size:,} bytes; a suite file may hold at most {MAX_SUITE_BYTES:,} bytes "
+                             "(a suite lists checks; data belongs in the data)", source=path)
         with open(path, encoding="utf-8") as fh:
-            text = fh.read()
+            text = fh.read(MAX_SUITE_BYTES + 1)
     except (OSError, UnicodeDecodeError) as exc:
         raise SuiteError(f"cannot read suite file: {exc}", source=path) from None
+    if len(text) > MAX_SUITE_BYTES:  # a file that grew, or a pipe
+        raise SuiteError(f"holds more than {MAX_SUITE_BYTES:,} characters; a suite file may hold at most that",
+                         source=path)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_LOADER)  # parsed once; the C parser when libyaml is installed
+        _check_size(node, path)
+        data = _LOADER("").construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         reason = getattr(exc, "problem", None) or str(exc)
         raise SuiteError(f"is not valid YAML: {reason}", source=path, line=line) from None
+    except RecursionError:
+        raise SuiteError(f"is nested more than {MAX_YAML_DEPTH} levels deep", source=path) from None
     lines = _line_map(node) if node is not None else {}
     parser = _Parser(path, lines)
     for dpath, line in _duplicate_keys(node):
@@ -335,6 +349,73 @@ def load_suite(suite: "str | os.PathLike | Mapping[str, Any] | Suite") -> Suite:
         parser.problems.append(SuiteError("is given more than once (the later value would silently win)",
                                           source=path, path=_fmt_path(dpath), line=line))
     return parser.parse(data if data is not None else {})
+
+
+#: a suite file larger than this is refused before it is parsed
+MAX_SUITE_BYTES = 1 << 20
+#: YAML nodes after expanding aliases, alias uses, and nesting depth a suite may have
+MAX_YAML_NODES = 100_000
+MAX_YAML_ALIASES = 100
+MAX_YAML_DEPTH = 64
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _check_size(root: yaml.Node | None, source: str) -> None:
+    """Refuse a document with more nodes, aliases or depth than a person writes.
+
+    Runs on the composed graph (an alias is the same node object reached twice) without expanding
+    it: expanded sizes are summed per distinct node, iteratively, so "billion laughs", a
+    self-referencing alias or deep nesting cost time proportional to the file, not to its expansion.
+    """
+    if root is None:
+        return
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    seen_refs = 0
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    visited: set[int] = set()
+    while stack:
+        node, done = stack.pop()
+        nid = id(node)
+        kids = _children(node)
+        if done:
+            on_path.discard(nid)
+            size[nid] = 1 + sum(size[id(k)] for k in kids)
+            depth[nid] = 1 + max((depth[id(k)] for k in kids), default=0)
+            if size[nid] > MAX_YAML_NODES:
+                raise SuiteError(f"expands to more than {MAX_YAML_NODES:,} YAML nodes (through aliases or sheer size); "
+                                 "a suite is refused beyond that", source=source, line=node.start_mark.line + 1)
+            if depth[nid] > MAX_YAML_DEPTH:
+                raise SuiteError(f"is nested more than {MAX_YAML_DEPTH} levels deep", source=source,
+                                 line=node.start_mark.line + 1)
+            continue
+        if nid in visited:
+            seen_refs += 1
+            if seen_refs > MAX_YAML_ALIASES:
+                raise SuiteError(f"uses more than {MAX_YAML_ALIASES} YAML aliases; write the checks out instead",
+                                 source=source, line=node.start_mark.line + 1)
+            continue
+        if len(on_path) >= MAX_YAML_DEPTH:
+            raise SuiteError(f"is nested more than {MAX_YAML_DEPTH} levels deep", source=source,
+                             line=node.start_mark.line + 1)
+        visited.add(nid)
+        on_path.add(nid)
+        stack.append((node, True))
+        for k in kids:
+            if id(k) in on_path:
+                raise SuiteError("refers to itself through a YAML alias (an endless structure)", source=source,
+                                 line=k.start_mark.line + 1)
+            stack.append((k, False))
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [x for kv in node.value for x in kv]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 def _duplicate_keys(node: yaml.Node | None, path: tuple = ()) -> list[tuple[tuple, int]]:

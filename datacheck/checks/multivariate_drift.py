@@ -68,7 +68,7 @@ def _as_float(arr: pa.ChunkedArray) -> np.ndarray | None:
         arr = pc.cast(arr, pa.int32())
     elif not (pa.types.is_boolean(t) or pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t)):
         return None
-    x = pc.cast(arr, pa.float64()).to_numpy().astype(np.float64, copy=True)
+    x = pc.cast(arr, pa.float64(), safe=False).to_numpy().astype(np.float64, copy=True)  # >2**53 may round
     x[~np.isfinite(x)] = np.nan
     return x
 

@@ -34,6 +34,7 @@ import math
 from datacheck.checks._util import num, pct, quantiles_need, quantiles_value
 from datacheck.checks.base import Check, register
 from datacheck.kernels import CountOutside, Extremes, Histogram, Moments, Sketch
+from datacheck.kernels.quantiles import ExactAbsDeviation
 from datacheck.kernels.histogram import nice_edges
 from datacheck.params import Param
 
@@ -72,15 +73,17 @@ def fence_edges(vmin: float, vmax: float, lo: float, hi: float, bins: int = 30, 
     return tuple(float(e) for e in edges)
 
 
-def _mad_from_sketch(sk, median: float) -> float:
-    """MAD from the sketch's CDF: the d with F(m + d) - F(m - d) = 1/2 (bisection)."""
+def _mad_from_sketch(sk, median: float, share: float = 0.5) -> float:
+    """MAD from the sketch's CDF: the d with F(m + d) - F(m - d) = share (1/2; bisection)."""
     lo, hi = 0.0, max(abs(sk.quantile(1.0) - median), abs(median - sk.quantile(0.0)))
-    if hi == 0:
+    if hi == 0 or share >= 1:
+        return hi
+    if share <= 0:
         return 0.0
     span = hi
     for _ in range(60):
         mid = (lo + hi) / 2
-        if sk.cdf(median + mid) - sk.cdf(median - mid) < 0.5:
+        if sk.cdf(median + mid) - sk.cdf(median - mid) < share:
             lo = mid
         else:
             hi = mid
@@ -111,6 +114,13 @@ class OutliersCheck(Check):
         "evidence_rows": Param("integer", default=10, low=0, high=1000, doc="most extreme rows to report"),
     }
 
+    @staticmethod
+    def _mad_kernel(column, median: float, sk) -> ExactAbsDeviation:
+        """The exact-MAD pass: deviations bracketed by the sketch (4 rank errors and 2 ranks each side)."""
+        w = 4 * sk.rank_error + (2.0 / sk.n if sk.n else 0.0)
+        return ExactAbsDeviation(column, float(median), sk.n, _mad_from_sketch(sk, median, 0.5 - w),
+                                 _mad_from_sketch(sk, median, 0.5 + w))
+
     def t(self) -> float:
         return self.p["k"] if self.p["k"] is not None else _DEFAULT_T[self.p["method"]]
 
@@ -137,9 +147,13 @@ class OutliersCheck(Check):
                 info.update(iqr_fallback=iqr, degenerate=_degenerate(sk, q[0.5]))
                 how += f"; IQR 0, so the 5-95% range x {_IQR_PER_SPREAD90:.3f} from the KLL sketch is the scale"
             return (q[0.25] - self.t() * iqr, q[0.75] + self.t() * iqr, q[0.5], info, how)
-        mad = _mad_from_sketch(sk, q[0.5])
+        exact = ctx.current[self._mad_kernel(column, q[0.5], sk)]
+        if exact["value"] is not None:
+            mad, how = exact["value"], "median and MAD exact (KLL sketch brackets refined)"
+        else:
+            mad = _mad_from_sketch(sk, q[0.5])
+            how = f"median exact; MAD from KLL sketch (rank error <= {sk.rank_error:.2%})"
         scale = 1.4826 * mad
-        how = f"median exact; MAD from KLL sketch (rank error <= {sk.rank_error:.2%})"
         info = {"median": q[0.5], "mad": mad}
         if scale == 0:  # more than half the values equal the median: MAD 0, widen as for iqr
             scale = _spread_90(sk) / _SPREAD90_PER_SD
@@ -152,6 +166,11 @@ class OutliersCheck(Check):
         need = [k for k in first if k not in ctx.current]
         if self.p["method"] != "zscore":
             need += quantiles_need(column, (0.25, 0.5, 0.75), ctx)
+        if not need and self.p["method"] == "robust_z" and ctx.current[Sketch(column)].n:
+            q, _ = quantiles_value(column, (0.25, 0.5, 0.75), ctx)
+            mk = self._mad_kernel(column, q[0.5], ctx.current[Sketch(column)])
+            if mk not in ctx.current:
+                need.append(mk)
         if need:
             return need
         lo, hi, *_ = self.fences(column, ctx)

@@ -36,6 +36,11 @@ class PatternCheck(Check):
 
     @classmethod
     def validate_params(cls, p):
+        from datacheck.params import MAX_REGEX_CHARS
+
+        if len(p["regex"]) > MAX_REGEX_CHARS:
+            return [("regex", f"is {len(p['regex']):,} characters long; a regular expression may have at most "
+                              f"{MAX_REGEX_CHARS:,}")]
         try:
             pc.match_substring_regex(pa.array([""]), pattern=p["regex"])
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:

@@ -12,10 +12,14 @@ Examples
 
 from __future__ import annotations
 
+import datetime as _dt
+import sys
+
 import numpy as np
 
 from datacheck.checks._util import fraction, num, pct
 from datacheck.checks.base import Check, register
+from datacheck.context import MetricUnavailable
 from datacheck.kernels import ColumnCounts, CountOutside, Extremes, Moments
 from datacheck.params import Param
 
@@ -29,16 +33,51 @@ def _timestamp(*args, **kwargs):
     return pd.Timestamp(*args, **kwargs)
 
 
-def to_number(value, logical: str) -> float | None:
-    """A bound from the suite as the engine's number (datetimes in epoch seconds)."""
+_EPOCH = _dt.datetime(1970, 1, 1)
+
+
+def epoch_seconds(value) -> float:
+    """A date or datetime bound in seconds since 1970 (UTC), for any year pandas can parse.
+
+    Examples
+    --------
+    >>> epoch_seconds("1970-01-02")
+    86400.0
+    >>> epoch_seconds("9999-12-31") > 2.5e11
+    True
+    """
+    if isinstance(value, (int, float)):
+        raise TypeError("a number is not a date")
+    if isinstance(value, _dt.datetime):
+        dt = value
+    elif isinstance(value, _dt.date):
+        dt = _dt.datetime(value.year, value.month, value.day)
+    else:
+        dt = _timestamp(value).to_pydatetime()
+    if dt.tzinfo is not None:
+        dt = dt.astimezone(_dt.timezone.utc).replace(tzinfo=None)
+    return (dt - _EPOCH).total_seconds()
+
+
+def to_number(value, logical: str) -> "float | int | None":
+    """A bound from the suite as the engine's number (datetimes in epoch seconds).
+
+    Integer bounds stay Python integers so integer columns are compared exactly at int64 extremes.
+    """
     if value is None:
         return None
     if logical == "datetime":
-        ts = _timestamp(value)
-        if ts.tzinfo is not None:
-            ts = ts.tz_convert("UTC").tz_localize(None)
-        return ts.value / 1e9
+        return epoch_seconds(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if logical == "integer" else _clip_float(value)
     return float(value)
+
+
+def _clip_float(value: int) -> float:
+    try:
+        return float(value)
+    except OverflowError:  # beyond float range: every finite value is inside it, and inf is beyond it
+        return sys.float_info.max if value > 0 else -sys.float_info.max
 
 
 def show(value: float, logical: str):
@@ -73,25 +112,37 @@ class RangeCheck(Check):
                 parsed.append(None)
                 continue
             if isinstance(v, (int, float)):
-                parsed.append(float(v))
+                parsed.append(v)
                 continue
             try:
-                parsed.append(_timestamp(v).value / 1e9)
-            except (ValueError, TypeError):
-                out.append((key, f"must be a number or a date; got {v!r}"))
+                parsed.append(epoch_seconds(v))
+            except (ValueError, TypeError, OverflowError):
+                out.append((key, f"must be a number or a date (e.g. 2024-01-31); got {v!r}"))
                 parsed.append(None)
-        if not out and parsed[0] is not None and parsed[1] is not None and parsed[0] > parsed[1]:
+        kinds = {isinstance(x, str) or isinstance(x, _dt.date) for x in (lo, hi) if x is not None}
+        if not out and len(kinds) == 2:
+            out.append(("", f"min and max must both be numbers or both be dates; got {lo!r} and {hi!r}"))
+        elif not out and parsed[0] is not None and parsed[1] is not None and parsed[0] > parsed[1]:
             out.append(("min", f"must not exceed max ({hi!r}); got {lo!r}"))
         return out
 
     def bounds(self, column, ctx):
         lt = ctx.columns[column].logical
+        given = [v for v in (self.p.get("min"), self.p.get("max")) if v is not None]
+        dated = any(isinstance(v, (str, _dt.date)) for v in given)
+        if dated and lt != "datetime":
+            raise MetricUnavailable(f"column {column!r} holds {lt} values but the bounds are dates; give number "
+                                    f"bounds, or select datetime columns [{self.spec.path}]")
+        if not dated and lt == "datetime" and given:
+            raise MetricUnavailable(f"column {column!r} holds dates but the bounds are numbers; give dates such as "
+                                    f"2024-01-31 [{self.spec.path}]")
         lo, hi = to_number(self.p.get("min"), lt), to_number(self.p.get("max"), lt)
-        # an open bound is the closed bound one float step inward (the counts compare x < lo, x > hi)
+        # an open bound is the closed bound one step inward (the counts compare x < lo, x > hi):
+        # the next integer for integer bounds (kept exact), the next float otherwise
         if lo is not None and self.p.get("strict_min"):
-            lo = float(np.nextafter(lo, np.inf))
+            lo = lo + 1 if isinstance(lo, int) else float(np.nextafter(lo, np.inf))
         if hi is not None and self.p.get("strict_max"):
-            hi = float(np.nextafter(hi, -np.inf))
+            hi = hi - 1 if isinstance(hi, int) else float(np.nextafter(hi, -np.inf))
         return lo, hi
 
     def requires(self, column, ctx):

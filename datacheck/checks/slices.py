@@ -61,6 +61,10 @@ __all__ = ["SlicesCheck"]
 _SUM_METRICS = ("log_loss", "brier")
 
 
+#: most classes a classification metric is computed over (more is a regression target read as classes)
+MAX_CLASSES = 100
+
+
 def _sort_key(v: Any):
     return (v is None, type(v).__name__, v if isinstance(v, (int, float, str, bool)) else str(v))
 
@@ -91,7 +95,7 @@ class SlicesCheck(Check):
                             doc="interval confidence level"),
         "auc_bins": Param("integer", default=1000, low=10, high=100_000, doc="score bins for ROC AUC"),
         "bootstrap": Param("integer", default=1000, low=100, high=100_000, doc="bootstrap resamples"),
-        "seed": Param("integer", default=0, doc="seed of the bootstrap"),
+        "seed": Param("integer", default=0, low=0, doc="seed of the bootstrap"),
         "max_slices": Param("integer", default=200, low=1, high=10_000,
                             doc="slices kept in each result's details (worst first)"),
     }
@@ -256,6 +260,13 @@ class SlicesCheck(Check):
             raise MetricUnavailable(
                 f"prediction values never equal label values (label {sorted(classes_y, key=_sort_key)[:5]}, "
                 f"prediction {sorted(classes_p, key=_sort_key)[:5]}): are they coded the same way?")
+        if len(classes_y | classes_p) > MAX_CLASSES:
+            # a regression target read as classes: K x K confusion matrices and a bootstrap per class
+            # would take minutes and gigabytes on a small frame
+            raise MetricUnavailable(
+                f"label {ctx.roles.label!r} and prediction hold {len(classes_y | classes_p):,} distinct values; "
+                f"classification metrics such as {metric} allow at most {MAX_CLASSES} classes. If the label is a "
+                "number to predict, set dataset.task: regression and use mae or rmse")
         classes = sorted(classes_y | classes_p, key=_sort_key)
         idx = {v: i for i, v in enumerate(classes)}
         pos_value, pos_how = infer_positive(ylab, ctx.roles.positive_label) if len(classes) <= 2 else (None, "macro average")

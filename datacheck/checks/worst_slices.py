@@ -141,7 +141,7 @@ class WorstSlicesCheck(Check):
         "method": Param("choice", default="passes", choices=("passes", "sample"),
                         doc="passes: exact, one pass per level; sample: in memory on a seeded sample"),
         "sample_rows": Param("integer", default=100_000, low=100, high=10_000_000, doc="rows for method: sample"),
-        "seed": Param("integer", default=0, doc="seed of the sample"),
+        "seed": Param("integer", default=0, low=0, doc="seed of the sample"),
         "max_categories": Param("integer", default=50, low=2, high=100_000,
                                 doc="categorical features with more distinct values are left out"),
     }

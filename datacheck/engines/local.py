@@ -35,8 +35,10 @@ _MIN_ROWS_FOR_THREADS = 65_536
 
 
 def _describe(exc: BaseException) -> str:
+    from datacheck.context import InternalFailure
+
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    return InternalFailure(f"{type(exc).__name__}: {text}" if text else type(exc).__name__)
 
 
 _DONE = object()

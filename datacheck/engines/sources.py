@@ -80,24 +80,99 @@ class ParquetSource(Source):
             raise DataError(f"cannot read Parquet data at {path}: {exc}") from None
         if not self.dataset.files:
             raise DataError(f"no Parquet files found at {path}")
-        super().__init__(schema, path, num_rows)
+        if len(self.dataset.files) > 1:
+            _agree_on_types(self.dataset.files, schema, path)
+        self.raw_schema = schema
+        notes: list[str] = []
+        normalised = normalise_table(schema.empty_table(), notes).schema
+        super().__init__(normalised, path, num_rows)
+        self._normalise = normalised != schema
+        self.notes.extend(n for n in notes if "holds 0 " not in n)
 
     def batches(self, columns: Sequence[str] | None = None) -> Iterator[pa.RecordBatch]:
         import pyarrow.parquet as pq
 
         cols = None if columns is None else list(columns)
+        want = {n: self.raw_schema.field(n).type for n in (cols if cols is not None else self.raw_schema.names)}
         any_batch = False
         for path in sorted(self.dataset.files):
             try:
                 pf = pq.ParquetFile(path, pre_buffer=False)  # with pre_buffer, memory grows with the file
-                for b in pf.iter_batches(batch_size=self.batch_rows, columns=cols, use_threads=True):
-                    any_batch = True
-                    yield b
+            except FileNotFoundError:
+                raise DataError(f"Parquet file {path} disappeared while it was being read; no report was made") from None
+            except PermissionError:
+                raise DataError(f"Parquet file {path} can no longer be read (permission denied); no report was made") \
+                    from None
             except (pa.ArrowInvalid, OSError, pa.ArrowException) as exc:
-                raise DataError(f"cannot read Parquet data at {path}: {exc}") from None
+                raise DataError(f"cannot read Parquet file {path}: {_first_line(exc)}; no report was made") from None
+            n_groups = pf.num_row_groups
+            for rg in range(n_groups):  # one row group at a time, so a fault names the row group
+                try:
+                    for b in pf.iter_batches(batch_size=self.batch_rows, row_groups=[rg], columns=cols,
+                                             use_threads=True):
+                        for name, t in want.items():
+                            bt = b.schema.field(name).type if name in b.schema.names else None
+                            if bt is not None and bt != t and not _same_values(bt, t):
+                                raise DataError(f"Parquet file {path} changed while it was read: column {name!r} is "
+                                                f"{bt} in row group {rg + 1}, not {t}; no report was made")
+                        any_batch = True
+                        if self._normalise:  # the same types an in-memory table of this data would have
+                            yield from normalise_table(pa.Table.from_batches([b]), []).combine_chunks().to_batches() \
+                                or [b]
+                        else:
+                            yield b
+                except DataError:
+                    raise
+                except (pa.ArrowInvalid, OSError, pa.ArrowException) as exc:
+                    raise DataError(f"cannot read Parquet file {path} (row group {rg + 1} of {n_groups}): "
+                                    f"{_first_line(exc)}; the file is damaged or was cut short, and no report "
+                                    "was made") from None
         if not any_batch:
             sch = self.schema if cols is None else pa.schema([self.schema.field(c) for c in cols])
             yield pa.RecordBatch.from_pylist([], schema=sch)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _same_values(a: pa.DataType, b: pa.DataType) -> bool:
+    """Types whose values read the same (a dictionary and its value type; string and large_string)."""
+    def base(t):
+        t = t.value_type if pa.types.is_dictionary(t) else t
+        if pa.types.is_large_string(t) or getattr(pa.types, "is_string_view", lambda _: False)(t):
+            return pa.string()
+        if pa.types.is_large_binary(t):
+            return pa.binary()
+        return t
+    return base(a) == base(b)
+
+
+def _agree_on_types(files: Sequence[str], schema: pa.Schema, where: str) -> None:
+    """Every file of a Parquet directory gives each column the type the dataset reads it as.
+
+    Only the footers are read. Without this, a column that is int64 in one file and text in
+    another is read with the first file's type, and "7" silently becomes a number (or a check fails
+    on a value it cannot read).
+    """
+    import pyarrow.parquet as pq
+
+    seen: dict[str, tuple[pa.DataType, str]] = {}
+    for path in sorted(files):
+        try:
+            fs = pq.read_schema(path)
+        except (pa.ArrowInvalid, OSError, pa.ArrowException) as exc:
+            raise DataError(f"cannot read Parquet file {path}: {_first_line(exc)}") from None
+        for f in fs:
+            if f.name not in schema.names:
+                continue
+            t, origin = seen.setdefault(f.name, (f.type, path))
+            if f.type != t and not _same_values(f.type, t):
+                raise DataError(
+                    f"Parquet files in {where} disagree on column {f.name!r}: it is {t} in {origin} but {f.type} "
+                    f"in {path}; write every file with one type for the column (or cast it) so its values are "
+                    "read the same way")
 
 
 class CsvSource(Source):
@@ -137,13 +212,22 @@ class CsvSource(Source):
                                convert_options=co) as reader:
                 any_batch = False
                 for b in reader:
+                    if not any_batch:
+                        self._note_text_numbers(b)
                     any_batch = True
                     yield b
                 if not any_batch:
                     sch = self.schema if columns is None else pa.schema([self.schema.field(c) for c in columns])
                     yield pa.RecordBatch.from_pylist([], schema=sch)
+        except FileNotFoundError:
+            raise DataError(f"CSV file {self.path} disappeared while it was being read; no report was made") from None
+        except PermissionError:
+            raise DataError(f"CSV file {self.path} can no longer be read (permission denied); no report was made") \
+                from None
         except (pa.ArrowInvalid, pa.ArrowException) as exc:
             raise DataError(self._explain(exc, columns)) from None
+        except OSError as exc:
+            raise DataError(f"cannot read CSV file {self.path}: {_first_line(exc)}; no report was made") from None
 
     def _explain(self, exc: Exception, columns: Sequence[str] | None) -> str:
         """Arrow names neither the line nor the column ('In CSV column #3', 'Expected 15 columns, got 17'):
@@ -179,6 +263,36 @@ class CsvSource(Source):
                 else "every line needs the header's number of fields (quote values that hold the delimiter)")
         return f"cannot read CSV file {self.path}{at}{where}: {text}; {hint}"
 
+    def _note_text_numbers(self, batch: pa.RecordBatch) -> None:
+        """A text column whose values are numbers but for a few: say so (read as text, numeric checks
+        would otherwise pass it by in silence)."""
+        import pyarrow.compute as pc
+
+        if getattr(self, "_noted", False):
+            return
+        self._noted = True
+        for name in batch.schema.names:
+            arr = batch.column(batch.schema.get_field_index(name))
+            if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)) or len(arr) == 0:
+                continue
+            stripped = pc.utf8_trim_whitespace(arr)
+            present = pc.invert(pc.is_in(pc.utf8_lower(stripped), value_set=pa.array(["", *_CSV_NULLS])))
+            numeric = pc.match_substring_regex(stripped, r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+            n_present = pc.sum(pc.cast(present, pa.int64())).as_py() or 0
+            n_num = pc.sum(pc.cast(pc.and_(present, numeric), pa.int64())).as_py() or 0
+            if n_present and n_num < n_present and n_num >= 0.9 * n_present:
+                bad = pc.and_(present, pc.invert(numeric))
+                idx = pc.index(bad, True).as_py()
+                self.notes.append(
+                    f"column {name!r} of {self.path} holds numbers except {n_present - n_num:,} value(s) (e.g. "
+                    f"{arr[idx].as_py()!r} in data row {idx + 1:,}); it was read as text, so numeric checks do "
+                    "not apply to it: fix those values or convert the file to Parquet with a numeric type")
+
+
+#: spellings Arrow's CSV reader reads as null in non-text columns (its defaults)
+_CSV_NULLS = ("", "#n/a", "#n/a n/a", "#na", "-1.#ind", "-1.#qnan", "-nan", "-nan", "1.#ind", "1.#qnan",
+              "n/a", "na", "null", "nan", "-nan", "none")
+
 
 def _reject_duplicates(names: Sequence[str], what: str) -> None:
     dup = [n for n, c in Counter(names).items() if c > 1]
@@ -186,27 +300,148 @@ def _reject_duplicates(names: Sequence[str], what: str) -> None:
         raise DataError(f"{what} has duplicate column names {dup!r}; rename them so every column can be named")
 
 
+_ARROW_ERRORS = (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, TypeError, ValueError,
+                 UnicodeEncodeError, OverflowError)
+
+
+def _text(v: Any) -> str:
+    """A value as text that Arrow can hold: lone surrogates and undecodable bytes become escapes."""
+    if isinstance(v, (bytes, bytearray)):
+        return bytes(v).decode("utf-8", "backslashreplace")
+    s = v if isinstance(v, str) else str(v)
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        s = s.encode("utf-8", "backslashreplace").decode("utf-8")
+    return s
+
+
+def _short(v: Any) -> str:
+    r = repr(_text(v) if isinstance(v, (str, bytes)) else v)
+    return r if len(r) <= 40 else r[:37] + "..."
+
+
+def _is_number(v: Any) -> bool:
+    import numbers
+
+    return isinstance(v, numbers.Real) and not isinstance(v, (bool,)) and type(v).__name__ != "bool_"
+
+
+def _mixed_column(name: str, col: Any, notes: list[str]) -> pa.Array:
+    """An object column Arrow cannot take as one type: judged on its dominant kind, the rest named.
+
+    Numbers dominate -> a numeric column, the other values read as missing; otherwise text.
+    """
+    import pandas as pd
+
+    values = list(col)
+    present = [v for v in values if not (v is None or (not isinstance(v, (list, dict, tuple)) and _isna(v)))]
+    strings = [v for v in present if isinstance(v, (str, bytes))]
+    numbers = [v for v in present if _is_number(v)]
+    if numbers and len(numbers) >= len(present) - len(numbers):
+        others = [v for v in present if not _is_number(v)]
+        ints = all(isinstance(v, int) or type(v).__name__.startswith("int") for v in numbers)
+        if ints and all(-(2**63) <= int(v) < 2**63 for v in numbers):
+            arr = pa.array([int(v) if _is_number(v) else None for v in values], pa.int64())
+        else:
+            arr = pa.array([float(v) if _is_number(v) else None for v in values], pa.float64())
+        if others:
+            notes.append(f"column {name!r} mixes value types: {len(others):,} value(s) are not numbers "
+                         f"(e.g. {_short(others[0])}); they were read as missing and the column's "
+                         f"{len(numbers):,} numbers are judged")
+        return arr
+    out = [None if v is None or (not isinstance(v, (list, dict, tuple)) and _isna(v)) else _text(v) for v in values]
+    others = [v for v in present if not isinstance(v, str)]
+    escaped = [v for v in strings if isinstance(v, bytes) or _text(v) != v]
+    if others and len(others) > len(escaped):
+        notes.append(f"column {name!r} mixes value types: {len(others):,} value(s) are not strings "
+                     f"(e.g. {_short(others[0])}); they were read as their text")
+    if escaped:
+        notes.append(f"column {name!r} holds {len(escaped):,} value(s) that are not valid Unicode text "
+                     f"(e.g. {_short(escaped[0])}); they were read with the bad characters written as "
+                     "backslash escapes")
+    del pd
+    return pa.array(out, pa.large_string())
+
+
+def _isna(v: Any) -> bool:
+    import pandas as pd
+
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _nested_or_extension(t: pa.DataType) -> bool:
+    """Types no kernel reads as values: lists, structs, maps, unions, and extension types (pandas
+    periods and intervals). They become text labels so every check can name their values."""
+    return (isinstance(t, pa.ExtensionType) or pa.types.is_list(t) or pa.types.is_large_list(t)
+            or pa.types.is_fixed_size_list(t) or pa.types.is_struct(t) or pa.types.is_map(t)
+            or pa.types.is_union(t) or getattr(pa.types, "is_list_view", lambda _: False)(t))
+
+
+def _labels(col: "pa.ChunkedArray") -> list:
+    """Readable text of each value (None stays missing): '2020-01' for a period, '(0, 1]' for an interval."""
+    if isinstance(col.type, pa.ExtensionType):
+        try:
+            values = col.to_pandas().tolist()  # pandas periods/intervals know how to print themselves
+        except Exception:  # an extension type pandas does not know: its storage
+            values = pa.chunked_array([c.storage for c in col.chunks], col.type.storage_type).to_pylist()
+    else:
+        values = col.to_pylist()
+    return [None if v is None or (not isinstance(v, (list, dict, tuple)) and _isna(v)) else _text(v) for v in values]
+
+
+def normalise_table(table: pa.Table, notes: list[str]) -> pa.Table:
+    """Types every kernel can read: a dictionary of nulls is a null column, binary is text.
+
+    Binary values that are not valid UTF-8 are kept, with the bad bytes written as escapes.
+    """
+    cols, changed = [], False
+    for f, col in zip(table.schema, table.columns):
+        t = f.type
+        if pa.types.is_dictionary(t) and pa.types.is_null(t.value_type):
+            col, changed = pa.chunked_array([pa.nulls(len(c)) for c in col.chunks], pa.null()), True
+        elif _nested_or_extension(t):
+            col, changed = pa.chunked_array([pa.array(_labels(col), pa.large_string())]), True
+            notes.append(f"column {f.name!r} holds {t} values; they were read as text labels (e.g. for groups)")
+        elif pa.types.is_binary(t) or pa.types.is_large_binary(t) or pa.types.is_fixed_size_binary(t):
+            vals = col.to_pylist()
+            text = [None if v is None else _text(v) for v in vals]
+            bad = sum(1 for v, s in zip(vals, text) if v is not None and s.encode("utf-8") != v)
+            if bad:
+                notes.append(f"column {f.name!r} holds {bad:,} binary value(s) that are not valid UTF-8 text; "
+                             "they were read with the bad bytes written as backslash escapes")
+            col, changed = pa.chunked_array([pa.array(text, pa.large_string())]), True
+        cols.append(col)
+    if not changed:
+        return table
+    return pa.Table.from_arrays(cols, names=table.column_names)
+
+
 def _from_pandas(df: Any) -> TableSource:
     import pandas as pd
 
     names = [str(c) for c in df.columns]
     _reject_duplicates(names, "the DataFrame")
-    notes = []
+    notes: list[str] = []
     try:
         table = pa.Table.from_pandas(df, preserve_index=False)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, TypeError, ValueError):
-        # mixed-type object columns: keep them, as strings, and say so
+    except _ARROW_ERRORS:
+        # mixed-type object columns, unencodable strings: read column by column and say so
         arrays = {}
         for name, col in zip(names, [df.iloc[:, i] for i in range(df.shape[1])]):
             try:
                 arrays[name] = pa.array(col, from_pandas=True)
-            except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, TypeError, ValueError):
-                kinds = sorted({type(v).__name__ for v in col.dropna().head(1000)})
-                arrays[name] = pa.array([None if pd.isna(v) else str(v) for v in col], pa.large_string())
-                notes.append(f"column {name!r} mixes value types ({', '.join(kinds)}); it was read as strings")
-        table = pa.table(arrays)
+            except _ARROW_ERRORS:
+                arrays[name] = _mixed_column(name, col, notes)
+        table = pa.table(arrays) if arrays else pa.table({})
     if table.column_names != names:
         table = table.rename_columns(names)
+    if df.shape[1] == 0 and len(df):  # no columns, but rows: keep the row count
+        table = pa.table({"_": pa.nulls(len(df))}).select([])
+    table = normalise_table(table, notes)
     src = TableSource(table, f"pandas.DataFrame[{len(df):,} x {df.shape[1]}]")
     src.notes.extend(notes)
     index = df.index
@@ -257,11 +492,19 @@ def open_source(data: Any, *, batch_rows: int = DEFAULT_BATCH_ROWS) -> Source:
         data = pa.Table.from_batches([data])
     if isinstance(data, pa.Table):
         _reject_duplicates(data.column_names, "the Arrow table")
-        return TableSource(data, f"pyarrow.Table[{data.num_rows:,} x {data.num_columns}]", batch_rows)
+        notes: list[str] = []
+        src = TableSource(normalise_table(data, notes), f"pyarrow.Table[{data.num_rows:,} x {data.num_columns}]",
+                          batch_rows)
+        src.notes.extend(notes)
+        return src
     if mod == "polars":
         table = data.to_arrow()
         _reject_duplicates(table.column_names, "the polars DataFrame")
-        return TableSource(table, f"polars.DataFrame[{table.num_rows:,} x {table.num_columns}]", batch_rows)
+        notes = []
+        src = TableSource(normalise_table(table, notes), f"polars.DataFrame[{table.num_rows:,} x {table.num_columns}]",
+                          batch_rows)
+        src.notes.extend(notes)
+        return src
     raise DataError(
         "data must be a pandas DataFrame, a pyarrow Table, a polars DataFrame, a Spark DataFrame, or a path to a Parquet "
         f"file, a Parquet directory or a CSV file; got {type(data).__name__}"

@@ -38,8 +38,10 @@ def is_spark_dataframe(data: Any) -> bool:
 
 
 def _describe(exc: BaseException) -> str:
+    from datacheck.context import InternalFailure  # kept out of messages, as in the local engine
+
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    return InternalFailure(f"{type(exc).__name__}: {text}" if text else type(exc).__name__)
 
 
 def _fold_partition(kernels: list[Kernel]):
@@ -120,9 +122,13 @@ class SparkSource(Source):
         if dup:
             raise DataError(f"the Spark DataFrame has duplicate column names {dup!r}; rename them")
         try:
-            schema = to_arrow_schema(df.schema)
+            # timestamps need the session's time zone: Spark sends them to mapInArrow in it
+            tz = df.sparkSession.conf.get("spark.sql.session.timeZone", None) or "UTC"
+            schema = to_arrow_schema(df.schema, timezone=tz)
         except Exception as exc:  # unsupported Spark types
-            raise DataError(f"cannot map the Spark schema to Arrow: {exc}") from None
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise DataError(f"cannot map the Spark schema to Arrow: {reason}; cast the column to a plain type "
+                            "(string, number, timestamp) first") from None
         super().__init__(schema, f"pyspark.sql.DataFrame[{len(names)} columns]", None)
         self.df = df
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from datacheck.kernels.base import BatchView, Kernel, logical_type
 
@@ -90,6 +92,12 @@ class CountOutside(Kernel):
     def update(self, state, view: BatchView):
         nv = view.numeric(self.column)
         x = nv.values
+        arr = view.column(self.column)
+        if pa.types.is_integer(arr.type) and (_is_int(self.low) or _is_int(self.high)):
+            # integers compared as integers: float64 cannot tell 2**63-2 from 2**63-1
+            below, above = _int_outside(arr, self.low, lambda a, b: pc.less(a, b)), \
+                _int_outside(arr, self.high, lambda a, b: pc.greater(a, b))
+            return state + np.array([below, above, x.size], dtype=np.int64)
         if view.has_sorted(self.column):  # another kernel sorted the batch: two binary searches
             srt = view.sorted(self.column)
             below = _count_below(srt, self.low)
@@ -108,6 +116,28 @@ class CountOutside(Kernel):
 
     def finalize(self, state):
         return {"below": int(state[0]), "above": int(state[1]), "checked": int(state[2])}
+
+
+def _is_int(v) -> bool:
+    return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+
+
+def _int_outside(arr: pa.Array, bound, cmp) -> int:
+    """Values of an integer array beyond an integer (or float) bound, compared exactly."""
+    if bound is None:
+        return 0
+    if not _is_int(bound):
+        x = arr.to_numpy(zero_copy_only=False)
+        return int(np.count_nonzero(cmp(x.astype(np.float64), bound)))
+    t = arr.type
+    lo, hi = (-(2 ** (t.bit_width - 1)), 2 ** (t.bit_width - 1) - 1) if pa.types.is_signed_integer(t) \
+        else (0, 2 ** t.bit_width - 1)
+    b = int(bound)
+    if lo <= b <= hi:
+        hit = pc.sum(pc.cast(cmp(arr, pa.scalar(b, t)), pa.int64())).as_py()
+        return int(hit or 0)
+    outside_all = (b < lo and cmp(1, 0)) or (b > hi and cmp(0, 1))  # bound beyond the type: all or none
+    return len(arr) - arr.null_count if outside_all else 0
 
 
 @dataclass(frozen=True)

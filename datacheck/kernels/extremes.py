@@ -27,6 +27,8 @@ def _select_idx(vals: np.ndarray, pos_of, k: int, largest: bool, srt: np.ndarray
     ``srt``, the values sorted when the caller has them, gives the k-th value without a partition.
     """
     n = vals.size
+    if k <= 0:  # no evidence asked for (evidence_rows: 0)
+        return np.zeros(0, dtype=np.int64)
     if n <= k:
         sel = np.arange(n)
     else:

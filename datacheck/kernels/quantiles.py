@@ -30,7 +30,7 @@ from datasketches import kll_doubles_sketch
 
 from datacheck.kernels.base import BatchView, Kernel
 
-__all__ = ["Sketch", "ExactQuantiles", "SketchValue"]
+__all__ = ["ExactAbsDeviation", "Sketch", "ExactQuantiles", "SketchValue"]
 
 DEFAULT_K = 1000  # rank error ~0.28% (99% bound): keeps exact-refinement brackets small
 
@@ -178,3 +178,48 @@ class ExactQuantiles(Kernel):
             else:
                 values[q] = None  # bracket missed: caller falls back to the sketch
         return {"values": values, "exact": all(v is not None for v in values.values())}
+
+
+@dataclass(frozen=True)
+class ExactAbsDeviation(Kernel):
+    """The exact median of ``|x - centre|`` (the MAD when ``centre`` is the median), found inside a
+    bracket ``[low, high]`` of deviations that a sketch says holds it.
+
+    The KLL sketch is randomised and cannot be seeded from Python, so a MAD read from it differs
+    run to run; refined here it is the same for the same data. ``value`` is None when the bracket
+    missed (the caller then falls back to the sketch and says so).
+    """
+
+    column: str
+    centre: float
+    n: int
+    low: float
+    high: float
+
+    def init(self):
+        return (0, [])
+
+    def update(self, state, view: BatchView):
+        below, kept = state
+        x = view.numeric(self.column).values
+        if x.size:
+            d = np.abs(x - self.centre)
+            below += int(np.count_nonzero(d < self.low))
+            inside = d[(d >= self.low) & (d <= self.high)]
+            if inside.size:
+                kept = kept + [inside]
+        return (below, kept)
+
+    def merge(self, a, b):
+        return (a[0] + b[0], a[1] + b[1])
+
+    def finalize(self, state):
+        below, kept = state
+        if self.n == 0:
+            return {"value": math.nan, "exact": True}
+        inside = np.sort(np.concatenate(kept)) if kept else np.empty(0)
+        i, j, frac = _linear_positions(self.n, 0.5)
+        if i >= below and j < below + inside.size:
+            a, b = inside[i - below], inside[j - below]
+            return {"value": float(a + (b - a) * frac), "exact": True}
+        return {"value": None, "exact": False}

@@ -59,7 +59,8 @@ def _numeric(view: BatchView, column: str) -> np.ndarray:
     arr = view.column(column)
     if pa.types.is_boolean(arr.type):
         arr = pc.cast(arr, pa.int8())
-    x = pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False).astype(np.float64, copy=True)
+    # values for sums of errors: integers beyond 2**53 round (safe=False) instead of failing the kernel
+    x = pc.cast(arr, pa.float64(), safe=False).to_numpy(zero_copy_only=False).astype(np.float64, copy=True)
     if arr.null_count:
         x[~_valid(arr)] = np.nan
     return x

@@ -13,6 +13,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -124,6 +125,18 @@ class PatternMismatch(_OffenderKernel):
         return ~pc.match_substring_regex(s, pattern=pattern).to_numpy(zero_copy_only=False)
 
 
+def _utf8(v) -> str:
+    """Text Arrow can hold; lone surrogates written as escapes, as the sources read them."""
+    return str(v).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _as_float(v) -> float:
+    try:
+        return float(v)
+    except OverflowError:  # an integer beyond float range equals no float
+        return math.nan
+
+
 @dataclass(frozen=True)
 class NotInSet(_OffenderKernel):
     """Non-null values not in ``values`` (compared after casting the set to the column's type)."""
@@ -134,11 +147,19 @@ class NotInSet(_OffenderKernel):
 
     def bad(self, arr: pa.Array):
         lt = logical_type(arr.type)
-        if lt in ("integer", "float"):
-            vs = pa.array([v for v in self.values if isinstance(v, (int, float)) and not isinstance(v, bool)], pa.float64())
+        if lt == "integer":  # compared as integers of the column's own type: exact at int64 extremes
+            t = arr.type
+            lo, hi = (-(2 ** (t.bit_width - 1)), 2 ** (t.bit_width - 1) - 1) if pa.types.is_signed_integer(t) \
+                else (0, 2 ** t.bit_width - 1)
+            whole = [int(v) for v in self.values if isinstance(v, (int, float)) and not isinstance(v, bool)
+                     and (isinstance(v, int) or (math.isfinite(v) and v == int(v)))]
+            member = pc.is_in(arr, value_set=pa.array([v for v in whole if lo <= v <= hi], t))
+        elif lt == "float":
+            vs = pa.array([_as_float(v) for v in self.values if isinstance(v, (int, float)) and not isinstance(v, bool)],
+                          pa.float64())
             member = pc.is_in(pc.cast(arr, pa.float64()), value_set=vs)
         elif lt == "boolean":
             member = pc.is_in(arr, value_set=pa.array([v for v in self.values if isinstance(v, bool)], pa.bool_()))
         else:
-            member = pc.is_in(pc.cast(arr, pa.large_string()), value_set=pa.array([str(v) for v in self.values], pa.large_string()))
+            member = pc.is_in(pc.cast(arr, pa.large_string()), value_set=pa.array([_utf8(v) for v in self.values], pa.large_string()))
         return ~member.to_numpy(zero_copy_only=False)

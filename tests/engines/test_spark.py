@@ -72,6 +72,22 @@ def test_spark_kernel_failure_is_isolated(spark):
     assert rng.observed["above"] == 49
 
 
+def test_spark_timestamps_convert_and_match_local(spark):
+    """A TimestampType column maps to Arrow with the session's time zone (issue 15: it gave
+    'cannot map the Spark schema to Arrow: ' with an empty reason)."""
+    pdf = pd.DataFrame({"t": pd.to_datetime(["2020-01-01 00:00", "2021-06-30 12:00", None, "2030-01-01 00:00"]),
+                        "x": [1.0, 2.0, 3.0, 4.0]})
+    sdf = spark.createDataFrame(pdf)
+    suite = {"name": "t", "checks": [{"range": {"columns": "t", "min": "2019-01-01", "max": "2025-01-01"}},
+                                     {"missing": {"columns": "t"}}]}
+    remote = datacheck.run(sdf, suite)
+    local = datacheck.run(sdf.toPandas(), suite)
+    assert [(r.status, r.observed.get("above") if "above" in r.observed else r.observed.get("count"))
+            for r in remote.results] == [(r.status, r.observed.get("above") if "above" in r.observed
+                                          else r.observed.get("count")) for r in local.results]
+    assert remote.results[0].status == "fail" and remote.results[0].observed["above"] == 1
+
+
 def _python_without_pyarrow():
     import shutil
     import subprocess

@@ -30,6 +30,7 @@ from datacheck.kernels import (
     PatternMismatch, RowCount, RowHashes, Sample, Sketch, SketchValue,
 )
 from datacheck.kernels.frequencies import mg_add
+from datacheck.kernels.quantiles import ExactAbsDeviation
 from datacheck.kernels.shift import KeyedHashes
 
 SETTINGS = settings(max_examples=35, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -150,7 +151,7 @@ KERNELS = [
     RowCount(),
     ColumnCounts("i"), ColumnCounts("f"), ColumnCounts("s"), ColumnCounts("b"),
     CountOutside("f", -1.0, 1.0), CountOutside("i", None, 0.0), CountOutside("f", -INF, None),
-    CountOutside("b", 0.5, None),
+    CountOutside("b", 0.5, None), CountOutside("i", -1, 2), CountOutside("i", -(2**70), 2**63),
     CountEqual("f", 0.0), CountEqual("i", -1.0), CountEqual("f", -999.0),
     Moments("f"), Moments("i"), Moments("b"),
     Extremes("f", 3), Extremes("i", 2), Extremes("i", 1),
@@ -170,6 +171,7 @@ KERNELS = [
     # ids with repeats, nulls and (for "f") NaN; k small enough that ids are dropped
     KeyedHashes("i", ("f", "s", "b"), k=3), KeyedHashes("i", ("s",), k=100), KeyedHashes("f", ("i", "b"), k=4),
     KeyedHashes("s", ("i", "f"), k=2), KeyedHashes("b", ("s",), k=1),
+    ExactAbsDeviation("f", 0.0, 5, 0.0, 2.0), ExactAbsDeviation("i", 1.0, 3, 0.5, 1e9),
 ]
 IDS = [repr(k) for k in KERNELS]
 

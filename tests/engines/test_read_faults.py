@@ -1,0 +1,130 @@
+"""Faults while reading: exit code 2 and one line naming the file (and row group or line); no
+partial report."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import datacheck
+from datacheck.cli import main
+from datacheck.engines.sources import open_source
+from datacheck.errors import DataError
+
+SUITE = {"name": "s", "checks": ["missing", {"range": {"columns": "x", "min": 0}}]}
+
+
+@pytest.fixture
+def parquet(tmp_path):
+    df = pd.DataFrame({"x": np.arange(50_000.0), "s": ["a", "b"] * 25_000})
+    path = tmp_path / "d.parquet"
+    pq.write_table(pa.Table.from_pandas(df, preserve_index=False), path, row_group_size=5_000)
+    return path
+
+
+def _cli(tmp_path, data, capsys):
+    suite = tmp_path / "s.yaml"
+    suite.write_text("name: s\nchecks:\n  - missing\n")
+    code = main(["run", str(data), "--suite", str(suite), "--json", str(tmp_path / "out" / "r.json")])
+    err = capsys.readouterr().err.strip()
+    return code, err
+
+
+def test_parquet_corrupted_mid_stream_names_file_and_row_group(parquet, tmp_path, capsys):
+    raw = bytearray(parquet.read_bytes())
+    mid = len(raw) // 2
+    raw[mid:mid + 3000] = b"\xab" * 3000
+    bad = tmp_path / "bad.parquet"
+    bad.write_bytes(bytes(raw))
+    with pytest.raises(DataError, match=r"bad\.parquet \(row group \d+ of 10\)"):
+        datacheck.run(bad, SUITE)
+    code, err = _cli(tmp_path, bad, capsys)
+    assert code == 2 and len(err.splitlines()) == 1 and "row group" in err
+    assert not (tmp_path / "out" / "r.json").exists()  # no partial report
+
+
+def test_parquet_cut_short_names_file(parquet, tmp_path, capsys):
+    bad = tmp_path / "short.parquet"
+    bad.write_bytes(parquet.read_bytes()[: parquet.stat().st_size // 2])
+    code, err = _cli(tmp_path, bad, capsys)
+    assert code == 2 and len(err.splitlines()) == 1 and "short.parquet" in err
+
+
+def test_directory_whose_files_disagree_on_a_type(tmp_path, capsys):
+    d = tmp_path / "dir"
+    d.mkdir()
+    pq.write_table(pa.table({"a": pa.array([1, 2, 3])}), d / "p1.parquet")
+    pq.write_table(pa.table({"a": pa.array(["7", "x", "9"])}), d / "p2.parquet")
+    with pytest.raises(DataError, match=r"disagree on column 'a': it is int64 in .*p1\.parquet but string in .*p2"):
+        open_source(d)
+    code, err = _cli(tmp_path, d, capsys)
+    assert code == 2 and len(err.splitlines()) == 1
+
+
+def test_directory_with_dictionary_and_plain_strings_is_fine(tmp_path):
+    d = tmp_path / "dir"
+    d.mkdir()
+    pq.write_table(pa.table({"a": pa.array(["u", "v"]).dictionary_encode()}), d / "p1.parquet")
+    pq.write_table(pa.table({"a": pa.array(["w"], pa.large_string())}), d / "p2.parquet")
+    assert datacheck.run(d, {"name": "s", "checks": ["missing"]}).n_rows == 3
+
+
+def test_file_vanishing_mid_run(tmp_path):
+    d = tmp_path / "dir"
+    d.mkdir()
+    for i in range(3):
+        pq.write_table(pa.table({"x": pa.array(np.arange(10.0))}), d / f"p{i}.parquet")
+    src = open_source(d)
+    os.remove(d / "p1.parquet")
+    with pytest.raises(DataError, match=r"p1\.parquet disappeared while it was being read; no report was made"):
+        datacheck.run(src, {"name": "s", "checks": ["missing"]})
+
+
+def test_csv_vanishing_mid_run(tmp_path):
+    p = tmp_path / "d.csv"
+    p.write_text("x\n1\n2\n")
+    src = open_source(p)
+    p.unlink()
+    with pytest.raises(DataError, match=r"d\.csv disappeared"):
+        datacheck.run(src, {"name": "s", "checks": ["missing"]})
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads files whatever their mode")
+def test_file_losing_read_permission_mid_run(tmp_path):
+    p = tmp_path / "d.parquet"
+    pq.write_table(pa.table({"x": pa.array(np.arange(10.0))}), p)
+    src = open_source(p)
+    p.chmod(0)
+    try:
+        with pytest.raises(DataError, match="permission denied"):
+            datacheck.run(src, {"name": "s", "checks": ["missing"]})
+    finally:
+        p.chmod(0o644)
+
+
+def test_csv_whose_type_breaks_late_names_the_line(tmp_path, capsys):
+    p = tmp_path / "late.csv"
+    with open(p, "w") as fh:
+        fh.write("n,s\n")
+        fh.write("".join(f"{i},a\n" for i in range(1_900_000)))  # past the first 16 MB block
+        fh.write("oops,a\n")
+    assert p.stat().st_size > 16 << 20
+    with pytest.raises(DataError, match=r"line 1,900,002, column .n."):
+        datacheck.run(p, {"name": "s", "checks": ["missing"]})
+    code, err = _cli(tmp_path, p, capsys)
+    assert code == 2 and len(err.splitlines()) == 1 and "line 1,900,002" in err
+
+
+def test_csv_numbers_with_a_few_texts_inside_the_first_block_are_named(tmp_path):
+    p = tmp_path / "early.csv"
+    p.write_text("n\n" + "".join(f"{i}\n" for i in range(500)) + "oops\n")
+    r = datacheck.run(p, {"name": "s", "checks": ["missing"]})
+    assert any("'n'" in n and "'oops'" in n and "read as text" in n for n in r.notes)
+    clean = tmp_path / "clean.csv"
+    clean.write_text("s\n" + "".join(f"v{i}\n" for i in range(500)))
+    assert not [n for n in datacheck.run(clean, {"name": "s", "checks": ["missing"]}).notes if "read as text" in n]
