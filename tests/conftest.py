@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import matplotlib
 import pytest
@@ -13,6 +14,13 @@ from hypothesis import settings
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
 settings.register_profile("explore", deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# pytest-xdist workers run with a bare ``__main__`` (no __spec__, no __file__), which pyspark's
+# connect module reads as "running pyspark's own doctests" and answers with sys.exit(0) when grpc is
+# absent; great_expectations imports it, so test_gx.py killed the worker at collection.
+_main = sys.modules.get("__main__")
+if _main is not None and getattr(_main, "__spec__", None) is None and not hasattr(_main, "__file__"):
+    _main.__file__ = "<pytest worker>"
 
 matplotlib.use("Agg")
 os.environ.setdefault("MPLBACKEND", "Agg")
