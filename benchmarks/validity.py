@@ -271,9 +271,12 @@ def run_integrity(tables, sizes, splits, out, seed0=0):
 
 
 def run_power(tables, sizes, splits, out, plants=None, seed0=0):
+    # multivariate_drift reports no column, so it cannot catch a change "on the changed column"; it
+    # is left out here to keep the run short, and its budget share with it: alpha stays 0.05 / 4
+    checks = [{"drift": {"alpha": 0.0125}}, {"schema_skew": {"alpha": 0.0125}}, {"label_drift": {"alpha": 0.0125}}]
     for name in tables:
         df, roles = table(name)
-        suite = shift_suite(roles)
+        suite = shift_suite(roles, checks)
         for plant in plants or list(PLANTS):
             fn, pick = PLANTS[plant]
             col = pick(df, roles)

@@ -26,6 +26,8 @@ def test_site_builds_strict_with_a_generated_page_per_check(tmp_path):
     p = build(os.path.join(ROOT, "mkdocs.yml"), str(site))
     assert p.returncode == 0, p.stderr
     for name, cls in REGISTRY.items():
+        if cls.__module__.startswith(("tests.", "test_")) or not cls.__module__.startswith("datacheck."):
+            continue  # a check some other test registered in this process: not part of the package
         page = site / "reference" / "checks" / name / "index.html"
         assert page.exists(), name
         html = page.read_text(encoding="utf-8")
