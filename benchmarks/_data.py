@@ -39,7 +39,9 @@ def make_table(n: int, seed: int = 0) -> pa.Table:
         dict_arr = pa.DictionaryArray.from_arrays(pa.array(idx), pa.array(values, pa.large_string()))
         cols[name] = dict_arr.cast(pa.large_string())
     cols["flag"] = pa.array(rng.random(n) < 0.3)
-    cols["day"] = pa.array((np.datetime64("2020-01-01") + rng.integers(0, 1500, n).astype("timedelta64[D]")).astype("datetime64[ms]"))
+    cols["day"] = pa.array(
+        (np.datetime64("2020-01-01") + rng.integers(0, 1500, n).astype("timedelta64[D]")).astype("datetime64[ms]")
+    )
     return pa.table(cols)
 
 

@@ -59,13 +59,28 @@ def hand_written(table):
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
-
     from _data import suite
 
     out = {}
     numeric = [f"n{i}" for i in range(12)]
-    tokens = pa.array(["?", "na", "n/a", "nan", "null", "none", "nil", "-", "--", "unknown", "missing",
-                       "not available", "undefined", "#n/a"])
+    tokens = pa.array(
+        [
+            "?",
+            "na",
+            "n/a",
+            "nan",
+            "null",
+            "none",
+            "nil",
+            "-",
+            "--",
+            "unknown",
+            "missing",
+            "not available",
+            "undefined",
+            "#n/a",
+        ]
+    )
     for name in table.column_names:
         arr = table.column(name).combine_chunks()
         r = {"nulls": arr.null_count}
@@ -81,12 +96,23 @@ def hand_written(table):
             mean = s.mean()
             d = s - mean
             m2 = (d * d).sum()
-            r.update(min=s[0], max=s[-1], q1=q1, med=med, q3=q3, mean=mean, var=m2 / (n - 1),
-                     skew=np.sqrt(n) * (d ** 3).sum() / m2 ** 1.5, kurt=n * (d ** 4).sum() / m2 ** 2 - 3,
-                     outliers=int(np.searchsorted(s, lo) + n - np.searchsorted(s, hi, side="right")),
-                     hist=np.histogram(s, bins=30, range=(s[0], s[-1]))[0],
-                     range_out=int(np.count_nonzero((x < -1000) | (x > 1e6))),
-                     smallest=s[:10], largest=s[-10:], dominant=int(np.count_nonzero(x == med)))
+            r.update(
+                min=s[0],
+                max=s[-1],
+                q1=q1,
+                med=med,
+                q3=q3,
+                mean=mean,
+                var=m2 / (n - 1),
+                skew=np.sqrt(n) * (d**3).sum() / m2**1.5,
+                kurt=n * (d**4).sum() / m2**2 - 3,
+                outliers=int(np.searchsorted(s, lo) + n - np.searchsorted(s, hi, side="right")),
+                hist=np.histogram(s, bins=30, range=(s[0], s[-1]))[0],
+                range_out=int(np.count_nonzero((x < -1000) | (x > 1e6))),
+                smallest=s[:10],
+                largest=s[-10:],
+                dominant=int(np.count_nonzero(x == med)),
+            )
             xv = arr.to_numpy(zero_copy_only=False).astype(np.float64)
             r["extreme_rows"] = np.argpartition(xv[np.isfinite(xv)], [10, -10])[:10]
         elif pa.types.is_string(t) or pa.types.is_large_string(t):
@@ -96,12 +122,18 @@ def hand_written(table):
             trimmed = pc.utf8_trim_whitespace(vals)
             r["empty"] = int(cnt[pc.equal(vals, "").to_numpy(zero_copy_only=False)].sum())
             r["blank"] = int(cnt[pc.equal(trimmed, "").to_numpy(zero_copy_only=False)].sum())
-            r["tokens"] = int(cnt[pc.is_in(pc.utf8_lower(trimmed), value_set=tokens).to_numpy(zero_copy_only=False)].sum())
+            r["tokens"] = int(
+                cnt[pc.is_in(pc.utf8_lower(trimmed), value_set=tokens).to_numpy(zero_copy_only=False)].sum()
+            )
             r["shares"] = cnt / cnt.sum()
             if name == "c0":
-                r["not_allowed"] = int(cnt[~pc.is_in(vals, value_set=pa.array(["a", "b", "c", "d"])).to_numpy(zero_copy_only=False)].sum())
+                r["not_allowed"] = int(
+                    cnt[~pc.is_in(vals, value_set=pa.array(["a", "b", "c", "d"])).to_numpy(zero_copy_only=False)].sum()
+                )
             if name == "c3":
-                r["mismatch"] = int(cnt[~pc.match_substring_regex(vals, "^(?:code_[0-9]{3})$").to_numpy(zero_copy_only=False)].sum())
+                r["mismatch"] = int(
+                    cnt[~pc.match_substring_regex(vals, "^(?:code_[0-9]{3})$").to_numpy(zero_copy_only=False)].sum()
+                )
         else:
             vc = pc.value_counts(arr)
             r["shares"] = vc.field("counts").to_numpy()
@@ -111,8 +143,9 @@ def hand_written(table):
 
 
 def one_size(n: int) -> dict:
-    import datacheck
     from _data import make_table, suite
+
+    import datacheck
 
     table = make_table(n)
     arrow_bytes = table.nbytes
@@ -137,9 +170,9 @@ def one_size(n: int) -> dict:
 
 def stream(n: int, path: str) -> dict:
     import pyarrow.parquet as pq
+    from _data import make_table, suite
 
     import datacheck
-    from _data import make_table, suite
 
     if not os.path.exists(path):
         chunk = 1_000_000
@@ -153,9 +186,14 @@ def stream(n: int, path: str) -> dict:
         secs = time.perf_counter() - t
     import resource
 
-    return {"rows": report.n_rows, "stream_s": secs, "passes": report.passes,
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "extra_mb": m.extra / 1e6,
-            "file_mb": os.path.getsize(path) / 1e6}
+    return {
+        "rows": report.n_rows,
+        "stream_s": secs,
+        "passes": report.passes,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "extra_mb": m.extra / 1e6,
+        "file_mb": os.path.getsize(path) / 1e6,
+    }
 
 
 def main() -> int:
@@ -174,21 +212,41 @@ def main() -> int:
         return 0
     rows = []
     for n in [int(s) for s in args.sizes.split(",") if s]:
-        outp = subprocess.run([sys.executable, __file__, "--child", "size", "--sizes", str(n)],
-                              capture_output=True, text=True, check=True).stdout
+        outp = subprocess.run(
+            [sys.executable, __file__, "--child", "size", "--sizes", str(n)], capture_output=True, text=True, check=True
+        ).stdout
         r = json.loads(outp.strip().splitlines()[-1])
         rows.append(r)
-        print(f"{n:>11,} rows | arrow {r['arrow_mb']:7.0f} MB | datacheck {r['datacheck_s']:6.2f} s "
-              f"({r['passes']} passes, +{r['datacheck_extra_mb']:.0f} MB) | hand-written {r['hand_s']:6.2f} s "
-              f"(+{r['hand_extra_mb']:.0f} MB) | ratio {r['ratio']:.2f} | extra/arrow "
-              f"{r['datacheck_extra_mb'] / r['arrow_mb']:.2f}", flush=True)
+        print(
+            f"{n:>11,} rows | arrow {r['arrow_mb']:7.0f} MB | datacheck {r['datacheck_s']:6.2f} s "
+            f"({r['passes']} passes, +{r['datacheck_extra_mb']:.0f} MB) | hand-written {r['hand_s']:6.2f} s "
+            f"(+{r['hand_extra_mb']:.0f} MB) | ratio {r['ratio']:.2f} | extra/arrow "
+            f"{r['datacheck_extra_mb'] / r['arrow_mb']:.2f}",
+            flush=True,
+        )
     if not args.no_stream:
         os.makedirs(os.path.dirname(args.path), exist_ok=True)
-        outp = subprocess.run([sys.executable, __file__, "--child", "stream", "--stream-rows", str(args.stream_rows),
-                               "--path", args.path], capture_output=True, text=True, check=True).stdout
+        outp = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                "stream",
+                "--stream-rows",
+                str(args.stream_rows),
+                "--path",
+                args.path,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         r = json.loads(outp.strip().splitlines()[-1])
-        print(f"streamed Parquet {r['rows']:,} rows ({r['file_mb']:.0f} MB on disk): {r['stream_s']:.1f} s, "
-              f"{r['passes']} passes, peak RSS {r['peak_rss_mb']:.0f} MB", flush=True)
+        print(
+            f"streamed Parquet {r['rows']:,} rows ({r['file_mb']:.0f} MB on disk): {r['stream_s']:.1f} s, "
+            f"{r['passes']} passes, peak RSS {r['peak_rss_mb']:.0f} MB",
+            flush=True,
+        )
     return 0
 
 

@@ -23,6 +23,7 @@ from datacheck.datasets import load_adult
 _SEEN: dict = {}
 
 if "_bench_oof_probe" not in REGISTRY:
+
     @register("_bench_oof_probe")
     class _Probe(Check):  # reads the out-of-fold artifact as a later check would
         family = "slices"
@@ -33,8 +34,11 @@ if "_bench_oof_probe" not in REGISTRY:
             return self.result(None, True, message="probe")
 
 
-SUITE = {"name": "bench-label-errors", "dataset": {"label": "income", "protected": ["sex", "race"]},
-         "checks": [{"label_errors": {"folds": 5, "max_fraction": 0.05, "progress": False}}, "_bench_oof_probe"]}
+SUITE = {
+    "name": "bench-label-errors",
+    "dataset": {"label": "income", "protected": ["sex", "race"]},
+    "checks": [{"label_errors": {"folds": 5, "max_fraction": 0.05, "progress": False}}, "_bench_oof_probe"],
+}
 
 
 def flip(df, rate=0.10, seed=0):
@@ -64,9 +68,14 @@ def main(argv=None) -> int:
     k = int(flipped.sum())
     order = np.argsort(oof["quality"], kind="stable")
     out = {
-        "rows": len(df), "folds": 5, "cpu_count": os.cpu_count(), "load_avg_1m": os.getloadavg()[0],
-        "seconds": [round(t, 2) for t in times], "best_seconds": round(min(times), 2),
-        "flips": k, "flagged_share": round(res.observed["fraction"], 4),
+        "rows": len(df),
+        "folds": 5,
+        "cpu_count": os.cpu_count(),
+        "load_avg_1m": os.getloadavg()[0],
+        "seconds": [round(t, 2) for t in times],
+        "best_seconds": round(min(times), 2),
+        "flips": k,
+        "flagged_share": round(res.observed["fraction"], 4),
         "roc_auc": round(roc_auc_score(truth, -oof["quality"]), 4),
         "precision_at_k": round(float(truth[order[:k]].mean()), 4),
         "recall": round(float(truth[oof["is_issue"]].sum() / k), 4),

@@ -19,8 +19,11 @@ import numpy as np
 import datacheck
 from datacheck.datasets import load_adult
 
-SUITE = {"name": "bench-label-errors-rows", "dataset": {"label": "income", "protected": ["sex", "race"]},
-         "checks": [{"label_errors": {"folds": 5, "max_fraction": 0.05, "progress": False}}]}
+SUITE = {
+    "name": "bench-label-errors-rows",
+    "dataset": {"label": "income", "protected": ["sex", "race"]},
+    "checks": [{"label_errors": {"folds": 5, "max_fraction": 0.05, "progress": False}}],
+}
 
 
 def main(argv=None) -> int:
@@ -35,10 +38,16 @@ def main(argv=None) -> int:
     load0 = os.getloadavg()[0]
     w, c = time.perf_counter(), time.process_time()
     rep = datacheck.run(df, SUITE)
-    out = {"rows": len(df), "folds": 5, "cpu_count": os.cpu_count(), "load_avg_1m": round(load0, 1),
-           "seconds": round(time.perf_counter() - w, 2), "cpu_seconds": round(time.process_time() - c, 2),
-           "flagged_share": round(rep.results[0].observed.get("fraction", float("nan")), 4),
-           "method": rep.results[0].method}
+    out = {
+        "rows": len(df),
+        "folds": 5,
+        "cpu_count": os.cpu_count(),
+        "load_avg_1m": round(load0, 1),
+        "seconds": round(time.perf_counter() - w, 2),
+        "cpu_seconds": round(time.process_time() - c, 2),
+        "flagged_share": round(rep.results[0].observed.get("fraction", float("nan")), 4),
+        "method": rep.results[0].method,
+    }
     print(json.dumps(out, indent=2))
     return 0
 

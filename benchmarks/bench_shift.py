@@ -123,8 +123,17 @@ def bench(n: int) -> dict:
     ks_gap = max(abs(r.details["ks"] - hw[r.column][0]) for r in rep.results if r.column.startswith("n"))
     js_gap = max(abs(r.details["jensen_shannon"] - hw[r.column][2]) for r in rep.results if r.column.startswith("c"))
     failed = sorted(r.column for r in rep.failures)
-    return {"rows": n, "datacheck_s": t_dc, "hand_s": t_hw, "ratio": t_dc / t_hw, "passes": rep.passes,
-            "ks_gap": ks_gap, "js_gap": js_gap, "failed": failed, "gen_s": gen}
+    return {
+        "rows": n,
+        "datacheck_s": t_dc,
+        "hand_s": t_hw,
+        "ratio": t_dc / t_hw,
+        "passes": rep.passes,
+        "ks_gap": ks_gap,
+        "js_gap": js_gap,
+        "failed": failed,
+        "gen_s": gen,
+    }
 
 
 def main() -> None:
@@ -135,11 +144,15 @@ def main() -> None:
     for n in args.sizes:
         rows.append(bench(n))
         gc.collect()
-    print(f"{'rows':>12} {'datacheck s':>12} {'hand-written s':>15} {'ratio':>6} {'passes':>6} "
-          f"{'max |dKS|':>10} {'max |dJS|':>10}  columns failed")
+    print(
+        f"{'rows':>12} {'datacheck s':>12} {'hand-written s':>15} {'ratio':>6} {'passes':>6} "
+        f"{'max |dKS|':>10} {'max |dJS|':>10}  columns failed"
+    )
     for r in rows:
-        print(f"{r['rows']:>12,} {r['datacheck_s']:>12.2f} {r['hand_s']:>15.2f} {r['ratio']:>6.2f} {r['passes']:>6} "
-              f"{r['ks_gap']:>10.2g} {r['js_gap']:>10.2g}  {', '.join(r['failed'])}")
+        print(
+            f"{r['rows']:>12,} {r['datacheck_s']:>12.2f} {r['hand_s']:>15.2f} {r['ratio']:>6.2f} {r['passes']:>6} "
+            f"{r['ks_gap']:>10.2g} {r['js_gap']:>10.2g}  {', '.join(r['failed'])}"
+        )
 
 
 if __name__ == "__main__":

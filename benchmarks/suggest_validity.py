@@ -27,9 +27,11 @@ def datasets() -> dict[str, pd.DataFrame]:
 
     from datacheck.datasets import load_adult
 
-    out = {"adult": load_adult(raw_missing=False),
-           "breast_cancer": load_breast_cancer(as_frame=True).frame,
-           "diabetes": load_diabetes(as_frame=True, scaled=False).frame}
+    out = {
+        "adult": load_adult(raw_missing=False),
+        "breast_cancer": load_breast_cancer(as_frame=True).frame,
+        "diabetes": load_diabetes(as_frame=True, scaled=False).frame,
+    }
     try:
         import palmerpenguins
 
@@ -59,8 +61,9 @@ def corruptions(df: pd.DataFrame, rng: np.random.Generator) -> dict[str, pd.Data
     c = rng.choice(num or list(df.columns))
     out["type change"] = df.assign(**{c: df[c].astype(str)})
     out["dropped column"] = df.drop(columns=[rng.choice(df.columns)])
-    out["duplicated rows 5%"] = pd.concat([df, df.sample(frac=0.05, random_state=int(rng.integers(1 << 31)))],
-                                          ignore_index=True)
+    out["duplicated rows 5%"] = pd.concat(
+        [df, df.sample(frac=0.05, random_state=int(rng.integers(1 << 31)))], ignore_index=True
+    )
     return out
 
 
@@ -70,18 +73,36 @@ def measure(seeds: int) -> pd.DataFrame:
         for seed in range(seeds):
             rng = np.random.default_rng(seed)
             perm = rng.permutation(len(df))
-            a, b = df.iloc[perm[: len(df) // 2]].reset_index(drop=True), df.iloc[perm[len(df) // 2:]].reset_index(drop=True)
+            a, b = (
+                df.iloc[perm[: len(df) // 2]].reset_index(drop=True),
+                df.iloc[perm[len(df) // 2 :]].reset_index(drop=True),
+            )
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 suite = datacheck.suggest(a)
                 own = datacheck.run(a, suite).passed
                 rows.append({"dataset": name, "rows": len(df), "seed": seed, "case": "own data", "failed": not own})
                 rep = datacheck.run(b, suite)
-                rows.append({"dataset": name, "rows": len(df), "seed": seed, "case": "fresh split", "failed": not rep.passed,
-                             "why": "; ".join(f"{r.check}({r.column})" for r in rep.failures)})
+                rows.append(
+                    {
+                        "dataset": name,
+                        "rows": len(df),
+                        "seed": seed,
+                        "case": "fresh split",
+                        "failed": not rep.passed,
+                        "why": "; ".join(f"{r.check}({r.column})" for r in rep.failures),
+                    }
+                )
                 for case, bad in corruptions(b, rng).items():
-                    rows.append({"dataset": name, "rows": len(df), "seed": seed, "case": case,
-                                 "failed": not datacheck.run(bad, suite).passed})
+                    rows.append(
+                        {
+                            "dataset": name,
+                            "rows": len(df),
+                            "seed": seed,
+                            "case": case,
+                            "failed": not datacheck.run(bad, suite).passed,
+                        }
+                    )
     return pd.DataFrame(rows)
 
 

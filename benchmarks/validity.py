@@ -39,8 +39,8 @@ import sys
 import time
 import warnings
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -71,8 +71,12 @@ def load_loans() -> tuple[pd.DataFrame, dict]:
     df = realdata._rdata("openintro", "loans_full_schema")
     df["good_grade"] = df["grade"].isin(["A", "B"]).map({True: "yes", False: "no"})
     df = df.drop(columns=["grade", "sub_grade", "interest_rate"])  # the label's source
-    return df, {"label": "good_grade", "positive_label": "yes", "protected": ["homeownership"],
-                "task": "classification"}
+    return df, {
+        "label": "good_grade",
+        "positive_label": "yes",
+        "protected": ["homeownership"],
+        "task": "classification",
+    }
 
 
 def load_movies() -> tuple[pd.DataFrame, dict]:
@@ -84,7 +88,10 @@ def load_movies() -> tuple[pd.DataFrame, dict]:
 
 
 TABLES: dict[str, Callable[[], tuple[pd.DataFrame, dict]]] = {
-    **realdata.TABLES, "flights": load_flights, "loans": load_loans, "movies": load_movies,
+    **realdata.TABLES,
+    "flights": load_flights,
+    "loans": load_loans,
+    "movies": load_movies,
 }
 _CACHE: dict[str, tuple[pd.DataFrame, dict]] = {}
 
@@ -117,12 +124,20 @@ def split(df: pd.DataFrame, size: str, seed: int) -> tuple[pd.DataFrame, pd.Data
     if 2 * n > len(df):
         raise ValueError(f"table has {len(df)} rows; cannot take two disjoint samples of {n}")
     idx = rng.permutation(len(df))
-    return df.iloc[idx[:n]].reset_index(drop=True), df.iloc[idx[n:2 * n]].reset_index(drop=True)
+    return df.iloc[idx[:n]].reset_index(drop=True), df.iloc[idx[n : 2 * n]].reset_index(drop=True)
 
 
 def failing(report) -> list[dict]:
-    return [{"check": r.check, "column": None if r.column is None else str(r.column), "status": r.status,
-             "message": r.message[:300]} for r in report.results if r.status in ("fail", "error")]
+    return [
+        {
+            "check": r.check,
+            "column": None if r.column is None else str(r.column),
+            "status": r.status,
+            "message": r.message[:300],
+        }
+        for r in report.results
+        if r.status in ("fail", "error")
+    ]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -243,8 +258,15 @@ def run_null(tables, sizes, splits, out, seed0=0, checks=None):
                 ref, cur = split(df, size, s)
                 t = time.time()
                 rep = datacheck.run(cur, suite, reference=ref)
-                rec = {"kind": "null", "table": name, "size": size, "seed": s, "n": len(cur),
-                       "seconds": round(time.time() - t, 2), "fails": failing(rep)}
+                rec = {
+                    "kind": "null",
+                    "table": name,
+                    "size": size,
+                    "seed": s,
+                    "n": len(cur),
+                    "seconds": round(time.time() - t, 2),
+                    "fails": failing(rep),
+                }
                 out.write(json.dumps(rec) + "\n")
                 out.flush()
 
@@ -252,9 +274,11 @@ def run_null(tables, sizes, splits, out, seed0=0, checks=None):
 def run_integrity(tables, sizes, splits, out, seed0=0):
     for name in tables:
         df, roles = table(name)
-        suite = {"name": "default-integrity", "dataset": {k: roles[k] for k in ("label", "positive_label")
-                                                          if k in roles},
-                 "checks": INTEGRITY_CHECKS}
+        suite = {
+            "name": "default-integrity",
+            "dataset": {k: roles[k] for k in ("label", "positive_label") if k in roles},
+            "checks": INTEGRITY_CHECKS,
+        }
         for size in sizes:
             for s in range(seed0, seed0 + splits):
                 rng = np.random.default_rng(s)
@@ -293,9 +317,18 @@ def run_power(tables, sizes, splits, out, plants=None, seed0=0):
                     rep = datacheck.run(cur, suite, reference=ref)
                     fails = failing(rep)
                     hit = any(f["column"] == col for f in fails)
-                    rec = {"kind": "power", "table": name, "size": size, "seed": s, "n": len(cur), "plant": plant,
-                           "column": col, "caught": hit, "by": sorted({f["check"] for f in fails if f["column"] == col}),
-                           "fails": fails}
+                    rec = {
+                        "kind": "power",
+                        "table": name,
+                        "size": size,
+                        "seed": s,
+                        "n": len(cur),
+                        "plant": plant,
+                        "column": col,
+                        "caught": hit,
+                        "by": sorted({f["check"] for f in fails if f["column"] == col}),
+                        "fails": fails,
+                    }
                     out.write(json.dumps(rec) + "\n")
                     out.flush()
 
@@ -320,10 +353,16 @@ def summarize(paths: list[str]) -> str:
             a[0] += bool(r["fails"])
             for c in {f["check"] for f in r["fails"]}:
                 a[2][c] += 1
-        lines += ["### Untouched splits: default shift suite", "",
-                  "| table | rows per side | splits failing (any check) | by check |", "|---|---|---|---|"]
+        lines += [
+            "### Untouched splits: default shift suite",
+            "",
+            "| table | rows per side | splits failing (any check) | by check |",
+            "|---|---|---|---|",
+        ]
         for (t, size), (k, n, by) in agg.items():
-            lines.append(f"| {t} | {size} | {_fmt(k, n)} | {', '.join(f'{c} {v}' for c, v in sorted(by.items())) or '-'} |")
+            lines.append(
+                f"| {t} | {size} | {_fmt(k, n)} | {', '.join(f'{c} {v}' for c, v in sorted(by.items())) or '-'} |"
+            )
         lines.append("")
     integ = [r for r in recs if r["kind"] == "integrity"]
     if integ:
@@ -333,10 +372,16 @@ def summarize(paths: list[str]) -> str:
             tot[(r["table"], r["size"])] += 1
             for c in {f["check"] for f in r["fails"]}:
                 agg[(r["table"], r["size"])][c] += 1
-        lines += ["### Default integrity checks on samples of real tables", "",
-                  "| table | rows | " + " | ".join(INTEGRITY_CHECKS) + " |", "|---|---|" + "---|" * len(INTEGRITY_CHECKS)]
+        lines += [
+            "### Default integrity checks on samples of real tables",
+            "",
+            "| table | rows | " + " | ".join(INTEGRITY_CHECKS) + " |",
+            "|---|---|" + "---|" * len(INTEGRITY_CHECKS),
+        ]
         for key, n in tot.items():
-            lines.append(f"| {key[0]} | {key[1]} | " + " | ".join(f"{agg[key][c]}/{n}" for c in INTEGRITY_CHECKS) + " |")
+            lines.append(
+                f"| {key[0]} | {key[1]} | " + " | ".join(f"{agg[key][c]}/{n}" for c in INTEGRITY_CHECKS) + " |"
+            )
         lines.append("")
     power = [r for r in recs if r["kind"] == "power"]
     if power:
@@ -347,8 +392,12 @@ def summarize(paths: list[str]) -> str:
             a[0] += r["caught"]
             a[1] += 1
             cols[(r["plant"], r["table"])] = r["column"]
-        lines += ["### Power: planted changes caught on the changed column", "",
-                  "| change | table (column) | rows per side | caught |", "|---|---|---|---|"]
+        lines += [
+            "### Power: planted changes caught on the changed column",
+            "",
+            "| change | table (column) | rows per side | caught |",
+            "|---|---|---|---|",
+        ]
         for (p, t, size), (k, n) in sorted(agg.items(), key=lambda kv: (kv[0][0], kv[0][1], _size_key(kv[0][2]))):
             lines.append(f"| {p} | {t} ({cols[(p, t)]}) | {size} | {_fmt(k, n)} |")
         lines.append("")

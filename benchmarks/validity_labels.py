@@ -71,6 +71,7 @@ def _probe():
     from datacheck.checks import REGISTRY, Check, register
 
     if "_validity_oof" not in REGISTRY:
+
         @register("_validity_oof")
         class _Probe(Check):
             family = "slices"
@@ -84,8 +85,11 @@ def _probe():
 
 def label_errors_run(df: pd.DataFrame, roles: dict, **params) -> tuple:
     _probe()
-    suite = {"name": "validity", "dataset": roles,
-             "checks": [{"label_errors": {"progress": False, **params}}, "_validity_oof"]}
+    suite = {
+        "name": "validity",
+        "dataset": roles,
+        "checks": [{"label_errors": {"progress": False, **params}}, "_validity_oof"],
+    }
     _SEEN.clear()
     res = datacheck.run(df, suite).results[0]
     return res, _SEEN.get("oof")
@@ -114,13 +118,21 @@ def label_errors_cell(table: str, size: int, scenario: str, runs: int) -> dict:
         if m is not None and m.any():
             aucs.append(roc_auc_score(m[oof["rows"]], -oof["quality"]))
     n = len(df)
-    return {"check": "label_errors", "table": table, "rows": n, "scenario": scenario, "runs": runs,
-            "fail_rate": round(fails / runs, 3), "fail_ci": _interval(fails, runs),
-            "before_fail_rate": round(old_fails / runs, 3),
-            "noise_rate_mean": round(float(np.mean(noise)), 3), "flagged_mean": round(float(np.mean(flagged)), 3),
-            "auroc_mean": round(float(np.mean(aucs)), 3) if aucs else None,
-            "auroc_range": [round(min(aucs), 3), round(max(aucs), 3)] if aucs else None,
-            "seconds": round(time.perf_counter() - t0, 1)}
+    return {
+        "check": "label_errors",
+        "table": table,
+        "rows": n,
+        "scenario": scenario,
+        "runs": runs,
+        "fail_rate": round(fails / runs, 3),
+        "fail_ci": _interval(fails, runs),
+        "before_fail_rate": round(old_fails / runs, 3),
+        "noise_rate_mean": round(float(np.mean(noise)), 3),
+        "flagged_mean": round(float(np.mean(flagged)), 3),
+        "auroc_mean": round(float(np.mean(aucs)), 3) if aucs else None,
+        "auroc_range": [round(min(aucs), 3), round(max(aucs), 3)] if aucs else None,
+        "seconds": round(time.perf_counter() - t0, 1),
+    }
 
 
 # -- worst_slices ------------------------------------------------------------------------------
@@ -141,18 +153,18 @@ def oof_predictions(df: pd.DataFrame, roles: dict, seed: int) -> np.ndarray:
         return cross_val_predict(clf, X, df[lab].astype(str), cv=5)
 
 
-def plant_slice(df: pd.DataFrame, label: str, pred: np.ndarray, seed: int, share: float = 0.05,
-                ratio: float = 1.8) -> tuple[pd.DataFrame, tuple[tuple[str, object], ...]]:
+def plant_slice(
+    df: pd.DataFrame, label: str, pred: np.ndarray, seed: int, share: float = 0.05, ratio: float = 1.8
+) -> tuple[pd.DataFrame, tuple[tuple[str, object], ...]]:
     """Make predictions inside a two-attribute intersection of about ``share`` of the rows wrong
     until its error is about ``ratio`` times the overall error (issue 10: 0.63 vs 0.35 = 1.8x) (the intersection whose share is closest to ``share``, among text columns with at
     most 12 values, so that the slice is expressible without bins). Returns (frame with a ``pred``
     column, the slice's predicates)."""
     rng = np.random.default_rng(20_000 + seed)
-    cats = [c for c in df.columns if c != label and not pd.api.types.is_numeric_dtype(df[c])
-            and df[c].nunique() <= 12]
+    cats = [c for c in df.columns if c != label and not pd.api.types.is_numeric_dtype(df[c]) and df[c].nunique() <= 12]
     best = None
     for i, a in enumerate(cats):
-        for b in cats[i + 1:]:
+        for b in cats[i + 1 :]:
             shares = df.groupby([a, b], observed=True).size() / len(df)
             for (va, vb), sh in shares.items():
                 d = abs(sh - share)
@@ -187,8 +199,11 @@ def _is_planted(slice_row: dict, preds, support: int) -> bool:
 def worst_slices_cell(table: str, size: int, runs: int) -> list[dict]:
     df0, roles = load(table)
     lab = roles["label"]
-    configs = {"before (alpha 0.95, rank: score)": {"alpha": 0.95, "rank": "score"},
-               "alpha 0.99, rank: score": {"alpha": 0.99, "rank": "score"}, "default": {}}
+    configs = {
+        "before (alpha 0.95, rank: score)": {"alpha": 0.95, "rank": "score"},
+        "alpha 0.99, rank: score": {"alpha": 0.99, "rank": "score"},
+        "default": {},
+    }
     tallies = {k: {"top1": 0, "top5": 0, "huge": 0, "fail": 0} for k in configs}
     info = {}
     t0 = time.perf_counter()
@@ -200,17 +215,26 @@ def worst_slices_cell(table: str, size: int, runs: int) -> list[dict]:
         for c, v in preds:
             inside &= (data[c] == v).to_numpy()
         err = (data[lab] != data["pred"]).to_numpy()
-        info = {"slice": " & ".join(f"{c} = {v}" for c, v in preds), "slice_share": round(float(inside.mean()), 3),
-                "slice_error": round(float(err[inside].mean()), 3), "overall_error": round(float(err.mean()), 3)}
+        info = {
+            "slice": " & ".join(f"{c} = {v}" for c, v in preds),
+            "slice_share": round(float(inside.mean()), 3),
+            "slice_error": round(float(err[inside].mean()), 3),
+            "overall_error": round(float(err.mean()), 3),
+        }
         # the attributes `slices` would be given: the text columns with at most 12 values
-        feats = [c for c in data.columns if c not in (lab, "pred") and not pd.api.types.is_numeric_dtype(data[c])
-                 and data[c].nunique() <= 12]
+        feats = [
+            c
+            for c in data.columns
+            if c not in (lab, "pred") and not pd.api.types.is_numeric_dtype(data[c]) and data[c].nunique() <= 12
+        ]
         # `slices` on every pair of the same attributes: does the planted intersection fail?
         from itertools import combinations
 
-        suite = {"name": "v", "dataset": {"label": lab, "prediction": "pred"},
-                 "checks": [{"slices": {"by": [list(p) for p in combinations(feats, 2)],
-                                        "metrics": ["error_rate"]}}]}
+        suite = {
+            "name": "v",
+            "dataset": {"label": lab, "prediction": "pred"},
+            "checks": [{"slices": {"by": [list(p) for p in combinations(feats, 2)], "metrics": ["error_rate"]}}],
+        }
         t = tallies.setdefault("slices (all pairs)", {"top1": 0, "top5": 0, "huge": 0, "fail": 0})
         want = {c: str(v) for c, v in preds}
         hit = False
@@ -223,8 +247,11 @@ def worst_slices_cell(table: str, size: int, runs: int) -> list[dict]:
                         hit = True
         t["fail"] += hit
         for name, extra in configs.items():
-            suite = {"name": "v", "dataset": {"label": lab, "prediction": "pred"},
-                     "checks": [{"worst_slices": {"features": feats, **extra}}]}
+            suite = {
+                "name": "v",
+                "dataset": {"label": lab, "prediction": "pred"},
+                "checks": [{"worst_slices": {"features": feats, **extra}}],
+            }
             res = datacheck.run(data, suite).results[0]
             sl = (res.details or {}).get("slices", [])
             t = tallies[name]
@@ -235,13 +262,36 @@ def worst_slices_cell(table: str, size: int, runs: int) -> list[dict]:
     out = []
     for name, t in tallies.items():
         if name == "slices (all pairs)":
-            out.append({"check": "slices", "table": table, "rows": len(df), "config": name, "runs": runs, **info,
-                        "planted_fails": t["fail"], "planted_fails_ci": _interval(t["fail"], runs),
-                        "failing_groups_mean": round(t["huge"] / runs, 1)})
+            out.append(
+                {
+                    "check": "slices",
+                    "table": table,
+                    "rows": len(df),
+                    "config": name,
+                    "runs": runs,
+                    **info,
+                    "planted_fails": t["fail"],
+                    "planted_fails_ci": _interval(t["fail"], runs),
+                    "failing_groups_mean": round(t["huge"] / runs, 1),
+                }
+            )
             continue
-        out.append({"check": "worst_slices", "table": table, "rows": len(df), "config": name, "runs": runs, **info,
-                     "top1": t["top1"], "top5": t["top5"], "top5_ci": _interval(t["top5"], runs),
-                     "huge_reported": t["huge"], "fail": t["fail"], "seconds": round(time.perf_counter() - t0, 1)})
+        out.append(
+            {
+                "check": "worst_slices",
+                "table": table,
+                "rows": len(df),
+                "config": name,
+                "runs": runs,
+                **info,
+                "top1": t["top1"],
+                "top5": t["top5"],
+                "top5_ci": _interval(t["top5"], runs),
+                "huge_reported": t["huge"],
+                "fail": t["fail"],
+                "seconds": round(time.perf_counter() - t0, 1),
+            }
+        )
     return out
 
 
@@ -260,8 +310,11 @@ def bias_auc_cell(table: str, size: int, runs: int, sep: float = 1.0) -> list[di
             rng = np.random.default_rng(30_000 + seed)
             y = (df[lab] == pos).to_numpy()
             df = df.assign(score=sep * y + rng.normal(size=len(df)))
-            suite = {"name": "v", "dataset": {**roles, "scores": ["score"]},
-                     "checks": [{"bias": {"metrics": ["auc"], "intersections": True, "significance": mode}}]}
+            suite = {
+                "name": "v",
+                "dataset": {**roles, "scores": ["score"]},
+                "checks": [{"bias": {"metrics": ["auc"], "intersections": True, "significance": mode}}],
+            }
             for r in datacheck.run(df, suite).results:
                 if r.check != "bias" or (r.details or {}).get("metric") != "auc":
                     continue
@@ -271,9 +324,19 @@ def bias_auc_cell(table: str, size: int, runs: int, sep: float = 1.0) -> list[di
                         qmin = min(qmin, g["q"])
                     if g.get("status") != "skipped":
                         smallest = g["size"] if smallest is None else min(smallest, g["size"])
-        out.append({"check": "bias_auc", "table": table, "rows": len(df), "significance": mode, "runs": runs,
-                    "failing_results": fails, "min_q": qmin, "smallest_group_judged": smallest,
-                    "seconds": round(time.perf_counter() - t0, 1)})
+        out.append(
+            {
+                "check": "bias_auc",
+                "table": table,
+                "rows": len(df),
+                "significance": mode,
+                "runs": runs,
+                "failing_results": fails,
+                "min_q": qmin,
+                "smallest_group_judged": smallest,
+                "seconds": round(time.perf_counter() - t0, 1),
+            }
+        )
     return out
 
 

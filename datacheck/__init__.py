@@ -14,7 +14,7 @@ __version__ = "0.1.0"
 
 from typing import TYPE_CHECKING, Any  # noqa: E402
 
-from datacheck.errors import DataError, DatacheckError, SuiteError, ValidationFailed  # noqa: E402
+from datacheck.errors import DatacheckError, DataError, SuiteError, ValidationFailed  # noqa: E402
 
 # public name -> (module, attribute; None for the module itself), imported on first use so that
 # `import datacheck` (and `datacheck --version`) does not pay for the libraries a run needs, and
@@ -42,7 +42,8 @@ _LAZY = {
 
 
 if TYPE_CHECKING:  # type checkers see the lazy names with their real types (and flag misspelt ones)
-    from datacheck import figures, pipeline
+    from datacheck import figures as figures
+    from datacheck import pipeline as pipeline
     from datacheck.bias import bias_table
     from datacheck.gx import from_great_expectations
     from datacheck.label_quality import label_issues
@@ -74,9 +75,25 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
-    "__version__", "run", "load_suite", "Suite", "Report", "Result",
-    "DatacheckError", "SuiteError", "DataError", "ValidationFailed",
-    "profile", "Profile", "bias_table", "label_issues", "slice_metrics", "find_slices",
-    "validate", "DataValidator", "ValidationWarning",
-    "from_great_expectations", "suggest",
+    "__version__",
+    "run",
+    "load_suite",
+    "Suite",
+    "Report",
+    "Result",
+    "DatacheckError",
+    "SuiteError",
+    "DataError",
+    "ValidationFailed",
+    "profile",
+    "Profile",
+    "bias_table",
+    "label_issues",
+    "slice_metrics",
+    "find_slices",
+    "validate",
+    "DataValidator",
+    "ValidationWarning",
+    "from_great_expectations",
+    "suggest",
 ]

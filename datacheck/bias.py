@@ -16,16 +16,36 @@ Examples
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from datacheck.errors import DataError
 
 __all__ = ["bias_table", "COLUMNS", "results_to_table"]
 
 #: columns of the table, in order
-COLUMNS = ["dimension", "group", "metric", "column", "value", "ci_low", "ci_high", "k", "n", "reference_group",
-           "reference_value", "ratio", "disparity_ratio", "difference", "p", "q", "test", "is_reference", "status",
-           "message"]
+COLUMNS = [
+    "dimension",
+    "group",
+    "metric",
+    "column",
+    "value",
+    "ci_low",
+    "ci_high",
+    "k",
+    "n",
+    "reference_group",
+    "reference_value",
+    "ratio",
+    "disparity_ratio",
+    "difference",
+    "p",
+    "q",
+    "test",
+    "is_reference",
+    "status",
+    "message",
+]
 
 
 def results_to_table(results: Sequence[Any]):
@@ -55,16 +75,33 @@ def results_to_table(results: Sequence[Any]):
     return df
 
 
-def bias_table(data: Any, attributes: Sequence[str], *, label: str | None = None, prediction: str | None = None,
-               scores: str | None = None, positive_label: Any = None, reference: Any = "largest",
-               metrics: Sequence[str] | None = None, intersections: bool | Sequence[Sequence[str]] = False,
-               min_group_size: int = 30, max_disparity_ratio: float | None = 0.8,
-               max_disparity_difference: float | None = None, alpha: float = 0.05,
-               require_significance: bool = True, confidence: float = 0.95, interval: str = "wilson",
-               expected_shares: Mapping[str, Mapping[Any, float]] | None = None,
-               bins: Mapping[str, Any] | None = None, missingness_columns: Sequence[str] | None = None,
-               reference_data: Any = None, score_bins: int = 500, summary: bool = False,
-               task: str | None = None, max_std_difference: float = 0.2):
+def bias_table(
+    data: Any,
+    attributes: Sequence[str],
+    *,
+    label: str | None = None,
+    prediction: str | None = None,
+    scores: str | None = None,
+    positive_label: Any = None,
+    reference: Any = "largest",
+    metrics: Sequence[str] | None = None,
+    intersections: bool | Sequence[Sequence[str]] = False,
+    min_group_size: int = 30,
+    max_disparity_ratio: float | None = 0.8,
+    max_disparity_difference: float | None = None,
+    alpha: float = 0.05,
+    require_significance: bool = True,
+    confidence: float = 0.95,
+    interval: str = "wilson",
+    expected_shares: Mapping[str, Mapping[Any, float]] | None = None,
+    bins: Mapping[str, Any] | None = None,
+    missingness_columns: Sequence[str] | None = None,
+    reference_data: Any = None,
+    score_bins: int = 500,
+    summary: bool = False,
+    task: str | None = None,
+    max_std_difference: float = 0.2,
+):
     """Audit subgroups of ``data`` and return one row per group and metric.
 
     Parameters
@@ -124,15 +161,25 @@ def bias_table(data: Any, attributes: Sequence[str], *, label: str | None = None
     from datacheck.runner import run
 
     params: dict[str, Any] = {
-        "attributes": list(attributes), "reference": dict(reference) if isinstance(reference, Mapping) else reference,
+        "attributes": list(attributes),
+        "reference": dict(reference) if isinstance(reference, Mapping) else reference,
         "intersections": intersections if isinstance(intersections, bool) else [list(x) for x in intersections],
-        "min_group_size": min_group_size, "max_disparity_ratio": max_disparity_ratio,
-        "max_disparity_difference": max_disparity_difference, "alpha": alpha,
-        "require_significance": require_significance, "confidence": confidence, "interval": interval,
-        "score_bins": score_bins, "max_std_difference": max_std_difference,
+        "min_group_size": min_group_size,
+        "max_disparity_ratio": max_disparity_ratio,
+        "max_disparity_difference": max_disparity_difference,
+        "alpha": alpha,
+        "require_significance": require_significance,
+        "confidence": confidence,
+        "interval": interval,
+        "score_bins": score_bins,
+        "max_std_difference": max_std_difference,
     }
-    for key, val in (("label", label), ("prediction", prediction), ("scores", scores),
-                     ("positive_label", positive_label)):
+    for key, val in (
+        ("label", label),
+        ("prediction", prediction),
+        ("scores", scores),
+        ("positive_label", positive_label),
+    ):
         if val is not None:
             params[key] = val
     if metrics is not None:
@@ -153,6 +200,11 @@ def bias_table(data: Any, attributes: Sequence[str], *, label: str | None = None
     table = results_to_table(report.results)
     if not summary:
         return table
-    summ = pd.DataFrame([{"dimension": r.details.get("dimension"), **{k: v for k, v in r.observed.items() if k != "metric"}}
-                         for r in report.results if r.details.get("metric") == "fairness_summary"])
+    summ = pd.DataFrame(
+        [
+            {"dimension": r.details.get("dimension"), **{k: v for k, v in r.observed.items() if k != "metric"}}
+            for r in report.results
+            if r.details.get("metric") == "fairness_summary"
+        ]
+    )
     return table, summ

@@ -55,8 +55,12 @@ def _kind_text(p: Param) -> str:
         return " | ".join(map(str, p.choices))
     if p.kind in ("number", "integer") and (p.low is not None or p.high is not None):
         return f"{p.kind} in {p._bounds_text()}"
-    return {"strings": "string or list of strings", "columns": "column selector", "column": "column name",
-            "bool": "true | false"}.get(p.kind, p.kind)
+    return {
+        "strings": "string or list of strings",
+        "columns": "column selector",
+        "column": "column name",
+        "bool": "true | false",
+    }.get(p.kind, p.kind)
 
 
 def _default_text(p: Param) -> str:
@@ -76,7 +80,7 @@ def _summary(cls: type[Check]) -> str:
     para = " ".join(doc.split("\n\n")[0].split())
     prefix = f"``{cls.name}``:"
     if para.startswith(prefix):
-        para = para[len(prefix):].strip()
+        para = para[len(prefix) :].strip()
     return para.replace("``", "`")
 
 
@@ -96,16 +100,28 @@ def describe(name: str) -> CheckEntry:
     params: list[ParamEntry] = []
     if cls.per_column:
         sel = cls.default_columns
-        params.append(ParamEntry("columns", "column selector",
-                                 "required" if sel is REQUIRED else str(sel),
-                                 f"a column, a list of columns, or one of {', '.join(COLUMN_KEYWORDS)}"))
+        params.append(
+            ParamEntry(
+                "columns",
+                "column selector",
+                "required" if sel is REQUIRED else str(sel),
+                f"a column, a list of columns, or one of {', '.join(COLUMN_KEYWORDS)}",
+            )
+        )
         params.append(ParamEntry("exclude", "string or list of strings", "[]", "columns left out of the selector"))
     for pname, p in list(cls.params.items()) + list(COMMON_PARAMS.items()):
         if pname in {e.name for e in params}:
             continue
         params.append(ParamEntry(pname, _kind_text(p), _default_text(p), " ".join(p.doc.split())))
-    return CheckEntry(name=name, family=cls.family, summary=_summary(cls), per_column=cls.per_column,
-                      needs_reference=cls.needs_reference, params=tuple(params), module=cls.__module__)
+    return CheckEntry(
+        name=name,
+        family=cls.family,
+        summary=_summary(cls),
+        per_column=cls.per_column,
+        needs_reference=cls.needs_reference,
+        params=tuple(params),
+        module=cls.__module__,
+    )
 
 
 def entries() -> list[CheckEntry]:
@@ -161,11 +177,27 @@ def markdown_page(name: str) -> str:
     """A reference page for one check in Markdown (the docs site builds these at build time)."""
     e = describe(name)
     scope = "per column" if e.per_column else "on the whole table"
-    out = [f"# `{e.name}`", "", f"*Family:* {e.family} · *runs* {scope}"
-           + (" · *needs a reference* (data or a saved profile)" if e.needs_reference else ""), "",
-           _md_escape(e.summary), "", "| parameter | kind | default | meaning |", "|---|---|---|---|"]
+    out = [
+        f"# `{e.name}`",
+        "",
+        f"*Family:* {e.family} · *runs* {scope}"
+        + (" · *needs a reference* (data or a saved profile)" if e.needs_reference else ""),
+        "",
+        _md_escape(e.summary),
+        "",
+        "| parameter | kind | default | meaning |",
+        "|---|---|---|---|",
+    ]
     for p in e.params:
         out.append(f"| `{p.name}` | {_md_escape(p.kind)} | `{_md_escape(p.default)}` | {_md_escape(p.doc)} |")
-    out += ["", "```yaml", "checks:", f"  - {e.name}: {{{_example_params(e)}}}", "```", "",
-            f"Generated from the `Param` declarations in `{e.module}`.", ""]
+    out += [
+        "",
+        "```yaml",
+        "checks:",
+        f"  - {e.name}: {{{_example_params(e)}}}",
+        "```",
+        "",
+        f"Generated from the `Param` declarations in `{e.module}`.",
+        "",
+    ]
     return "\n".join(out)

@@ -23,7 +23,7 @@ import argparse
 import os
 import sys
 import traceback
-from typing import Sequence
+from collections.abc import Sequence
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -36,19 +36,21 @@ EXIT_CODES = """exit codes:
 
 _EXAMPLES = {
     "run": "example:\n  datacheck run data.parquet --suite expectations/adult.yaml --json out/report.json "
-           "--html out/report.html\n  datacheck run serving.csv --suite shift.yaml --reference train.profile.json",
+    "--html out/report.html\n  datacheck run serving.csv --suite shift.yaml --reference train.profile.json",
     "validate-suite": "example:\n  datacheck validate-suite expectations/adult.yaml --data data.parquet",
     "profile": "example:\n  datacheck profile train.parquet --suite expectations/adult_shift.yaml "
-               "--out train.profile.json",
+    "--out train.profile.json",
     "checks": "example:\n  datacheck checks            # every check, one line each\n"
-              "  datacheck checks outliers   # its parameters, defaults and meaning",
+    "  datacheck checks outliers   # its parameters, defaults and meaning",
     "convert": "example:\n  datacheck convert gx_suite.json -o suite.yaml\n"
-               "  datacheck convert suite.yaml --to gx -o gx_suite.json",
+    "  datacheck convert suite.yaml --to gx -o gx_suite.json",
     "suggest": "example:\n  datacheck suggest data.parquet -o suite.yaml --label income --protected sex race",
 }
 
-_DATA_HELP = ("data file or directory: Parquet (file or directory), CSV/TSV (also .gz), JSON Lines "
-              "(.jsonl/.ndjson), Arrow IPC/Feather; the format is detected from the content")
+_DATA_HELP = (
+    "data file or directory: Parquet (file or directory), CSV/TSV (also .gz), JSON Lines "
+    "(.jsonl/.ndjson), Arrow IPC/Feather; the format is detected from the content"
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -59,21 +61,33 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     fmt = argparse.RawDescriptionHelpFormatter
-    p = _Parser(prog="datacheck", description="Data validation and bias audit for ML datasets.",
-                epilog="examples:\n" + "\n".join("  " + line.strip() for ex in _EXAMPLES.values()
-                                                   for line in ex.splitlines()[1:2]) + "\n\n" + EXIT_CODES,
-                formatter_class=fmt)
+    p = _Parser(
+        prog="datacheck",
+        description="Data validation and bias audit for ML datasets.",
+        epilog="examples:\n"
+        + "\n".join("  " + line.strip() for ex in _EXAMPLES.values() for line in ex.splitlines()[1:2])
+        + "\n\n"
+        + EXIT_CODES,
+        formatter_class=fmt,
+    )
     p.add_argument("--version", action="store_true", help="print the version and exit")
     p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     # --debug is also accepted after the subcommand; SUPPRESS keeps a later default from undoing the first
     common = _Parser(add_help=False)
-    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                        help="show tracebacks of internal errors")
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks of internal errors"
+    )
     sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
 
     def add(name: str, help: str) -> argparse.ArgumentParser:
-        return sub.add_parser(name, help=help, description=help, parents=[common], formatter_class=fmt,
-                              epilog=_EXAMPLES[name] + "\n\n" + EXIT_CODES)
+        return sub.add_parser(
+            name,
+            help=help,
+            description=help,
+            parents=[common],
+            formatter_class=fmt,
+            epilog=_EXAMPLES[name] + "\n\n" + EXIT_CODES,
+        )
 
     r = add("run", "validate data against a suite")
     r.add_argument("data", help=_DATA_HELP)
@@ -101,8 +115,9 @@ def _parser() -> argparse.ArgumentParser:
     add_commands(sub)
     for name, sp in sub.choices.items():  # every command: --debug after it, an example and the exit codes
         if "--debug" not in sp._option_string_actions:
-            sp.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                            help="show tracebacks of internal errors")
+            sp.add_argument(
+                "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks of internal errors"
+            )
         if not sp.epilog:
             sp.formatter_class = fmt
             sp.epilog = _EXAMPLES.get(name, "") + "\n\n" + EXIT_CODES
@@ -130,8 +145,12 @@ def _require_checks(suite, what: str) -> None:
     from datacheck.errors import SuiteError
 
     if not suite.checks:
-        raise SuiteError(f"the suite has no checks, so {what} would judge nothing; add at least one check "
-                         "(`datacheck checks` lists them)", source=suite.source, line=suite.line_of(("checks",)))
+        raise SuiteError(
+            f"the suite has no checks, so {what} would judge nothing; add at least one check "
+            "(`datacheck checks` lists them)",
+            source=suite.source,
+            line=suite.line_of(("checks",)),
+        )
 
 
 def _run(args) -> int:
@@ -175,8 +194,10 @@ def _validate_suite(args) -> int:
             for ln in lines:
                 print(f"  - {ln}", file=sys.stderr)
             return EXIT_USAGE
-    _say(f"suite {suite.name!r} is valid: {len(suite.checks)} check(s) ({args.suite})"
-         + (f"; every column it names is in {args.data}" if args.data else ""))
+    _say(
+        f"suite {suite.name!r} is valid: {len(suite.checks)} check(s) ({args.suite})"
+        + (f"; every column it names is in {args.data}" if args.data else "")
+    )
     return EXIT_OK
 
 
@@ -203,8 +224,14 @@ def _gx(args) -> int:
     return run_command(args)
 
 
-_COMMANDS = {"run": _run, "validate-suite": _validate_suite, "profile": _profile, "checks": _checks,
-             "convert": _gx, "suggest": _gx}
+_COMMANDS = {
+    "run": _run,
+    "validate-suite": _validate_suite,
+    "profile": _profile,
+    "checks": _checks,
+    "convert": _gx,
+    "suggest": _gx,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -245,8 +272,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug in datacheck: say so briefly
         if args.debug:
             traceback.print_exc()
-        print(f"datacheck: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
-              file=sys.stderr)
+        print(
+            f"datacheck: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL
 
 

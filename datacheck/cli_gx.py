@@ -21,10 +21,17 @@ def add_commands(sub) -> None:
     c = sub.add_parser("convert", help="convert a Great Expectations suite to datacheck YAML, or back (--to gx)")
     c.add_argument("suite", help="GX suite JSON (to datacheck) or datacheck suite YAML (with --to gx)")
     c.add_argument("-o", "--out", required=True, help="file to write")
-    c.add_argument("--to", choices=("datacheck", "gx"), default=None,
-                   help="target format (default: gx for .yaml/.yml input, datacheck for .json)")
-    c.add_argument("--skip-unmapped", action="store_true",
-                   help="import the expectations that map and list the rest as a warning (default: fail)")
+    c.add_argument(
+        "--to",
+        choices=("datacheck", "gx"),
+        default=None,
+        help="target format (default: gx for .yaml/.yml input, datacheck for .json)",
+    )
+    c.add_argument(
+        "--skip-unmapped",
+        action="store_true",
+        help="import the expectations that map and list the rest as a warning (default: fail)",
+    )
     s = sub.add_parser("suggest", help="infer a commented suite from data")
     s.add_argument("data", help="Parquet file or directory, or CSV file")
     s.add_argument("-o", "--out", required=True, help="suite file to write (YAML; JSON with --gx)")
@@ -45,6 +52,7 @@ def _write(path: str, text: str) -> None:
 def _warn_to_stderr():
     def show(message, category, filename, lineno, file=None, line=None):
         print(f"datacheck: warning: {message}", file=sys.stderr)
+
     warnings.showwarning = show
 
 
@@ -59,9 +67,14 @@ def run_command(args) -> int:
 
             d = suite_to_great_expectations(args.suite)
             _write(args.out, json.dumps(d, indent=2) + "\n")
-            print(f"{len(d['expectations'])} expectation(s) written to {args.out}"
-                  + (f"; {len(d['meta']['datacheck']['not_exported'])} check(s) not expressible in GX (see meta)"
-                     if d["meta"]["datacheck"]["not_exported"] else ""))
+            print(
+                f"{len(d['expectations'])} expectation(s) written to {args.out}"
+                + (
+                    f"; {len(d['meta']['datacheck']['not_exported'])} check(s) not expressible in GX (see meta)"
+                    if d["meta"]["datacheck"]["not_exported"]
+                    else ""
+                )
+            )
         else:
             from datacheck.gx import to_datacheck_dict
             from datacheck.spec import load_suite
@@ -73,8 +86,9 @@ def run_command(args) -> int:
         return 0
     from datacheck.suggestions import infer, suggest_yaml
 
-    roles = {k: v for k, v in (("label", args.label), ("prediction", args.prediction),
-                               ("protected", args.protected)) if v}
+    roles = {
+        k: v for k, v in (("label", args.label), ("prediction", args.prediction), ("protected", args.protected)) if v
+    }
     if args.gx:
         from datacheck.gx import suite_to_great_expectations
 

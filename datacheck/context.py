@@ -13,8 +13,9 @@ datacheck.context.MetricUnavailable: ValueError: x
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import pyarrow as pa
 

@@ -39,8 +39,15 @@ class SuiteError(DatacheckError, ValueError):
         1-based line in the suite file, when known.
     """
 
-    def __init__(self, message: str, *, source: str | None = None, path: str | None = None,
-                 line: int | None = None, problems: list["SuiteError"] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        path: str | None = None,
+        line: int | None = None,
+        problems: list[SuiteError] | None = None,
+    ) -> None:
         self.reason = message
         self.source = source
         self.path = path
@@ -73,7 +80,7 @@ class ValidationFailed(DatacheckError):
     The report is attached as ``.report`` so a pipeline can log or store it.
     """
 
-    def __init__(self, report: "Report") -> None:
+    def __init__(self, report: Report) -> None:
         self.report = report
         failed: list[Any] = report.failures
         names = ", ".join(sorted({f"{r.check}({r.column})" if r.column else r.check for r in failed})[:10])

@@ -30,7 +30,8 @@ import json
 import math
 import os
 import warnings
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from datacheck.errors import SuiteError
 
@@ -38,8 +39,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from datacheck.report import Report
     from datacheck.spec import Suite
 
-__all__ = ["from_great_expectations", "suite_to_great_expectations", "report_to_great_expectations",
-           "GX_VERSION", "IMPORTABLE"]
+__all__ = [
+    "from_great_expectations",
+    "suite_to_great_expectations",
+    "report_to_great_expectations",
+    "GX_VERSION",
+    "IMPORTABLE",
+]
 
 #: the GX format version written on export
 GX_VERSION = "1.24.1"
@@ -47,26 +53,119 @@ GX_VERSION = "1.24.1"
 _SEVERITY_IN = {"critical": "error", "warning": "warn", "info": "warn", None: "error"}
 _SEVERITY_OUT = {"error": "critical", "warn": "warning"}
 #: kwargs that change nothing about the verdict
-_HARMLESS = {"column", "column_list", "mostly", "result_format", "catch_exceptions", "include_config", "batch_id",
-             "condition_parser", "row_condition", "meta"}
+_HARMLESS = {
+    "column",
+    "column_list",
+    "mostly",
+    "result_format",
+    "catch_exceptions",
+    "include_config",
+    "batch_id",
+    "condition_parser",
+    "row_condition",
+    "meta",
+}
 
 _GX_TYPES = {
-    "integer": {"int", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "integer",
-                "int8dtype", "int16dtype", "int32dtype", "int64dtype", "bigint", "smallint", "tinyint", "long",
-                "integertype", "longtype", "shorttype", "bytetype"},
-    "float": {"float", "float16", "float32", "float64", "double", "real", "numeric", "decimal", "float64dtype",
-              "float32dtype", "floattype", "doubletype", "decimaltype"},
+    "integer": {
+        "int",
+        "int8",
+        "int16",
+        "int32",
+        "int64",
+        "uint8",
+        "uint16",
+        "uint32",
+        "uint64",
+        "integer",
+        "int8dtype",
+        "int16dtype",
+        "int32dtype",
+        "int64dtype",
+        "bigint",
+        "smallint",
+        "tinyint",
+        "long",
+        "integertype",
+        "longtype",
+        "shorttype",
+        "bytetype",
+    },
+    "float": {
+        "float",
+        "float16",
+        "float32",
+        "float64",
+        "double",
+        "real",
+        "numeric",
+        "decimal",
+        "float64dtype",
+        "float32dtype",
+        "floattype",
+        "doubletype",
+        "decimaltype",
+    },
     "string": {"str", "string", "object", "varchar", "text", "char", "stringdtype", "stringtype", "unicode"},
     "boolean": {"bool", "boolean", "booleandtype", "booleantype"},
-    "datetime": {"datetime", "datetime64", "datetime64[ns]", "datetime64[us]", "datetime64[ms]", "datetime64[s]",
-                 "timestamp", "date", "datetimetz", "datetime64[ns, utc]", "timestamptype", "datetype"},
+    "datetime": {
+        "datetime",
+        "datetime64",
+        "datetime64[ns]",
+        "datetime64[us]",
+        "datetime64[ms]",
+        "datetime64[s]",
+        "timestamp",
+        "date",
+        "datetimetz",
+        "datetime64[ns, utc]",
+        "timestamptype",
+        "datetype",
+    },
 }
 _TYPE_LISTS = {  # datacheck logical type -> GX type_list that names it on pandas/pyarrow frames
-    "integer": ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
-                "Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64"],
+    "integer": [
+        "int8",
+        "int16",
+        "int32",
+        "int64",
+        "uint8",
+        "uint16",
+        "uint32",
+        "uint64",
+        "Int8",
+        "Int16",
+        "Int32",
+        "Int64",
+        "UInt8",
+        "UInt16",
+        "UInt32",
+        "UInt64",
+    ],
     "float": ["float16", "float32", "float64", "Float32", "Float64"],
-    "numeric": ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "Int8", "Int16", "Int32",
-                "Int64", "UInt8", "UInt16", "UInt32", "UInt64", "float16", "float32", "float64", "Float32", "Float64"],
+    "numeric": [
+        "int8",
+        "int16",
+        "int32",
+        "int64",
+        "uint8",
+        "uint16",
+        "uint32",
+        "uint64",
+        "Int8",
+        "Int16",
+        "Int32",
+        "Int64",
+        "UInt8",
+        "UInt16",
+        "UInt32",
+        "UInt64",
+        "float16",
+        "float32",
+        "float64",
+        "Float32",
+        "Float64",
+    ],
     "string": ["str", "string", "object"],
     "categorical": ["str", "string", "object", "category", "bool", "boolean"],
     "boolean": ["bool", "boolean"],
@@ -81,6 +180,7 @@ class _Unmapped(Exception):
 # ---------------------------------------------------------------------------------------------
 # import
 # ---------------------------------------------------------------------------------------------
+
 
 def _frac(kw: Mapping[str, Any]) -> float:
     mostly = kw.get("mostly", 1.0)
@@ -131,12 +231,19 @@ def _types_of(type_list) -> str:
         return kinds.pop()
     if kinds == {"integer", "float"}:
         return "numeric"
-    raise _Unmapped(f"type_list {list(type_list)!r} spans {sorted(kinds)}; datacheck's schema takes one type per column")
+    raise _Unmapped(
+        f"type_list {list(type_list)!r} spans {sorted(kinds)}; datacheck's schema takes one type per column"
+    )
 
 
 def _null(kw):
-    return "missing", {"columns": _col(kw), "max_fraction": _frac(kw), "detect_sentinels": False,
-                       "placeholders": [], "max_disguised_fraction": 1.0}
+    return "missing", {
+        "columns": _col(kw),
+        "max_fraction": _frac(kw),
+        "detect_sentinels": False,
+        "placeholders": [],
+        "max_disguised_fraction": 1.0,
+    }
 
 
 def _non_null_share(kw):
@@ -144,8 +251,13 @@ def _non_null_share(kw):
     if hi is not None and hi < 1:
         raise _Unmapped("an upper bound on the non-null share below 1 has no datacheck equivalent")
     lo = kw.get("min_value")
-    return "missing", {"columns": _col(kw), "max_fraction": round(1.0 - float(lo or 0.0), 12),
-                       "detect_sentinels": False, "placeholders": [], "max_disguised_fraction": 1.0}
+    return "missing", {
+        "columns": _col(kw),
+        "max_fraction": round(1.0 - float(lo or 0.0), 12),
+        "detect_sentinels": False,
+        "placeholders": [],
+        "max_disguised_fraction": 1.0,
+    }
 
 
 def _unique(kw):
@@ -163,8 +275,10 @@ def _compound(kw):
     elif how == "never":
         ignore = False
     else:
-        raise _Unmapped(f"ignore_row_if={how!r}: datacheck skips a row when any key part is missing "
-                        "(any_value_is_missing) or never; set one of those")
+        raise _Unmapped(
+            f"ignore_row_if={how!r}: datacheck skips a row when any key part is missing "
+            "(any_value_is_missing) or never; set one of those"
+        )
     return "unique", {"columns": [cols], "ignore_missing": ignore, "max_fraction": _frac(kw), "count_all": True}
 
 
@@ -185,6 +299,7 @@ def _regex(kw, negate=False):
 def _stat(stat):
     def f(kw):
         return "statistic", {"columns": _col(kw), "stat": stat, **_between(kw), **_strict(kw)}
+
     return f
 
 
@@ -205,8 +320,12 @@ def _outliers(kw):
     method = kw.get("method", "iqr")
     if method not in ("iqr", "std"):
         raise _Unmapped(f"method {method!r} is not iqr or std")
-    return "outliers", {"columns": _col(kw), "method": "iqr" if method == "iqr" else "zscore",
-                        "k": float(kw.get("multiplier", 1.5 if method == "iqr" else 3.0)), "max_fraction": _frac(kw)}
+    return "outliers", {
+        "columns": _col(kw),
+        "method": "iqr" if method == "iqr" else "zscore",
+        "k": float(kw.get("multiplier", 1.5 if method == "iqr" else 3.0)),
+        "max_fraction": _frac(kw),
+    }
 
 
 def _zscores(kw):
@@ -237,46 +356,76 @@ def _row_count(kw):
 _IMPORT: dict[str, Callable[[Mapping[str, Any]], tuple[str, dict]]] = {
     "expect_column_values_to_not_be_null": _null,
     "expect_column_proportion_of_non_null_values_to_be_between": _non_null_share,
-    "expect_column_values_to_be_between": lambda kw: ("range", {"columns": _col(kw), **_between(kw), **_strict(kw),
-                                                                "max_fraction": _frac(kw)}),
-    "expect_column_values_to_be_in_set": lambda kw: ("allowed_values", {"columns": _col(kw), "values": kw["value_set"],
-                                                                        "max_fraction": _frac(kw)}),
-    "expect_column_values_to_not_be_in_set": lambda kw: ("forbidden_values", {"columns": _col(kw),
-                                                                              "values": kw["value_set"],
-                                                                              "max_fraction": _frac(kw)}),
-    "expect_column_distinct_values_to_be_in_set": lambda kw: ("distinct_values", {"columns": _col(kw),
-                                                                                  "subset_of": kw["value_set"]}),
-    "expect_column_distinct_values_to_contain_set": lambda kw: ("distinct_values", {"columns": _col(kw),
-                                                                                    "superset_of": kw["value_set"]}),
-    "expect_column_distinct_values_to_equal_set": lambda kw: ("distinct_values", {"columns": _col(kw),
-                                                                                  "equal_to": kw["value_set"]}),
+    "expect_column_values_to_be_between": lambda kw: (
+        "range",
+        {"columns": _col(kw), **_between(kw), **_strict(kw), "max_fraction": _frac(kw)},
+    ),
+    "expect_column_values_to_be_in_set": lambda kw: (
+        "allowed_values",
+        {"columns": _col(kw), "values": kw["value_set"], "max_fraction": _frac(kw)},
+    ),
+    "expect_column_values_to_not_be_in_set": lambda kw: (
+        "forbidden_values",
+        {"columns": _col(kw), "values": kw["value_set"], "max_fraction": _frac(kw)},
+    ),
+    "expect_column_distinct_values_to_be_in_set": lambda kw: (
+        "distinct_values",
+        {"columns": _col(kw), "subset_of": kw["value_set"]},
+    ),
+    "expect_column_distinct_values_to_contain_set": lambda kw: (
+        "distinct_values",
+        {"columns": _col(kw), "superset_of": kw["value_set"]},
+    ),
+    "expect_column_distinct_values_to_equal_set": lambda kw: (
+        "distinct_values",
+        {"columns": _col(kw), "equal_to": kw["value_set"]},
+    ),
     "expect_column_values_to_be_unique": _unique,
     "expect_compound_columns_to_be_unique": _compound,
     "expect_column_values_to_match_regex": _regex,
     "expect_column_values_to_not_match_regex": lambda kw: _regex(kw, negate=True),
     "expect_column_values_to_be_of_type": lambda kw: ("schema", {"columns": {_col(kw): _logical(kw.get("type_"))}}),
-    "expect_column_values_to_be_in_type_list": lambda kw: ("schema", {"columns": {_col(kw): _types_of(kw.get("type_list"))}}),
+    "expect_column_values_to_be_in_type_list": lambda kw: (
+        "schema",
+        {"columns": {_col(kw): _types_of(kw.get("type_list"))}},
+    ),
     "expect_column_type_to_be": lambda kw: ("schema", {"columns": {_col(kw): _logical(kw.get("type_"))}}),
-    "expect_column_value_lengths_to_be_between": lambda kw: ("value_lengths", {"columns": _col(kw), **_between(kw),
-                                                                               "max_fraction": _frac(kw)}),
-    "expect_column_value_lengths_to_equal": lambda kw: ("value_lengths", {"columns": _col(kw), "min": kw["value"],
-                                                                          "max": kw["value"], "max_fraction": _frac(kw)}),
+    "expect_column_value_lengths_to_be_between": lambda kw: (
+        "value_lengths",
+        {"columns": _col(kw), **_between(kw), "max_fraction": _frac(kw)},
+    ),
+    "expect_column_value_lengths_to_equal": lambda kw: (
+        "value_lengths",
+        {"columns": _col(kw), "min": kw["value"], "max": kw["value"], "max_fraction": _frac(kw)},
+    ),
     **{f"expect_column_{s}_to_be_between": _stat(s) for s in ("mean", "median", "min", "max", "stdev", "sum")},
     "expect_column_quantile_values_to_be_between": _quantiles,
     "expect_column_unique_value_count_to_be_between": lambda kw: (
-        "distinct_values", {"columns": _col(kw), **{("min_count" if k == "min" else "max_count"): int(v)
-                                                    for k, v in _between(kw).items()}}),
+        "distinct_values",
+        {
+            "columns": _col(kw),
+            **{("min_count" if k == "min" else "max_count"): int(v) for k, v in _between(kw).items()},
+        },
+    ),
     "expect_column_proportion_of_unique_values_to_be_between": lambda kw: (
-        "distinct_values", {"columns": _col(kw), **{("min_ratio" if k == "min" else "max_ratio"): float(v)
-                                                    for k, v in _between(kw).items()}}),
-    "expect_column_most_common_value_to_be_in_set": lambda kw: ("most_common_value", {
-        "columns": _col(kw), "values": kw["value_set"], "ties_okay": bool(kw.get("ties_okay") or False)}),
+        "distinct_values",
+        {
+            "columns": _col(kw),
+            **{("min_ratio" if k == "min" else "max_ratio"): float(v) for k, v in _between(kw).items()},
+        },
+    ),
+    "expect_column_most_common_value_to_be_in_set": lambda kw: (
+        "most_common_value",
+        {"columns": _col(kw), "values": kw["value_set"], "ties_okay": bool(kw.get("ties_okay") or False)},
+    ),
     "expect_column_values_to_not_be_outliers": _outliers,
     "expect_column_value_z_scores_to_be_less_than": _zscores,
     "expect_column_to_exist": lambda kw: ("schema", {"columns": [_col(kw)]}),
     "expect_table_columns_to_match_set": _columns_set,
-    "expect_table_columns_to_match_ordered_list": lambda kw: ("schema", {"columns": list(kw["column_list"]),
-                                                                         "allow_extra": False, "ordered": True}),
+    "expect_table_columns_to_match_ordered_list": lambda kw: (
+        "schema",
+        {"columns": list(kw["column_list"]), "allow_extra": False, "ordered": True},
+    ),
     "expect_table_row_count_to_be_between": _row_count,
     "expect_table_row_count_to_equal": lambda kw: ("row_count", {"min": int(kw["value"]), "max": int(kw["value"])}),
 }
@@ -285,9 +434,28 @@ _IMPORT: dict[str, Callable[[Mapping[str, Any]], tuple[str, dict]]] = {
 IMPORTABLE = tuple(sorted(_IMPORT))
 
 #: kwargs each mapped expectation understands (others make the import fail: never ignored silently)
-_KNOWN_KWARGS = {"min_value", "max_value", "strict_min", "strict_max", "value_set", "regex", "type_", "type_list",
-                 "value", "quantile_ranges", "allow_relative_error", "ties_okay", "method", "multiplier",
-                 "threshold", "double_sided", "column_set", "exact_match", "ignore_row_if", "column_index"}
+_KNOWN_KWARGS = {
+    "min_value",
+    "max_value",
+    "strict_min",
+    "strict_max",
+    "value_set",
+    "regex",
+    "type_",
+    "type_list",
+    "value",
+    "quantile_ranges",
+    "allow_relative_error",
+    "ties_okay",
+    "method",
+    "multiplier",
+    "threshold",
+    "double_sided",
+    "column_set",
+    "exact_match",
+    "ignore_row_if",
+    "column_index",
+}
 
 
 def _has_parameter(v: Any) -> bool:
@@ -302,8 +470,9 @@ def _read(path_or_dict: Any) -> tuple[dict, str]:
     if isinstance(path_or_dict, Mapping):
         return dict(path_or_dict), "<dict>"
     if not isinstance(path_or_dict, (str, os.PathLike)):
-        raise SuiteError(f"a Great Expectations suite must be a path to its JSON or a dict; "
-                         f"got {type(path_or_dict).__name__}")
+        raise SuiteError(
+            f"a Great Expectations suite must be a path to its JSON or a dict; got {type(path_or_dict).__name__}"
+        )
     path = os.fspath(path_or_dict)
     try:
         with open(path, encoding="utf-8") as fh:
@@ -329,8 +498,11 @@ def to_datacheck_dict(path_or_dict: Any, *, unmapped: str = "error") -> dict:
     name = data.get("name") or data.get("expectation_suite_name")
     exps = data.get("expectations")
     if not isinstance(name, str) or not isinstance(exps, list):
-        raise SuiteError("is not a Great Expectations suite: expected 'name' (1.x) or 'expectation_suite_name' "
-                         "(0.18) and an 'expectations' list", source=source)
+        raise SuiteError(
+            "is not a Great Expectations suite: expected 'name' (1.x) or 'expectation_suite_name' "
+            "(0.18) and an 'expectations' list",
+            source=source,
+        )
     version = (data.get("meta") or {}).get("great_expectations_version", "unknown")
     checks, problems = [], []
     for i, e in enumerate(exps):
@@ -339,14 +511,24 @@ def to_datacheck_dict(path_or_dict: Any, *, unmapped: str = "error") -> dict:
             continue
         gx_type = e.get("type") or e.get("expectation_type")
         kw = dict(e.get("kwargs") or {})
-        where = f"expectations[{i}] {gx_type}" + (f" (column {kw['column']!r})" if isinstance(kw.get("column"), str) else "")
+        where = f"expectations[{i}] {gx_type}" + (
+            f" (column {kw['column']!r})" if isinstance(kw.get("column"), str) else ""
+        )
         try:
             if gx_type not in _IMPORT:
-                raise _Unmapped("has no datacheck equivalent" + (" (drift is expressed with datacheck's drift check "
-                                                                  "and a reference)" if "kl_divergence" in str(gx_type) else ""))
+                raise _Unmapped(
+                    "has no datacheck equivalent"
+                    + (
+                        " (drift is expressed with datacheck's drift check and a reference)"
+                        if "kl_divergence" in str(gx_type)
+                        else ""
+                    )
+                )
             if kw.get("row_condition") not in (None, "", {}):
-                raise _Unmapped(f"row_condition {kw['row_condition']!r} is not supported (datacheck checks whole "
-                                "columns; filter the data before the run, or split the suite)")
+                raise _Unmapped(
+                    f"row_condition {kw['row_condition']!r} is not supported (datacheck checks whole "
+                    "columns; filter the data before the run, or split the suite)"
+                )
             if _has_parameter(kw):
                 raise _Unmapped("uses a suite parameter ($PARAMETER); substitute its value before importing")
             extra = sorted(k for k in kw if k not in _HARMLESS and k not in _KNOWN_KWARGS)
@@ -374,16 +556,21 @@ def to_datacheck_dict(path_or_dict: Any, *, unmapped: str = "error") -> dict:
     note = f"Imported from Great Expectations suite {name!r} (GX {version}, {source})."
     if problems:
         if unmapped == "error":
-            raise SuiteError(f"cannot import {len(problems)} of {len(exps)} expectation(s) from Great Expectations "
-                             "suite (pass unmapped='warn' to import the rest):\n  - " + "\n  - ".join(problems),
-                             source=source)
-        warnings.warn(f"{len(problems)} expectation(s) of {source} were NOT imported:\n  - "
-                      + "\n  - ".join(problems), UserWarning, stacklevel=3)
+            raise SuiteError(
+                f"cannot import {len(problems)} of {len(exps)} expectation(s) from Great Expectations "
+                "suite (pass unmapped='warn' to import the rest):\n  - " + "\n  - ".join(problems),
+                source=source,
+            )
+        warnings.warn(
+            f"{len(problems)} expectation(s) of {source} were NOT imported:\n  - " + "\n  - ".join(problems),
+            UserWarning,
+            stacklevel=3,
+        )
         note += f" NOT imported ({len(problems)}): " + "; ".join(problems)
     return {"name": name, "description": note, "checks": checks}
 
 
-def from_great_expectations(path_or_dict: Any, *, unmapped: str = "error") -> "Suite":
+def from_great_expectations(path_or_dict: Any, *, unmapped: str = "error") -> Suite:
     """Read a Great Expectations suite (GX 1.x or 0.18 JSON) as a datacheck suite.
 
     Parameters
@@ -419,9 +606,14 @@ def from_great_expectations(path_or_dict: Any, *, unmapped: str = "error") -> "S
 # export
 # ---------------------------------------------------------------------------------------------
 
+
 def _exp(gx_type: str, kwargs: dict, severity: str, description: str | None = None) -> dict:
-    e = {"type": gx_type, "kwargs": {k: v for k, v in kwargs.items() if v is not None}, "meta": {},
-         "severity": _SEVERITY_OUT.get(severity, "critical")}
+    e = {
+        "type": gx_type,
+        "kwargs": {k: v for k, v in kwargs.items() if v is not None},
+        "meta": {},
+        "severity": _SEVERITY_OUT.get(severity, "critical"),
+    }
     if description:
         e["description"] = description
     return e
@@ -446,8 +638,10 @@ def _export_check(name: str, p: Mapping[str, Any]) -> tuple[list[tuple[str, dict
     cols = _named_columns(p.get("columns"))
     per_col = name not in ("schema", "row_count", "duplicates")
     if per_col and cols is None:
-        raise _Unmapped(f"its column selector {p.get('columns')!r} is resolved against the data; list the columns "
-                        "by name to export it")
+        raise _Unmapped(
+            f"its column selector {p.get('columns')!r} is resolved against the data; list the columns "
+            "by name to export it"
+        )
     out: list[tuple[str, dict]] = []
     note = None
     if name == "missing":
@@ -459,11 +653,15 @@ def _export_check(name: str, p: Mapping[str, Any]) -> tuple[list[tuple[str, dict
         kw.update({k: True for k in ("strict_min", "strict_max") if p.get(k)})
         out = [("expect_column_values_to_be_between", {"column": c, **kw}) for c in cols]
     elif name == "allowed_values":
-        out = [("expect_column_values_to_be_in_set", {"column": c, "value_set": list(p["values"]), **_mostly(p)})
-               for c in cols]
+        out = [
+            ("expect_column_values_to_be_in_set", {"column": c, "value_set": list(p["values"]), **_mostly(p)})
+            for c in cols
+        ]
     elif name == "forbidden_values":
-        out = [("expect_column_values_to_not_be_in_set", {"column": c, "value_set": list(p["values"]), **_mostly(p)})
-               for c in cols]
+        out = [
+            ("expect_column_values_to_not_be_in_set", {"column": c, "value_set": list(p["values"]), **_mostly(p)})
+            for c in cols
+        ]
     elif name == "pattern":
         rx = p["regex"] if p.get("search") else f"^(?:{p['regex']})$"
         t = "expect_column_values_to_not_match_regex" if p.get("negate") else "expect_column_values_to_match_regex"
@@ -471,12 +669,21 @@ def _export_check(name: str, p: Mapping[str, Any]) -> tuple[list[tuple[str, dict
     elif name == "unique":
         for c in cols:
             if p.get("max_fraction") and not p.get("count_all"):
-                raise _Unmapped("a max_fraction on repeats only (count_all: false) has no GX equivalent; "
-                                "GX counts every copy of a repeated key")
+                raise _Unmapped(
+                    "a max_fraction on repeats only (count_all: false) has no GX equivalent; "
+                    "GX counts every copy of a repeated key"
+                )
             if isinstance(c, (list, tuple)):
-                out.append(("expect_compound_columns_to_be_unique", {
-                    "column_list": list(c), **_mostly(p),
-                    "ignore_row_if": "any_value_is_missing" if p.get("ignore_missing", True) else "never"}))
+                out.append(
+                    (
+                        "expect_compound_columns_to_be_unique",
+                        {
+                            "column_list": list(c),
+                            **_mostly(p),
+                            "ignore_row_if": "any_value_is_missing" if p.get("ignore_missing", True) else "never",
+                        },
+                    )
+                )
             else:
                 if not p.get("ignore_missing", True):
                     note = "missing keys are skipped by GX (datacheck was told to compare them)"
@@ -489,8 +696,13 @@ def _export_check(name: str, p: Mapping[str, Any]) -> tuple[list[tuple[str, dict
             raise _Unmapped("a max_fraction on repeated rows has no GX equivalent (GX counts every copy)")
         out = [("expect_compound_columns_to_be_unique", {"column_list": list(dc), "ignore_row_if": "never"})]
     elif name == "value_lengths":
-        out = [("expect_column_value_lengths_to_be_between", {"column": c, "min_value": p.get("min"),
-                                                               "max_value": p.get("max"), **_mostly(p)}) for c in cols]
+        out = [
+            (
+                "expect_column_value_lengths_to_be_between",
+                {"column": c, "min_value": p.get("min"), "max_value": p.get("max"), **_mostly(p)},
+            )
+            for c in cols
+        ]
     elif name == "statistic":
         kw = {"min_value": p.get("min"), "max_value": p.get("max")}
         kw.update({k: True for k in ("strict_min", "strict_max") if p.get(k)})
@@ -498,23 +710,42 @@ def _export_check(name: str, p: Mapping[str, Any]) -> tuple[list[tuple[str, dict
     elif name == "quantiles":
         qr = {"quantiles": list(p["quantiles"]), "value_ranges": [list(r) for r in p["ranges"]]}
         are = False if p.get("interpolation") == "nearest" else "linear"
-        out = [("expect_column_quantile_values_to_be_between", {"column": c, "quantile_ranges": qr,
-                                                                 "allow_relative_error": are}) for c in cols]
+        out = [
+            (
+                "expect_column_quantile_values_to_be_between",
+                {"column": c, "quantile_ranges": qr, "allow_relative_error": are},
+            )
+            for c in cols
+        ]
     elif name == "most_common_value":
-        out = [("expect_column_most_common_value_to_be_in_set", {"column": c, "value_set": list(p["values"]),
-                                                                  "ties_okay": p.get("ties_okay") or None})
-               for c in cols]
+        out = [
+            (
+                "expect_column_most_common_value_to_be_in_set",
+                {"column": c, "value_set": list(p["values"]), "ties_okay": p.get("ties_okay") or None},
+            )
+            for c in cols
+        ]
     elif name == "distinct_values":
         for c in cols:
             if p.get("min_count") is not None or p.get("max_count") is not None:
-                out.append(("expect_column_unique_value_count_to_be_between",
-                            {"column": c, "min_value": p.get("min_count"), "max_value": p.get("max_count")}))
+                out.append(
+                    (
+                        "expect_column_unique_value_count_to_be_between",
+                        {"column": c, "min_value": p.get("min_count"), "max_value": p.get("max_count")},
+                    )
+                )
             if p.get("min_ratio") is not None or p.get("max_ratio") is not None:
-                out.append(("expect_column_proportion_of_unique_values_to_be_between",
-                            {"column": c, "min_value": p.get("min_ratio"), "max_value": p.get("max_ratio")}))
-            for key, t in (("subset_of", "expect_column_distinct_values_to_be_in_set"),
-                           ("superset_of", "expect_column_distinct_values_to_contain_set"),
-                           ("equal_to", "expect_column_distinct_values_to_equal_set")):
+                out.append(
+                    (
+                        "expect_column_proportion_of_unique_values_to_be_between",
+                        {"column": c, "min_value": p.get("min_ratio"), "max_value": p.get("max_ratio")},
+                    )
+                )
+            for key, t in (
+                ("subset_of", "expect_column_distinct_values_to_be_in_set"),
+                ("superset_of", "expect_column_distinct_values_to_contain_set"),
+                ("equal_to", "expect_column_distinct_values_to_equal_set"),
+            ):
                 if p.get(key) is not None:
                     out.append((t, {"column": c, "value_set": list(p[key])}))
     elif name == "outliers":
@@ -522,9 +753,18 @@ def _export_check(name: str, p: Mapping[str, Any]) -> tuple[list[tuple[str, dict
             raise _Unmapped("robust_z (median/MAD) fences have no GX equivalent")
         k = p.get("k")
         method = "iqr" if p.get("method", "iqr") == "iqr" else "std"
-        out = [("expect_column_values_to_not_be_outliers", {
-            "column": c, "method": method, "multiplier": float(k if k is not None else (1.5 if method == "iqr" else 3.0)),
-            "mostly": round(1.0 - p.get("max_fraction", 0.05), 12)}) for c in cols]
+        out = [
+            (
+                "expect_column_values_to_not_be_outliers",
+                {
+                    "column": c,
+                    "method": method,
+                    "multiplier": float(k if k is not None else (1.5 if method == "iqr" else 3.0)),
+                    "mostly": round(1.0 - p.get("max_fraction", 0.05), 12),
+                },
+            )
+            for c in cols
+        ]
     elif name == "schema":
         spec = p["columns"]
         names = list(spec) if isinstance(spec, (dict, Mapping)) else list(spec)
@@ -535,8 +775,11 @@ def _export_check(name: str, p: Mapping[str, Any]) -> tuple[list[tuple[str, dict
         else:
             out += [("expect_column_to_exist", {"column": c}) for c in names]
         if isinstance(spec, Mapping):
-            out += [("expect_column_values_to_be_in_type_list", {"column": c, "type_list": _TYPE_LISTS[t]})
-                    for c, t in spec.items() if t != "any"]
+            out += [
+                ("expect_column_values_to_be_in_type_list", {"column": c, "type_list": _TYPE_LISTS[t]})
+                for c, t in spec.items()
+                if t != "any"
+            ]
     elif name == "row_count":
         out = [("expect_table_row_count_to_be_between", {"min_value": p.get("min"), "max_value": p.get("max")})]
     else:
@@ -579,11 +822,16 @@ def suite_to_great_expectations(suite: Any) -> dict:
         if note:
             partial.append({"check": spec.name, "path": spec.path, "note": note})
     if skipped:
-        warnings.warn(f"{len(skipped)} check(s) of suite {suite.name!r} have no Great Expectations equivalent and "
-                      "are not exported: " + "; ".join(f"{s['path']} ({s['reason']})" for s in skipped),
-                      UserWarning, stacklevel=2)
-    meta: dict[str, Any] = {"great_expectations_version": GX_VERSION,
-                            "datacheck": {"exported_from": suite.source, "not_exported": skipped, "partial": partial}}
+        warnings.warn(
+            f"{len(skipped)} check(s) of suite {suite.name!r} have no Great Expectations equivalent and "
+            "are not exported: " + "; ".join(f"{s['path']} ({s['reason']})" for s in skipped),
+            UserWarning,
+            stacklevel=2,
+        )
+    meta: dict[str, Any] = {
+        "great_expectations_version": GX_VERSION,
+        "datacheck": {"exported_from": suite.source, "not_exported": skipped, "partial": partial},
+    }
     out = {"name": suite.name, "id": None, "expectations": exps, "meta": meta, "notes": suite.description}
     return out
 
@@ -592,13 +840,19 @@ def suite_to_great_expectations(suite: Any) -> dict:
 # report -> GX validation result
 # ---------------------------------------------------------------------------------------------
 
+
 def _counts(r, n_rows: int) -> dict | None:
     """(unexpected, checked) of a map-type result, in GX's terms; None for aggregate checks."""
     o = r.observed if isinstance(r.observed, Mapping) else {}
     if r.check == "missing":
         return {"element_count": n_rows, "unexpected_count": o.get("count", 0), "checked": n_rows, "missing_count": 0}
-    keys = {"range": ("below", "above"), "allowed_values": ("outside",), "forbidden_values": ("found",),
-            "value_lengths": ("outside",), "outliers": ("below", "above")}
+    keys = {
+        "range": ("below", "above"),
+        "allowed_values": ("outside",),
+        "forbidden_values": ("found",),
+        "value_lengths": ("outside",),
+        "outliers": ("below", "above"),
+    }
     if r.check in keys:
         bad = sum(int(o.get(k, 0) or 0) for k in keys[r.check])
         checked = (r.details or {}).get("checked")
@@ -612,15 +866,23 @@ def _counts(r, n_rows: int) -> dict | None:
         bad = int(o.get("matched", o.get("mismatched", 0)) or 0)
         frac = o.get("fraction")
         checked = round(bad / frac) if frac else None
-        return {"element_count": n_rows, "unexpected_count": bad, "checked": checked,
-                "missing_count": None if checked is None else n_rows - checked}
+        return {
+            "element_count": n_rows,
+            "unexpected_count": bad,
+            "checked": checked,
+            "missing_count": None if checked is None else n_rows - checked,
+        }
     if r.check == "unique":
-        return {"element_count": n_rows, "unexpected_count": int(o.get("duplicates", 0) or 0), "checked": None,
-                "missing_count": None}
+        return {
+            "element_count": n_rows,
+            "unexpected_count": int(o.get("duplicates", 0) or 0),
+            "checked": None,
+            "missing_count": None,
+        }
     return None
 
 
-def report_to_great_expectations(report: "Report", suite: Any = None) -> dict:
+def report_to_great_expectations(report: Report, suite: Any = None) -> dict:
     """A datacheck report as a GX validation result dict (``success``, ``statistics``, ``results``).
 
     One GX result per datacheck result (skipped results are left out). Map-type checks carry
@@ -657,8 +919,11 @@ def report_to_great_expectations(report: "Report", suite: Any = None) -> dict:
             continue  # the disguised/suspected follow-ups of one missing check: GX has one result
         cfg_type, cfg_kw = f"datacheck.{r.check}", {}
         for t, kw in configs.get(r.check_index, []):
-            if kw.get("column") == r.column or kw.get("column_list") == (list(r.column) if isinstance(r.column, tuple) else None) \
-                    or ("column" not in kw and "column_list" not in kw):
+            if (
+                kw.get("column") == r.column
+                or kw.get("column_list") == (list(r.column) if isinstance(r.column, tuple) else None)
+                or ("column" not in kw and "column_list" not in kw)
+            ):
                 cfg_type, cfg_kw = t, kw
                 break
         else:
@@ -668,40 +933,65 @@ def report_to_great_expectations(report: "Report", suite: Any = None) -> dict:
         c = _counts(r, report.n_rows)
         if c is not None:
             bad, checked = c["unexpected_count"], c["checked"]
-            res = {"element_count": c["element_count"], "unexpected_count": bad,
-                   "unexpected_percent": 100.0 * bad / checked if checked else (0.0 if checked == 0 else None),
-                   "missing_count": c["missing_count"],
-                   "missing_percent": (100.0 * c["missing_count"] / report.n_rows
-                                       if report.n_rows and c["missing_count"] is not None else None),
-                   "unexpected_percent_total": 100.0 * bad / report.n_rows if report.n_rows else None,
-                   "partial_unexpected_list": [e.get("value") for e in (r.evidence or []) if isinstance(e, Mapping)
-                                               and "value" in e][:20]}
+            res = {
+                "element_count": c["element_count"],
+                "unexpected_count": bad,
+                "unexpected_percent": 100.0 * bad / checked if checked else (0.0 if checked == 0 else None),
+                "missing_count": c["missing_count"],
+                "missing_percent": (
+                    100.0 * c["missing_count"] / report.n_rows
+                    if report.n_rows and c["missing_count"] is not None
+                    else None
+                ),
+                "unexpected_percent_total": 100.0 * bad / report.n_rows if report.n_rows else None,
+                "partial_unexpected_list": [
+                    e.get("value") for e in (r.evidence or []) if isinstance(e, Mapping) and "value" in e
+                ][:20],
+            }
             res["unexpected_percent_nonmissing"] = res["unexpected_percent"]
         else:
             res = {"observed_value": r.observed}
-        results.append({
-            "success": r.status == "pass",
-            "expectation_config": {"type": cfg_type, "kwargs": cfg_kw, "meta": {"datacheck_check": r.check},
-                                   "severity": _SEVERITY_OUT.get(r.severity, "critical"),
-                                   **({"description": r.description} if r.description else {})},
-            "result": res,
-            "meta": {"message": r.message},
-            "exception_info": {"raised_exception": r.status == "error",
-                               "exception_traceback": None,
-                               "exception_message": r.message if r.status == "error" else None},
-        })
+        results.append(
+            {
+                "success": r.status == "pass",
+                "expectation_config": {
+                    "type": cfg_type,
+                    "kwargs": cfg_kw,
+                    "meta": {"datacheck_check": r.check},
+                    "severity": _SEVERITY_OUT.get(r.severity, "critical"),
+                    **({"description": r.description} if r.description else {}),
+                },
+                "result": res,
+                "meta": {"message": r.message},
+                "exception_info": {
+                    "raised_exception": r.status == "error",
+                    "exception_traceback": None,
+                    "exception_message": r.message if r.status == "error" else None,
+                },
+            }
+        )
     n = len(results)
     ok = sum(1 for x in results if x["success"])
     from datacheck.report import jsonable
 
-    return jsonable({
-        "success": ok == n,
-        "results": results,
-        "suite_name": report.suite_name,
-        "suite_parameters": {},
-        "statistics": {"evaluated_expectations": n, "successful_expectations": ok,
-                       "unsuccessful_expectations": n - ok, "success_percent": 100.0 * ok / n if n else None},
-        "meta": {"great_expectations_version": GX_VERSION, "datacheck_version": report.version,
-                 "data": report.source, "run_time": report.started_at},
-        "id": None,
-    })
+    return jsonable(
+        {
+            "success": ok == n,
+            "results": results,
+            "suite_name": report.suite_name,
+            "suite_parameters": {},
+            "statistics": {
+                "evaluated_expectations": n,
+                "successful_expectations": ok,
+                "unsuccessful_expectations": n - ok,
+                "success_percent": 100.0 * ok / n if n else None,
+            },
+            "meta": {
+                "great_expectations_version": GX_VERSION,
+                "datacheck_version": report.version,
+                "data": report.source,
+                "run_time": report.started_at,
+            },
+            "id": None,
+        }
+    )

@@ -37,8 +37,14 @@ __all__ = ["render", "render_compact", "draw_figures", "FigureImage", "FAMILY_OR
 
 #: report sections in this order; families not listed follow, alphabetically
 FAMILY_ORDER = ("integrity", "shift", "bias", "label_errors", "slices")
-FAMILY_TITLES = {"integrity": "Integrity", "shift": "Shift", "bias": "Bias", "label_errors": "Label errors",
-                 "slices": "Slices", "overview": "Overview"}
+FAMILY_TITLES = {
+    "integrity": "Integrity",
+    "shift": "Shift",
+    "bias": "Bias",
+    "label_errors": "Label errors",
+    "slices": "Slices",
+    "overview": "Overview",
+}
 _STATUS_ORDER = ("fail", "error", "warn", "pass", "skipped")
 _RANK = {s: i for i, s in enumerate(_STATUS_ORDER)}
 
@@ -125,8 +131,14 @@ def draw_figures(report, *, format: str = "png", dpi: int = 110, families: set[s
                 drawn = spec.draw(report)
                 fig = drawn if isinstance(drawn, Figure) else drawn.figure
                 buf = io.BytesIO()
-                fig.savefig(buf, format=format, dpi=dpi, bbox_inches="tight", facecolor="white",
-                            metadata={"Date": None} if format == "svg" else {"Software": None})
+                fig.savefig(
+                    buf,
+                    format=format,
+                    dpi=dpi,
+                    bbox_inches="tight",
+                    facecolor="white",
+                    metadata={"Date": None} if format == "svg" else {"Software": None},
+                )
             width_px = _css_width(buf.getvalue(), format, dpi)
             out.append(FigureImage(spec.name, spec.family, spec.title, caption, format, buf.getvalue(), width_px))
             cache[1][key] = out[-1]
@@ -143,6 +155,7 @@ def draw_figures(report, *, format: str = "png", dpi: int = 110, families: set[s
 
 
 # -- value formatting (bounded) ------------------------------------------------------------------
+
 
 def _short(s: str, n: int = MAX_TEXT) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
@@ -191,8 +204,12 @@ def _evidence(ev: Any) -> dict[str, Any] | None:
     items = list(ev) if isinstance(ev, (list, tuple)) else [ev]
     lines = [fmt_value(x, 1) for x in items[:MAX_EVIDENCE_ITEMS]]
     preview = "; ".join(lines[:3])
-    return {"preview": _short(preview, 160), "items": lines, "total": len(items),
-            "more": max(0, len(items) - MAX_EVIDENCE_ITEMS)}
+    return {
+        "preview": _short(preview, 160),
+        "items": lines,
+        "total": len(items),
+        "more": max(0, len(items) - MAX_EVIDENCE_ITEMS),
+    }
 
 
 def _severity_note(r) -> str:
@@ -232,13 +249,24 @@ def _result_view(r) -> dict[str, Any]:
     from datacheck.next_steps import next_step
 
     return {
-        "check": r.check, "family": r.family, "column": _short(r.column_label, 120), "severity": r.severity,
-        "status": r.status, "rank": _RANK.get(r.status, 9), "message": _short(r.message or "", 600),
-        "observed": fmt_value(r.observed), "expected": fmt_value(r.expected),
-        "observed_lines": _pairs(r.observed), "expected_lines": _pairs(r.expected),
-        "severity_note": _severity_note(r), "next": _short(next_step(r) or "", 600), "stats": _stats_line(r),
-        "method": r.method or "", "description": _short(r.description or "", 300),
-        "evidence": _evidence(r.evidence), "where": r.suite_path or "",
+        "check": r.check,
+        "family": r.family,
+        "column": _short(r.column_label, 120),
+        "severity": r.severity,
+        "status": r.status,
+        "rank": _RANK.get(r.status, 9),
+        "message": _short(r.message or "", 600),
+        "observed": fmt_value(r.observed),
+        "expected": fmt_value(r.expected),
+        "observed_lines": _pairs(r.observed),
+        "expected_lines": _pairs(r.expected),
+        "severity_note": _severity_note(r),
+        "next": _short(next_step(r) or "", 600),
+        "stats": _stats_line(r),
+        "method": r.method or "",
+        "description": _short(r.description or "", 300),
+        "evidence": _evidence(r.evidence),
+        "where": r.suite_path or "",
         "effect": fmt_value(r.effect_size) if r.effect_size is not None else "",
         "interval": fmt_value(list(r.interval)) if r.interval is not None else "",
         "p_value": f"{r.p_value:.3g}" if isinstance(r.p_value, (int, float)) and r.p_value is not None else "",
@@ -275,29 +303,46 @@ def _context(report, figure_format: str = "png", with_figures: bool = True) -> d
     families = []
     for fam in _ordered_families(results):
         fam_views = [v for v in views if v["family"] == fam]
-        problems = sorted((v for v in fam_views if v["status"] in ("fail", "error", "warn")),
-                          key=lambda v: v["rank"])
-        families.append({
-            "key": fam, "slug": _slug(fam), "title": FAMILY_TITLES.get(fam, fam.replace("_", " ").capitalize()),
-            "counts": _counts([r for r in results if r.family == fam]),
-            "figures": [im for im in images if im.family == fam],
-            "findings": problems[:MAX_FINDINGS], "findings_more": max(0, len(problems) - MAX_FINDINGS),
-            "skipped": [v for v in fam_views if v["status"] == "skipped"][:MAX_FINDINGS],
-            "n": len(fam_views), "needs_attention": bool(problems),
-            "worst": _STATUS_ORDER[min([v["rank"] for v in fam_views] + [len(_STATUS_ORDER) - 1])],
-        })
+        problems = sorted((v for v in fam_views if v["status"] in ("fail", "error", "warn")), key=lambda v: v["rank"])
+        families.append(
+            {
+                "key": fam,
+                "slug": _slug(fam),
+                "title": FAMILY_TITLES.get(fam, fam.replace("_", " ").capitalize()),
+                "counts": _counts([r for r in results if r.family == fam]),
+                "figures": [im for im in images if im.family == fam],
+                "findings": problems[:MAX_FINDINGS],
+                "findings_more": max(0, len(problems) - MAX_FINDINGS),
+                "skipped": [v for v in fam_views if v["status"] == "skipped"][:MAX_FINDINGS],
+                "n": len(fam_views),
+                "needs_attention": bool(problems),
+                "worst": _STATUS_ORDER[min([v["rank"] for v in fam_views] + [len(_STATUS_ORDER) - 1])],
+            }
+        )
     attention = sorted((v for v in views if v["status"] in ("fail", "error", "warn")), key=lambda v: v["rank"])
     counts = report.counts() if hasattr(report, "counts") else _counts(results)
     return {
-        "suite": report.suite_name, "suite_source": report.suite_source, "source": report.source,
-        "rows": report.n_rows, "columns": report.n_columns,
-        "reference": report.reference, "reference_rows": report.reference_rows,
-        "duration": report.duration_s, "passes": report.passes, "started_at": report.started_at,
-        "version": report.version or datacheck.__version__, "tool_version": datacheck.__version__,
-        "passed": report.passed, "counts": counts, "statuses": _STATUS_ORDER, "notes": list(report.notes),
+        "suite": report.suite_name,
+        "suite_source": report.suite_source,
+        "source": report.source,
+        "rows": report.n_rows,
+        "columns": report.n_columns,
+        "reference": report.reference,
+        "reference_rows": report.reference_rows,
+        "duration": report.duration_s,
+        "passes": report.passes,
+        "started_at": report.started_at,
+        "version": report.version or datacheck.__version__,
+        "tool_version": datacheck.__version__,
+        "passed": report.passed,
+        "counts": counts,
+        "statuses": _STATUS_ORDER,
+        "notes": list(report.notes),
         "overview": [im for im in images if im.family == "overview"],
-        "families": families, "attention": attention[:MAX_ATTENTION],
-        "attention_more": max(0, len(attention) - MAX_ATTENTION), "results": views,
+        "families": families,
+        "attention": attention[:MAX_ATTENTION],
+        "attention_more": max(0, len(attention) - MAX_ATTENTION),
+        "results": views,
         # the table opens on what needs attention; passing rows are one click away
         "fold_passing": bool(attention) and counts.get("pass", 0) > 0,
     }
@@ -313,8 +358,13 @@ def _env():
     if _ENV is None:
         import jinja2
 
-        _ENV = jinja2.Environment(loader=jinja2.PackageLoader("datacheck", "templates"), autoescape=True,
-                                  undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        _ENV = jinja2.Environment(
+            loader=jinja2.PackageLoader("datacheck", "templates"),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
         _ENV.filters["num"] = lambda v: f"{v:,}" if isinstance(v, int) else fmt_value(v)
     return _ENV
 

@@ -26,8 +26,9 @@ from __future__ import annotations
 import math
 import sys
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -38,12 +39,31 @@ from datacheck.kernels.sample import Sample
 from datacheck.kernels.stratified import StratifiedSample
 from datacheck.stats import benjamini_hochberg, proportion_test, wilson_interval
 
-__all__ = ["LabelQuality", "LabelQualityError", "assess", "label_issues", "sample_kernel", "sample_weights",
-           "infer_task", "choose_positive", "subgroup_rates", "weighted_share", "FILTER_METHODS", "SCORE_METHODS"]
+__all__ = [
+    "LabelQuality",
+    "LabelQualityError",
+    "assess",
+    "label_issues",
+    "sample_kernel",
+    "sample_weights",
+    "infer_task",
+    "choose_positive",
+    "subgroup_rates",
+    "weighted_share",
+    "FILTER_METHODS",
+    "SCORE_METHODS",
+]
 
 #: ``filter_by`` methods of :func:`cleanlab.filter.find_label_issues`
-FILTER_METHODS = ("prune_by_noise_rate", "prune_by_class", "both", "confident_learning", "predicted_neq_given",
-                  "low_normalized_margin", "low_self_confidence")
+FILTER_METHODS = (
+    "prune_by_noise_rate",
+    "prune_by_class",
+    "both",
+    "confident_learning",
+    "predicted_neq_given",
+    "low_normalized_margin",
+    "low_self_confidence",
+)
 #: ``method`` values of :func:`cleanlab.rank.get_label_quality_scores`
 SCORE_METHODS = ("self_confidence", "normalized_margin", "confidence_weighted_entropy")
 
@@ -128,6 +148,7 @@ class LabelQuality:
 
 # -- which rows --------------------------------------------------------------------------------
 
+
 def infer_task(label_type: pa.DataType, freqs: dict | None, task: str | None, max_classes: int) -> tuple[str, str]:
     """Classification or regression, and why (for the report).
 
@@ -141,13 +162,25 @@ def infer_task(label_type: pa.DataType, freqs: dict | None, task: str | None, ma
         integral = freqs is not None and all(float(v).is_integer() for v in freqs["counts"]) if freqs else False
         if distinct is not None and distinct <= max_classes and (kind == "integer" or integral):
             return "classification", f"numeric label with {distinct} distinct value(s)"
-        return "regression", ("numeric label with " + (f"{distinct:,}" if distinct is not None else "many")
-                              + f" distinct values (more than max_classes={max_classes}, or not whole numbers)")
+        return "regression", (
+            "numeric label with "
+            + (f"{distinct:,}" if distinct is not None else "many")
+            + f" distinct values (more than max_classes={max_classes}, or not whole numbers)"
+        )
     return "classification", f"{kind} label"
 
 
-def sample_kernel(columns: Sequence[str], label: str, n_rows: int, freqs: dict | None, *, max_rows: int,
-                  seed: int, folds: int, stratify: bool) -> tuple[Any, str]:
+def sample_kernel(
+    columns: Sequence[str],
+    label: str,
+    n_rows: int,
+    freqs: dict | None,
+    *,
+    max_rows: int,
+    seed: int,
+    folds: int,
+    stratify: bool,
+) -> tuple[Any, str]:
     """The kernel that brings the rows in, and a phrase saying how they were chosen.
 
     Every row when ``n_rows <= max_rows`` (a :class:`Sample` of ``max_rows``); else a stratified
@@ -158,8 +191,10 @@ def sample_kernel(columns: Sequence[str], label: str, n_rows: int, freqs: dict |
     if n_rows <= max_rows:
         return Sample(columns, k=max_rows, seed=seed), f"all {n_rows:,} rows"
     if not stratify or freqs is None or not freqs.get("exact") or not freqs["counts"]:
-        return (Sample(columns, k=max_rows, seed=seed),
-                f"a seeded uniform sample of {max_rows:,} of {n_rows:,} rows (seed {seed})")
+        return (
+            Sample(columns, k=max_rows, seed=seed),
+            f"a seeded uniform sample of {max_rows:,} of {n_rows:,} rows (seed {seed})",
+        )
     counts = freqs["counts"]
     total = sum(counts.values())
     quotas = []
@@ -167,8 +202,10 @@ def sample_kernel(columns: Sequence[str], label: str, n_rows: int, freqs: dict |
         q = max(int(round(max_rows * c / total)), min(c, 2 * folds))
         quotas.append((value, min(c, q)))
     kept = sum(q for _, q in quotas)
-    return (StratifiedSample(columns, by=label, quotas=tuple(quotas), seed=seed),
-            f"a seeded sample of {kept:,} of {n_rows:,} rows stratified by {label!r} (seed {seed})")
+    return (
+        StratifiedSample(columns, by=label, quotas=tuple(quotas), seed=seed),
+        f"a seeded sample of {kept:,} of {n_rows:,} rows stratified by {label!r} (seed {seed})",
+    )
 
 
 def sample_weights(kernel: Any, freqs: dict | None) -> dict | None:
@@ -206,10 +243,18 @@ def weighted_share(flag: np.ndarray, weights: np.ndarray | None) -> tuple[float,
     return float(w[flag].sum() / sw), float(sw * sw / float((w * w).sum()))
 
 
-def confident_disagreement(proba: np.ndarray, given: np.ndarray, classes: Sequence[Any], *,
-                           share: float = 0.1, min_rows: int = 20, judge_rows: int = 50,
-                           min_confidence: float = 0.8, per_class_evidence: bool = False,
-                           weights: np.ndarray | None = None) -> dict:
+def confident_disagreement(
+    proba: np.ndarray,
+    given: np.ndarray,
+    classes: Sequence[Any],
+    *,
+    share: float = 0.1,
+    min_rows: int = 20,
+    judge_rows: int = 50,
+    min_confidence: float = 0.8,
+    per_class_evidence: bool = False,
+    weights: np.ndarray | None = None,
+) -> dict:
     """Label-noise estimate: how often the given label disagrees with the model where it is most sure.
 
     The ``share`` of the rows (at least ``min_rows``) with the highest out-of-fold top-class
@@ -278,15 +323,22 @@ def confident_disagreement(proba: np.ndarray, given: np.ndarray, classes: Sequen
         if not chosen.size:
             continue
         dis = codes[chosen] != k
-        per_class.append({"predicted": c, "rows": int(chosen.size), "disagree": int(dis.sum()),
-                          "rate": float(dis.mean()), "confidence": float(top[chosen].mean()),
-                          "min_confidence": float(top[chosen].min())})
+        per_class.append(
+            {
+                "predicted": c,
+                "rows": int(chosen.size),
+                "disagree": int(dis.sum()),
+                "rate": float(dis.mean()),
+                "confidence": float(top[chosen].mean()),
+                "min_confidence": float(top[chosen].min()),
+            }
+        )
     # per predicted class, for the report (Bonferroni-corrected intervals); with ``per_class_evidence``
     # the largest lower bound among classes with at least ``judge_rows`` rows in the region also counts
     level = 1 - 0.05 / max(len(per_class), 1)
-    for pc in per_class:
-        pc["interval"] = wilson_interval(pc["disagree"], pc["rows"], level)
-        pc["judged"] = pc["rows"] >= judge_rows
+    for cls_row in per_class:
+        cls_row["interval"] = wilson_interval(cls_row["disagree"], cls_row["rows"], level)
+        cls_row["judged"] = cls_row["rows"] >= judge_rows
     dis_all = (codes != pred) & region
     w = None if weights is None else np.asarray(weights, dtype=float)[region]
     rate, n_eff = weighted_share(dis_all[region], w)
@@ -295,12 +347,22 @@ def confident_disagreement(proba: np.ndarray, given: np.ndarray, classes: Sequen
     judged = [pc for pc in per_class if pc["judged"]]
     worst = max(judged, key=lambda d: d["interval"][0]) if judged else None
     lower = max(lo, worst["interval"][0]) if (worst and per_class_evidence) else lo
-    return {"rate": rate, "n": n_eff, "rows": int(region.sum()), "disagree": int(dis_all.sum()),
-            "confidence": conf, "interval": (lo, hi), "lower": lower, "worst_class": worst, "share": share,
-            "per_class": per_class}
+    return {
+        "rate": rate,
+        "n": n_eff,
+        "rows": int(region.sum()),
+        "disagree": int(dis_all.sum()),
+        "confidence": conf,
+        "interval": (lo, hi),
+        "lower": lower,
+        "worst_class": worst,
+        "share": share,
+        "per_class": per_class,
+    }
 
 
 # -- features ----------------------------------------------------------------------------------
+
 
 def _numeric(arr: pa.ChunkedArray) -> np.ndarray:
     t = arr.type
@@ -319,7 +381,9 @@ def _numeric(arr: pa.ChunkedArray) -> np.ndarray:
     return out
 
 
-def encode_features(table: pa.Table, features: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list[str], dict[str, str]]:
+def encode_features(
+    table: pa.Table, features: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray, list[str], dict[str, str]]:
     """Float matrix for HistGradientBoosting: numeric columns as numbers (datetimes in their
     integer unit), text columns as category codes (missing -> NaN; beyond 254 levels the rarest
     are pooled). Columns with every value missing (HistGradientBoosting cannot bin them),
@@ -337,7 +401,8 @@ def encode_features(table: pa.Table, features: Sequence[str]) -> tuple[np.ndarra
             dropped[name] = "all values missing"
             continue
         if kind in ("integer", "float", "boolean", "datetime", "duration") or (
-                pa.types.is_dictionary(arr.type) and logical_type(arr.type.value_type) in ("integer", "float")):
+            pa.types.is_dictionary(arr.type) and logical_type(arr.type.value_type) in ("integer", "float")
+        ):
             x = _numeric(arr)
             if np.isinf(x).any():
                 x[np.isinf(x)] = np.nan
@@ -374,6 +439,7 @@ def encode_features(table: pa.Table, features: Sequence[str]) -> tuple[np.ndarra
 
 # -- the model ---------------------------------------------------------------------------------
 
+
 def _progress(total: int, enabled: bool | None, desc: str):
     from tqdm.auto import tqdm
 
@@ -403,8 +469,9 @@ def default_classifier(mask: np.ndarray, seed: int):
     give overconfident out-of-fold probabilities, which the label-noise estimate reads as noise)."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    return HistGradientBoostingClassifier(categorical_features=mask if mask.any() else None, random_state=seed,
-                                          early_stopping=True)
+    return HistGradientBoostingClassifier(
+        categorical_features=mask if mask.any() else None, random_state=seed, early_stopping=True
+    )
 
 
 def default_regressor(mask: np.ndarray, seed: int):
@@ -413,8 +480,16 @@ def default_regressor(mask: np.ndarray, seed: int):
     return HistGradientBoostingRegressor(categorical_features=mask if mask.any() else None, random_state=seed)
 
 
-def out_of_fold_proba(X: Any, y: np.ndarray, n_classes: int, estimator: Any, folds: int, seed: int,
-                      progress: bool | None = None, threads: int | None = 1) -> np.ndarray:
+def out_of_fold_proba(
+    X: Any,
+    y: np.ndarray,
+    n_classes: int,
+    estimator: Any,
+    folds: int,
+    seed: int,
+    progress: bool | None = None,
+    threads: int | None = 1,
+) -> np.ndarray:
     """Stratified K-fold out-of-sample ``predict_proba`` (what ``cross_val_predict`` computes,
     one fold at a time so that a progress bar can follow). ``y`` holds codes ``0..n_classes-1``."""
     from sklearn.base import clone
@@ -482,18 +557,35 @@ def choose_positive(counts: dict, given: Any = None) -> tuple[Any, str]:
         close = [c for c in classes if str(c).strip().lower() == str(given).strip().lower()]
         raise LabelQualityError(
             f"positive_label {given!r} (dataset.positive_label) is not a class of the label; classes: "
-            + ", ".join(map(repr, classes[:10])) + (f" (did you mean {close[0]!r}?)" if close else "")
-            + "; a single probability column needs to know which class it is for") from None
+            + ", ".join(map(repr, classes[:10]))
+            + (f" (did you mean {close[0]!r}?)" if close else "")
+            + "; a single probability column needs to know which class it is for"
+        ) from None
     if pos is None:
-        raise LabelQualityError(f"cannot tell which class a single probability column is for (classes: {list(counts)[:10]})")
+        raise LabelQualityError(
+            f"cannot tell which class a single probability column is for (classes: {list(counts)[:10]})"
+        )
     return pos, how.replace("dataset.positive_label", f"positive_label {given!r}") if given is not None else how
 
 
-def assess(table: pa.Table, label: str, *, features: Sequence[str] = (), task: str = "classification",
-           estimator: Any = None, score_columns: Sequence[str] = (), positive_label: Any = None,
-           folds: int = 5, seed: int = 0, filter_by: str = "prune_by_noise_rate",
-           score_method: str = "self_confidence", max_classes: int = 50, progress: bool | None = None,
-           threads: int | None = 1, class_weights: dict | None = None) -> LabelQuality:
+def assess(
+    table: pa.Table,
+    label: str,
+    *,
+    features: Sequence[str] = (),
+    task: str = "classification",
+    estimator: Any = None,
+    score_columns: Sequence[str] = (),
+    positive_label: Any = None,
+    folds: int = 5,
+    seed: int = 0,
+    filter_by: str = "prune_by_noise_rate",
+    score_method: str = "self_confidence",
+    max_classes: int = 50,
+    progress: bool | None = None,
+    threads: int | None = 1,
+    class_weights: dict | None = None,
+) -> LabelQuality:
     """Score every label in ``table`` with cleanlab on out-of-sample predictions.
 
     Parameters
@@ -580,23 +672,29 @@ def assess(table: pa.Table, label: str, *, features: Sequence[str] = (), task: s
         raise LabelQualityError(
             f"label {label!r} has {len(counts):,} distinct values, more than max_classes={max_classes}: "
             "a label with this many classes is not assessed (raise max_classes, or set dataset.task: "
-            "regression for a numeric target)")
+            "regression for a numeric target)"
+        )
     if len(counts) < 2:
         only = next(iter(counts)) if counts else None
-        raise LabelQualityError(f"label {label!r} has a single class ({only!r}); label errors need at least two classes")
+        raise LabelQualityError(
+            f"label {label!r} has a single class ({only!r}); label errors need at least two classes"
+        )
     min_rows = folds if not score_columns else 1
     rare = {k: int(v) for k, v in counts.items() if v < min_rows}
     if rare:
         excluded["rare_classes"] = {str(k): v for k, v in rare.items()}
-        notes.append(f"class(es) with fewer rows than folds ({folds}) were not scored: "
-                     + ", ".join(f"{k!r} ({v})" for k, v in rare.items()))
+        notes.append(
+            f"class(es) with fewer rows than folds ({folds}) were not scored: "
+            + ", ".join(f"{k!r} ({v})" for k, v in rare.items())
+        )
         keep = np.array([v not in rare for v in given_all])
         table = table.filter(pa.array(keep))
         given_all = given_all[keep]
         if len(counts) - len(rare) < 2:
             raise LabelQualityError(
                 f"label {label!r}: fewer than two classes have at least {folds} rows (the number of folds); "
-                f"class counts: {dict(list(counts.items())[:10])}")
+                f"class counts: {dict(list(counts.items())[:10])}"
+            )
     classes = _sort_classes([k for k in counts if k not in rare])
     code_of = {c: i for i, c in enumerate(classes)}
     y = np.fromiter((code_of[v] for v in given_all), dtype=np.int64, count=len(given_all))
@@ -622,13 +720,16 @@ def assess(table: pa.Table, label: str, *, features: Sequence[str] = (), task: s
         else:
             raise LabelQualityError(
                 f"{len(score_columns)} probability column(s) {list(score_columns)} do not match the {K} classes "
-                f"{classes[:10]}: give one column (binary) or one per class in sorted class order")
+                f"{classes[:10]}: give one column (binary) or one per class in sorted class order"
+            )
     else:
         X, mask, used, dropped = encode_features(table, features)
         if not used:
-            raise LabelQualityError("no usable feature columns for the model"
-                                    + (f" (dropped: {dropped})" if dropped else "")
-                                    + "; name them with `features`, or give probability columns")
+            raise LabelQualityError(
+                "no usable feature columns for the model"
+                + (f" (dropped: {dropped})" if dropped else "")
+                + "; name them with `features`, or give probability columns"
+            )
         if dropped:
             notes.append(_dropped_note(dropped))
         if estimator is None:
@@ -649,8 +750,9 @@ def assess(table: pa.Table, label: str, *, features: Sequence[str] = (), task: s
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # cleanlab's advice about small classes is in our notes
-        is_issue = np.asarray(cleanlab.filter.find_label_issues(labels=y, pred_probs=proba, filter_by=filter_by,
-                                                                n_jobs=1), dtype=bool)
+        is_issue = np.asarray(
+            cleanlab.filter.find_label_issues(labels=y, pred_probs=proba, filter_by=filter_by, n_jobs=1), dtype=bool
+        )
         quality = np.asarray(cleanlab.rank.get_label_quality_scores(y, proba, method=score_method), dtype=float)
         try:
             estimate = int(cleanlab.count.num_label_issues(labels=y, pred_probs=proba))
@@ -660,13 +762,28 @@ def assess(table: pa.Table, label: str, *, features: Sequence[str] = (), task: s
     weights = None
     if class_weights:
         weights = np.array([float(class_weights.get(v, 1.0)) for v in given_all])
-        notes.append("rates are weighted estimates for the whole data from a stratified sample "
-                     "(each class weighted by its rows in the data / rows sampled)")
+        notes.append(
+            "rates are weighted estimates for the whole data from a stratified sample "
+            "(each class weighted by its rows in the data / rows sampled)"
+        )
     return LabelQuality(
-        task="classification", rows=table.column("__row__").to_numpy().astype(np.int64), given=given_all,
-        suggested=suggested, quality=quality, is_issue=is_issue, proba=proba, classes=list(classes), table=table,
-        features=list(used), dropped_features=dropped, excluded=excluded, model=model, notes=notes,
-        cleanlab_estimate=estimate, weights=weights)
+        task="classification",
+        rows=table.column("__row__").to_numpy().astype(np.int64),
+        given=given_all,
+        suggested=suggested,
+        quality=quality,
+        is_issue=is_issue,
+        proba=proba,
+        classes=list(classes),
+        table=table,
+        features=list(used),
+        dropped_features=dropped,
+        excluded=excluded,
+        model=model,
+        notes=notes,
+        cleanlab_estimate=estimate,
+        weights=weights,
+    )
 
 
 def _assess_regression(table, label, lab, features, estimator, folds, seed, excluded, notes, threads) -> LabelQuality:
@@ -679,8 +796,11 @@ def _assess_regression(table, label, lab, features, estimator, folds, seed, excl
         raise LabelQualityError(f"label {label!r}: {len(y)} rows are too few for {folds}-fold cross-validation")
     X, mask, used, dropped = encode_features(table, features)
     if not used:
-        raise LabelQualityError("no usable feature columns for the model"
-                                + (f" (dropped: {dropped})" if dropped else "") + "; name them with `features`")
+        raise LabelQualityError(
+            "no usable feature columns for the model"
+            + (f" (dropped: {dropped})" if dropped else "")
+            + "; name them with `features`"
+        )
     if dropped:
         notes.append(_dropped_note(dropped))
     est = default_regressor(mask, seed) if estimator is None else estimator
@@ -693,15 +813,26 @@ def _assess_regression(table, label, lab, features, estimator, folds, seed, excl
     finally:
         np.random.set_state(state)
     return LabelQuality(
-        task="regression", rows=table.column("__row__").to_numpy().astype(np.int64), given=y,
-        suggested=df["predicted_label"].to_numpy(dtype=float), quality=df["label_quality"].to_numpy(dtype=float),
-        is_issue=df["is_label_issue"].to_numpy(dtype=bool), proba=None, classes=None, table=table,
-        features=used, dropped_features=dropped, excluded=excluded,
+        task="regression",
+        rows=table.column("__row__").to_numpy().astype(np.int64),
+        given=y,
+        suggested=df["predicted_label"].to_numpy(dtype=float),
+        quality=df["label_quality"].to_numpy(dtype=float),
+        is_issue=df["is_label_issue"].to_numpy(dtype=bool),
+        proba=None,
+        classes=None,
+        table=table,
+        features=used,
+        dropped_features=dropped,
+        excluded=excluded,
         model=f"cleanlab CleanLearning (regression, {folds}-fold, {type(est).__name__}, issue share chosen by R²)",
-        notes=notes, cleanlab_estimate=None)
+        notes=notes,
+        cleanlab_estimate=None,
+    )
 
 
 # -- where the issues are ----------------------------------------------------------------------
+
 
 def group_labels(arr: pa.ChunkedArray, max_groups: int = 20, bins: int = 5) -> np.ndarray:
     """Group names for subgroup rates: the value as text; numeric columns with more than ``2 * bins``
@@ -715,9 +846,18 @@ def group_labels(arr: pa.ChunkedArray, max_groups: int = 20, bins: int = 5) -> n
         null |= np.isnan(x)
         edges = np.unique(np.nanquantile(x[~null], np.linspace(0, 1, bins + 1))) if (~null).any() else np.array([0.0])
         idx = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, max(len(edges) - 2, 0))
-        fmt = (lambda v: f"{v:.4g}")
-        names = [f"[{fmt(edges[i])}, {fmt(edges[i + 1])}{']' if i == len(edges) - 2 else ')'}"
-                 for i in range(max(len(edges) - 1, 1))] if len(edges) > 1 else [fmt(edges[0])]
+
+        def fmt(v):
+            return f"{v:.4g}"
+
+        names = (
+            [
+                f"[{fmt(edges[i])}, {fmt(edges[i + 1])}{']' if i == len(edges) - 2 else ')'}"
+                for i in range(max(len(edges) - 1, 1))
+            ]
+            if len(edges) > 1
+            else [fmt(edges[0])]
+        )
         out = np.array([names[i] for i in idx], dtype=object)
     else:
         out = np.array(["" if v is None else str(v) for v in arr.to_pylist()], dtype=object)
@@ -729,8 +869,15 @@ def group_labels(arr: pa.ChunkedArray, max_groups: int = 20, bins: int = 5) -> n
     return out
 
 
-def subgroup_rates(table: pa.Table, columns: Sequence[str], is_issue: np.ndarray, *, max_groups: int = 20,
-                   confidence: float = 0.95, weights: np.ndarray | None = None) -> list[dict[str, Any]]:
+def subgroup_rates(
+    table: pa.Table,
+    columns: Sequence[str],
+    is_issue: np.ndarray,
+    *,
+    max_groups: int = 20,
+    confidence: float = 0.95,
+    weights: np.ndarray | None = None,
+) -> list[dict[str, Any]]:
     """Label-issue rate per group of each column, with a Wilson interval and a test against the
     rest of the rows (two-proportion z or Fisher), q-values by Benjamini–Hochberg over all groups.
 
@@ -766,8 +913,18 @@ def subgroup_rates(table: pa.Table, columns: Sequence[str], is_issue: np.ndarray
                     p, test = _weighted_test(k1, ne, k2, rest_n)
             else:
                 p, test = math.nan, "none"
-            row = {"attribute": col, "group": g, "n": gn, "issues": gk, "rate": rate,
-                   "ci_low": lo, "ci_high": hi, "rest_rate": rest, "p_value": p, "test": test}
+            row = {
+                "attribute": col,
+                "group": g,
+                "n": gn,
+                "issues": gk,
+                "rate": rate,
+                "ci_low": lo,
+                "ci_high": hi,
+                "rest_rate": rest,
+                "p_value": p,
+                "test": test,
+            }
             if weights is not None:
                 row["n_eff"] = ne
             out.append(row)
@@ -789,11 +946,26 @@ def _weighted_test(k1: float, n1: float, k2: float, n2: float) -> tuple[float, s
 
 # -- notebooks ---------------------------------------------------------------------------------
 
-def label_issues(data: Any, label: str, *, features: Sequence[str] | None = None, estimator: Any = None,
-                 folds: int = 5, pred_probs: Any = None, protected: Sequence[str] = (), task: str | None = None,
-                 positive_label: Any = None, seed: int = 0, max_rows: int = 100_000,
-                 filter_by: str = "prune_by_noise_rate", score_method: str = "self_confidence",
-                 max_classes: int = 50, progress: bool | None = None, threads: int | None = 1):
+
+def label_issues(
+    data: Any,
+    label: str,
+    *,
+    features: Sequence[str] | None = None,
+    estimator: Any = None,
+    folds: int = 5,
+    pred_probs: Any = None,
+    protected: Sequence[str] = (),
+    task: str | None = None,
+    positive_label: Any = None,
+    seed: int = 0,
+    max_rows: int = 100_000,
+    filter_by: str = "prune_by_noise_rate",
+    score_method: str = "self_confidence",
+    max_classes: int = 50,
+    progress: bool | None = None,
+    threads: int | None = 1,
+):
     """Rank every label by how likely it is wrong (cleanlab on out-of-fold predictions).
 
     The same code path as the ``label_errors`` check, returned as a pandas DataFrame.
@@ -877,8 +1049,16 @@ def label_issues(data: Any, label: str, *, features: Sequence[str] | None = None
     n_rows, freqs = values[RowCount()], values[Frequencies(label)]
     kind, _ = infer_task(src.schema.field(label).type, freqs, task, max_classes)
     cols = list(score_columns) if (score_columns or arr_probs is not None) else list(features)
-    kernel, how = sample_kernel([*cols, *protected], label, n_rows, freqs, max_rows=max_rows, seed=seed,
-                                folds=folds, stratify=kind == "classification")
+    kernel, how = sample_kernel(
+        [*cols, *protected],
+        label,
+        n_rows,
+        freqs,
+        max_rows=max_rows,
+        seed=seed,
+        folds=folds,
+        stratify=kind == "classification",
+    )
     values, failures = fold(src, [kernel])
     if failures:
         raise LabelQualityError(f"cannot sample the rows: {next(iter(failures.values()))}")
@@ -890,13 +1070,33 @@ def label_issues(data: Any, label: str, *, features: Sequence[str] | None = None
         score_columns = [f"__proba_{i}__" for i in range(sub.shape[1])]
         for i, c in enumerate(score_columns):
             table = table.append_column(c, pa.array(sub[:, i]))
-    lq = assess(table, label, features=features, task=kind, estimator=estimator, score_columns=score_columns,
-                positive_label=positive_label, folds=folds, seed=seed, filter_by=filter_by,
-                score_method=score_method, max_classes=max_classes, progress=progress, threads=threads,
-                class_weights=sample_weights(kernel, freqs))
+    lq = assess(
+        table,
+        label,
+        features=features,
+        task=kind,
+        estimator=estimator,
+        score_columns=score_columns,
+        positive_label=positive_label,
+        folds=folds,
+        seed=seed,
+        filter_by=filter_by,
+        score_method=score_method,
+        max_classes=max_classes,
+        progress=progress,
+        threads=threads,
+        class_weights=sample_weights(kernel, freqs),
+    )
     rows = lq.rows.tolist() if src.row_labels is None else list(src.row_labels(lq.rows))
-    out = pd.DataFrame({"row": rows, "given_label": lq.given, "suggested_label": lq.suggested,
-                        "quality": lq.quality, "is_issue": lq.is_issue})
+    out = pd.DataFrame(
+        {
+            "row": rows,
+            "given_label": lq.given,
+            "suggested_label": lq.suggested,
+            "quality": lq.quality,
+            "is_issue": lq.is_issue,
+        }
+    )
     pg = lq.p_given()
     if pg is not None:
         out["p_given"] = pg
@@ -905,7 +1105,17 @@ def label_issues(data: Any, label: str, *, features: Sequence[str] | None = None
     if lq.weights is not None:  # rows of the data each sampled row stands for (stratified sample)
         out["weight"] = lq.weights
     out = out.sort_values(["quality", "row"], kind="stable").reset_index(drop=True)
-    out.attrs.update({"model": lq.model, "sample": how, "notes": list(lq.notes), "task": lq.task,
-                      "classes": lq.classes, "fraction": lq.fraction, "count": lq.count,
-                      "dropped_features": dict(lq.dropped_features), "weighted": lq.weights is not None})
+    out.attrs.update(
+        {
+            "model": lq.model,
+            "sample": how,
+            "notes": list(lq.notes),
+            "task": lq.task,
+            "classes": lq.classes,
+            "fraction": lq.fraction,
+            "count": lq.count,
+            "dropped_features": dict(lq.dropped_features),
+            "weighted": lq.weights is not None,
+        }
+    )
     return out

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 __all__ = ["Param", "REQUIRED", "COLUMN_KEYWORDS", "MAX_REGEX_CHARS"]
 
@@ -115,9 +116,8 @@ class Param:
         ok_type = isinstance(value, int) if integer else isinstance(value, (int, float))
         if isinstance(value, bool) or not ok_type or (isinstance(value, float) and math.isnan(value)):
             raise ValueError(f"must be {what} in {self._bounds_text()}; got {_fmt(value)}")
-        bad = (
-            (self.low is not None and (value < self.low or (self.low_open and value == self.low)))
-            or (self.high is not None and (value > self.high or (self.high_open and value == self.high)))
+        bad = (self.low is not None and (value < self.low or (self.low_open and value == self.low))) or (
+            self.high is not None and (value > self.high or (self.high_open and value == self.high))
         )
         if bad:
             raise ValueError(f"must be {what} in {self._bounds_text()}; got {_fmt(value)}")
@@ -126,8 +126,10 @@ class Param:
         try:
             return float(value)
         except OverflowError:  # an integer beyond the float range (about 1.8e308)
-            raise ValueError(f"must be {what} in {self._bounds_text()} within the float range (about ±1.8e308); "
-                             f"got an integer of {len(str(abs(value)))} digits") from None
+            raise ValueError(
+                f"must be {what} in {self._bounds_text()} within the float range (about ±1.8e308); "
+                f"got an integer of {len(str(abs(value)))} digits"
+            ) from None
 
     def validate(self, value: Any) -> Any:
         """Return the normalised value or raise ``ValueError`` with a message that follows a path."""
@@ -178,8 +180,9 @@ class Param:
             if not isinstance(value, str):
                 raise ValueError(f"must be a regular expression string; got {_fmt(value)}")
             if len(value) > MAX_REGEX_CHARS:
-                raise ValueError(f"is a regular expression of {len(value):,} characters; at most {MAX_REGEX_CHARS:,} "
-                                 "are allowed")
+                raise ValueError(
+                    f"is a regular expression of {len(value):,} characters; at most {MAX_REGEX_CHARS:,} are allowed"
+                )
             try:
                 re.compile(value)
             except re.error as exc:
@@ -188,8 +191,13 @@ class Param:
         if k == "columns":
             if isinstance(value, str):
                 return value
-            if isinstance(value, (list, tuple)) and value and all(
-                isinstance(v, str) or (isinstance(v, (list, tuple)) and all(isinstance(x, str) for x in v)) for v in value
+            if (
+                isinstance(value, (list, tuple))
+                and value
+                and all(
+                    isinstance(v, str) or (isinstance(v, (list, tuple)) and all(isinstance(x, str) for x in v))
+                    for v in value
+                )
             ):
                 return tuple(tuple(v) if isinstance(v, (list, tuple)) else v for v in value)
             raise ValueError(

@@ -28,7 +28,8 @@ from __future__ import annotations
 import functools
 import inspect
 import warnings
-from typing import Any, Callable, Mapping, TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from datacheck.errors import ValidationFailed
 from datacheck.report import Report
@@ -64,8 +65,14 @@ def _check_on_fail(on_fail: str) -> None:
         raise ValueError(f"on_fail must be one of {', '.join(map(repr, _ON_FAIL))}; got {on_fail!r}")
 
 
-def validate(suite: Any, *, arg: str | int | None = None, on_fail: str = "raise", reference: Any = None,
-             options: Mapping[str, Any] | None = None) -> Callable[[F], F]:
+def validate(
+    suite: Any,
+    *,
+    arg: str | int | None = None,
+    on_fail: str = "raise",
+    reference: Any = None,
+    options: Mapping[str, Any] | None = None,
+) -> Callable[[F], F]:
     """Decorate a function so the frame it returns (or its argument ``arg``) is validated by ``suite``.
 
     Parameters
@@ -189,9 +196,16 @@ class DataValidator(*_estimator_bases()):  # type: ignore[misc]
     datacheck.errors.ValidationFailed: ...
     """
 
-    def __init__(self, suite: Any = None, *, on_fail: str = "raise", validate_fit: bool = True,
-                 reference: Any = None, options: Mapping[str, Any] | None = None,
-                 transform_suite: Any = None) -> None:
+    def __init__(
+        self,
+        suite: Any = None,
+        *,
+        on_fail: str = "raise",
+        validate_fit: bool = True,
+        reference: Any = None,
+        options: Mapping[str, Any] | None = None,
+        transform_suite: Any = None,
+    ) -> None:
         self.suite = suite
         self.transform_suite = transform_suite
         self.on_fail = on_fail
@@ -200,7 +214,7 @@ class DataValidator(*_estimator_bases()):  # type: ignore[misc]
         self.options = options
 
     # -- scikit-learn API ------------------------------------------------------------------------
-    def fit(self, X: Any, y: Any = None, **fit_params: Any) -> "DataValidator":
+    def fit(self, X: Any, y: Any = None, **fit_params: Any) -> DataValidator:
         """Validate the training data (when ``validate_fit``) and remember its columns."""
         import datacheck
 
@@ -208,14 +222,17 @@ class DataValidator(*_estimator_bases()):  # type: ignore[misc]
         if self.suite is None:
             raise ValueError("DataValidator needs a suite (a path, a dict or a datacheck.Suite)")
         self.suite_ = datacheck.load_suite(self.suite)
-        self.transform_suite_ = datacheck.load_suite(self.transform_suite) if self.transform_suite is not None \
-            else self.suite_
+        self.transform_suite_ = (
+            datacheck.load_suite(self.transform_suite) if self.transform_suite is not None else self.suite_
+        )
         frame = self._frame(X, fitting=True)
         if frame.shape[1] == 0:
             raise ValueError(f"0 feature(s) (shape={frame.shape}) while a minimum of 1 is required by DataValidator")
         if len(frame) == 0:
-            raise ValueError("Found array with 0 sample(s) while a minimum of 1 is required by DataValidator: "
-                             "there is no training data to validate")
+            raise ValueError(
+                "Found array with 0 sample(s) while a minimum of 1 is required by DataValidator: "
+                "there is no training data to validate"
+            )
         data = self._with_label(frame, y)
         self._last: dict[str, Any] = {"report": None}  # the latest report; the fitted state never changes
         self.profile_ = None
@@ -238,8 +255,10 @@ class DataValidator(*_estimator_bases()):  # type: ignore[misc]
         ref = self.profile_ if isinstance(self.reference, str) and self.reference == "fit" else self.reference
         frame = self._frame(X, fitting=False)
         if frame.shape[1] != self.n_features_in_:
-            raise ValueError(f"X has {frame.shape[1]} features, but DataValidator is expecting "
-                             f"{self.n_features_in_} features as input")
+            raise ValueError(
+                f"X has {frame.shape[1]} features, but DataValidator is expecting "
+                f"{self.n_features_in_} features as input"
+            )
         suite = self.transform_suite_
         label = suite.dataset.label
         cols = getattr(frame, "columns", None)
@@ -310,17 +329,24 @@ class DataValidator(*_estimator_bases()):  # type: ignore[misc]
         import pandas as pd
 
         if hasattr(X, "tocsr") or type(X).__module__.startswith("scipy.sparse"):
-            raise TypeError("DataValidator does not accept sparse input: validate the data before it is "
-                            "made sparse (put the step first in the Pipeline)")
-        if not isinstance(X, (np.ndarray, pd.DataFrame)) and not hasattr(X, "columns") \
-                and (hasattr(X, "__array__") or isinstance(X, (list, tuple))):
+            raise TypeError(
+                "DataValidator does not accept sparse input: validate the data before it is "
+                "made sparse (put the step first in the Pipeline)"
+            )
+        if (
+            not isinstance(X, (np.ndarray, pd.DataFrame))
+            and not hasattr(X, "columns")
+            and (hasattr(X, "__array__") or isinstance(X, (list, tuple)))
+        ):
             X = np.asarray(X)  # array-likes (lists of rows, objects with __array__) as scikit-learn reads them
         if isinstance(X, np.ndarray):
             if np.iscomplexobj(X):
                 raise ValueError("Complex data not supported: datacheck's kernels read real numbers")
             if X.ndim != 2:
-                raise ValueError(f"DataValidator expects 2-D data; got an array of shape {X.shape}. Reshape your "
-                                 "data: X.reshape(-1, 1) for one feature, X.reshape(1, -1) for one sample")
+                raise ValueError(
+                    f"DataValidator expects 2-D data; got an array of shape {X.shape}. Reshape your "
+                    "data: X.reshape(-1, 1) for one feature, X.reshape(1, -1) for one sample"
+                )
             names = getattr(self, "feature_names_in_", None) if not fitting else None
             if names is None or len(names) != X.shape[1]:
                 names = [f"x{i}" for i in range(X.shape[1])]
@@ -377,7 +403,7 @@ def _without_label(suite: Any) -> Any:
     checks = []
     for item in raw.get("checks") or []:
         if isinstance(item, dict) and len(item) == 1:
-            (name, params), = item.items()
+            ((name, params),) = item.items()
             if isinstance(params, dict) and "columns" in params:
                 cols = params["columns"]
                 if cols == label:

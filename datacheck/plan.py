@@ -67,8 +67,7 @@ def _role_columns(roles: Any, keep: tuple[str, ...]) -> set[str]:
     with outliers, and an id is not a category that drifts. A check that has a use for a role
     column under a keyword says so in ``Check.keyword_roles``; naming a column always selects it.
     """
-    found = {"label": [roles.label], "prediction": [roles.prediction], "id": [roles.id],
-             "scores": list(roles.scores)}
+    found = {"label": [roles.label], "prediction": [roles.prediction], "id": [roles.id], "scores": list(roles.scores)}
     return {c for role, cols in found.items() if role not in keep for c in cols if c}
 
 
@@ -77,16 +76,28 @@ def bind(suite: Suite, columns: dict[str, ColumnInfo]) -> tuple[list[Unit], list
     units: list[Unit] = []
     problems: list[Result] = []
     roles = suite.dataset
-    for name, role_cols in (("label", [roles.label]), ("prediction", [roles.prediction]), ("id", [roles.id]),
-                            ("scores", list(roles.scores)), ("protected", list(roles.protected))):
+    for name, role_cols in (
+        ("label", [roles.label]),
+        ("prediction", [roles.prediction]),
+        ("id", [roles.id]),
+        ("scores", list(roles.scores)),
+        ("protected", list(roles.protected)),
+    ):
         for c in role_cols:
             if c and c not in columns:
                 close = difflib.get_close_matches(c, list(columns), n=1, cutoff=0.6)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
                 line = suite.line_of(("dataset", name))
-                problems.append(Result(check="dataset", column=c, severity="error", status="error",
-                                       message=f"dataset.{name} names column {c!r}, which is not in the data{hint}"
-                                               f" [{suite.source}{':' + str(line) if line else ''}]"))
+                problems.append(
+                    Result(
+                        check="dataset",
+                        column=c,
+                        severity="error",
+                        status="error",
+                        message=f"dataset.{name} names column {c!r}, which is not in the data{hint}"
+                        f" [{suite.source}{':' + str(line) if line else ''}]",
+                    )
+                )
     for spec in suite.checks:
         check = REGISTRY[spec.name](spec)
         if not check.per_column:
@@ -119,9 +130,13 @@ def bind(suite: Suite, columns: dict[str, ColumnInfo]) -> tuple[list[Unit], list
                     problems.append(_missing_column_result(check, c, columns, suite))
                     continue
                 if accepted is not None and columns[c].logical not in accepted:
-                    problems.append(check.error(
-                        c, f"{spec.name} needs a column of type {' or '.join(accepted)}; column {c!r} is "
-                           f"{columns[c].logical} ({columns[c].type}) [{spec.path}.columns]"))
+                    problems.append(
+                        check.error(
+                            c,
+                            f"{spec.name} needs a column of type {' or '.join(accepted)}; column {c!r} is "
+                            f"{columns[c].logical} ({columns[c].type}) [{spec.path}.columns]",
+                        )
+                    )
                     continue
                 chosen.append(c)
         check.bound_columns = list(chosen)  # siblings, for checks that correct across columns (BH)

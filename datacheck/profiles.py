@@ -37,7 +37,8 @@ import importlib
 import json
 import math
 import os
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -144,8 +145,10 @@ def _encode_dataclass(obj: Any) -> dict:
     cls = type(obj)
     if not cls.__module__.startswith(_KERNEL_PACKAGE + "."):
         raise TypeError(f"only datacheck kernels can be stored in a profile; got {cls.__module__}.{cls.__name__}")
-    return {"__kernel__": f"{cls.__module__}:{cls.__qualname__}",
-            "fields": {f.name: _encode(getattr(obj, f.name)) for f in dataclasses.fields(obj)}}
+    return {
+        "__kernel__": f"{cls.__module__}:{cls.__qualname__}",
+        "fields": {f.name: _encode(getattr(obj, f.name)) for f in dataclasses.fields(obj)},
+    }
 
 
 def _decode_dataclass(v: dict) -> Any:
@@ -202,8 +205,18 @@ class Profile:
         Kernel -> finished value (and kernels that failed, with the reason).
     """
 
-    def __init__(self, *, metrics: Metrics, schema: pa.Schema, n_rows: int, source: str, suite_name: str,
-                 suite_hash: str, datacheck_version: str, created_at: str) -> None:
+    def __init__(
+        self,
+        *,
+        metrics: Metrics,
+        schema: pa.Schema,
+        n_rows: int,
+        source: str,
+        suite_name: str,
+        suite_hash: str,
+        datacheck_version: str,
+        created_at: str,
+    ) -> None:
         self.metrics = metrics
         self.schema = schema
         self.n_rows = int(n_rows)
@@ -219,7 +232,9 @@ class Profile:
         return f"profile of {self.source} (suite {self.suite_name!r}, {self.created_at})"
 
     def __repr__(self) -> str:
-        return f"<Profile {self.source!r}: {self.n_rows:,} rows, {len(self.columns)} columns, {len(self.metrics)} metrics>"
+        return (
+            f"<Profile {self.source!r}: {self.n_rows:,} rows, {len(self.columns)} columns, {len(self.metrics)} metrics>"
+        )
 
     def as_metrics(self) -> Metrics:
         """A fresh :class:`~datacheck.context.Metrics` holding the saved reference metrics."""
@@ -253,7 +268,7 @@ class Profile:
             json.dump(self.to_dict(), fh, allow_nan=False, separators=(",", ":"))
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any], *, source: str = "the profile") -> "Profile":
+    def from_dict(cls, d: Mapping[str, Any], *, source: str = "the profile") -> Profile:
         """Rebuild a profile from :meth:`to_dict`'s data; anything damaged raises one :class:`DataError`."""
         try:
             return cls._from_dict(d)
@@ -261,20 +276,35 @@ class Profile:
             if source == "the profile":
                 raise
             raise DataError(f"{source}: {exc}") from None
-        except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError, RuntimeError,
-                pa.ArrowException) as exc:
-            what = f"missing field {exc.args[0]!r}" if isinstance(exc, KeyError) else \
-                f"{str(exc).strip().splitlines()[0][:200] if str(exc).strip() else 'a malformed value'}"
-            raise DataError(f"{source} is damaged or was not written by datacheck ({what}); save the profile "
-                            "again with `datacheck profile`") from None
+        except (
+            KeyError,
+            TypeError,
+            ValueError,
+            AttributeError,
+            IndexError,
+            OverflowError,
+            RuntimeError,
+            pa.ArrowException,
+        ) as exc:
+            what = (
+                f"missing field {exc.args[0]!r}"
+                if isinstance(exc, KeyError)
+                else f"{str(exc).strip().splitlines()[0][:200] if str(exc).strip() else 'a malformed value'}"
+            )
+            raise DataError(
+                f"{source} is damaged or was not written by datacheck ({what}); save the profile "
+                "again with `datacheck profile`"
+            ) from None
 
     @classmethod
-    def _from_dict(cls, d: Mapping[str, Any]) -> "Profile":
+    def _from_dict(cls, d: Mapping[str, Any]) -> Profile:
         if not isinstance(d, Mapping) or d.get("format") != PROFILE_FORMAT:
             raise DataError("not a datacheck profile (missing 'format': 'datacheck-profile')")
         if d.get("version") != PROFILE_VERSION:
-            raise DataError(f"profile format version {d.get('version')!r} is not supported "
-                            f"(this datacheck reads version {PROFILE_VERSION})")
+            raise DataError(
+                f"profile format version {d.get('version')!r} is not supported "
+                f"(this datacheck reads version {PROFILE_VERSION})"
+            )
         if "checksum" in d and d["checksum"] != _checksum(d):
             raise DataError("was changed after it was saved (its checksum does not match its statistics)")
         schema = pa.ipc.read_schema(pa.py_buffer(_unb64(d["schema"])))
@@ -286,12 +316,19 @@ class Profile:
         for k in ("source", "created_at", "datacheck_version"):
             if not isinstance(d[k], str):
                 raise ValueError(f"{k} must be text; got {d[k]!r}")
-        return cls(metrics=Metrics(values, failures), schema=schema, n_rows=d["n_rows"], source=d["source"],
-                   suite_name=d["suite"]["name"], suite_hash=d["suite"]["hash"],
-                   datacheck_version=d["datacheck_version"], created_at=d["created_at"])
+        return cls(
+            metrics=Metrics(values, failures),
+            schema=schema,
+            n_rows=d["n_rows"],
+            source=d["source"],
+            suite_name=d["suite"]["name"],
+            suite_hash=d["suite"]["hash"],
+            datacheck_version=d["datacheck_version"],
+            created_at=d["created_at"],
+        )
 
     @classmethod
-    def load(cls, path: str | os.PathLike) -> "Profile":
+    def load(cls, path: str | os.PathLike) -> Profile:
         """Read a profile written by :meth:`save`."""
         try:
             with open(path, encoding="utf-8") as fh:
@@ -305,7 +342,7 @@ class Profile:
         return cls.from_dict(d, source=f"profile {os.fspath(path)}")
 
 
-def profile(data: Any, suite: "str | Mapping[str, Any] | Suite", *, batch_rows: int = DEFAULT_BATCH_ROWS) -> Profile:
+def profile(data: Any, suite: str | Mapping[str, Any] | Suite, *, batch_rows: int = DEFAULT_BATCH_ROWS) -> Profile:
     """Fold ``data`` as the reference of ``suite``'s shift checks and keep the merged statistics.
 
     Parameters
@@ -340,9 +377,12 @@ def profile(data: Any, suite: "str | Mapping[str, Any] | Suite", *, batch_rows: 
         from datacheck.errors import SuiteError
 
         shift = ", ".join(sorted(n for n, cls in REGISTRY.items() if cls.needs_reference))
-        raise SuiteError(f"the suite has no shift check, so its profile would hold nothing to compare with; a "
-                         f"profile serves the checks that compare with a reference ({shift})", source=suite.source,
-                         line=suite.line_of(("checks",)))
+        raise SuiteError(
+            f"the suite has no shift check, so its profile would hold nothing to compare with; a "
+            f"profile serves the checks that compare with a reference ({shift})",
+            source=suite.source,
+            line=suite.line_of(("checks",)),
+        )
     need: set[Kernel] = {RowCount()}
     for _ in range(_MAX_PASSES + 1):
         _, ref = collect_needs(units, ctx)
@@ -352,6 +392,13 @@ def profile(data: Any, suite: "str | Mapping[str, Any] | Suite", *, batch_rows: 
         ctx.reference.update(*fold(src, need))
         need = set()
     n_rows = ctx.reference.values.get(RowCount(), src.num_rows or 0)
-    return Profile(metrics=ctx.reference, schema=src.schema, n_rows=n_rows, source=src.description,
-                   suite_name=suite.name, suite_hash=_suite_hash(suite), datacheck_version=__version__,
-                   created_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"))
+    return Profile(
+        metrics=ctx.reference,
+        schema=src.schema,
+        n_rows=n_rows,
+        source=src.description,
+        suite_name=suite.name,
+        suite_hash=_suite_hash(suite),
+        datacheck_version=__version__,
+        created_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+    )

@@ -48,7 +48,7 @@ class _NoBar:
     def close(self) -> None:
         pass
 
-    def __enter__(self) -> "_NoBar":
+    def __enter__(self) -> _NoBar:
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -60,8 +60,9 @@ def shown(b: Any) -> bool:
     return not isinstance(b, _NoBar)
 
 
-def bar(total: float | None = None, desc: str = "", unit: str = "it", enabled: bool | None = None,
-        unit_scale: bool = False) -> Any:
+def bar(
+    total: float | None = None, desc: str = "", unit: str = "it", enabled: bool | None = None, unit_scale: bool = False
+) -> Any:
     """A tqdm bar on stderr (cleared when done), or a do-nothing stand-in when bars are off.
 
     Parameters
@@ -79,5 +80,6 @@ def bar(total: float | None = None, desc: str = "", unit: str = "it", enabled: b
         return _NoBar()
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, desc=desc, unit=unit, unit_scale=unit_scale, leave=False, file=sys.stderr,
-                dynamic_ncols=True)
+    return tqdm(
+        total=total, desc=desc, unit=unit, unit_scale=unit_scale, leave=False, file=sys.stderr, dynamic_ncols=True
+    )

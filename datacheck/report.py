@@ -20,8 +20,9 @@ import html
 import json
 import math
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -230,7 +231,7 @@ class Report:
             out[r.status] += 1
         return out
 
-    def raise_for_status(self) -> "Report":
+    def raise_for_status(self) -> Report:
         """Raise :class:`datacheck.ValidationFailed` (carrying this report) if the run failed."""
         if not self.passed:
             raise ValidationFailed(self)
@@ -239,7 +240,8 @@ class Report:
     def select(self, check: str | None = None, column: Any = None, status: str | None = None) -> list[Result]:
         """Results filtered by check name, column and/or status."""
         return [
-            r for r in self.results
+            r
+            for r in self.results
             if (check is None or r.check == check)
             and (column is None or r.column == column)
             and (status is None or r.status == status)
@@ -289,8 +291,24 @@ class Report:
             d["column"] = r.column_label or None
             d.pop("details")
             rows.append(d)
-        cols = ["check", "family", "column", "severity", "status", "observed", "expected", "effect_size",
-                "interval", "p_value", "message", "method", "evidence", "check_index", "suite_path", "description"]
+        cols = [
+            "check",
+            "family",
+            "column",
+            "severity",
+            "status",
+            "observed",
+            "expected",
+            "effect_size",
+            "interval",
+            "p_value",
+            "message",
+            "method",
+            "evidence",
+            "check_index",
+            "suite_path",
+            "description",
+        ]
         return pd.DataFrame(rows, columns=cols)
 
     def summary(self, *, max_lines: int = 40) -> str:
@@ -300,12 +318,18 @@ class Report:
         lines = [
             f"datacheck {self.version} | suite {self.suite_name!r} | {self.source}",
             f"{self.n_rows:,} rows x {self.n_columns} columns"
-            + (f" | reference {self.reference} ({self.reference_rows:,} rows)" if self.reference and self.reference_rows is not None else "")
+            + (
+                f" | reference {self.reference} ({self.reference_rows:,} rows)"
+                if self.reference and self.reference_rows is not None
+                else ""
+            )
             + f" | {self.duration_s:.2f}s, {self.passes} pass(es)",
             f"{verdict}: " + ", ".join(f"{c[s]} {s}" for s in STATUSES if c[s]),
         ]
         order = {"fail": 0, "error": 1, "warn": 2}
-        shown = sorted((r for r in self.results if r.status in order), key=lambda r: (order[r.status], r.check_index or 0))
+        shown = sorted(
+            (r for r in self.results if r.status in order), key=lambda r: (order[r.status], r.check_index or 0)
+        )
         from datacheck.next_steps import next_step
 
         for r in shown[:max_lines]:
@@ -326,12 +350,16 @@ class Report:
     def __repr__(self) -> str:
         """One line: suite, verdict, counts and size (``print(report)`` gives the summary)."""
         c = self.counts()
-        counts = ", ".join(f"{c[s]} {s}" for s in ("fail", "error", "warn", "pass", "skipped") if c.get(s)) or "no results"
-        return (f"<datacheck.Report {self.suite_name!r}: {'passed' if self.passed else 'FAILED'} ({counts}); "
-                f"{self.n_rows:,} rows x {self.n_columns} columns>")
+        counts = (
+            ", ".join(f"{c[s]} {s}" for s in ("fail", "error", "warn", "pass", "skipped") if c.get(s)) or "no results"
+        )
+        return (
+            f"<datacheck.Report {self.suite_name!r}: {'passed' if self.passed else 'FAILED'} ({counts}); "
+            f"{self.n_rows:,} rows x {self.n_columns} columns>"
+        )
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Report":
+    def from_dict(cls, data: Mapping[str, Any]) -> Report:
         """Rebuild a report from :meth:`to_dict` output (or its JSON), e.g. to draw or render it later.
 
         Figures and the HTML report need only what the JSON holds, never the data.
@@ -340,29 +368,48 @@ class Report:
         for d in data.get("results", []):
             col = d.get("column")
             interval = d.get("interval")
-            results.append(Result(
-                check=d["check"], column=tuple(col) if isinstance(col, list) else col,
-                severity=d.get("severity", "error"), status=d["status"], observed=d.get("observed"),
-                expected=d.get("expected"), message=d.get("message", ""), evidence=d.get("evidence"),
-                method=d.get("method"), details=dict(d.get("details") or {}), effect_size=d.get("effect_size"),
-                interval=tuple(interval) if isinstance(interval, list) else interval, p_value=d.get("p_value"),
-                family=d.get("family", "integrity"), check_index=d.get("check_index"),
-                suite_path=d.get("suite_path"), description=d.get("description"),
-            ))
+            results.append(
+                Result(
+                    check=d["check"],
+                    column=tuple(col) if isinstance(col, list) else col,
+                    severity=d.get("severity", "error"),
+                    status=d["status"],
+                    observed=d.get("observed"),
+                    expected=d.get("expected"),
+                    message=d.get("message", ""),
+                    evidence=d.get("evidence"),
+                    method=d.get("method"),
+                    details=dict(d.get("details") or {}),
+                    effect_size=d.get("effect_size"),
+                    interval=tuple(interval) if isinstance(interval, list) else interval,
+                    p_value=d.get("p_value"),
+                    family=d.get("family", "integrity"),
+                    check_index=d.get("check_index"),
+                    suite_path=d.get("suite_path"),
+                    description=d.get("description"),
+                )
+            )
         suite = data.get("suite") or {}
         src = data.get("data") or {}
         ref = data.get("reference") or {}
         return cls(
-            suite_name=suite.get("name", ""), results=results, source=src.get("source", ""),
-            n_rows=src.get("rows", 0) or 0, n_columns=src.get("columns", 0) or 0,
-            reference=ref.get("source"), reference_rows=ref.get("rows"),
-            duration_s=data.get("duration_s", 0.0) or 0.0, passes=data.get("passes", 1) or 1,
-            started_at=data.get("started_at", ""), version=data.get("datacheck_version", ""),
-            suite_source=suite.get("source"), notes=list(data.get("notes") or []),
+            suite_name=suite.get("name", ""),
+            results=results,
+            source=src.get("source", ""),
+            n_rows=src.get("rows", 0) or 0,
+            n_columns=src.get("columns", 0) or 0,
+            reference=ref.get("source"),
+            reference_rows=ref.get("rows"),
+            duration_s=data.get("duration_s", 0.0) or 0.0,
+            passes=data.get("passes", 1) or 1,
+            started_at=data.get("started_at", ""),
+            version=data.get("datacheck_version", ""),
+            suite_source=suite.get("source"),
+            notes=list(data.get("notes") or []),
         )
 
     @classmethod
-    def from_json(cls, text_or_path: str) -> "Report":
+    def from_json(cls, text_or_path: str) -> Report:
         """Rebuild a report from :meth:`to_json` output: a JSON string or the path of a JSON file."""
         text = text_or_path
         if not text_or_path.lstrip().startswith("{"):
@@ -390,8 +437,10 @@ class Report:
         if spec is None:
             raise ValueError(f"unknown figure {name!r}; known: {', '.join(sorted(FIGURES))}")
         if not spec.applies(self):
-            raise ValueError(f"figure {name!r} has nothing to draw for this report "
-                             f"(it draws results of the {spec.family} family that are not in it)")
+            raise ValueError(
+                f"figure {name!r} has nothing to draw for this report "
+                f"(it draws results of the {spec.family} family that are not in it)"
+            )
         return spec.draw(self, ax=ax)
 
     def save_figures(self, directory: str, format: str = "png", *, dpi: int = 110) -> list[str]:
@@ -438,5 +487,7 @@ class Report:
             f"<tr><td>{e(r.check)}</td><td>{e(r.column_label)}</td><td>{e(r.status)}</td><td>{e(r.message)}</td></tr>"
             for r in self.results
         )
-        return (f"<p><b>{e(self.suite_name)}</b>: {'passed' if self.passed else 'FAILED'}</p>"
-                f"<table><tr><th>check</th><th>column</th><th>status</th><th>message</th></tr>{rows}</table>")
+        return (
+            f"<p><b>{e(self.suite_name)}</b>: {'passed' if self.passed else 'FAILED'}</p>"
+            f"<table><tr><th>check</th><th>column</th><th>status</th><th>message</th></tr>{rows}</table>"
+        )

@@ -19,7 +19,8 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import time
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from datacheck.context import Context, InternalFailure, Metrics, MetricUnavailable, schema_info
 from datacheck.engines.files import is_profile
@@ -50,8 +51,9 @@ def _open_reference(reference: Any, batch_rows: int) -> tuple[Source | None, Met
     as_metrics = getattr(reference, "as_metrics", None)
     if callable(as_metrics):
         return None, as_metrics(), reference
-    if isinstance(reference, (str, os.PathLike)) and (os.fspath(reference).endswith(".profile.json")
-                                                      or is_profile(reference)):  # told from the content too
+    if isinstance(reference, (str, os.PathLike)) and (
+        os.fspath(reference).endswith(".profile.json") or is_profile(reference)
+    ):  # told from the content too
         from datacheck.profiles import Profile  # the shift issue's saved reference statistics
 
         prof = Profile.load(reference)
@@ -60,9 +62,15 @@ def _open_reference(reference: Any, batch_rows: int) -> tuple[Source | None, Met
     return src, Metrics(), src
 
 
-def run(data: Any, suite: "str | Mapping[str, Any] | Suite", *, reference: Any = None,
-        batch_rows: int = DEFAULT_BATCH_ROWS, options: Mapping[str, Any] | None = None,
-        progress: bool | None = None) -> Report:
+def run(
+    data: Any,
+    suite: str | Mapping[str, Any] | Suite,
+    *,
+    reference: Any = None,
+    batch_rows: int = DEFAULT_BATCH_ROWS,
+    options: Mapping[str, Any] | None = None,
+    progress: bool | None = None,
+) -> Report:
     """Validate ``data`` against ``suite`` and return a :class:`~datacheck.Report`.
 
     Parameters
@@ -105,12 +113,21 @@ def run(data: Any, suite: "str | Mapping[str, Any] | Suite", *, reference: Any =
     if not suite.checks:  # a run that judges nothing must not read as "passed"
         from datacheck.errors import SuiteError
 
-        raise SuiteError("the suite has no checks, so a run would judge nothing; add at least one check "
-                         "(`datacheck checks` lists them)", source=suite.source, line=suite.line_of(("checks",)))
+        raise SuiteError(
+            "the suite has no checks, so a run would judge nothing; add at least one check "
+            "(`datacheck checks` lists them)",
+            source=suite.source,
+            line=suite.line_of(("checks",)),
+        )
     src = open_source(data, batch_rows=batch_rows)
     ref_src, ref_metrics, ref_obj = _open_reference(reference, batch_rows)
-    ctx = Context(suite=suite, columns=schema_info(src.schema), row_labels=src.row_labels,
-                  reference=ref_metrics, options=dict(options or {}))
+    ctx = Context(
+        suite=suite,
+        columns=schema_info(src.schema),
+        row_labels=src.row_labels,
+        reference=ref_metrics,
+        options=dict(options or {}),
+    )
     if ref_src is not None:
         ctx.reference_columns = schema_info(ref_src.schema)
     elif ref_obj is not None:
@@ -140,11 +157,17 @@ def run(data: Any, suite: "str | Mapping[str, Any] | Suite", *, reference: Any =
                     u.done, u.error = True, f"still needed data after {MAX_PASSES} passes"
             break
         rows = (src.num_rows or 0) * bool(cur) + ((ref_src.num_rows or 0) if ref and ref_src is not None else 0)
-        show = bar(total=rows or None, desc=f"datacheck pass {passes + 1}", unit="row", unit_scale=True,
-                   enabled=progress)
+        show = bar(
+            total=rows or None, desc=f"datacheck pass {passes + 1}", unit="row", unit_scale=True, enabled=progress
+        )
         if ref and ref_src is None:
-            ctx.reference.update({}, {k: "the reference profile does not hold this statistic; "
-                                         "save the profile again with this suite" for k in ref})
+            ctx.reference.update(
+                {},
+                {
+                    k: "the reference profile does not hold this statistic; save the profile again with this suite"
+                    for k in ref
+                },
+            )
         # the two sides one after the other: folding them at the same time measured no faster on two
         # shared cores and held ~190 MiB more at 1M rows (two folds' batches and temporaries at once)
         with show:
@@ -162,10 +185,19 @@ def run(data: Any, suite: "str | Mapping[str, Any] | Suite", *, reference: Any =
     if ctx.reference is not None:
         ref_rows = ctx.reference.values.get(RowCount(), getattr(ref_obj, "n_rows", None))
     report = Report(
-        suite_name=suite.name, results=results, source=src.description, n_rows=int(n_rows or 0),
-        n_columns=len(src.schema), reference=None if ref_obj is None else getattr(ref_obj, "description", str(ref_obj)),
-        reference_rows=ref_rows, duration_s=time.perf_counter() - t0, passes=passes, started_at=started,
-        version=_version(), suite_source=suite.source, notes=list(src.notes),
+        suite_name=suite.name,
+        results=results,
+        source=src.description,
+        n_rows=int(n_rows or 0),
+        n_columns=len(src.schema),
+        reference=None if ref_obj is None else getattr(ref_obj, "description", str(ref_obj)),
+        reference_rows=ref_rows,
+        duration_s=time.perf_counter() - t0,
+        passes=passes,
+        started_at=started,
+        version=_version(),
+        suite_source=suite.source,
+        notes=list(src.notes),
     )
     return report
 
@@ -201,10 +233,16 @@ def _internal(u: Unit, ctx: Context, reason: str) -> Result:
     """An ``error`` result in words for a check that raised; the exception text goes in details."""
     check, col = u.check, u.column
     info = ctx.columns.get(col) if isinstance(col, str) else None
-    what = f"column {col!r}" + (f" ({info.logical}, {info.type})" if info is not None else "") if col is not None \
+    what = (
+        f"column {col!r}" + (f" ({info.logical}, {info.type})" if info is not None else "")
+        if col is not None
         else "this data"
-    r = check.error(col, f"{check.name} could not judge {what}: its values are of a kind this check cannot "
-                         f"handle yet. Leave the column out of the check (exclude:) or convert it to a plain "
-                         f"type; if the data looks ordinary, please report it as a datacheck bug")
+    )
+    r = check.error(
+        col,
+        f"{check.name} could not judge {what}: its values are of a kind this check cannot "
+        f"handle yet. Leave the column out of the check (exclude:) or convert it to a plain "
+        f"type; if the data looks ordinary, please report it as a datacheck bug",
+    )
     r.details["internal_error"] = str(reason)[:2000]
     return r

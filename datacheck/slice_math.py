@@ -38,10 +38,23 @@ from scipy import stats as _st
 from datacheck.stats import proportion_test, wilson_interval
 
 __all__ = [
-    "COUNT_METRICS", "SCORE_METRICS", "REGRESSION_METRICS", "ALL_METRICS", "HIGHER_IS_BETTER",
-    "PROPORTION_METRICS", "count_metric", "count_metric_batch", "proportion_of", "bootstrap_count",
-    "count_interval_and_test", "mean_interval", "rmse_interval", "welch_from_sums",
-    "auc_from_histograms", "hanley_mcneil_se", "auc_interval_and_test",
+    "COUNT_METRICS",
+    "SCORE_METRICS",
+    "REGRESSION_METRICS",
+    "ALL_METRICS",
+    "HIGHER_IS_BETTER",
+    "PROPORTION_METRICS",
+    "count_metric",
+    "count_metric_batch",
+    "proportion_of",
+    "bootstrap_count",
+    "count_interval_and_test",
+    "mean_interval",
+    "rmse_interval",
+    "welch_from_sums",
+    "auc_from_histograms",
+    "hanley_mcneil_se",
+    "auc_interval_and_test",
 ]
 
 COUNT_METRICS = ("accuracy", "error_rate", "balanced_accuracy", "precision", "recall", "f1")
@@ -132,8 +145,9 @@ def bootstrap_count(name: str, C: np.ndarray, pos: int | None, B: int, rng: np.r
     return count_metric_batch(name, draws, pos)
 
 
-def count_interval_and_test(name: str, C: np.ndarray, Cc: np.ndarray, pos: int | None, *, confidence: float,
-                            B: int, rng: np.random.Generator) -> tuple[tuple[float, float], float, str]:
+def count_interval_and_test(
+    name: str, C: np.ndarray, Cc: np.ndarray, pos: int | None, *, confidence: float, B: int, rng: np.random.Generator
+) -> tuple[tuple[float, float], float, str]:
     """Interval of the slice's metric and p-value of slice vs complement ``Cc``; plus the method.
 
     Proportions: Wilson interval and the two-proportion z test (Fisher's exact test for small
@@ -226,8 +240,9 @@ def hanley_mcneil_se(auc: float, n_pos: float, n_neg: float) -> float:
     return math.sqrt(max(var, 0.0))
 
 
-def auc_interval_and_test(auc: float, P: float, N: float, auc_c: float, Pc: float, Nc: float,
-                          confidence: float = 0.95) -> tuple[tuple[float, float], float]:
+def auc_interval_and_test(
+    auc: float, P: float, N: float, auc_c: float, Pc: float, Nc: float, confidence: float = 0.95
+) -> tuple[tuple[float, float], float]:
     """Normal interval (Hanley--McNeil SE, clipped to [0, 1]) and z-test p-value vs the complement."""
     se = hanley_mcneil_se(auc, P, N)
     sec = hanley_mcneil_se(auc_c, Pc, Nc)

@@ -39,14 +39,22 @@ Examples
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Mapping, Sequence
 
 import numpy as np
 
-__all__ = ["Slice", "SliceLineResult", "LatticeSearch", "sliceline", "score", "upper_bound", "subset_stats",
-           "complement_test"]
+__all__ = [
+    "Slice",
+    "SliceLineResult",
+    "LatticeSearch",
+    "sliceline",
+    "score",
+    "upper_bound",
+    "subset_stats",
+    "complement_test",
+]
 
 
 def score(ss: float, se: float, n: float, mean_error: float, alpha: float) -> float:
@@ -56,7 +64,9 @@ def score(ss: float, se: float, n: float, mean_error: float, alpha: float) -> fl
     return alpha * ((se / ss) / mean_error - 1) - (1 - alpha) * (n / ss - 1)
 
 
-def upper_bound(ss: float, se: float, sm: float, min_support: float, n: float, mean_error: float, alpha: float) -> float:
+def upper_bound(
+    ss: float, se: float, sm: float, min_support: float, n: float, mean_error: float, alpha: float
+) -> float:
     """Largest score of any slice with size in ``[min_support, ss]``, error sum <= ``se`` and row
     errors <= ``sm`` (SystemDS ``computeUpperBoundScore``)."""
     if ss < min_support or se <= 0 or sm <= 0:
@@ -148,8 +158,9 @@ class LatticeSearch:
     tuple of values of the features ``F`` to ``(count, error sum, sum of squares, max error)``.
     """
 
-    def __init__(self, n_features: int, *, k: int = 5, max_depth: int = 3, min_support: float = 0.01,
-                 alpha: float = 0.95) -> None:
+    def __init__(
+        self, n_features: int, *, k: int = 5, max_depth: int = 3, min_support: float = 0.01, alpha: float = 0.95
+    ) -> None:
         if not 0 < alpha <= 1:
             raise ValueError(f"alpha must be in (0, 1]; got {alpha}")
         if k < 1 or max_depth < 1:
@@ -189,9 +200,16 @@ class LatticeSearch:
         self._generate()
 
     def result(self) -> SliceLineResult:
-        return SliceLineResult(top=list(self.top), n=self.n, total_error=self.total, total_sq_error=self.total_sq,
-                               mean_error=self.mean_error, min_support=self.sigma, evaluated=self.evaluated,
-                               levels=list(self.levels))
+        return SliceLineResult(
+            top=list(self.top),
+            n=self.n,
+            total_error=self.total,
+            total_sq_error=self.total_sq,
+            mean_error=self.mean_error,
+            min_support=self.sigma,
+            evaluated=self.evaluated,
+            levels=list(self.levels),
+        )
 
     # -- internals ----------------------------------------------------------------------------
     def _offer(self, s: Slice) -> None:
@@ -203,7 +221,7 @@ class LatticeSearch:
             return
         self.top.append(s)
         self.top.sort(key=lambda x: (-x.score, -x.support, [_pred_key(p) for p in x.predicates]))
-        del self.top[self.k:]
+        del self.top[self.k :]
 
     def _make(self, preds: tuple, st: Sequence[float] | None) -> Slice:
         if st is None:
@@ -254,14 +272,14 @@ class LatticeSearch:
             group.sort(key=lambda s: _pred_key(s.predicates[-1]))
             for i, a in enumerate(group):
                 fa = a.predicates[-1][0]
-                for b in group[i + 1:]:
+                for b in group[i + 1 :]:
                     if b.predicates[-1][0] == fa:
                         continue
                     preds = prefix + tuple(sorted((a.predicates[-1], b.predicates[-1]), key=_pred_key))
                     generated += 1
                     parents = []
                     for j in range(len(preds)):
-                        p = self.kept.get(preds[:j] + preds[j + 1:])
+                        p = self.kept.get(preds[:j] + preds[j + 1 :])
                         if p is None:
                             break
                         parents.append(p)
@@ -327,8 +345,9 @@ def subset_stats(X: np.ndarray, errors: np.ndarray, features: Sequence[int]) -> 
     return {tuple(int(x) for x in key): np.array([cnt[i], se[i], sq[i], mx[i]]) for key, i in zip(keys, present)}
 
 
-def sliceline(X: np.ndarray, errors: np.ndarray, *, k: int = 5, max_depth: int = 3, min_support: float = 0.01,
-              alpha: float = 0.95) -> SliceLineResult:
+def sliceline(
+    X: np.ndarray, errors: np.ndarray, *, k: int = 5, max_depth: int = 3, min_support: float = 0.01, alpha: float = 0.95
+) -> SliceLineResult:
     """The top-``k`` slices of integer-coded features ``X`` (n x m, codes >= 0) by per-row ``errors``.
 
     Parameters
@@ -370,8 +389,9 @@ def complement_test(s: Slice, res: SliceLineResult, binary: bool) -> tuple[float
     if binary:
         p, how = proportion_test(int(round(s.errors)), s.support, int(round(res.total_error - s.errors)), n2)
         return p, ("two-proportion z test" if how == "z" else "Fisher exact test")
-    return welch_from_sums(s.support, s.errors, s.sq_errors, n2, res.total_error - s.errors,
-                           res.total_sq_error - s.sq_errors), "Welch t test"
+    return welch_from_sums(
+        s.support, s.errors, s.sq_errors, n2, res.total_error - s.errors, res.total_sq_error - s.sq_errors
+    ), "Welch t test"
 
 
 def _all_subsets(m: int, depth: int):  # pragma: no cover - helper for brute force in tests
@@ -379,8 +399,9 @@ def _all_subsets(m: int, depth: int):  # pragma: no cover - helper for brute for
         yield from combinations(range(m), level)
 
 
-def brute_force(X: np.ndarray, errors: np.ndarray, *, k: int = 5, max_depth: int = 3, min_support: float = 0.01,
-                alpha: float = 0.95) -> list[Slice]:
+def brute_force(
+    X: np.ndarray, errors: np.ndarray, *, k: int = 5, max_depth: int = 3, min_support: float = 0.01, alpha: float = 0.95
+) -> list[Slice]:
     """Every slice up to ``max_depth`` predicates, scored; the top ``k`` (the reference for tests)."""
     X = np.asarray(X)
     e = np.asarray(errors, dtype=float)

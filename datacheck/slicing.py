@@ -17,14 +17,42 @@ Examples
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 __all__ = ["slice_metrics", "find_slices"]
 
-_SLICE_COLUMNS = ["slice", "columns", "values", "metric", "value", "ci_low", "ci_high", "support", "complement",
-                  "gap", "p", "q", "status", "overall"]
-_WORST_COLUMNS = ["rank", "slice", "predicates", "support", "errors", "error", "complement_error", "gap", "gap_lower", "score",
-                  "p", "p_adj", "status"]
+_SLICE_COLUMNS = [
+    "slice",
+    "columns",
+    "values",
+    "metric",
+    "value",
+    "ci_low",
+    "ci_high",
+    "support",
+    "complement",
+    "gap",
+    "p",
+    "q",
+    "status",
+    "overall",
+]
+_WORST_COLUMNS = [
+    "rank",
+    "slice",
+    "predicates",
+    "support",
+    "errors",
+    "error",
+    "complement_error",
+    "gap",
+    "gap_lower",
+    "score",
+    "p",
+    "p_adj",
+    "status",
+]
 
 
 def _roles(label, prediction, scores, positive_label, task) -> dict[str, Any]:
@@ -46,10 +74,22 @@ def _raise_if_error(results) -> None:
             raise ValueError(r.message)
 
 
-def slice_metrics(data: Any, by: Sequence[Any], *, label: str, metrics: Sequence[str] | None = None,
-                  prediction: str | None = None, scores: str | Sequence[str] | None = None,
-                  positive_label: Any = None, task: str | None = None, min_support: float = 30,
-                  max_gap: float | None = None, alpha: float = 0.05, bins: Any = 4, **params: Any):
+def slice_metrics(
+    data: Any,
+    by: Sequence[Any],
+    *,
+    label: str,
+    metrics: Sequence[str] | None = None,
+    prediction: str | None = None,
+    scores: str | Sequence[str] | None = None,
+    positive_label: Any = None,
+    task: str | None = None,
+    min_support: float = 30,
+    max_gap: float | None = None,
+    alpha: float = 0.05,
+    bins: Any = 4,
+    **params: Any,
+):
     """Metrics per slice against the rest of the data, as a tidy DataFrame (one row per slice and metric).
 
     Parameters
@@ -92,12 +132,21 @@ def slice_metrics(data: Any, by: Sequence[Any], *, label: str, metrics: Sequence
 
     from datacheck.runner import run
 
-    cfg = {"by": [list(b) if isinstance(b, (list, tuple)) else b for b in by], "min_support": min_support,
-           "max_gap": max_gap, "alpha": alpha, "bins": bins, **params}
+    cfg = {
+        "by": [list(b) if isinstance(b, (list, tuple)) else b for b in by],
+        "min_support": min_support,
+        "max_gap": max_gap,
+        "alpha": alpha,
+        "bins": bins,
+        **params,
+    }
     if metrics is not None:
         cfg["metrics"] = [metrics] if isinstance(metrics, str) else list(metrics)
-    suite = {"name": "slice_metrics", "dataset": _roles(label, prediction, scores, positive_label, task),
-             "checks": [{"slices": cfg}]}
+    suite = {
+        "name": "slice_metrics",
+        "dataset": _roles(label, prediction, scores, positive_label, task),
+        "checks": [{"slices": cfg}],
+    }
     report = run(data, suite)
     _raise_if_error(report.results)
     rows = []
@@ -106,19 +155,46 @@ def slice_metrics(data: Any, by: Sequence[Any], *, label: str, metrics: Sequence
         d = r.details
         methods[d["metric"]] = r.method
         for s in d["slices"]:
-            rows.append({"slice": s["slice"], "columns": tuple(s["columns"]), "values": tuple(s["values"]),
-                         "metric": d["metric"], "value": s["value"], "ci_low": s["ci"][0], "ci_high": s["ci"][1],
-                         "support": s["support"], "complement": s["complement"], "gap": s["gap"], "p": s["p"],
-                         "q": s["q"], "status": s["status"], "overall": d["overall"]})
+            rows.append(
+                {
+                    "slice": s["slice"],
+                    "columns": tuple(s["columns"]),
+                    "values": tuple(s["values"]),
+                    "metric": d["metric"],
+                    "value": s["value"],
+                    "ci_low": s["ci"][0],
+                    "ci_high": s["ci"][1],
+                    "support": s["support"],
+                    "complement": s["complement"],
+                    "gap": s["gap"],
+                    "p": s["p"],
+                    "q": s["q"],
+                    "status": s["status"],
+                    "overall": d["overall"],
+                }
+            )
     out = pd.DataFrame(rows, columns=_SLICE_COLUMNS)
     out.attrs["method"] = methods
     return out
 
 
-def find_slices(data: Any, *, label: str, prediction: str | None = None, scores: str | None = None,
-                features: Sequence[str] | None = None, metric: str = "error_rate", max_depth: int = 3,
-                top_k: int = 5, min_support: float = 0.01, alpha: float = 0.95, max_gap: float = 0.05,
-                significance: float = 0.05, positive_label: Any = None, **params: Any):
+def find_slices(
+    data: Any,
+    *,
+    label: str,
+    prediction: str | None = None,
+    scores: str | None = None,
+    features: Sequence[str] | None = None,
+    metric: str = "error_rate",
+    max_depth: int = 3,
+    top_k: int = 5,
+    min_support: float = 0.01,
+    alpha: float = 0.95,
+    max_gap: float = 0.05,
+    significance: float = 0.05,
+    positive_label: Any = None,
+    **params: Any,
+):
     """The top-k worst slices found by SliceLine, as a tidy DataFrame (one row per slice, best first).
 
     Parameters
@@ -155,18 +231,35 @@ def find_slices(data: Any, *, label: str, prediction: str | None = None, scores:
 
     from datacheck.runner import run
 
-    cfg = {"metric": metric, "max_depth": max_depth, "top_k": top_k, "min_support": min_support, "alpha": alpha,
-           "max_gap": max_gap, "significance": significance, **params}
+    cfg = {
+        "metric": metric,
+        "max_depth": max_depth,
+        "top_k": top_k,
+        "min_support": min_support,
+        "alpha": alpha,
+        "max_gap": max_gap,
+        "significance": significance,
+        **params,
+    }
     if features is not None:
         cfg["features"] = list(features)
-    suite = {"name": "find_slices", "dataset": _roles(label, prediction, scores, positive_label, None),
-             "checks": [{"worst_slices": cfg}]}
+    suite = {
+        "name": "find_slices",
+        "dataset": _roles(label, prediction, scores, positive_label, None),
+        "checks": [{"worst_slices": cfg}],
+    }
     report = run(data, suite)
     _raise_if_error(report.results)
     r = report.select(check="worst_slices")[0]
-    rows = [{**{k: s[k] for k in _WORST_COLUMNS if k != "predicates"},
-             "predicates": {p["column"]: p["value"] for p in s["predicates"]}} for s in r.details["slices"]]
+    rows = [
+        {
+            **{k: s[k] for k in _WORST_COLUMNS if k != "predicates"},
+            "predicates": {p["column"]: p["value"] for p in s["predicates"]},
+        }
+        for s in r.details["slices"]
+    ]
     out = pd.DataFrame(rows, columns=_WORST_COLUMNS)
-    out.attrs.update({"method": r.method, "mean_error": r.details["mean_error"], "n": r.details["n"],
-                      "levels": r.details["levels"]})
+    out.attrs.update(
+        {"method": r.method, "mean_error": r.details["mean_error"], "n": r.details["n"], "levels": r.details["levels"]}
+    )
     return out

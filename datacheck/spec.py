@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
@@ -98,11 +99,13 @@ class Suite:
     lines: Mapping[tuple, int] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], *, source: str = "<dict>", lines: Mapping[tuple, int] | None = None) -> "Suite":
+    def from_dict(
+        cls, data: Mapping[str, Any], *, source: str = "<dict>", lines: Mapping[tuple, int] | None = None
+    ) -> Suite:
         return _Parser(source, lines or {}).parse(data)
 
     @classmethod
-    def from_yaml(cls, path: str | os.PathLike) -> "Suite":
+    def from_yaml(cls, path: str | os.PathLike) -> Suite:
         return load_suite(path)
 
     def line_of(self, path: tuple) -> int | None:
@@ -169,11 +172,14 @@ class _Parser:
         from datacheck.checks import COMMON_PARAMS, REGISTRY
 
         if not isinstance(data, Mapping):
-            raise SuiteError(f"a suite must be a mapping with 'name' and 'checks'; got {type(data).__name__}",
-                             source=self.source)
+            raise SuiteError(
+                f"a suite must be a mapping with 'name' and 'checks'; got {type(data).__name__}", source=self.source
+            )
         for k in data:
             if k not in _TOP_KEYS:
-                self.problem((k,), f"is not a suite key; expected one of {', '.join(_TOP_KEYS)}{_suggest(k, _TOP_KEYS)}")
+                self.problem(
+                    (k,), f"is not a suite key; expected one of {', '.join(_TOP_KEYS)}{_suggest(k, _TOP_KEYS)}"
+                )
         name = data.get("name")
         if not isinstance(name, str) or not name.strip():
             self.problem(("name",), f"must be a non-empty string; got {name!r}")
@@ -191,13 +197,18 @@ class _Parser:
             if isinstance(item, str):
                 item = {item: {}}
             if not isinstance(item, Mapping) or len(item) != 1:
-                self.problem(path, "must be a mapping with exactly one check name, e.g. '- missing: {max_fraction: 0.05}'; "
-                                   f"got {item!r}")
+                self.problem(
+                    path,
+                    "must be a mapping with exactly one check name, e.g. '- missing: {max_fraction: 0.05}'; "
+                    f"got {item!r}",
+                )
                 continue
-            (cname, params), = item.items()
+            ((cname, params),) = item.items()
             if cname not in REGISTRY:
-                self.problem(path + (cname,), f"is not a known check{_suggest(cname, REGISTRY)}; "
-                                              f"known checks: {', '.join(sorted(REGISTRY))}")
+                self.problem(
+                    path + (cname,),
+                    f"is not a known check{_suggest(cname, REGISTRY)}; known checks: {', '.join(sorted(REGISTRY))}",
+                )
                 continue
             cls = REGISTRY[cname]
             params = {} if params is None else params
@@ -213,8 +224,11 @@ class _Parser:
             ok = True
             for k, v in params.items():
                 if k not in declared:
-                    self.problem(path + (cname, k), f"is not a parameter of {cname}{_suggest(k, declared)}; "
-                                                    f"parameters: {', '.join(sorted(declared))}")
+                    self.problem(
+                        path + (cname, k),
+                        f"is not a parameter of {cname}{_suggest(k, declared)}; "
+                        f"parameters: {', '.join(sorted(declared))}",
+                    )
                     ok = False
                     continue
                 try:
@@ -223,10 +237,17 @@ class _Parser:
                     self.problem(path + (cname, k), str(exc))
                     ok = False
                     continue
-                if k == "columns" and isinstance(values[k], tuple) and not getattr(cls, "compound_keys", False) \
-                        and any(isinstance(c, tuple) for c in values[k]):
-                    self.problem(path + (cname, k), f"lists a compound key {list(next(c for c in values[k] if isinstance(c, tuple)))!r}; "
-                                                    f"{cname} takes column names (compound keys are for unique)")
+                if (
+                    k == "columns"
+                    and isinstance(values[k], tuple)
+                    and not getattr(cls, "compound_keys", False)
+                    and any(isinstance(c, tuple) for c in values[k])
+                ):
+                    self.problem(
+                        path + (cname, k),
+                        f"lists a compound key {list(next(c for c in values[k] if isinstance(c, tuple)))!r}; "
+                        f"{cname} takes column names (compound keys are for unique)",
+                    )
                     ok = False
             for k, prm in declared.items():
                 if k not in values and k not in params:
@@ -243,14 +264,29 @@ class _Parser:
                 for key, msg in cross:
                     self.problem(path + (cname,) + ((key,) if key else ()), msg)
                     ok = False
-            specs.append(CheckSpec(name=cname, params=MappingProxyType(values), index=i, path=_fmt_path(path + (cname,)),
-                                   line=self.lines.get(path), columns=values.get("columns")))
+            specs.append(
+                CheckSpec(
+                    name=cname,
+                    params=MappingProxyType(values),
+                    index=i,
+                    path=_fmt_path(path + (cname,)),
+                    line=self.lines.get(path),
+                    columns=values.get("columns"),
+                )
+            )
         if self.problems:
             if len(self.problems) == 1:
                 raise self.problems[0]
             raise SuiteError("", source=self.source, problems=self.problems)
-        return Suite(name=name, checks=tuple(specs), dataset=roles, description=desc, source=self.source,
-                     raw=dict(data), lines=dict(self.lines))
+        return Suite(
+            name=name,
+            checks=tuple(specs),
+            dataset=roles,
+            description=desc,
+            source=self.source,
+            raw=dict(data),
+            lines=dict(self.lines),
+        )
 
     def parse_roles(self, block: Any) -> Roles:
         if not isinstance(block, Mapping):
@@ -260,7 +296,9 @@ class _Parser:
         for k, v in block.items():
             path = ("dataset", k)
             if k not in _ROLE_KEYS:
-                self.problem(path, f"is not a column role; expected one of {', '.join(_ROLE_KEYS)}{_suggest(k, _ROLE_KEYS)}")
+                self.problem(
+                    path, f"is not a column role; expected one of {', '.join(_ROLE_KEYS)}{_suggest(k, _ROLE_KEYS)}"
+                )
                 continue
             if k in ("scores", "protected"):
                 if isinstance(v, str):
@@ -287,7 +325,7 @@ class _Parser:
         return Roles(**kw)
 
 
-def load_suite(suite: "str | os.PathLike | Mapping[str, Any] | Suite") -> Suite:
+def load_suite(suite: str | os.PathLike | Mapping[str, Any] | Suite) -> Suite:
     """Load and validate a suite from a YAML path, a dict, or return a :class:`Suite` unchanged.
 
     Parameters
@@ -322,15 +360,19 @@ def load_suite(suite: "str | os.PathLike | Mapping[str, Any] | Suite") -> Suite:
     try:
         size = os.path.getsize(path)
         if size > MAX_SUITE_BYTES:
-            raise SuiteError(f"is {size:,} bytes; a suite file may hold at most {MAX_SUITE_BYTES:,} bytes "
-                             "(a suite lists checks; data belongs in the data)", source=path)
+            raise SuiteError(
+                f"is {size:,} bytes; a suite file may hold at most {MAX_SUITE_BYTES:,} bytes "
+                "(a suite lists checks; data belongs in the data)",
+                source=path,
+            )
         with open(path, encoding="utf-8") as fh:
             text = fh.read(MAX_SUITE_BYTES + 1)
     except (OSError, UnicodeDecodeError) as exc:
         raise SuiteError(f"cannot read suite file: {exc}", source=path) from None
     if len(text) > MAX_SUITE_BYTES:  # a file that grew, or a pipe
-        raise SuiteError(f"holds more than {MAX_SUITE_BYTES:,} characters; a suite file may hold at most that",
-                         source=path)
+        raise SuiteError(
+            f"holds more than {MAX_SUITE_BYTES:,} characters; a suite file may hold at most that", source=path
+        )
     try:
         node = yaml.compose(text, Loader=_LOADER)  # parsed once; the C parser when libyaml is installed
         _check_size(node, path)
@@ -346,8 +388,14 @@ def load_suite(suite: "str | os.PathLike | Mapping[str, Any] | Suite") -> Suite:
     parser = _Parser(path, lines)
     for dpath, line in _duplicate_keys(node):
         # YAML lets a later key silently replace an earlier one: a suite says it once
-        parser.problems.append(SuiteError("is given more than once (the later value would silently win)",
-                                          source=path, path=_fmt_path(dpath), line=line))
+        parser.problems.append(
+            SuiteError(
+                "is given more than once (the later value would silently win)",
+                source=path,
+                path=_fmt_path(dpath),
+                line=line,
+            )
+        )
     return parser.parse(data if data is not None else {})
 
 
@@ -385,28 +433,40 @@ def _check_size(root: yaml.Node | None, source: str) -> None:
             size[nid] = 1 + sum(size[id(k)] for k in kids)
             depth[nid] = 1 + max((depth[id(k)] for k in kids), default=0)
             if size[nid] > MAX_YAML_NODES:
-                raise SuiteError(f"expands to more than {MAX_YAML_NODES:,} YAML nodes (through aliases or sheer size); "
-                                 "a suite is refused beyond that", source=source, line=node.start_mark.line + 1)
+                raise SuiteError(
+                    f"expands to more than {MAX_YAML_NODES:,} YAML nodes (through aliases or sheer size); "
+                    "a suite is refused beyond that",
+                    source=source,
+                    line=node.start_mark.line + 1,
+                )
             if depth[nid] > MAX_YAML_DEPTH:
-                raise SuiteError(f"is nested more than {MAX_YAML_DEPTH} levels deep", source=source,
-                                 line=node.start_mark.line + 1)
+                raise SuiteError(
+                    f"is nested more than {MAX_YAML_DEPTH} levels deep", source=source, line=node.start_mark.line + 1
+                )
             continue
         if nid in visited:
             seen_refs += 1
             if seen_refs > MAX_YAML_ALIASES:
-                raise SuiteError(f"uses more than {MAX_YAML_ALIASES} YAML aliases; write the checks out instead",
-                                 source=source, line=node.start_mark.line + 1)
+                raise SuiteError(
+                    f"uses more than {MAX_YAML_ALIASES} YAML aliases; write the checks out instead",
+                    source=source,
+                    line=node.start_mark.line + 1,
+                )
             continue
         if len(on_path) >= MAX_YAML_DEPTH:
-            raise SuiteError(f"is nested more than {MAX_YAML_DEPTH} levels deep", source=source,
-                             line=node.start_mark.line + 1)
+            raise SuiteError(
+                f"is nested more than {MAX_YAML_DEPTH} levels deep", source=source, line=node.start_mark.line + 1
+            )
         visited.add(nid)
         on_path.add(nid)
         stack.append((node, True))
         for k in kids:
             if id(k) in on_path:
-                raise SuiteError("refers to itself through a YAML alias (an endless structure)", source=source,
-                                 line=k.start_mark.line + 1)
+                raise SuiteError(
+                    "refers to itself through a YAML alias (an endless structure)",
+                    source=source,
+                    line=k.start_mark.line + 1,
+                )
             stack.append((k, False))
 
 

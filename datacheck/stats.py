@@ -16,13 +16,19 @@ Examples
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from scipy import stats as _st
 
-__all__ = ["wilson_interval", "clopper_pearson_interval", "proportion_test", "tolerance_test", "benjamini_hochberg",
-           "unseen_permutation_test"]
+__all__ = [
+    "wilson_interval",
+    "clopper_pearson_interval",
+    "proportion_test",
+    "tolerance_test",
+    "benjamini_hochberg",
+    "unseen_permutation_test",
+]
 
 
 def wilson_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
@@ -67,8 +73,9 @@ def proportion_test(k1: int, n1: int, k2: int, n2: int, *, min_expected: float =
     return (float(2 * _st.norm.sf(abs(z))), "z")
 
 
-def tolerance_test(k1: int, n1: int, k2: int, n2: int, *, min_ratio: float | None = None,
-                   max_difference: float | None = None) -> tuple[float, str]:
+def tolerance_test(
+    k1: int, n1: int, k2: int, n2: int, *, min_ratio: float | None = None, max_difference: float | None = None
+) -> tuple[float, str]:
     """One-sided evidence that two proportions differ by MORE than a tolerance: (p-value, method).
 
     The null hypothesis is "within tolerance": ``min_ratio <= p1/p2 <= 1/min_ratio`` (log risk ratio,
@@ -121,8 +128,9 @@ def benjamini_hochberg(pvalues: Sequence[float]) -> np.ndarray:
     return out
 
 
-def unseen_permutation_test(ref_counts: Sequence[int], cur_counts: Sequence[int], *, draws: int = 2000,
-                            seed: int = 0, max_draws: int = 200_000) -> dict[str, float]:
+def unseen_permutation_test(
+    ref_counts: Sequence[int], cur_counts: Sequence[int], *, draws: int = 2000, seed: int = 0, max_draws: int = 200_000
+) -> dict[str, float]:
     """Permutation test for "never-seen" and "vanished" categories between two samples.
 
     Under no change the two samples are exchangeable: every way of splitting the pooled rows into
@@ -168,8 +176,14 @@ def unseen_permutation_test(ref_counts: Sequence[int], cur_counts: Sequence[int]
     r = np.asarray(ref_counts, dtype=np.int64)
     c = np.asarray(cur_counts, dtype=np.int64)
     n_r, n_c = int(r.sum()), int(c.sum())
-    out = {"new_share": 0.0, "expected_new_share": 0.0, "new_p_value": 1.0,
-           "vanished_share": 0.0, "expected_vanished_share": 0.0, "vanished_p_value": 1.0}
+    out = {
+        "new_share": 0.0,
+        "expected_new_share": 0.0,
+        "new_p_value": 1.0,
+        "vanished_share": 0.0,
+        "expected_vanished_share": 0.0,
+        "vanished_p_value": 1.0,
+    }
     if n_r == 0 or n_c == 0:
         return out
     t = r + c
@@ -182,8 +196,13 @@ def unseen_permutation_test(ref_counts: Sequence[int], cur_counts: Sequence[int]
     lg = math.lgamma
 
     def log_one_side(n: int, tt: np.ndarray) -> np.ndarray:
-        return np.array([lg(n + 1) - lg(n - x + 1) - lg(big + 1) + lg(big - x + 1) if x <= n else -np.inf
-                         for x in tt.tolist()]) if tt.size else np.zeros(0)
+        return (
+            np.array(
+                [lg(n + 1) - lg(n - x + 1) - lg(big + 1) + lg(big - x + 1) if x <= n else -np.inf for x in tt.tolist()]
+            )
+            if tt.size
+            else np.zeros(0)
+        )
 
     tu, inv = np.unique(t, return_inverse=True)
     p_cur = np.exp(log_one_side(n_c, tu))[inv]  # category entirely current (new)
@@ -211,7 +230,7 @@ def unseen_permutation_test(ref_counts: Sequence[int], cur_counts: Sequence[int]
     while done < cap and (done < draws or min(hit_new if obs_new else 10, hit_gone if obs_gone else 10) < 10):
         b = min(chunk, cap - done)
         x = rng.multivariate_hypergeometric(colors, n_r, size=b, method="marginals")  # rows to the reference
-        xr = x[:, 1:1 + rare_t.size]
+        xr = x[:, 1 : 1 + rare_t.size]
         new_d = (m1 - x[:, 0]) + ((xr == 0) * rare_t).sum(axis=1)
         gone_d = x[:, 0] + ((xr == rare_t) * rare_t).sum(axis=1)
         hit_new += int((new_d >= obs_new).sum())

@@ -39,7 +39,8 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -76,14 +77,23 @@ def _nice(x: float) -> float | int:
     return float(f"{x:.6g}")
 
 
-def infer(data: Any, *, reference: Any = None, roles: Mapping[str, Any] | None = None,
-          name: str = "suggested") -> tuple[dict, list[str]]:
+def infer(
+    data: Any, *, reference: Any = None, roles: Mapping[str, Any] | None = None, name: str = "suggested"
+) -> tuple[dict, list[str]]:
     """The suggested suite as plain data, and one comment per check (what was seen, why this bound)."""
     from datacheck.checks.missing import DEFAULT_PLACEHOLDERS
     from datacheck.context import schema_info
     from datacheck.engines.local import fold
     from datacheck.engines.sources import open_source
-    from datacheck.kernels import ColumnCounts, CountOutside, DisguisedMissing, Frequencies, Moments, RowCount, RowHashes
+    from datacheck.kernels import (
+        ColumnCounts,
+        CountOutside,
+        DisguisedMissing,
+        Frequencies,
+        Moments,
+        RowCount,
+        RowHashes,
+    )
     from datacheck.kernels.lengths import LengthStats
     from datacheck.kernels.quantiles import Sketch
 
@@ -111,20 +121,39 @@ def infer(data: Any, *, reference: Any = None, roles: Mapping[str, Any] | None =
         checks.append(check)
         notes.append(note)
 
-    add({"schema": {"columns": {c: ("numeric" if i.logical in ("integer", "float") else
-                                    "string" if i.logical in ("string", "categorical") else
-                                    i.logical if i.logical in ("boolean", "datetime") else "any")
-                                for c, i in cols.items()}, "allow_extra": False}},
-        f"{len(cols)} columns seen, with these types; a dropped, renamed, added or retyped column fails")
-    add({"row_count": {"min": max(1, n // 2), "max": n * 2}},
-        f"{n:,} rows seen; edit these bounds to the batch size you expect")
+    add(
+        {
+            "schema": {
+                "columns": {
+                    c: (
+                        "numeric"
+                        if i.logical in ("integer", "float")
+                        else "string"
+                        if i.logical in ("string", "categorical")
+                        else i.logical
+                        if i.logical in ("boolean", "datetime")
+                        else "any"
+                    )
+                    for c, i in cols.items()
+                },
+                "allow_extra": False,
+            }
+        },
+        f"{len(cols)} columns seen, with these types; a dropped, renamed, added or retyped column fails",
+    )
+    add(
+        {"row_count": {"min": max(1, n // 2), "max": n * 2}},
+        f"{n:,} rows seen; edit these bounds to the batch size you expect",
+    )
     dup = values.get(RowHashes(tuple(cols)))
     if dup is not None:
         p = dup["duplicate_rows"] / n if n else 0.0
-        add({"duplicates": {"max_fraction": _share(p, n)}},
-            f"{dup['duplicate_rows']:,} duplicate rows seen ({p:.2%}); bound = seen + sampling slack")
+        add(
+            {"duplicates": {"max_fraction": _share(p, n)}},
+            f"{dup['duplicate_rows']:,} duplicate rows seen ({p:.2%}); bound = seen + sampling slack",
+        )
 
-    for c, info in cols.items():
+    for c in cols:
         cc = values.get(ColumnCounts(c))
         if cc is None:
             continue
@@ -150,16 +179,32 @@ def infer(data: Any, *, reference: Any = None, roles: Mapping[str, Any] | None =
             distinct = freq["distinct"] if freq is not None and freq["exact"] else None
             if distinct is not None and distinct <= min(LOW_CARDINALITY, 20) and lt == "integer":
                 vals = sorted(freq["counts"])
-                add({"allowed_values": {"columns": c, "values": [int(v) for v in vals],
-                                        "max_fraction": round(max(0.005, 3 / n), 4)}},
-                    f"{c}: {distinct} integer codes seen")
+                add(
+                    {
+                        "allowed_values": {
+                            "columns": c,
+                            "values": [int(v) for v in vals],
+                            "max_fraction": round(max(0.005, 3 / n), 4),
+                        }
+                    },
+                    f"{c}: {distinct} integer codes seen",
+                )
                 continue
             span = (m["max"] - m["min"]) or abs(m["max"]) or 1.0
             lo, hi = m["min"] - 0.25 * span, m["max"] + 0.25 * span
             if m["min"] >= 0 and lo < 0:
                 lo = 0  # a column never negative stays so
-            add({"range": {"columns": c, "min": _nice(lo), "max": _nice(hi), "max_fraction": round(max(0.005, 4 / n), 4)}},
-                f"{c}: values seen in [{m['min']:.6g}, {m['max']:.6g}]; bounds widened by 25% of the span")
+            add(
+                {
+                    "range": {
+                        "columns": c,
+                        "min": _nice(lo),
+                        "max": _nice(hi),
+                        "max_fraction": round(max(0.005, 4 / n), 4),
+                    }
+                },
+                f"{c}: values seen in [{m['min']:.6g}, {m['max']:.6g}]; bounds widened by 25% of the span",
+            )
             if distinct is None or distinct > 20:
                 sk = values[Sketch(c)]
                 q1, q3 = sk.quantile(0.25), sk.quantile(0.75)
@@ -169,36 +214,55 @@ def infer(data: Any, *, reference: Any = None, roles: Mapping[str, Any] | None =
         elif lt in ("string", "categorical", "boolean") and freq is not None:
             if freq["exact"] and freq["distinct"] is not None and freq["distinct"] <= LOW_CARDINALITY:
                 vals = [v for v in freq["counts"]]
-                add({"allowed_values": {"columns": c, "values": vals, "max_fraction": round(max(0.005, 3 / n), 4)}},
-                    f"{c}: {len(vals)} values seen; a small share of unseen values is allowed for rare ones")
+                add(
+                    {"allowed_values": {"columns": c, "values": vals, "max_fraction": round(max(0.005, 3 / n), 4)}},
+                    f"{c}: {len(vals)} values seen; a small share of unseen values is allowed for rare ones",
+                )
                 continue
             if lt == "boolean":
                 continue
             sample = pa.array([str(v) for v in freq["counts"]], pa.large_string())
             for label, rx in SHAPES:
                 if len(sample) and pc.all(pc.match_substring_regex(sample, f"^(?:{rx})$")).as_py():
-                    add({"pattern": {"columns": c, "regex": rx, "max_fraction": round(max(0.001, 3 / n), 4)}},
-                        f"{c}: every value seen is a {label}")
+                    add(
+                        {"pattern": {"columns": c, "regex": rx, "max_fraction": round(max(0.001, 3 / n), 4)}},
+                        f"{c}: every value seen is a {label}",
+                    )
                     ls = values.get(LengthStats(c))
                     if ls and ls["min"] is not None:
-                        add({"value_lengths": {"columns": c, "min": ls["min"], "max": ls["max"],
-                                               "max_fraction": round(max(0.001, 3 / n), 4)}},
-                            f"{c}: lengths seen {ls['min']}..{ls['max']}")
+                        add(
+                            {
+                                "value_lengths": {
+                                    "columns": c,
+                                    "min": ls["min"],
+                                    "max": ls["max"],
+                                    "max_fraction": round(max(0.001, 3 / n), 4),
+                                }
+                            },
+                            f"{c}: lengths seen {ls['min']}..{ls['max']}",
+                        )
                     break
 
     # id-like columns: exact uniqueness, confirmed in a second pass over those columns only
     # (the same pass counts values beyond the outlier fences)
-    cand = [c for c, i in cols.items() if i.logical in ("integer", "string")
-            and (f := values.get(Frequencies(c, cap=2_000))) is not None
-            and (not f["exact"] or (f["distinct"] == f["total"])) and n >= 50
-            and values[ColumnCounts(c)]["missing"] == 0]
+    cand = [
+        c
+        for c, i in cols.items()
+        if i.logical in ("integer", "string")
+        and (f := values.get(Frequencies(c, cap=2_000))) is not None
+        and (not f["exact"] or (f["distinct"] == f["total"]))
+        and n >= 50
+        and values[ColumnCounts(c)]["missing"] == 0
+    ]
     ks = [RowHashes((c,)) for c in cand]
     got = fold(src, ks + [k for _, k, _ in fences])[0] if ks or fences else {}
     for c, k, m_n in fences:
         outs = got.get(k)
         po = (outs["below"] + outs["above"]) / m_n if outs else 0.0
-        add({"outliers": {"columns": c, "method": "iqr", "k": 3.0, "max_fraction": _share(po, m_n)}},
-            f"{c}: {po:.2%} of values beyond 3 IQR of the quartiles")
+        add(
+            {"outliers": {"columns": c, "method": "iqr", "k": 3.0, "max_fraction": _share(po, m_n)}},
+            f"{c}: {po:.2%} of values beyond 3 IQR of the quartiles",
+        )
     if cand:
         for c, k in zip(cand, ks):
             d = got.get(k)
@@ -208,24 +272,29 @@ def infer(data: Any, *, reference: Any = None, roles: Mapping[str, Any] | None =
     if roles:
         ds = {k: v for k, v in roles.items() if v}
         label, pred, prot = ds.get("label"), ds.get("prediction"), ds.get("protected")
-        add({"drift": {"columns": "*"}},
+        add(
+            {"drift": {"columns": "*"}},
             "distribution shift against the reference (run with reference=...)"
-            + ("" if reference is None else "; a reference was given to suggest"))
+            + ("" if reference is None else "; a reference was given to suggest"),
+        )
         if label and prot:
             add({"bias": {}}, f"outcome and error rates across {prot} (label {label!r})")
         if label:
             add({"label_errors": {}}, f"likely mislabelled rows of {label!r} (cleanlab, out-of-fold)")
         if label and pred:
             add({"slices": {}}, "slices where the model does worst")
-    suite = {"name": name, "description": f"Suggested by datacheck from {src.description} ({n:,} rows). "
-                                          "Review every bound before relying on it.",
-             "checks": checks}
+    suite = {
+        "name": name,
+        "description": f"Suggested by datacheck from {src.description} ({n:,} rows). "
+        "Review every bound before relying on it.",
+        "checks": checks,
+    }
     if roles:
         suite["dataset"] = {k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in roles.items() if v}
     return suite, notes
 
 
-def suggest(data: Any, *, reference: Any = None, roles: Mapping[str, Any] | None = None) -> "Any":
+def suggest(data: Any, *, reference: Any = None, roles: Mapping[str, Any] | None = None) -> Any:
     """Infer a suite from ``data``: schema, row count, missing values, ranges, allowed values,
     patterns, ids, outliers, duplicates; with ``roles`` also shift, bias, label and slice checks.
 
@@ -255,16 +324,22 @@ def suggest(data: Any, *, reference: Any = None, roles: Mapping[str, Any] | None
     return load_suite(infer(data, reference=reference, roles=roles)[0])
 
 
-def suggest_yaml(data: Any, *, reference: Any = None, roles: Mapping[str, Any] | None = None,
-                 name: str = "suggested") -> str:
+def suggest_yaml(
+    data: Any, *, reference: Any = None, roles: Mapping[str, Any] | None = None, name: str = "suggested"
+) -> str:
     """The suggested suite as YAML a person can read and keep: one comment above each check."""
     from datacheck.spec import load_suite
 
     suite, notes = infer(data, reference=reference, roles=roles, name=name)
     load_suite(suite)  # it must load
     head = {k: v for k, v in suite.items() if k != "checks"}
-    out = [f"# {line}" for line in ["Suite suggested by `datacheck suggest`.",
-                                    "Every bound below comes from the data; read and adjust before relying on it."]]
+    out = [
+        f"# {line}"
+        for line in [
+            "Suite suggested by `datacheck suggest`.",
+            "Every bound below comes from the data; read and adjust before relying on it.",
+        ]
+    ]
     out.append(yaml.safe_dump(head, sort_keys=False, allow_unicode=True, width=100).rstrip())
     out.append("checks:")
     for check, note in zip(suite["checks"], notes):

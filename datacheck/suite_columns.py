@@ -22,8 +22,9 @@ Examples
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from datacheck.checks import REGISTRY
 from datacheck.params import COLUMN_KEYWORDS
@@ -32,8 +33,9 @@ from datacheck.spec import Suite
 __all__ = ["NamedColumn", "named_columns", "missing_columns", "COLUMN_PARAMS", "COLUMN_KEY_PARAMS"]
 
 #: parameters whose value is a column name or a list of them (nested lists are crosses/keys)
-COLUMN_PARAMS = frozenset({"columns", "attributes", "missingness_columns", "slices", "features", "by",
-                           "label", "prediction", "scores"})
+COLUMN_PARAMS = frozenset(
+    {"columns", "attributes", "missingness_columns", "slices", "features", "by", "label", "prediction", "scores"}
+)
 #: parameters that may be a mapping keyed by column name (``bins: {age: [..]}``)
 COLUMN_KEY_PARAMS = frozenset({"bins", "columns"})
 

@@ -64,8 +64,10 @@ def main(argv=None) -> int:
     report.to_json(os.path.join(args.out, "adult_audit.json"))
     report.to_html(os.path.join(args.out, "adult_audit.html"))
     paths = report.save_figures(os.path.join(args.out, "audit_figures"))
-    print(f"\nJSON report: {args.out}/adult_audit.json\nHTML report: {args.out}/adult_audit.html\n"
-          f"figures:     {len(paths)} written to {args.out}/audit_figures")
+    print(
+        f"\nJSON report: {args.out}/adult_audit.json\nHTML report: {args.out}/adult_audit.html\n"
+        f"figures:     {len(paths)} written to {args.out}/audit_figures"
+    )
     return 0
 
 

@@ -32,7 +32,7 @@ def add_model_outputs(df, seed: int = SEED):
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.model_selection import train_test_split
 
-    features = [c for c in df.columns if c not in ("income", "sex", "race")]   # protected attributes left out
+    features = [c for c in df.columns if c not in ("income", "sex", "race")]  # protected attributes left out
     X = df[features].copy()
     for c in X.columns:
         if X[c].dtype == object or str(X[c].dtype) in ("string", "str"):
@@ -55,10 +55,16 @@ def main(argv=None) -> int:
 
     df = load_adult(raw_missing=False)
     print("== 1. the data alone (all 32,561 rows): shares, base rates, missingness by group")
-    data_only = bias_table(df, ["sex", "race"], label="income", positive_label=">50K", intersections=True,
-                           metrics=["representation", "base_rate", "missingness"],
-                           expected_shares={"sex": {"Female": 0.51, "Male": 0.49}},
-                           missingness_columns=["workclass", "occupation", "native-country"])
+    data_only = bias_table(
+        df,
+        ["sex", "race"],
+        label="income",
+        positive_label=">50K",
+        intersections=True,
+        metrics=["representation", "base_rate", "missingness"],
+        expected_shares={"sex": {"Female": 0.51, "Male": 0.49}},
+        missingness_columns=["workclass", "occupation", "native-country"],
+    )
     cols = ["group", "metric", "column", "value", "ci_low", "ci_high", "n", "reference_value", "ratio", "q", "status"]
     with_pd_options(lambda: print(data_only[data_only.metric == "base_rate"][cols].round(4).to_string(index=False)))
     miss = data_only[(data_only.metric == "missingness") & (data_only.status == "fail")]

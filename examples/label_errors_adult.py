@@ -43,13 +43,17 @@ def main(argv=None) -> int:
     print(f"\n{r.method}")
     print("\nworst rows:")
     for e in r.evidence[:10]:
-        print(f"  row {e['row']:>6}  given {e['given_label']:>6}  suggested {e['suggested_label']:>6}  "
-              f"quality {e['quality']:.3f}" + ("  (flipped)" if flipped[e["row"]] else ""))
+        print(
+            f"  row {e['row']:>6}  given {e['given_label']:>6}  suggested {e['suggested_label']:>6}  "
+            f"quality {e['quality']:.3f}" + ("  (flipped)" if flipped[e["row"]] else "")
+        )
     print("\nsubgroups whose issue rate differs from the rest (BH q < 0.05):")
     for s in r.details["subgroups"]:
         if s["q_value"] is not None and s["q_value"] < 0.05:
-            print(f"  {s['attribute']}={s['group']}: {s['rate']:.1%} [{s['ci_low']:.1%}, {s['ci_high']:.1%}] "
-                  f"vs {s['rest_rate']:.1%} elsewhere (n={s['n']:,}, q={s['q_value']:.2g})")
+            print(
+                f"  {s['attribute']}={s['group']}: {s['rate']:.1%} [{s['ci_low']:.1%}, {s['ci_high']:.1%}] "
+                f"vs {s['rest_rate']:.1%} elsewhere (n={s['n']:,}, q={s['q_value']:.2g})"
+            )
 
     from datacheck.figures import label_errors as figs
 
@@ -65,8 +69,10 @@ def main(argv=None) -> int:
         ranked = datacheck.label_issues(df, label="income", protected=["sex", "race"])
         truth = flipped[ranked["row"].to_numpy()]
         k = int(flipped.sum())
-        print(f"\nflipped {k:,} labels: ROC AUC {roc_auc_score(truth, -ranked['quality']):.3f}, "
-              f"precision@k {truth[:k].mean():.3f}, recall {truth[ranked['is_issue']].sum() / k:.3f}")
+        print(
+            f"\nflipped {k:,} labels: ROC AUC {roc_auc_score(truth, -ranked['quality']):.3f}, "
+            f"precision@k {truth[:k].mean():.3f}, recall {truth[ranked['is_issue']].sum() / k:.3f}"
+        )
     return 0
 
 

@@ -22,8 +22,19 @@ from datacheck.datasets import load_adult
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SUITE = os.path.join(HERE, "..", "expectations", "adult_slices.yaml")
-FEATURES = ["age", "workclass", "education-num", "marital-status", "occupation", "relationship", "race", "sex",
-            "capital-gain", "capital-loss", "hours-per-week"]
+FEATURES = [
+    "age",
+    "workclass",
+    "education-num",
+    "marital-status",
+    "occupation",
+    "relationship",
+    "race",
+    "sex",
+    "capital-gain",
+    "capital-loss",
+    "hours-per-week",
+]
 
 
 def scored_adult(seed: int = 0):
@@ -63,7 +74,11 @@ def main(argv=None) -> int:
     # the same numbers as tidy frames, for a notebook
     t = datacheck.slice_metrics(df, by=[["sex", "race"]], metrics=["accuracy"], label="income", prediction="pred")
     print("\naccuracy by sex x race (worst first):")
-    print(t[["slice", "support", "value", "ci_low", "ci_high", "complement", "gap", "q", "status"]].head(6).to_string(index=False))
+    print(
+        t[["slice", "support", "value", "ci_low", "ci_high", "complement", "gap", "q", "status"]]
+        .head(6)
+        .to_string(index=False)
+    )
     top = datacheck.find_slices(df, label="income", prediction="pred", features=FEATURES, max_depth=3)
     print("\nSliceLine top slices:")
     print(top[["slice", "support", "error", "complement_error", "score", "p_adj"]].to_string(index=False))

@@ -32,7 +32,7 @@ import pyarrow as pa
 from hypothesis import strategies as st
 
 import datacheck
-from datacheck.checks import COMMON_PARAMS, REGISTRY
+from datacheck.checks import REGISTRY
 from datacheck.errors import DatacheckError
 from datacheck.report import STATUSES
 
@@ -41,9 +41,33 @@ LABEL, PRED, GROUP = "label", "pred", "grp"
 
 _I64 = (-(2**63), 2**63 - 1)
 _HOSTILE_STR = [
-    "", " ", "x", "A", "b", "é", "日本", "\U0001f600", "\ud800", "a\udcffb", "<script>alert(1)</script>",
-    "<img src=x onerror=alert(1)>", "javascript:alert(1)", "http://example.com/x.png", "{{ 7*7 }}", "{% raw %}",
-    "?", "NA", "null", "nan", "-1", "7", "1e309", "x" * 300, "\x00", "tab\there", "line\nbreak",
+    "",
+    " ",
+    "x",
+    "A",
+    "b",
+    "é",
+    "日本",
+    "\U0001f600",
+    "\ud800",
+    "a\udcffb",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "javascript:alert(1)",
+    "http://example.com/x.png",
+    "{{ 7*7 }}",
+    "{% raw %}",
+    "?",
+    "NA",
+    "null",
+    "nan",
+    "-1",
+    "7",
+    "1e309",
+    "x" * 300,
+    "\x00",
+    "tab\there",
+    "line\nbreak",
 ]
 
 # ----------------------------------------------------------------------------------------------
@@ -64,11 +88,35 @@ def _pick(draw, pool, n, null_p=0.2):
 @st.composite
 def column(draw, n: int) -> pd.Series:
     """One column of ``n`` rows, of a kind that has broken a data validator before."""
-    kind = draw(st.sampled_from([
-        "int", "int_extreme", "float", "float_extreme", "Int64", "Float64", "bool", "boolean", "string",
-        "str_hostile", "object_mixed", "category", "category_null", "datetime", "datetime_tz", "all_null",
-        "arrow_int", "arrow_null", "arrow_string", "bytes", "high_card", "period", "interval",
-    ]))
+    kind = draw(
+        st.sampled_from(
+            [
+                "int",
+                "int_extreme",
+                "float",
+                "float_extreme",
+                "Int64",
+                "Float64",
+                "bool",
+                "boolean",
+                "string",
+                "str_hostile",
+                "object_mixed",
+                "category",
+                "category_null",
+                "datetime",
+                "datetime_tz",
+                "all_null",
+                "arrow_int",
+                "arrow_null",
+                "arrow_string",
+                "bytes",
+                "high_card",
+                "period",
+                "interval",
+            ]
+        )
+    )
     if kind == "int":
         return pd.Series(draw(st.lists(st.integers(-5, 5), min_size=n, max_size=n)), dtype="int64")
     if kind == "int_extreme":
@@ -100,8 +148,12 @@ def column(draw, n: int) -> pd.Series:
     if kind == "category_null":
         return pd.Series([None] * n, dtype="category")
     if kind == "datetime":
-        pool = [pd.Timestamp("1970-01-01"), pd.Timestamp("2020-02-29 12:00"), pd.Timestamp("2262-04-11"),
-                pd.Timestamp("1677-09-22")]
+        pool = [
+            pd.Timestamp("1970-01-01"),
+            pd.Timestamp("2020-02-29 12:00"),
+            pd.Timestamp("2262-04-11"),
+            pd.Timestamp("1677-09-22"),
+        ]
         return pd.Series(_pick(draw, pool, n), dtype="datetime64[ns]")
     if kind == "datetime_tz":
         pool = [pd.Timestamp("2021-03-28 01:30", tz="Europe/Paris"), pd.Timestamp("2000-01-01", tz="Europe/Paris")]
@@ -124,8 +176,22 @@ def column(draw, n: int) -> pd.Series:
     return pd.Series(_pick(draw, [pd.Interval(0, 1), pd.Interval(1, 5)], n, 0.0))
 
 
-_NAMES = ["a", "b", "c", "x", "age", "日本語", "名前", "<b>n</b>", "col with space", "\U0001f600", "n" * 120,
-          "{{ x }}", "1", "é"]
+_NAMES = [
+    "a",
+    "b",
+    "c",
+    "x",
+    "age",
+    "日本語",
+    "名前",
+    "<b>n</b>",
+    "col with space",
+    "\U0001f600",
+    "n" * 120,
+    "{{ x }}",
+    "1",
+    "é",
+]
 
 
 @st.composite
@@ -168,10 +234,32 @@ def frames(draw) -> pd.DataFrame:
 
 
 def _any_value(draw):
-    return draw(st.sampled_from([
-        0, 1, -1, 0.5, 2**53 + 1, 2**63 - 2, 2**63 - 1, -(2**63), 2**64, 10**400, 1e308, -1e308, "2020-01-01",
-        "3000-01-01", "x", True, None, [1, 2], {"k": 1}, "a",
-    ]))
+    return draw(
+        st.sampled_from(
+            [
+                0,
+                1,
+                -1,
+                0.5,
+                2**53 + 1,
+                2**63 - 2,
+                2**63 - 1,
+                -(2**63),
+                2**64,
+                10**400,
+                1e308,
+                -1e308,
+                "2020-01-01",
+                "3000-01-01",
+                "x",
+                True,
+                None,
+                [1, 2],
+                {"k": 1},
+                "a",
+            ]
+        )
+    )
 
 
 def _param_value(draw, name: str, prm, columns: list[str]):
@@ -182,8 +270,13 @@ def _param_value(draw, name: str, prm, columns: list[str]):
         if k == "integer":
             pool = [int(lo), int(lo) + 1, int(min(hi, lo + 10)), int(hi)]
         else:
-            pool = [float(lo), float(lo) + (float(hi) - float(lo)) * 0.01, (float(lo) + float(hi)) / 2,
-                    float(hi) - (float(hi) - float(lo)) * 0.01, float(hi)]
+            pool = [
+                float(lo),
+                float(lo) + (float(hi) - float(lo)) * 0.01,
+                (float(lo) + float(hi)) / 2,
+                float(hi) - (float(hi) - float(lo)) * 0.01,
+                float(hi),
+            ]
         return draw(st.sampled_from(pool))
     if k == "bool":
         return draw(st.booleans())
@@ -198,13 +291,31 @@ def _param_value(draw, name: str, prm, columns: list[str]):
     if k == "strings":
         return draw(st.lists(st.sampled_from(columns), min_size=1, max_size=3))
     if k == "columns":
-        return draw(st.one_of(st.sampled_from(["*", "numeric", "categorical", "string", "boolean", "datetime"]),
-                              st.lists(st.sampled_from(columns), min_size=1, max_size=3)))
+        return draw(
+            st.one_of(
+                st.sampled_from(["*", "numeric", "categorical", "string", "boolean", "datetime"]),
+                st.lists(st.sampled_from(columns), min_size=1, max_size=3),
+            )
+        )
     if k == "list":
         pool = [0, 1, "a", "b", 2**63 - 1, 2**64, 1.5, "?", -999, "x" * 300, "\ud800"]
         if name == "metrics":
-            pool = ["representation", "base_rate", "selection_rate", "tpr", "fpr", "ppv", "auc", "accuracy", "f1",
-                    "recall", "precision", "error_rate", "mae", "rmse"]
+            pool = [
+                "representation",
+                "base_rate",
+                "selection_rate",
+                "tpr",
+                "fpr",
+                "ppv",
+                "auc",
+                "accuracy",
+                "f1",
+                "recall",
+                "precision",
+                "error_rate",
+                "mae",
+                "rmse",
+            ]
         return draw(st.lists(st.sampled_from(pool), min_size=1, max_size=4))
     if k == "mapping":
         return draw(st.sampled_from([{}, {"a": 0.5, "b": 0.5}, {columns[0]: 3}, {columns[0]: [0, 1, 10]}]))
@@ -212,8 +323,27 @@ def _param_value(draw, name: str, prm, columns: list[str]):
     if name == "columns":  # schema
         return draw(st.sampled_from([columns, {c: "integer" for c in columns}, {c: "string" for c in columns}]))
     if name in ("min", "max"):
-        return draw(st.sampled_from([0, 1, -5, 2**63 - 2, 2**63 - 1, -(2**63), 2**64, 10**400, 1.5, 1e308,
-                                     "2020-01-01", "1500-01-01", "9999-12-31", "x", True]))
+        return draw(
+            st.sampled_from(
+                [
+                    0,
+                    1,
+                    -5,
+                    2**63 - 2,
+                    2**63 - 1,
+                    -(2**63),
+                    2**64,
+                    10**400,
+                    1.5,
+                    1e308,
+                    "2020-01-01",
+                    "1500-01-01",
+                    "9999-12-31",
+                    "x",
+                    True,
+                ]
+            )
+        )
     return _any_value(draw)
 
 
@@ -239,13 +369,30 @@ def suites(draw, columns: list[str], first: str | None = None) -> dict[str, Any]
                     params[key] = value
                     break
         if "columns" not in declared and cls.per_column:
-            if cls.default_columns is None or getattr(cls.default_columns, "__class__", None).__name__ == "_Required" \
-                    or draw(st.booleans()):
+            if (
+                cls.default_columns is None
+                or getattr(cls.default_columns, "__class__", None).__name__ == "_Required"
+                or draw(st.booleans())
+            ):
                 params["columns"] = draw(st.lists(st.sampled_from(cols), min_size=1, max_size=2))
         if draw(st.integers(0, 19)) == 19:  # an invalid value: wrong type or an unknown key
             bad_key = draw(st.sampled_from(sorted(declared) + ["no_such_param"]))
-            params[bad_key] = draw(st.sampled_from([[{"x": 1}], "not a number", float("nan"), -1, {"a": [1]},
-                                                    10**30, 2**63, -(2**63), 10**400, "missing_col"]))
+            params[bad_key] = draw(
+                st.sampled_from(
+                    [
+                        [{"x": 1}],
+                        "not a number",
+                        float("nan"),
+                        -1,
+                        {"a": [1]},
+                        10**30,
+                        2**63,
+                        -(2**63),
+                        10**400,
+                        "missing_col",
+                    ]
+                )
+            )
         if draw(st.integers(0, 9)) == 9:
             params["description"] = "<script>alert(1)</script> {{ 7*7 }}"
         checks.append({name: params})
@@ -275,7 +422,7 @@ def raw_message(message: str) -> bool:
 def _hand_counts(df: pd.DataFrame, report, suite: dict) -> list[str]:
     suite_columns, suite_params = {}, {}
     for i, c in enumerate(suite["checks"]):
-        (name, params), = c.items()
+        ((name, params),) = c.items()
         suite_params[i] = params or {}
         cols = (params or {}).get("columns")
         suite_columns[i] = [cols] if isinstance(cols, str) else cols
@@ -292,8 +439,13 @@ def _hand_counts(df: pd.DataFrame, report, suite: dict) -> list[str]:
             expect = int(col.isna().sum())
             if r.observed["count"] != expect and col.dtype != object:
                 bad.append(f"missing count {r.observed['count']} != pandas {expect} in {r.column!r}")
-        if r.check == "range" and isinstance(r.observed, dict) and r.column in df and \
-                df[r.column].dtype.kind in "iuf" and isinstance(r.expected, dict):
+        if (
+            r.check == "range"
+            and isinstance(r.observed, dict)
+            and r.column in df
+            and df[r.column].dtype.kind in "iuf"
+            and isinstance(r.expected, dict)
+        ):
             lo, hi = r.expected.get("min"), r.expected.get("max")
             params = suite_params.get(r.check_index, {})
             numeric = all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in (lo, hi))
@@ -302,8 +454,10 @@ def _hand_counts(df: pd.DataFrame, report, suite: dict) -> list[str]:
                 below = sum(1 for v in vals if lo is not None and v < lo)
                 above = sum(1 for v in vals if hi is not None and v > hi)
                 if (r.observed["below"], r.observed["above"]) != (below, above):
-                    bad.append(f"range counts {(r.observed['below'], r.observed['above'])} != exact {(below, above)} "
-                               f"in {r.column!r} for [{lo}, {hi}]")
+                    bad.append(
+                        f"range counts {(r.observed['below'], r.observed['above'])} != exact {(below, above)} "
+                        f"in {r.column!r} for [{lo}, {hi}]"
+                    )
         if r.check == "duplicates" and isinstance(r.observed, dict) and "duplicates" in r.observed:
             subset = list(suite_columns.get(r.check_index) or df.columns)
             if subset and all(df[c].dtype.kind in "iub" for c in subset):
@@ -313,7 +467,9 @@ def _hand_counts(df: pd.DataFrame, report, suite: dict) -> list[str]:
     return bad
 
 
-def judge(data: Any, suite: dict, *, original: pd.DataFrame | None = None, reference: Any = None) -> tuple[str, list[str], Any]:
+def judge(
+    data: Any, suite: dict, *, original: pd.DataFrame | None = None, reference: Any = None
+) -> tuple[str, list[str], Any]:
     """Run one case; return (outcome, broken invariants, report or None).
 
     outcome is ``report`` or ``refused`` (a DatacheckError); ``uncaught`` is one broken invariant.

@@ -9,20 +9,23 @@ import pytest
 
 import datacheck
 
-EVERYTHING = {"name": "all", "checks": [
-    {"schema": {"columns": ["x"]}},
-    {"row_count": {"min": 1}},
-    {"missing": {"max_fraction": 0.5}},
-    {"range": {"min": 0}},
-    {"outliers": {}},
-    {"outliers": {"method": "robust_z"}},
-    {"outliers": {"method": "zscore"}},
-    {"skew": {}},
-    "duplicates",
-    {"unique": {"columns": "*"}},
-    {"allowed_values": {"columns": "*", "values": ["a", 1]}},
-    {"pattern": {"columns": "string", "regex": "a"}},
-]}
+EVERYTHING = {
+    "name": "all",
+    "checks": [
+        {"schema": {"columns": ["x"]}},
+        {"row_count": {"min": 1}},
+        {"missing": {"max_fraction": 0.5}},
+        {"range": {"min": 0}},
+        {"outliers": {}},
+        {"outliers": {"method": "robust_z"}},
+        {"outliers": {"method": "zscore"}},
+        {"skew": {}},
+        "duplicates",
+        {"unique": {"columns": "*"}},
+        {"allowed_values": {"columns": "*", "values": ["a", 1]}},
+        {"pattern": {"columns": "string", "regex": "a"}},
+    ],
+}
 
 
 def unexpected_errors(report):
@@ -60,8 +63,9 @@ def test_empty_frame_with_columns():
 
 
 def test_all_null_columns():
-    df = pd.DataFrame({"x": [np.nan] * 6, "s": [None] * 6, "i": pd.array([None] * 6, dtype="Int64"),
-                       "d": pd.to_datetime([None] * 6)})
+    df = pd.DataFrame(
+        {"x": [np.nan] * 6, "s": [None] * 6, "i": pd.array([None] * 6, dtype="Int64"), "d": pd.to_datetime([None] * 6)}
+    )
     r = run_and_check_unchanged(df)
     assert unexpected_errors(r) == []
     miss = {x.column: x for x in r.select(check="missing")}
@@ -97,13 +101,21 @@ def test_mixed_type_object_column():
 
 def test_unicode_and_whitespace_column_names():
     df = pd.DataFrame({"é ü 日本": [1, 2, -3], "  ": ["a", "b", "a"], " x ": [1.0, None, 3.0]})
-    suite = {"name": "u", "checks": [{"range": {"columns": "é ü 日本", "min": 0}},
-                                     {"missing": {"columns": ["  ", " x "]}},
-                                     {"unique": {"columns": [["é ü 日本", "  "]]}}]}
+    suite = {
+        "name": "u",
+        "checks": [
+            {"range": {"columns": "é ü 日本", "min": 0}},
+            {"missing": {"columns": ["  ", " x "]}},
+            {"unique": {"columns": [["é ü 日本", "  "]]}},
+        ],
+    }
     r = run_and_check_unchanged(df, suite)
     assert [(x.check, x.column, x.status) for x in r.results] == [
-        ("range", "é ü 日本", "fail"), ("missing", "  ", "pass"), ("missing", " x ", "fail"),
-        ("unique", ("é ü 日本", "  "), "pass")]
+        ("range", "é ü 日本", "fail"),
+        ("missing", "  ", "pass"),
+        ("missing", " x ", "fail"),
+        ("unique", ("é ü 日本", "  "), "pass"),
+    ]
     assert "é ü 日本" in r.to_json()
 
 
@@ -126,11 +138,16 @@ def test_duplicate_column_names():
 
 def test_column_missing_from_the_data_and_the_run_goes_on():
     df = pd.DataFrame({"age": [20, 30, 200]})
-    suite = {"name": "m", "dataset": {"label": "income"}, "checks": [
-        {"range": {"columns": ["agee", "age"], "max": 120}},
-        {"unique": {"columns": [["age", "zzz"]]}},
-        {"duplicates": {"columns": ["nope"]}},
-        {"row_count": {"min": 1}}]}
+    suite = {
+        "name": "m",
+        "dataset": {"label": "income"},
+        "checks": [
+            {"range": {"columns": ["agee", "age"], "max": 120}},
+            {"unique": {"columns": [["age", "zzz"]]}},
+            {"duplicates": {"columns": ["nope"]}},
+            {"row_count": {"min": 1}},
+        ],
+    }
     r = run_and_check_unchanged(df, suite)
     st = [(x.check, x.column, x.status) for x in r.results]
     assert ("dataset", "income", "error") in st
@@ -211,22 +228,40 @@ def test_csv_type_break_names_the_column(late_csv):
 
 def test_many_distinct_offenders_keep_a_readable_message():
     df = pd.DataFrame({"s": [f"v{i}" for i in range(5000)]})
-    r = run_and_check_unchanged(df, {"name": "p", "checks": [{"pattern": {"columns": "s", "regex": "a"}},
-                                                             {"allowed_values": {"columns": "s", "values": ["a"]}}]})
+    r = run_and_check_unchanged(
+        df,
+        {
+            "name": "p",
+            "checks": [
+                {"pattern": {"columns": "s", "regex": "a"}},
+                {"allowed_values": {"columns": "s", "values": ["a"]}},
+            ],
+        },
+    )
     assert [x.status for x in r.results] == ["fail", "fail"]
     assert r.results[0].observed["mismatched"] == 5000
     assert "5,000 value(s)" in r.results[0].message
 
 
-@pytest.mark.parametrize("make", [
-    lambda: pd.DataFrame({"x": [3.0, 1.0, np.nan, 1.0], "s": ["b", "a", None, "a"]}, index=[10, 5, 7, 5]),
-    lambda: pd.DataFrame({"x": pd.array([1, None, 3], dtype="Int64"), "c": pd.Categorical(["a", "b", "a"]),
-                          "d": pd.to_datetime(["2020-01-01", None, "1900-01-01"]),
-                          "b": pd.array([True, None, False], dtype="boolean")}),
-    lambda: pd.DataFrame({"x": np.arange(6.0), "s": list("abcabc")},
-                         index=pd.MultiIndex.from_product([["u", "v"], [1, 2, 3]])),
-    lambda: pd.DataFrame({"x": [-0.0, 0.0, np.inf], "s": pd.array(["a", None, "c"], dtype="string")}).iloc[::-1],
-], ids=["custom-index", "extension-dtypes", "multiindex", "reversed-view"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: pd.DataFrame({"x": [3.0, 1.0, np.nan, 1.0], "s": ["b", "a", None, "a"]}, index=[10, 5, 7, 5]),
+        lambda: pd.DataFrame(
+            {
+                "x": pd.array([1, None, 3], dtype="Int64"),
+                "c": pd.Categorical(["a", "b", "a"]),
+                "d": pd.to_datetime(["2020-01-01", None, "1900-01-01"]),
+                "b": pd.array([True, None, False], dtype="boolean"),
+            }
+        ),
+        lambda: pd.DataFrame(
+            {"x": np.arange(6.0), "s": list("abcabc")}, index=pd.MultiIndex.from_product([["u", "v"], [1, 2, 3]])
+        ),
+        lambda: pd.DataFrame({"x": [-0.0, 0.0, np.inf], "s": pd.array(["a", None, "c"], dtype="string")}).iloc[::-1],
+    ],
+    ids=["custom-index", "extension-dtypes", "multiindex", "reversed-view"],
+)
 def test_input_frame_is_never_modified(make):
     df = make()
     r = run_and_check_unchanged(df)
@@ -242,10 +277,16 @@ def test_evidence_rows_use_custom_index_labels():
 def test_nested_and_exotic_column_types():
     import datetime as dt
 
-    df = pd.DataFrame({"l": [[1, 2], [3], None, [1, 2]], "st": [{"a": 1}, {"a": 2}, None, {"a": 1}],
-                       "t": [dt.time(1, 2), dt.time(3, 4), None, dt.time(1, 2)],
-                       "td": pd.to_timedelta([1, 2, None, 1], unit="D"), "bin": [b"a", b"b", None, b"a"],
-                       "x": [1, 2, 3, 1]})
+    df = pd.DataFrame(
+        {
+            "l": [[1, 2], [3], None, [1, 2]],
+            "st": [{"a": 1}, {"a": 2}, None, {"a": 1}],
+            "t": [dt.time(1, 2), dt.time(3, 4), None, dt.time(1, 2)],
+            "td": pd.to_timedelta([1, 2, None, 1], unit="D"),
+            "bin": [b"a", b"b", None, b"a"],
+            "x": [1, 2, 3, 1],
+        }
+    )
     r = run_and_check_unchanged(df)
     assert unexpected_errors(r) == []
     assert r.select(check="duplicates")[0].observed["duplicates"] == 1  # rows 0 and 3

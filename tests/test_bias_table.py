@@ -25,21 +25,40 @@ def test_lazy_export_and_columns():
     assert datacheck.bias_table is bias_table
     t = bias_table(_data(), ["g"], label="y", prediction="pred", scores="score")
     assert list(t.columns) == COLUMNS
-    assert set(t.metric) == {"representation", "base_rate", "missingness", "selection_rate", "tpr", "fpr", "fnr",
-                             "ppv", "auc"} - {"missingness"}  # no missing values anywhere
+    assert set(t.metric) == {
+        "representation",
+        "base_rate",
+        "missingness",
+        "selection_rate",
+        "tpr",
+        "fpr",
+        "fnr",
+        "ppv",
+        "auc",
+    } - {"missingness"}  # no missing values anywhere
     assert set(t.status) <= {"pass", "fail", "skipped"}
 
 
 def test_same_numbers_as_the_check_and_fairlearn():
     df = _data()
     t = bias_table(df, ["g"], label="y", prediction="pred", reference="best", metrics=["selection_rate", "tpr"])
-    rep = datacheck.run(df, {"name": "s", "dataset": {"label": "y", "prediction": "pred", "protected": ["g"]},
-                             "checks": [{"bias": {"reference": "best", "metrics": ["selection_rate", "tpr"]}}]})
+    rep = datacheck.run(
+        df,
+        {
+            "name": "s",
+            "dataset": {"label": "y", "prediction": "pred", "protected": ["g"]},
+            "checks": [{"bias": {"reference": "best", "metrics": ["selection_rate", "tpr"]}}],
+        },
+    )
     from datacheck.bias import results_to_table
 
     pd.testing.assert_frame_equal(t, results_to_table(rep.results))
-    mf = MetricFrame(metrics={"selection_rate": selection_rate, "tpr": true_positive_rate},
-                     y_true=df.y, y_pred=df.pred, sensitive_features=df.g)
+    mf = MetricFrame(
+        metrics={"selection_rate": selection_rate, "tpr": true_positive_rate},
+        y_true=df.y,
+        y_pred=df.pred,
+        sensitive_features=df.g,
+    )
     for g, frow in mf.by_group.iterrows():
         for m in ("selection_rate", "tpr"):
             v = t[(t.group == f"g={g}") & (t.metric == m)].value.iloc[0]
@@ -52,12 +71,16 @@ def test_same_numbers_as_the_check_and_fairlearn():
 
 def test_summary_binning_and_reference_data():
     df = _data(1)
-    t, s = bias_table(df, ["g", "age"], label="y", prediction="pred", bins={"age": [18, 40, 60, 80]},
-                      intersections=True, summary=True)
+    t, s = bias_table(
+        df, ["g", "age"], label="y", prediction="pred", bins={"age": [18, 40, 60, 80]}, intersections=True, summary=True
+    )
     assert set(t.dimension) == {"g", "age", "g x age"}
     assert {"demographic_parity_difference", "equalized_odds_difference"} <= set(s.columns)
-    assert sorted(t[(t.metric == "base_rate") & (t.dimension == "age")].group) == \
-        ["age=[18, 40)", "age=[40, 60)", "age=[60, 80]"]
+    assert sorted(t[(t.metric == "base_rate") & (t.dimension == "age")].group) == [
+        "age=[18, 40)",
+        "age=[40, 60)",
+        "age=[60, 80]",
+    ]
     ref = _data(2)
     t2 = bias_table(df, ["g"], metrics=["representation"], reference_data=ref)
     assert set(t2.metric) == {"representation", "representation_shift"}

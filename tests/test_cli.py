@@ -30,13 +30,22 @@ def files(tmp_path):
     bad.write_text("name: bad\nchecks:\n  - missing: {max_fraction: 1.5}\n  - nosuch: {}\n")
     corrupt = tmp_path / "corrupt.parquet"
     corrupt.write_bytes(b"PAR1" + b"\x00" * 64)
-    return {"data": data, "csv": csv, "ok": ok, "fail": failing, "warn": warn, "bad": bad, "corrupt": corrupt,
-            "tmp": tmp_path}
+    return {
+        "data": data,
+        "csv": csv,
+        "ok": ok,
+        "fail": failing,
+        "warn": warn,
+        "bad": bad,
+        "corrupt": corrupt,
+        "tmp": tmp_path,
+    }
 
 
 def cli(*args):
-    return subprocess.run([sys.executable, "-m", "datacheck.cli", *map(str, args)], capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "datacheck.cli", *map(str, args)], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_exit_codes_subprocess(files):
@@ -49,12 +58,15 @@ def test_exit_codes_subprocess(files):
     assert p.returncode == 0 and "WARN" in p.stdout
 
 
-@pytest.mark.parametrize("case,needle", [
-    ("bad_suite", "checks[0].missing.max_fraction must be a number in [0, 1]; got 1.5"),
-    ("missing_data", "data path does not exist"),
-    ("corrupt", "corrupt.parquet"),
-    ("missing_suite", "suite file does not exist"),
-])
+@pytest.mark.parametrize(
+    "case,needle",
+    [
+        ("bad_suite", "checks[0].missing.max_fraction must be a number in [0, 1]; got 1.5"),
+        ("missing_data", "data path does not exist"),
+        ("corrupt", "corrupt.parquet"),
+        ("missing_suite", "suite file does not exist"),
+    ],
+)
 def test_usage_and_input_errors_exit_2_without_traceback(files, case, needle, capsys):
     args = {
         "bad_suite": ("run", files["data"], "--suite", files["bad"]),
@@ -132,7 +144,9 @@ def test_validate_suite_against_the_data_schema(files, capsys):
     assert main(["validate-suite", str(files["ok"]), "--data", str(files["data"])]) == 0
     assert "every column it names is in" in capsys.readouterr().out
     wrong = files["tmp"] / "wrong.yaml"
-    wrong.write_text("name: w\ndataset: {label: yy}\nchecks:\n  - range: {columns: xx, min: 0}\n  - outliers: {columns: [s]}\n")
+    wrong.write_text(
+        "name: w\ndataset: {label: yy}\nchecks:\n  - range: {columns: xx, min: 0}\n  - outliers: {columns: [s]}\n"
+    )
     assert main(["validate-suite", str(wrong), "--data", str(files["csv"])]) == 2
     err = capsys.readouterr().err
     assert "dataset.label names column 'yy'" in err
@@ -156,9 +170,14 @@ def test_validate_suite_sees_columns_named_inside_parameters(files, capsys):
     )
     assert main(["validate-suite", str(suite), "--data", str(files["data"])]) == 2
     err = capsys.readouterr().err
-    for path, col, line in [("checks[0].schema.columns", "label", 4), ("checks[1].duplicates.columns", "id", 5),
-                            ("checks[2].unique.columns", "day", 6), ("checks[3].bias.attributes", "sex", 7),
-                            ("checks[4].slices.by", "region", 8), ("checks[4].slices.bins", "age", 8)]:
+    for path, col, line in [
+        ("checks[0].schema.columns", "label", 4),
+        ("checks[1].duplicates.columns", "id", 5),
+        ("checks[2].unique.columns", "day", 6),
+        ("checks[3].bias.attributes", "sex", 7),
+        ("checks[4].slices.by", "region", 8),
+        ("checks[4].slices.bins", "age", 8),
+    ]:
         assert f"{suite}:{line}: {path} names column {col!r}, which is not in the data" in err, (col, err)
     assert "'x' " not in err.replace("'x'?", "")  # present columns are not reported
     # the same suite with the columns present binds cleanly
@@ -183,8 +202,9 @@ def test_debug_is_accepted_after_the_subcommand(files, capsys, monkeypatch):
 def test_a_reader_that_goes_away_is_not_an_error(files):
     """`datacheck run ... | head`: the closed pipe ends the output quietly; the exit code is still the verdict."""
     for args, code in [(("run", files["data"], "--suite", files["fail"]), 1), (("checks",), 0)]:
-        proc = subprocess.Popen([sys.executable, "-m", "datacheck.cli", *map(str, args)], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "datacheck.cli", *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
         proc.stdout.close()  # the reader is gone before datacheck has written anything
         err = proc.stderr.read().decode()
         assert proc.wait(timeout=120) == code, err

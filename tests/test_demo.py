@@ -15,15 +15,23 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def _one(results, column, kind):
-    hits = [r for r in results if r["check"] == "missing" and r["column"] == column
-            and (r["observed"] or {}).get("kind") == kind]
+    hits = [
+        r
+        for r in results
+        if r["check"] == "missing" and r["column"] == column and (r["observed"] or {}).get("kind") == kind
+    ]
     assert len(hits) == 1, (column, kind, hits)
     return hits[0]
 
 
 def test_demo_end_to_end(tmp_path, adult_raw):
-    p = subprocess.run([sys.executable, os.path.join(ROOT, "examples", "adult_demo.py"), "--out", str(tmp_path)],
-                       capture_output=True, text=True, timeout=600, cwd=str(tmp_path))
+    p = subprocess.run(
+        [sys.executable, os.path.join(ROOT, "examples", "adult_demo.py"), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=str(tmp_path),
+    )
     assert p.returncode == 0, p.stderr[-2000:]
     assert "Traceback" not in p.stderr
     assert "FAILED" in p.stdout and "JSON report:" in p.stdout
@@ -59,8 +67,13 @@ def test_demo_end_to_end(tmp_path, adult_raw):
 def test_audit_demo_end_to_end(tmp_path):
     """The second half of `make demo`: shift passes on an untouched split; the model's known group
     gaps are found; every family is in one report."""
-    p = subprocess.run([sys.executable, os.path.join(ROOT, "examples", "adult_audit.py"), "--out", str(tmp_path)],
-                       capture_output=True, text=True, timeout=900, cwd=str(tmp_path))
+    p = subprocess.run(
+        [sys.executable, os.path.join(ROOT, "examples", "adult_audit.py"), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=str(tmp_path),
+    )
     assert p.returncode == 0, p.stderr[-2000:]
     d = json.loads((tmp_path / "adult_audit.json").read_text(encoding="utf-8"))
     results = d["results"]
@@ -68,8 +81,7 @@ def test_audit_demo_end_to_end(tmp_path):
     assert {"shift", "bias", "slices", "label_errors"} <= families
     shift = [r for r in results if r["family"] == "shift"]
     assert shift and all(r["status"] == "pass" for r in shift)  # a random split: no false alarm
-    sel = [r for r in results if r["check"] == "bias" and r["column"] == "sex"
-           and "selection_rate" in r["message"]]
+    sel = [r for r in results if r["check"] == "bias" and r["column"] == "sex" and "selection_rate" in r["message"]]
     assert sel and sel[0]["status"] == "fail"  # women are selected at about a third of men's rate
     html = (tmp_path / "adult_audit.html").read_text(encoding="utf-8")
     assert "adult-model-audit" in html and "<script>alert" not in html

@@ -15,8 +15,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def build(config: str, site: str, cwd: str = ROOT):
     # no -q: with it, mkdocs 1.6 does not count warnings and --strict passes a broken site
     env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", config, "-d", site],
-                          cwd=cwd, capture_output=True, text=True, timeout=300, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", config, "-d", site],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
 
 
 def test_site_builds_strict_with_a_generated_page_per_check(tmp_path):
@@ -35,8 +41,21 @@ def test_site_builds_strict_with_a_generated_page_per_check(tmp_path):
             assert f"<code>{pname}</code>" in html, (name, pname)
     cli = (site / "cli" / "index.html").read_text(encoding="utf-8")
     assert "exit codes:" in cli and "datacheck checks" in cli and "{{ cli_help }}" not in cli
-    for page in ("getting-started", "integrity", "shift", "bias", "label_errors", "slices", "regression", "report",
-                 "report-schema", "howto/pipeline-gate", "howto/notebook-audit", "howto/train-serve", "howto/spark"):
+    for page in (
+        "getting-started",
+        "integrity",
+        "shift",
+        "bias",
+        "label_errors",
+        "slices",
+        "regression",
+        "report",
+        "report-schema",
+        "howto/pipeline-gate",
+        "howto/notebook-audit",
+        "howto/train-serve",
+        "howto/spark",
+    ):
         assert (site / page / "index.html").exists(), page
     assert not (site / "hooks").exists()
 

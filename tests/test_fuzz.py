@@ -23,13 +23,13 @@ from collections import Counter
 import pandas as pd
 import pyarrow as pa
 import pytest
+from fuzzing import frames, judge, suites, verdicts
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from datacheck.checks import REGISTRY
 from datacheck.context import schema_info
 from datacheck.engines.sources import open_source
-from fuzzing import frames, judge, suites, verdicts
 
 LONG = os.environ.get("DATACHECK_FUZZ") == "long"
 EXAMPLES = int(os.environ.get("DATACHECK_FUZZ_EXAMPLES", "10000" if LONG else "400"))
@@ -41,7 +41,9 @@ _FIGURES: Counter = Counter()
 _EXAMPLES: dict[str, str] = {}
 
 _SETTINGS = settings(
-    max_examples=max(5, -(-EXAMPLES // len(CHECKS))),  # EXAMPLES in all, split over the registry deadline=None, database=None,
+    max_examples=max(
+        5, -(-EXAMPLES // len(CHECKS))
+    ),  # EXAMPLES in all, split over the registry deadline=None, database=None,
     suppress_health_check=list(HealthCheck),
     phases=[Phase.explicit, Phase.generate] if LONG else [Phase.explicit, Phase.generate, Phase.shrink],
 )
@@ -161,7 +163,8 @@ def test_fuzz_figures_and_coverage():
     if LONG:
         out = os.environ.get("DATACHECK_FUZZ_OUT", "fuzz-figures.json")
         with open(out, "w", encoding="utf-8") as fh:
-            json.dump({"figures": dict(sorted(_FIGURES.items())), "first_example": _EXAMPLES}, fh, indent=1,
-                      ensure_ascii=True)
+            json.dump(
+                {"figures": dict(sorted(_FIGURES.items())), "first_example": _EXAMPLES}, fh, indent=1, ensure_ascii=True
+            )
         bad = {k: v for k, v in _FIGURES.items() if k.startswith("bad:")}
         assert not bad, (bad, _EXAMPLES)

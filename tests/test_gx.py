@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import json
 import os
-import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import datacheck
-from datacheck.gx import from_great_expectations, suite_to_great_expectations
+from datacheck.gx import from_great_expectations
 
 gx = pytest.importorskip("great_expectations")
 E = gx.expectations
@@ -36,8 +35,11 @@ def gx_validate(ctx, df: pd.DataFrame, suite) -> dict:
     """Validate ``df`` with GX (pandas engine); returns the result as a JSON dict."""
     _N[0] += 1
     ds = ctx.data_sources.add_pandas(f"p{_N[0]}")
-    batch = ds.add_dataframe_asset("a").add_batch_definition_whole_dataframe("b").get_batch(
-        batch_parameters={"dataframe": df})
+    batch = (
+        ds.add_dataframe_asset("a")
+        .add_batch_definition_whole_dataframe("b")
+        .get_batch(batch_parameters={"dataframe": df})
+    )
     return json.loads(json.dumps(batch.validate(suite, result_format="SUMMARY").to_json_dict(), default=str))
 
 
@@ -63,8 +65,15 @@ def compare(ctx, df, gx_suite):
         assert not g["exception_info"]["raised_exception"], g["exception_info"]
         r = by_index[i]
         mine = next(x for x in ours["results"] if x["meta"]["message"] == r.message)
-        rows.append((e["type"], bool(g["success"] in (True, "True")), r.status == "pass",
-                     g["result"].get("unexpected_count"), mine["result"].get("unexpected_count")))
+        rows.append(
+            (
+                e["type"],
+                bool(g["success"] in (True, "True")),
+                r.status == "pass",
+                g["result"].get("unexpected_count"),
+                mine["result"].get("unexpected_count"),
+            )
+        )
     return rows, report, gx_res
 
 
@@ -74,11 +83,11 @@ def frames(adult):
     faulty = clean.copy()
     rng = np.random.default_rng(12)
     idx = rng.choice(len(faulty), 200, replace=False)
-    faulty.loc[idx[:40], "age"] = 150                    # out of range
-    faulty.loc[idx[40:80], "sex"] = "Unknown"            # new category
-    faulty.loc[idx[80:120], "occupation"] = None         # more missing
+    faulty.loc[idx[:40], "age"] = 150  # out of range
+    faulty.loc[idx[40:80], "sex"] = "Unknown"  # new category
+    faulty.loc[idx[80:120], "occupation"] = None  # more missing
     faulty.loc[idx[120:160], "education"] = "x-" + faulty.loc[idx[120:160], "education"]  # pattern break
-    faulty.loc[idx[160:], "hours-per-week"] = 400        # outliers, mean shift
+    faulty.loc[idx[160:], "hours-per-week"] = 400  # outliers, mean shift
     return clean, faulty
 
 
@@ -88,14 +97,17 @@ def adult_gx_suite():
         E.ExpectColumnValuesToNotBeNull(column="age"),
         E.ExpectColumnValuesToNotBeNull(column="occupation", mostly=0.9),
         E.ExpectColumnValuesToBeBetween(column="age", min_value=17, max_value=90),
-        E.ExpectColumnValuesToBeBetween(column="hours-per-week", min_value=1, max_value=99, strict_min=True,
-                                        mostly=0.99, severity="warning"),
+        E.ExpectColumnValuesToBeBetween(
+            column="hours-per-week", min_value=1, max_value=99, strict_min=True, mostly=0.99, severity="warning"
+        ),
         E.ExpectColumnValuesToBeInSet(column="sex", value_set=["Female", "Male"]),
         E.ExpectColumnValuesToNotBeInSet(column="race", value_set=["Martian"]),
         E.ExpectColumnDistinctValuesToBeInSet(column="sex", value_set=["Female", "Male"]),
         E.ExpectColumnDistinctValuesToContainSet(column="income", value_set=["<=50K", ">50K"]),
-        E.ExpectColumnDistinctValuesToEqualSet(column="relationship", value_set=[
-            "Husband", "Not-in-family", "Own-child", "Unmarried", "Wife", "Other-relative"]),
+        E.ExpectColumnDistinctValuesToEqualSet(
+            column="relationship",
+            value_set=["Husband", "Not-in-family", "Own-child", "Unmarried", "Wife", "Other-relative"],
+        ),
         E.ExpectColumnValuesToMatchRegex(column="education", regex=r"^[A-Z0-9]"),
         E.ExpectColumnValuesToNotMatchRegex(column="education", regex=r"^x-"),
         E.ExpectColumnValueLengthsToBeBetween(column="sex", min_value=4, max_value=6),
@@ -105,16 +117,19 @@ def adult_gx_suite():
         E.ExpectColumnMaxToBeBetween(column="age", min_value=80, max_value=90),
         E.ExpectColumnStdevToBeBetween(column="age", min_value=10, max_value=16),
         E.ExpectColumnSumToBeBetween(column="education-num", min_value=30_000, max_value=50_000),
-        E.ExpectColumnQuantileValuesToBeBetween(column="age", quantile_ranges={
-            "quantiles": [0.05, 0.5, 0.95], "value_ranges": [[18, 22], [35, 39], [60, 66]]}),
+        E.ExpectColumnQuantileValuesToBeBetween(
+            column="age",
+            quantile_ranges={"quantiles": [0.05, 0.5, 0.95], "value_ranges": [[18, 22], [35, 39], [60, 66]]},
+        ),
         E.ExpectColumnUniqueValueCountToBeBetween(column="race", min_value=5, max_value=5),
         E.ExpectColumnProportionOfUniqueValuesToBeBetween(column="fnlwgt", min_value=0.9, max_value=1.0),
         E.ExpectColumnMostCommonValueToBeInSet(column="race", value_set=["White"]),
         E.ExpectColumnValuesToNotBeOutliers(column="hours-per-week", method="iqr", multiplier=3.0, mostly=0.85),
         E.ExpectColumnValueZScoresToBeLessThan(column="age", threshold=3.5, double_sided=True, mostly=0.995),
         E.ExpectColumnValuesToBeUnique(column="fnlwgt", mostly=0.85),
-        E.ExpectCompoundColumnsToBeUnique(column_list=["fnlwgt", "age", "education"], ignore_row_if="any_value_is_missing",
-                                         mostly=0.99),
+        E.ExpectCompoundColumnsToBeUnique(
+            column_list=["fnlwgt", "age", "education"], ignore_row_if="any_value_is_missing", mostly=0.99
+        ),
         E.ExpectColumnToExist(column="income"),
         E.ExpectTableColumnsToMatchSet(column_set=list(_ADULT_COLS), exact_match=True),
         E.ExpectTableColumnsToMatchOrderedList(column_list=list(_ADULT_COLS)),
@@ -150,19 +165,30 @@ def test_gx_and_datacheck_agree_on_clean_and_faulty_adult(gx_context, frames):
 
 def test_round_trip_datacheck_gx_datacheck_keeps_meaning(gx_context, frames):
     clean, faulty = frames
-    suite = datacheck.load_suite({"name": "rt", "checks": [
-        {"missing": {"columns": ["age", "occupation"], "max_fraction": 0.06, "detect_sentinels": False,
-                     "placeholders": []}},
-        {"range": {"columns": "age", "min": 17, "max": 90}},
-        {"allowed_values": {"columns": "sex", "values": ["Female", "Male"], "severity": "warn"}},
-        {"pattern": {"columns": "education", "regex": "[A-Za-z0-9-]+"}},
-        {"unique": {"columns": [["fnlwgt", "age", "education"]]}},
-        {"statistic": {"columns": "hours-per-week", "stat": "mean", "min": 35, "max": 45}},
-        {"quantiles": {"columns": "age", "quantiles": [0.5], "ranges": [[35, 39]], "interpolation": "linear"}},
-        {"schema": {"columns": {"age": "integer", "sex": "string"}}},
-        {"row_count": {"min": 100}},
-        {"drift": {"columns": "*"}},
-    ]})
+    suite = datacheck.load_suite(
+        {
+            "name": "rt",
+            "checks": [
+                {
+                    "missing": {
+                        "columns": ["age", "occupation"],
+                        "max_fraction": 0.06,
+                        "detect_sentinels": False,
+                        "placeholders": [],
+                    }
+                },
+                {"range": {"columns": "age", "min": 17, "max": 90}},
+                {"allowed_values": {"columns": "sex", "values": ["Female", "Male"], "severity": "warn"}},
+                {"pattern": {"columns": "education", "regex": "[A-Za-z0-9-]+"}},
+                {"unique": {"columns": [["fnlwgt", "age", "education"]]}},
+                {"statistic": {"columns": "hours-per-week", "stat": "mean", "min": 35, "max": 45}},
+                {"quantiles": {"columns": "age", "quantiles": [0.5], "ranges": [[35, 39]], "interpolation": "linear"}},
+                {"schema": {"columns": {"age": "integer", "sex": "string"}}},
+                {"row_count": {"min": 100}},
+                {"drift": {"columns": "*"}},
+            ],
+        }
+    )
     with pytest.warns(UserWarning, match="not exported"):
         d = suite.to_great_expectations()
     assert [s["check"] for s in d["meta"]["datacheck"]["not_exported"]] == ["drift"]
@@ -182,7 +208,8 @@ def test_round_trip_datacheck_gx_datacheck_keeps_meaning(gx_context, frames):
         g = gx_validate(gx_context, df, gx_suite)
         assert g["statistics"]["evaluated_expectations"] == len(d["expectations"])
         assert (g["statistics"]["unsuccessful_expectations"] == 0) == all(
-            r.status == "pass" for r in a.results if r.check not in ("drift",) and r.details.get("kind") is None)
+            r.status == "pass" for r in a.results if r.check not in ("drift",) and r.details.get("kind") is None
+        )
 
 
 def test_gx_018_fixture_imports_and_runs(frames):
@@ -198,14 +225,29 @@ def test_gx_018_fixture_imports_and_runs(frames):
 
 
 def test_unmappable_row_condition_and_parameters_fail_in_one_message(tmp_path):
-    d = {"name": "s", "expectations": [
-        {"type": "expect_column_values_to_be_between", "kwargs": {
-            "column": "age", "min_value": 0, "max_value": 120, "condition_parser": "great_expectations",
-            "row_condition": {"column": {"name": "c"}, "operator": "==", "parameter": "x", "type": "comparison"}}},
-        {"type": "expect_column_mean_to_be_between", "kwargs": {"column": "x", "min_value": {"$PARAMETER": "lo"}}},
-        {"type": "expect_column_pair_values_to_be_equal", "kwargs": {"column_A": "a", "column_B": "b"}},
-        {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "ok"}},
-    ]}
+    d = {
+        "name": "s",
+        "expectations": [
+            {
+                "type": "expect_column_values_to_be_between",
+                "kwargs": {
+                    "column": "age",
+                    "min_value": 0,
+                    "max_value": 120,
+                    "condition_parser": "great_expectations",
+                    "row_condition": {
+                        "column": {"name": "c"},
+                        "operator": "==",
+                        "parameter": "x",
+                        "type": "comparison",
+                    },
+                },
+            },
+            {"type": "expect_column_mean_to_be_between", "kwargs": {"column": "x", "min_value": {"$PARAMETER": "lo"}}},
+            {"type": "expect_column_pair_values_to_be_equal", "kwargs": {"column_A": "a", "column_B": "b"}},
+            {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "ok"}},
+        ],
+    }
     path = tmp_path / "s.json"
     path.write_text(json.dumps(d))
     with pytest.raises(datacheck.SuiteError) as ei:

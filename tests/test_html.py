@@ -30,11 +30,13 @@ def adult_html(adult_report):
 def _evil_report():
     rng = np.random.default_rng(0)
     n = 600
-    df = pd.DataFrame({
-        EVIL: rng.choice(["<img src=x onerror=alert(2)>", "</script><script>alert(3)</script>", "ok", "?", ""], n),
-        "\"><svg onload=alert(4)>": rng.normal(size=n),
-        "a$b$c$ & 'q'": np.r_[rng.lognormal(size=n - 6), [-999.0] * 6],
-    })
+    df = pd.DataFrame(
+        {
+            EVIL: rng.choice(["<img src=x onerror=alert(2)>", "</script><script>alert(3)</script>", "ok", "?", ""], n),
+            '"><svg onload=alert(4)>': rng.normal(size=n),
+            "a$b$c$ & 'q'": np.r_[rng.lognormal(size=n - 6), [-999.0] * 6],
+        }
+    )
     suite = {
         "name": "<script>alert('suite')</script>",
         "dataset": {"label": EVIL},
@@ -42,7 +44,7 @@ def _evil_report():
             {"missing": {"description": "<script>alert('description')</script>"}},
             {"allowed_values": {"columns": EVIL, "values": ["ok", "<i>x</i>"]}},
             {"pattern": {"columns": EVIL, "regex": "[a-z]+"}},
-            {"outliers": {"columns": ["\"><svg onload=alert(4)>", "a$b$c$ & 'q'"]}},
+            {"outliers": {"columns": ['"><svg onload=alert(4)>', "a$b$c$ & 'q'"]}},
             "skew",
             {"range": {"columns": "a$b$c$ & 'q'", "min": 0}},
             {"schema": {"columns": {"</td></tr></table><script>alert(5)</script>": "integer"}}},
@@ -56,6 +58,7 @@ def _tags(html: str, name: str) -> list[str]:
 
 
 # -- self-contained ------------------------------------------------------------------------------
+
 
 def test_self_contained_no_network(adult_html):
     assert adult_html.startswith("<!DOCTYPE html>")
@@ -103,8 +106,14 @@ def test_summary_header_and_sections(adult_report, adult_html):
 def test_families_are_sections_generically():
     df = pd.DataFrame({"x": [1.0, 2.0, None]})
     rep = datacheck.run(df, {"name": "t", "checks": ["missing"]})
-    extra = datacheck.Result(check="made_up", column="x", severity="warn", status="warn", family="some_new_family",
-                             message="a finding from a family the report has never heard of")
+    extra = datacheck.Result(
+        check="made_up",
+        column="x",
+        severity="warn",
+        status="warn",
+        family="some_new_family",
+        message="a finding from a family the report has never heard of",
+    )
     rep.results.append(extra)
     h = rep.to_html()
     assert 'id="family-some_new_family"' in h and "Some new family" in h
@@ -113,13 +122,20 @@ def test_families_are_sections_generically():
 
 
 def test_reference_in_header_when_there_is_one():
-    rep = datacheck.Report.from_dict({"suite": {"name": "s"}, "data": {"source": "cur.parquet", "rows": 10, "columns": 1},
-                                      "reference": {"source": "train.profile.json", "rows": 1234}, "results": []})
+    rep = datacheck.Report.from_dict(
+        {
+            "suite": {"name": "s"},
+            "data": {"source": "cur.parquet", "rows": 10, "columns": 1},
+            "reference": {"source": "train.profile.json", "rows": 1234},
+            "results": [],
+        }
+    )
     h = rep.to_html()
     assert "train.profile.json" in h and "1,234 rows" in h and "Every check passed." in h
 
 
 # -- escaping ------------------------------------------------------------------------------------
+
 
 def test_everything_from_data_and_suite_is_escaped():
     rep = _evil_report()
@@ -149,27 +165,38 @@ def test_empty_and_padded_evidence_values_stay_visible():
 
 # -- bounded size --------------------------------------------------------------------------------
 
+
 def _synthetic(n: int, seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    df = pd.DataFrame({
-        "amount": rng.lognormal(3, 1, n),
-        "age": rng.integers(18, 90, n),
-        "score": rng.normal(0, 1, n),
-        "city": rng.choice(["Oslo", "Rome", "Lima", "?", "Pune"], n, p=[0.4, 0.3, 0.2, 0.05, 0.05]),
-        "code": [f"C{i}" for i in rng.integers(0, n, n)],
-        "label": rng.choice(["yes", "no"], n, p=[0.8, 0.2]),
-    })
+    df = pd.DataFrame(
+        {
+            "amount": rng.lognormal(3, 1, n),
+            "age": rng.integers(18, 90, n),
+            "score": rng.normal(0, 1, n),
+            "city": rng.choice(["Oslo", "Rome", "Lima", "?", "Pune"], n, p=[0.4, 0.3, 0.2, 0.05, 0.05]),
+            "code": [f"C{i}" for i in rng.integers(0, n, n)],
+            "label": rng.choice(["yes", "no"], n, p=[0.8, 0.2]),
+        }
+    )
     df.loc[rng.random(n) < 0.03, "score"] = np.nan
     df.loc[rng.random(n) < 0.01, "age"] = 999
     return df
 
 
-SIZE_SUITE = {"name": "size", "dataset": {"label": "label"},
-              "checks": [{"missing": {"max_fraction": 0.01}}, {"outliers": {"evidence_rows": 50}}, "skew",
-                         {"range": {"columns": "age", "min": 18, "max": 100}},
-                         {"allowed_values": {"columns": "city", "values": ["Oslo", "Rome", "Lima", "Pune"]}},
-                         {"pattern": {"columns": "code", "regex": "C[0-9]{1,2}"}}, "duplicates",
-                         {"unique": {"columns": "code"}}]}
+SIZE_SUITE = {
+    "name": "size",
+    "dataset": {"label": "label"},
+    "checks": [
+        {"missing": {"max_fraction": 0.01}},
+        {"outliers": {"evidence_rows": 50}},
+        "skew",
+        {"range": {"columns": "age", "min": 18, "max": 100}},
+        {"allowed_values": {"columns": "city", "values": ["Oslo", "Rome", "Lima", "Pune"]}},
+        {"pattern": {"columns": "code", "regex": "C[0-9]{1,2}"}},
+        "duplicates",
+        {"unique": {"columns": "code"}},
+    ],
+}
 
 
 def test_size_does_not_grow_with_rows():
@@ -184,8 +211,15 @@ def test_evidence_is_bounded_in_the_page():
     from datacheck import html as dh
 
     many = [{"row": i, "value": "x" * 5000} for i in range(5000)]
-    r = datacheck.Result(check="c", column="x", severity="error", status="fail", evidence=many,
-                         observed={f"k{i}": i for i in range(100)}, message="m" * 10_000)
+    r = datacheck.Result(
+        check="c",
+        column="x",
+        severity="error",
+        status="fail",
+        evidence=many,
+        observed={f"k{i}": i for i in range(100)},
+        message="m" * 10_000,
+    )
     rep = datacheck.Report(suite_name="s", results=[r])
     h = rep.to_html()
     assert len(h) < 200_000
@@ -193,6 +227,7 @@ def test_evidence_is_bounded_in_the_page():
 
 
 # -- files, notebook, robustness -----------------------------------------------------------------
+
 
 def test_to_html_writes_the_file(tmp_path, adult_report):
     small = datacheck.run(_synthetic(300), SIZE_SUITE)
@@ -225,7 +260,9 @@ def test_cli_writes_html_and_figures(tmp_path):
     data = tmp_path / "d.csv"
     _synthetic(500).to_csv(data, index=False)
     suite = tmp_path / "s.yaml"
-    suite.write_text("name: cli\nchecks:\n  - missing:\n      max_fraction: 0.5\n  - outliers:\n      max_fraction: 0.5\n")
+    suite.write_text(
+        "name: cli\nchecks:\n  - missing:\n      max_fraction: 0.5\n  - outliers:\n      max_fraction: 0.5\n"
+    )
     html_out, figs = tmp_path / "out" / "r.html", tmp_path / "figs"
     code = main(["run", str(data), "--suite", str(suite), "--html", str(html_out), "--figures", str(figs), "--quiet"])
     assert code == 1  # '?' in city is disguised missing: the run fails, and still writes its reports
@@ -249,9 +286,14 @@ def test_a_broken_figure_does_not_break_the_report(monkeypatch):
 
 # -- what needs attention first -----------------------------------------------------------------
 
+
 def _family_report(statuses: dict[str, str]):
-    results = [datacheck.Result(check=f"c_{fam}", column="x", severity="error", status=st, family=fam,
-                                message=f"{fam} is {st}") for fam, st in statuses.items()]
+    results = [
+        datacheck.Result(
+            check=f"c_{fam}", column="x", severity="error", status=st, family=fam, message=f"{fam} is {st}"
+        )
+        for fam, st in statuses.items()
+    ]
     return datacheck.Report(suite_name="order", results=results, n_rows=3, n_columns=1)
 
 
@@ -260,21 +302,21 @@ def test_sections_are_ordered_by_what_needs_attention():
     h = rep.to_html()
     pos = {f: h.index(f'id="family-{f}"') for f in ("integrity", "shift", "bias", "slices")}
     assert pos["bias"] < pos["slices"] < pos["integrity"] < pos["shift"]  # ties keep the family order
-    toc = h[h.index('<nav id="toc"'):h.index("</nav>")]
+    toc = h[h.index('<nav id="toc"') : h.index("</nav>")]
     assert toc.index("#family-bias") < toc.index("#family-slices") < toc.index("#family-integrity")
 
 
 def test_passing_sections_are_folded_and_failing_ones_open():
     h = _family_report({"integrity": "pass", "bias": "fail"}).to_html()
-    bias = h[h.index('id="family-bias"'):h.index('id="family-integrity"')]
-    integ = h[h.index('id="family-integrity"'):h.index('id="results"')]
+    bias = h[h.index('id="family-bias"') : h.index('id="family-integrity"')]
+    integ = h[h.index('id="family-integrity"') : h.index('id="results"')]
     assert '<details class="family-body" open>' in bias
     assert '<details class="family-body">' in integ and "All 1 integrity result(s) passed" in integ
 
 
 def test_toc_counts_per_family():
     h = _family_report({"integrity": "pass", "bias": "fail"}).to_html()
-    toc = h[h.index('<nav id="toc"'):h.index("</nav>")]
+    toc = h[h.index('<nav id="toc"') : h.index("</nav>")]
     assert re.search(r'#family-bias"[^>]*>Bias <span class="count s-fail">1 fail</span>', toc)
     assert re.search(r'#family-integrity"[^>]*>Integrity <span class="count s-pass">1 pass</span>', toc)
 
@@ -297,7 +339,7 @@ def test_failing_results_say_what_to_do_next(adult_html):
 
 
 def test_results_table_values_one_key_per_line_and_nested_evidence(adult_html):
-    table = adult_html[adult_html.index('id="results-table"'):]
+    table = adult_html[adult_html.index('id="results-table"') :]
     assert '<span class="kv">max_disguised_fraction: 0.02</span>' in table
     # duplicates evidence shows the row ids, not "rows: […]"
     assert "rows: […]" not in adult_html
@@ -305,10 +347,19 @@ def test_results_table_values_one_key_per_line_and_nested_evidence(adult_html):
 
 
 def test_statistical_evidence_shown_in_the_table():
-    r = datacheck.Result(check="made_up", column="g", severity="error", status="fail", family="bias",
-                         message="m", effect_size=0.35, interval=(0.1, 0.2), p_value=4.5e-51)
+    r = datacheck.Result(
+        check="made_up",
+        column="g",
+        severity="error",
+        status="fail",
+        family="bias",
+        message="m",
+        effect_size=0.35,
+        interval=(0.1, 0.2),
+        p_value=4.5e-51,
+    )
     h = datacheck.Report(suite_name="s", results=[r]).to_html()
-    row = h[h.index('id="results-table"'):]
+    row = h[h.index('id="results-table"') :]
     assert '<span class="stats">effect 0.35 · interval [0.1, 0.2] · p 4.5e-51</span>' in row
 
 

@@ -23,18 +23,33 @@ CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/
 SUITE = os.path.join(os.path.dirname(__file__), "..", "expectations", "adult.yaml")
 TIMEOUT_S = 120
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary (apt-get install chromium)")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary (apt-get install chromium)"),
+]
 
 
 def chromium(tmp_path, url: str, *args: str) -> subprocess.CompletedProcess:
     """Run headless Chromium on ``url`` with networking side channels off; stderr carries the console."""
     profile = tmp_path / "chromium-profile"
     profile.mkdir(exist_ok=True)
-    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0",
-           *args, url]
+    cmd = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={profile}",
+        "--enable-logging=stderr",
+        "--v=0",
+        *args,
+        url,
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_S)
     assert proc.returncode == 0, proc.stderr[-2000:]
     return proc
@@ -58,8 +73,15 @@ def test_loads_with_sections_and_no_console_errors(adult_page, tmp_path):
     assert console_lines(proc.stderr) == []
     # the report's script ran (the CSP allowed it by hash) and sorted the table worst-first
     assert re.search(r'<html[^>]*data-report-ready="1"', dom)
-    for anchor in ('id="summary"', 'id="overview"', 'id="family-integrity"', 'id="results-table"',
-                   'id="fig-status_overview"', 'id="fig-missingness"', 'id="fig-numeric_distributions"'):
+    for anchor in (
+        'id="summary"',
+        'id="overview"',
+        'id="family-integrity"',
+        'id="results-table"',
+        'id="fig-status_overview"',
+        'id="fig-missingness"',
+        'id="fig-numeric_distributions"',
+    ):
         assert anchor in dom, anchor
     statuses = re.findall(r'<tr data-status="([a-z]+)"', dom)
     assert len(statuses) == 62
@@ -73,8 +95,9 @@ def test_screenshot_is_not_blank(adult_page, tmp_path):
     import matplotlib.image as mpimg
 
     shot = tmp_path / "report.png"
-    proc = chromium(tmp_path, adult_page.as_uri(), f"--screenshot={shot}", "--window-size=1280,2000",
-                    "--hide-scrollbars")
+    proc = chromium(
+        tmp_path, adult_page.as_uri(), f"--screenshot={shot}", "--window-size=1280,2000", "--hide-scrollbars"
+    )
     assert console_lines(proc.stderr) == []
     img = mpimg.imread(str(shot))[..., :3]
     assert img.shape[:2] == (2000, 1280)
@@ -89,13 +112,22 @@ def test_screenshot_is_not_blank(adult_page, tmp_path):
 def test_strings_from_the_data_cannot_run_in_the_browser(tmp_path):
     pwn = "document.documentElement.setAttribute('data-pwned','{}')"
     col = f"<script>{pwn.format(1)}</script>"
-    df = pd.DataFrame({
-        col: [f"<img src=x onerror=\"{pwn.format(2)}\">", f"</script><script>{pwn.format(3)}</script>", "?", "ok"] * 50,
-        f"\"><svg onload=\"{pwn.format(4)}\">": np.arange(200.0),
-    })
-    suite = {"name": f"<script>{pwn.format(5)}</script>",
-             "checks": [{"missing": {"description": f"<img src=x onerror=\"{pwn.format(6)}\">"}},
-                        {"allowed_values": {"columns": col, "values": ["ok"]}}, "skew", {"outliers": {}}]}
+    df = pd.DataFrame(
+        {
+            col: [f'<img src=x onerror="{pwn.format(2)}">', f"</script><script>{pwn.format(3)}</script>", "?", "ok"]
+            * 50,
+            f'"><svg onload="{pwn.format(4)}">': np.arange(200.0),
+        }
+    )
+    suite = {
+        "name": f"<script>{pwn.format(5)}</script>",
+        "checks": [
+            {"missing": {"description": f'<img src=x onerror="{pwn.format(6)}">'}},
+            {"allowed_values": {"columns": col, "values": ["ok"]}},
+            "skew",
+            {"outliers": {}},
+        ],
+    }
     path = tmp_path / "evil.html"
     datacheck.run(df, suite).to_html(str(path))
     proc = chromium(tmp_path, path.as_uri(), "--dump-dom")
@@ -221,11 +253,18 @@ def audit_page(adult, tmp_path_factory):
     """A report with every family and long group names: integrity, bias, slices on Adult with a rule 'model'."""
     df = adult.copy()
     df["pred"] = np.where((df["education-num"] >= 13) | (df["capital-gain"] > 5000), ">50K", "<=50K")
-    suite = {"name": "layout", "dataset": {"label": "income", "positive_label": ">50K", "prediction": "pred",
-                                           "protected": ["sex", "race"]},
-             "checks": ["missing", "skew", {"outliers": {}}, "duplicates",
-                        {"bias": {"intersections": True, "metrics": ["selection_rate", "tpr", "fpr"]}},
-                        {"slices": {"by": ["sex", ["sex", "race"], "native-country"], "min_support": 50}}]}
+    suite = {
+        "name": "layout",
+        "dataset": {"label": "income", "positive_label": ">50K", "prediction": "pred", "protected": ["sex", "race"]},
+        "checks": [
+            "missing",
+            "skew",
+            {"outliers": {}},
+            "duplicates",
+            {"bias": {"intersections": True, "metrics": ["selection_rate", "tpr", "fpr"]}},
+            {"slices": {"by": ["sex", ["sex", "race"], "native-country"], "min_support": 50}},
+        ],
+    }
     path = tmp_path_factory.mktemp("layout") / "audit.html"
     datacheck.run(df, suite).to_html(str(path))
     return path

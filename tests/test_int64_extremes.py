@@ -31,8 +31,9 @@ def test_allowed_values_exact_at_the_extremes():
 def test_model_checks_take_huge_integer_features():
     rng = np.random.default_rng(0)
     n = 200
-    df = pd.DataFrame({"big": rng.choice([TOP, 5, -(2**63)], n), "f": rng.normal(size=n),
-                       "label": rng.integers(0, 2, n)})
+    df = pd.DataFrame(
+        {"big": rng.choice([TOP, 5, -(2**63)], n), "f": rng.normal(size=n), "label": rng.integers(0, 2, n)}
+    )
     r = datacheck.run(df, {"name": "s", "dataset": {"label": "label"}, "checks": [{"label_errors": {"folds": 2}}]})
     assert r.results[0].status in ("pass", "fail") and "internal_error" not in r.results[0].details
     r = datacheck.run(df, {"name": "s", "checks": [{"multivariate_drift": {"sample_size": 100}}]}, reference=df)
@@ -49,6 +50,12 @@ def test_worst_slices_takes_huge_integer_targets():
     rng = np.random.default_rng(0)
     n = 300
     df = pd.DataFrame({"y": rng.choice([TOP, 5, -(2**63)], n), "g": rng.choice(["a", "b"], n)})
-    r = datacheck.run(df, {"name": "s", "dataset": {"label": "y", "prediction": "y"},
-                           "checks": [{"worst_slices": {"metric": "squared_error", "features": ["g"]}}]})
+    r = datacheck.run(
+        df,
+        {
+            "name": "s",
+            "dataset": {"label": "y", "prediction": "y"},
+            "checks": [{"worst_slices": {"metric": "squared_error", "features": ["g"]}}],
+        },
+    )
     assert r.results and all("internal_error" not in x.details for x in r.results)

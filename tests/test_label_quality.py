@@ -29,10 +29,12 @@ def detection(ranked: pd.DataFrame, flipped: np.ndarray) -> dict:
     """ROC AUC of (1 - quality) for the flipped rows, precision at k = #flips, recall and precision."""
     truth = flipped[ranked["row"].to_numpy()]
     k = int(flipped.sum())
-    return {"auc": roc_auc_score(truth, -ranked["quality"].to_numpy()),
-            "p_at_k": truth[:k].mean(),  # ranked is sorted worst first
-            "recall": truth[ranked["is_issue"].to_numpy()].sum() / k,
-            "precision": truth[ranked["is_issue"].to_numpy()].mean()}
+    return {
+        "auc": roc_auc_score(truth, -ranked["quality"].to_numpy()),
+        "p_at_k": truth[:k].mean(),  # ranked is sorted worst first
+        "recall": truth[ranked["is_issue"].to_numpy()].sum() / k,
+        "precision": truth[ranked["is_issue"].to_numpy()].mean(),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -218,6 +220,7 @@ def test_lazy_export():
 
 # -- review fixes (issue 6) ----------------------------------------------------------------------
 
+
 def test_choose_positive_follows_slices_and_bias():
     from datacheck.label_quality import choose_positive
 
@@ -228,8 +231,11 @@ def test_choose_positive_follows_slices_and_bias():
     assert pos == ">50K" and "less frequent" in how  # not "the larger class"
     assert choose_positive({"<=50K": 80, ">50K": 20}, "<=50K")[0] == "<=50K"
     assert choose_positive({0: 70, 1: 30}, "0")[0] == 0  # matched by its text
-    with pytest.raises(LabelQualityError, match=r"positive_label '<=50k' .* classes: '<=50K', '>50K' "
-                                                r"\(did you mean '<=50K'\?\)"):
+    with pytest.raises(
+        LabelQualityError,
+        match=r"positive_label '<=50k' .* classes: '<=50K', '>50K' "
+        r"\(did you mean '<=50K'\?\)",
+    ):
         choose_positive({"<=50K": 80, ">50K": 20}, "<=50k")
 
 
@@ -261,11 +267,13 @@ def test_sample_weights_and_weighted_share():
     kern, _ = sample_kernel(["x"], "y", 1000, freqs, max_rows=100, seed=0, folds=5, stratify=True)
     w = sample_weights(kern, freqs)
     assert w == {"a": 990 / 99, "b": 1.0}  # quotas 99 (proportional) and 10 (2 x folds)
-    assert sample_weights(sample_kernel(["x"], "y", 50, freqs, max_rows=100, seed=0, folds=5,
-                                        stratify=True)[0], freqs) is None  # every row: no weights
+    assert (
+        sample_weights(sample_kernel(["x"], "y", 50, freqs, max_rows=100, seed=0, folds=5, stratify=True)[0], freqs)
+        is None
+    )  # every row: no weights
     flag = np.array([True] * 10 + [False] * 89 + [True] * 10)  # b all flagged, a 10 of 99
     weights = np.array([10.0] * 99 + [1.0] * 10)
     share, n_eff = weighted_share(flag, weights)
     assert share == pytest.approx((100 + 10) / 1000)
-    assert n_eff == pytest.approx(1000 ** 2 / (99 * 100 + 10))
+    assert n_eff == pytest.approx(1000**2 / (99 * 100 + 10))
     assert weighted_share(flag, None) == (flag.mean(), flag.size)

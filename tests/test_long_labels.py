@@ -16,8 +16,15 @@ def test_long_names_and_values_are_cut_for_people_and_whole_for_machines():
     v[5] = "z" * 100_000
     long_name = "x" * 5_000
     df = pd.DataFrame({"c": v, long_name: rng.normal(size=300)})
-    suite = {"name": "s", "checks": ["missing", {"allowed_values": {"columns": "c", "values": ["a", "b"]}},
-                                     {"range": {"columns": long_name, "max": 0}}, "skew"]}
+    suite = {
+        "name": "s",
+        "checks": [
+            "missing",
+            {"allowed_values": {"columns": "c", "values": ["a", "b"]}},
+            {"range": {"columns": long_name, "max": 0}},
+            "skew",
+        ],
+    }
     r = datacheck.run(df, suite)
     t0 = time.perf_counter()
     html = r.to_html()

@@ -19,20 +19,28 @@ def test_passing_errors_and_unknown_checks_have_no_step():
 
 
 def test_sentinel_step_names_the_column_and_the_value():
-    r = R("missing", "warn", column="capital-gain", observed={"kind": "suspected_sentinel"},
-          evidence=[{"value": 99999, "count": 159}])
+    r = R(
+        "missing",
+        "warn",
+        column="capital-gain",
+        observed={"kind": "suspected_sentinel"},
+        evidence=[{"value": 99999, "count": 159}],
+    )
     s = next_step(r)
     assert "missing: {columns: [capital-gain], sentinels: [99999]}" in s
 
 
-@pytest.mark.parametrize("check,observed,needle", [
-    ("duplicates", {"duplicates": 3}, "join"),
-    ("slices", {"worst_slice": "sex = Male & race = White"}, "sex = Male and race = White"),
-    ("worst_slices", {"worst_slice": "age in [17, 28)"}, "age in [17, 28)"),
-    ("bias", {"metric": "fpr", "worst_group": "sex=Female"}, "fpr for sex=Female"),
-    ("label_errors", {}, "relabel"),
-    ("drift", {}, "reference and current"),
-])
+@pytest.mark.parametrize(
+    "check,observed,needle",
+    [
+        ("duplicates", {"duplicates": 3}, "join"),
+        ("slices", {"worst_slice": "sex = Male & race = White"}, "sex = Male and race = White"),
+        ("worst_slices", {"worst_slice": "age in [17, 28)"}, "age in [17, 28)"),
+        ("bias", {"metric": "fpr", "worst_group": "sex=Female"}, "fpr for sex=Female"),
+        ("label_errors", {}, "relabel"),
+        ("drift", {}, "reference and current"),
+    ],
+)
 def test_usual_steps(check, observed, needle):
     assert needle in next_step(R(check, observed=observed))
 

@@ -91,7 +91,9 @@ def test_validator_with_the_training_data_as_reference_catches_shift(diabetes):
     rng = np.random.default_rng(0)
     idx = rng.permutation(len(X))
     train, serve = X.iloc[idx[:300]], X.iloc[idx[300:]]
-    pipe = Pipeline([("check", DataValidator(suite, reference="fit")), ("model", Ridge())]).fit(train, y.iloc[idx[:300]])
+    pipe = Pipeline([("check", DataValidator(suite, reference="fit")), ("model", Ridge())]).fit(
+        train, y.iloc[idx[:300]]
+    )
     assert pipe.named_steps["check"].profile_ is not None
     pipe.predict(serve)  # an untouched split: no drift
     shifted = serve.assign(bmi=serve["bmi"] + 5.0)  # every serving BMI five points higher
@@ -149,8 +151,9 @@ def test_a_fitted_pipeline_pickles_with_its_profile(diabetes, tmp_path):
     import pickle
 
     X, y = diabetes
-    suite = datacheck.load_suite({"name": "shift", "checks": [{"drift": {"columns": ["bmi"]}},
-                                                              {"missing": {"max_fraction": 0}}]})
+    suite = datacheck.load_suite(
+        {"name": "shift", "checks": [{"drift": {"columns": ["bmi"]}}, {"missing": {"max_fraction": 0}}]}
+    )
     pipe = Pipeline([("check", DataValidator(suite, reference="fit")), ("model", Ridge())]).fit(X, y)
     again = pickle.loads(pickle.dumps(pipe))
     assert np.allclose(again.predict(X), pipe.predict(X))

@@ -17,8 +17,13 @@ from datacheck.profiles import Profile
 SUITE = {
     "name": "shift",
     "dataset": {"label": "income", "id": "rid"},
-    "checks": ["drift", "schema_skew", "label_drift", "feature_skew",
-               {"multivariate_drift": {"sample_size": 400, "folds": 2, "max_iter": 20}}],
+    "checks": [
+        "drift",
+        "schema_skew",
+        "label_drift",
+        "feature_skew",
+        {"multivariate_drift": {"sample_size": 400, "folds": 2, "max_iter": 20}},
+    ],
 }
 
 
@@ -90,8 +95,9 @@ def test_profile_of_another_suite_reports_missing_statistics(split):
 
 def test_missing_profile_file_is_a_clear_error(tmp_path):
     with pytest.raises(DataError, match="does not exist"):
-        datacheck.run(pd.DataFrame({"x": [1]}), {"name": "s", "checks": ["drift"]},
-                      reference=str(tmp_path / "nope.profile.json"))
+        datacheck.run(
+            pd.DataFrame({"x": [1]}), {"name": "s", "checks": ["drift"]}, reference=str(tmp_path / "nope.profile.json")
+        )
 
 
 def test_streamed_parquet_reference_equals_in_memory(split, tmp_path):

@@ -65,8 +65,11 @@ def _tamper(doc, how):
     elif how == "ndarray_bad_base64":
         _kernel_value(d, '"n"')["value"]["mean"] = {"__ndarray__": "!!", "dtype": "<f8", "shape": [3]}
     elif how == "ndarray_bad_shape":
-        _kernel_value(d, '"n"')["value"]["mean"] = {"__ndarray__": base64.b64encode(b"\0" * 8).decode(),
-                                                    "dtype": "<f8", "shape": [5]}
+        _kernel_value(d, '"n"')["value"]["mean"] = {
+            "__ndarray__": base64.b64encode(b"\0" * 8).decode(),
+            "dtype": "<f8",
+            "shape": [5],
+        }
     elif how == "ndarray_bad_dtype":
         _kernel_value(d, '"n"')["value"]["mean"] = {"__ndarray__": "", "dtype": "not a dtype", "shape": [0]}
     elif how == "kll_garbage":
@@ -82,9 +85,26 @@ def _tamper(doc, how):
     return d
 
 
-CASES = ["no_format", "version", "schema_not_base64", "schema_not_arrow", "metrics_not_list",
-         "metric_without_kernel", "kernel_outside_package", "kernel_unknown", "kernel_bad_fields",
-         "ndarray_bad_base64", "ndarray_bad_shape", "ndarray_bad_dtype", "kll_garbage", "n_rows_text", "values_edited", "no_suite", "failures_bad", "list_top"]
+CASES = [
+    "no_format",
+    "version",
+    "schema_not_base64",
+    "schema_not_arrow",
+    "metrics_not_list",
+    "metric_without_kernel",
+    "kernel_outside_package",
+    "kernel_unknown",
+    "kernel_bad_fields",
+    "ndarray_bad_base64",
+    "ndarray_bad_shape",
+    "ndarray_bad_dtype",
+    "kll_garbage",
+    "n_rows_text",
+    "values_edited",
+    "no_suite",
+    "failures_bad",
+    "list_top",
+]
 
 
 @pytest.mark.parametrize("how", CASES + ["truncated", "binary", "deep"])

@@ -12,10 +12,39 @@ import pytest
 import datacheck
 from datacheck.report import REPORT_SCHEMA_VERSION, STATUSES, Report, Result, jsonable
 
-REPORT_KEYS = {"schema_version", "datacheck_version", "suite", "data", "reference", "started_at", "duration_s",
-               "passes", "passed", "counts", "notes", "results"}
-RESULT_KEYS = {"check", "family", "column", "severity", "status", "observed", "expected", "effect_size", "interval",
-               "p_value", "message", "method", "evidence", "details", "check_index", "suite_path", "description"}
+REPORT_KEYS = {
+    "schema_version",
+    "datacheck_version",
+    "suite",
+    "data",
+    "reference",
+    "started_at",
+    "duration_s",
+    "passes",
+    "passed",
+    "counts",
+    "notes",
+    "results",
+}
+RESULT_KEYS = {
+    "check",
+    "family",
+    "column",
+    "severity",
+    "status",
+    "observed",
+    "expected",
+    "effect_size",
+    "interval",
+    "p_value",
+    "message",
+    "method",
+    "evidence",
+    "details",
+    "check_index",
+    "suite_path",
+    "description",
+}
 
 
 @pytest.fixture(scope="module")
@@ -23,15 +52,27 @@ def report():
     rng = np.random.default_rng(0)
     x = rng.normal(size=500)
     x[:3] = [np.nan, 40.0, -35.0]
-    df = pd.DataFrame({"x": x, "s": rng.choice(["a", "b", "?"], 500), "k": np.arange(500) % 490,
-                       "d": pd.Timestamp("2020-01-01") + pd.to_timedelta(np.arange(500), unit="D")})
-    return datacheck.run(df, {"name": "rep", "checks": [
-        {"missing": {"max_fraction": 0.0}},
-        {"range": {"columns": "d", "max": "2020-12-31"}},
-        {"outliers": {"columns": "x", "max_fraction": 0.5}},
-        {"unique": {"columns": [["k", "s"]], "severity": "warn"}},
-        {"skew": {"columns": ["x"], "max_abs_skewness": None, "max_kurtosis": None}},
-    ]})
+    df = pd.DataFrame(
+        {
+            "x": x,
+            "s": rng.choice(["a", "b", "?"], 500),
+            "k": np.arange(500) % 490,
+            "d": pd.Timestamp("2020-01-01") + pd.to_timedelta(np.arange(500), unit="D"),
+        }
+    )
+    return datacheck.run(
+        df,
+        {
+            "name": "rep",
+            "checks": [
+                {"missing": {"max_fraction": 0.0}},
+                {"range": {"columns": "d", "max": "2020-12-31"}},
+                {"outliers": {"columns": "x", "max_fraction": 0.5}},
+                {"unique": {"columns": [["k", "s"]], "severity": "warn"}},
+                {"skew": {"columns": ["x"], "max_abs_skewness": None, "max_kurtosis": None}},
+            ],
+        },
+    )
 
 
 def test_to_dict_schema(report):
@@ -62,18 +103,50 @@ def test_json_round_trip(report, tmp_path):
 
 
 def test_nan_becomes_null_and_numpy_types_are_plain():
-    r = Result(check="c", column="x", severity="error", status="pass",
-               observed={"a": np.float64("nan"), "b": np.int64(3), "c": np.float32(1.5), "d": np.bool_(True),
-                         "e": [np.inf, -np.inf], "f": np.array([1, 2]), "g": pd.Timestamp("2020-01-02"),
-                         "h": pd.NaT, "i": pd.NA, "j": dt.date(2020, 1, 3), "k": decimal.Decimal("2.5"),
-                         (1, 2): "tuple key", np.int64(7): "numpy key", "s": pd.Series([1.0, np.nan])},
-               effect_size=np.float64("nan"), interval=(np.float64(0.1), np.float64(0.2)), p_value=np.float32(0.5))
+    r = Result(
+        check="c",
+        column="x",
+        severity="error",
+        status="pass",
+        observed={
+            "a": np.float64("nan"),
+            "b": np.int64(3),
+            "c": np.float32(1.5),
+            "d": np.bool_(True),
+            "e": [np.inf, -np.inf],
+            "f": np.array([1, 2]),
+            "g": pd.Timestamp("2020-01-02"),
+            "h": pd.NaT,
+            "i": pd.NA,
+            "j": dt.date(2020, 1, 3),
+            "k": decimal.Decimal("2.5"),
+            (1, 2): "tuple key",
+            np.int64(7): "numpy key",
+            "s": pd.Series([1.0, np.nan]),
+        },
+        effect_size=np.float64("nan"),
+        interval=(np.float64(0.1), np.float64(0.2)),
+        p_value=np.float32(0.5),
+    )
     rep = Report(suite_name="s", results=[r])
     d = json.loads(rep.to_json())
     o = d["results"][0]["observed"]
-    assert o == {"a": None, "b": 3, "c": 1.5, "d": True, "e": [None, None], "f": [1, 2], "g": "2020-01-02T00:00:00",
-                 "h": None, "i": None, "j": "2020-01-03", "k": 2.5, "(1, 2)": "tuple key", "7": "numpy key",
-                 "s": [1.0, None]}
+    assert o == {
+        "a": None,
+        "b": 3,
+        "c": 1.5,
+        "d": True,
+        "e": [None, None],
+        "f": [1, 2],
+        "g": "2020-01-02T00:00:00",
+        "h": None,
+        "i": None,
+        "j": "2020-01-03",
+        "k": 2.5,
+        "(1, 2)": "tuple key",
+        "7": "numpy key",
+        "s": [1.0, None],
+    }
     assert d["results"][0]["effect_size"] is None
     assert d["results"][0]["interval"] == [0.1, 0.2] and d["results"][0]["p_value"] == 0.5
 
@@ -86,9 +159,24 @@ def test_jsonable_is_plain_python():
 
 def test_to_frame(report):
     f = report.to_frame()
-    assert list(f.columns) == ["check", "family", "column", "severity", "status", "observed", "expected",
-                               "effect_size", "interval", "p_value", "message", "method", "evidence",
-                               "check_index", "suite_path", "description"]
+    assert list(f.columns) == [
+        "check",
+        "family",
+        "column",
+        "severity",
+        "status",
+        "observed",
+        "expected",
+        "effect_size",
+        "interval",
+        "p_value",
+        "message",
+        "method",
+        "evidence",
+        "check_index",
+        "suite_path",
+        "description",
+    ]
     assert len(f) == len(report.results)
     assert f.loc[f.check == "unique", "column"].item() == "k + s"
     assert set(f.status) <= set(STATUSES)
@@ -103,12 +191,12 @@ def test_summary(report):
     assert any(line.strip().startswith("FAIL  missing[x]") for line in lines)
     assert any(line.strip().startswith("WARN  unique[k + s]") for line in lines)
     # failures are listed before warnings
-    first_warn = next(i for i, l in enumerate(lines) if l.strip().startswith("WARN"))
-    assert all(not l.strip().startswith("FAIL") for l in lines[first_warn:])
+    first_warn = next(i for i, ln in enumerate(lines) if ln.strip().startswith("WARN"))
+    assert all(not ln.strip().startswith("FAIL") for ln in lines[first_warn:])
     assert str(report) == text
     assert "rep" in report._repr_html_()
     # each failing result with a usual next step says it on the line below
-    i = next(i for i, l in enumerate(lines) if l.strip().startswith("FAIL  missing[x]"))
+    i = next(i for i, ln in enumerate(lines) if ln.strip().startswith("FAIL  missing[x]"))
     assert lines[i + 1].strip().startswith("next: Find where 'x' loses its values")
 
 
@@ -126,14 +214,17 @@ def res(severity, status):
     return Result(check="c", column=None, severity=severity, status=status)
 
 
-@pytest.mark.parametrize("results,passed", [
-    ([res("error", "pass"), res("warn", "warn")], True),
-    ([res("warn", "warn"), res("warn", "error")], True),      # warn severity never fails the run
-    ([res("error", "fail")], False),
-    ([res("error", "error")], False),                         # an error-severity check that could not run
-    ([res("error", "skipped"), res("error", "pass")], True),
-    ([], True),
-])
+@pytest.mark.parametrize(
+    "results,passed",
+    [
+        ([res("error", "pass"), res("warn", "warn")], True),
+        ([res("warn", "warn"), res("warn", "error")], True),  # warn severity never fails the run
+        ([res("error", "fail")], False),
+        ([res("error", "error")], False),  # an error-severity check that could not run
+        ([res("error", "skipped"), res("error", "pass")], True),
+        ([], True),
+    ],
+)
 def test_passed_semantics(results, passed):
     rep = Report(suite_name="s", results=results)
     assert rep.passed is passed
@@ -142,8 +233,7 @@ def test_passed_semantics(results, passed):
 
 
 def test_warn_severity_failure_is_warn_status_and_run_passes():
-    rep = datacheck.run(pd.DataFrame({"x": [1.0, None]}),
-                        {"name": "w", "checks": [{"missing": {"severity": "warn"}}]})
+    rep = datacheck.run(pd.DataFrame({"x": [1.0, None]}), {"name": "w", "checks": [{"missing": {"severity": "warn"}}]})
     assert rep.results[0].status == "warn" and rep.passed
     assert rep.warnings == [rep.results[0]]
 

@@ -26,9 +26,16 @@ def problems(draw):
         e = (rng.random(n) < np.where(weak, 0.7, draw(st.floats(0.0, 0.4)))).astype(float)
     else:
         e = rng.exponential(size=n) * (rng.random(n) < 0.5)
-    return X, e, dict(k=draw(st.integers(1, 6)), max_depth=draw(st.integers(1, 4)),
-                      min_support=draw(st.one_of(st.integers(1, 30), st.floats(0.01, 0.3))),
-                      alpha=draw(st.floats(0.3, 1.0)))
+    return (
+        X,
+        e,
+        dict(
+            k=draw(st.integers(1, 6)),
+            max_depth=draw(st.integers(1, 4)),
+            min_support=draw(st.one_of(st.integers(1, 30), st.floats(0.01, 0.3))),
+            alpha=draw(st.floats(0.3, 1.0)),
+        ),
+    )
 
 
 @settings(max_examples=200, deadline=None)
@@ -59,7 +66,7 @@ def test_upper_bound_bounds_every_descendant(problem):
     for (v,), st_p in parent.items():
         ub = upper_bound(st_p[0], st_p[1], st_p[3], sigma, n, mean, kw["alpha"])
         for f in range(1, X.shape[1]):
-            for (a, b), st_c in subset_stats(X, e, (0, f)).items():
+            for (a, _b), st_c in subset_stats(X, e, (0, f)).items():
                 if a == v and st_c[0] >= sigma:
                     # -inf marks an error-free parent: no descendant can qualify (score > 0)
                     sc = score(st_c[0], st_c[1], n, mean, kw["alpha"])

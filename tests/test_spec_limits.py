@@ -40,7 +40,7 @@ def test_deep_nesting_refused(tmp_path):
 
 
 def test_many_aliases_refused(tmp_path):
-    body = "name: x\nx: &v 1\nchecks:\n" + "".join(f"  - row_count: {{min: *v}}\n" for _ in range(MAX_YAML_ALIASES + 1))
+    body = "name: x\nx: &v 1\nchecks:\n" + "".join("  - row_count: {min: *v}\n" for _ in range(MAX_YAML_ALIASES + 1))
     msg, _ = _load(tmp_path, body)
     assert "aliases" in msg
 

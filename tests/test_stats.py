@@ -6,8 +6,13 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from datacheck.stats import (benjamini_hochberg, clopper_pearson_interval, proportion_test, tolerance_test,
-                             wilson_interval)
+from datacheck.stats import (
+    benjamini_hochberg,
+    clopper_pearson_interval,
+    proportion_test,
+    tolerance_test,
+    wilson_interval,
+)
 
 
 @pytest.mark.parametrize("k,n", [(0, 10), (3, 10), (10, 10), (57, 400), (1, 2)])

@@ -31,14 +31,17 @@ def test_suggest_passes_on_own_data_and_fresh_split(halves):
     pd.testing.assert_frame_equal(a, before)
 
 
-@pytest.mark.parametrize("corrupt", [
-    lambda d: d.assign(age=d["age"].where(np.arange(len(d)) % 5 != 0)),           # nulls to 20%
-    lambda d: d.assign(**{"hours-per-week": d["hours-per-week"] * 1000}),         # unit change
-    lambda d: d.assign(race=d["race"].where(np.arange(len(d)) % 20 != 0, "New")),  # new category 5%
-    lambda d: d.assign(age=d["age"].astype(str)),                                  # type change
-    lambda d: d.drop(columns=["education"]),                                       # dropped column
-    lambda d: pd.concat([d, d.iloc[:200]], ignore_index=True),                     # duplicated rows 5%
-])
+@pytest.mark.parametrize(
+    "corrupt",
+    [
+        lambda d: d.assign(age=d["age"].where(np.arange(len(d)) % 5 != 0)),  # nulls to 20%
+        lambda d: d.assign(**{"hours-per-week": d["hours-per-week"] * 1000}),  # unit change
+        lambda d: d.assign(race=d["race"].where(np.arange(len(d)) % 20 != 0, "New")),  # new category 5%
+        lambda d: d.assign(age=d["age"].astype(str)),  # type change
+        lambda d: d.drop(columns=["education"]),  # dropped column
+        lambda d: pd.concat([d, d.iloc[:200]], ignore_index=True),  # duplicated rows 5%
+    ],
+)
 def test_suggest_catches_corruption(halves, corrupt):
     a, b = halves
     assert not datacheck.run(corrupt(b.copy()), datacheck.suggest(a)).passed
@@ -46,8 +49,15 @@ def test_suggest_catches_corruption(halves, corrupt):
 
 def test_ids_patterns_and_roles():
     rng = np.random.default_rng(1)
-    df = pd.DataFrame({"id": [f"ID{i:06d}" for i in range(500)], "day": pd.date_range("2024-01-01", periods=500).strftime("%Y-%m-%d"),
-                       "x": rng.normal(size=500), "y": rng.integers(0, 2, 500), "g": rng.choice(["a", "b"], 500)})
+    df = pd.DataFrame(
+        {
+            "id": [f"ID{i:06d}" for i in range(500)],
+            "day": pd.date_range("2024-01-01", periods=500).strftime("%Y-%m-%d"),
+            "x": rng.normal(size=500),
+            "y": rng.integers(0, 2, 500),
+            "g": rng.choice(["a", "b"], 500),
+        }
+    )
     suite = datacheck.suggest(df, roles={"label": "y", "protected": ["g"]})
     by = [(c.name, c.params.get("columns")) for c in suite.checks]
     assert ("unique", "id") in by and ("pattern", "day") in by and ("pattern", "id") in by
@@ -71,6 +81,8 @@ def test_cli_suggest_yaml_and_gx(tmp_path, halves, capsys):
         assert main(["convert", str(tmp_path / "back.yaml"), "--to", "gx", "-o", str(tmp_path / "again.json")]) == 0
     assert datacheck.run(str(path), str(tmp_path / "back.yaml")).passed
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({"name": "s", "expectations": [{"type": "expect_column_pair_values_to_be_equal", "kwargs": {}}]}))
+    bad.write_text(
+        json.dumps({"name": "s", "expectations": [{"type": "expect_column_pair_values_to_be_equal", "kwargs": {}}]})
+    )
     assert main(["convert", str(bad), "-o", str(tmp_path / "x.yaml")]) == 2
     assert "has no datacheck equivalent" in capsys.readouterr().err

@@ -40,12 +40,20 @@ def mypy(tmp_path, source):
     script = tmp_path / "user_script.py"
     script.write_text(textwrap.dedent(source))
     cfg = tmp_path / "mypy.ini"  # the user's third-party libraries without stubs are not our concern
-    cfg.write_text("[mypy]\nfollow_imports = silent\nincremental = False\n"
-                   "[mypy-pandas.*,pyarrow.*,sklearn.*,scipy.*,seaborn.*,matplotlib.*,datasketches.*,cleanlab.*,"
-                   "yaml.*,jinja2.*,tqdm.*,pyspark.*,polars.*]\nignore_missing_imports = True\n")
+    cfg.write_text(
+        "[mypy]\nfollow_imports = silent\nincremental = False\n"
+        "[mypy-pandas.*,pyarrow.*,sklearn.*,scipy.*,seaborn.*,matplotlib.*,datasketches.*,cleanlab.*,"
+        "yaml.*,jinja2.*,tqdm.*,pyspark.*,polars.*]\nignore_missing_imports = True\n"
+    )
     env = dict(os.environ, MYPYPATH=ROOT)  # this tree's package, as an installed copy would be found
-    p = subprocess.run([sys.executable, "-m", "mypy", "--config-file", str(cfg), str(script)], cwd=tmp_path,
-                       capture_output=True, text=True, env=env, timeout=300)
+    p = subprocess.run(
+        [sys.executable, "-m", "mypy", "--config-file", str(cfg), str(script)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     return p.returncode, p.stdout + p.stderr
 
 

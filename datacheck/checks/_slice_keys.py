@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import difflib
 import math
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -28,21 +29,35 @@ from datacheck.checks._util import num, quantiles_need, quantiles_value
 from datacheck.context import Context, MetricUnavailable
 from datacheck.kernels.groups import Bin, Col
 
-__all__ = ["validate_bins", "bins_for", "key_needs", "make_key", "predicate", "value_label", "edges_from_quantiles",
-           "infer_positive", "support_threshold", "require_columns"]
+__all__ = [
+    "validate_bins",
+    "bins_for",
+    "key_needs",
+    "make_key",
+    "predicate",
+    "value_label",
+    "edges_from_quantiles",
+    "infer_positive",
+    "support_threshold",
+    "require_columns",
+]
 
 DEFAULT_BINS = 4
 
 
 def validate_bins(bins: Any) -> str | None:
     """None when ``bins`` is valid, else the problem (for ``validate_params``)."""
+
     def one(v: Any) -> str | None:
         if v == "values":
             return None
         if isinstance(v, int) and not isinstance(v, bool):
             return None if 2 <= v <= 100 else f"a bin count must be an integer in [2, 100]; got {v}"
-        if isinstance(v, (list, tuple)) and len(v) >= 2 and all(isinstance(x, (int, float)) and not isinstance(x, bool)
-                                                                  and math.isfinite(x) for x in v):
+        if (
+            isinstance(v, (list, tuple))
+            and len(v) >= 2
+            and all(isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) for x in v)
+        ):
             return None if all(a < b for a, b in zip(v, v[1:])) else f"bin edges must increase strictly; got {list(v)}"
         return f"must be a bin count (2-100), a list of increasing edges, or 'values'; got {v!r}"
 
@@ -166,8 +181,10 @@ def infer_positive(label_counts: Mapping[Any, int], given: Any = None) -> tuple[
         for v in values:
             if str(v) == str(given):
                 return v, "dataset.positive_label"
-        raise MetricUnavailable(f"dataset.positive_label {given!r} is not a value of the label column "
-                                f"(values: {', '.join(map(repr, sorted(values, key=str)[:10]))})")
+        raise MetricUnavailable(
+            f"dataset.positive_label {given!r} is not a value of the label column "
+            f"(values: {', '.join(map(repr, sorted(values, key=str)[:10]))})"
+        )
     if len(values) > 2:
         return None, "multiclass: macro average over classes"
     for v in values:

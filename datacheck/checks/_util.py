@@ -9,8 +9,16 @@ from datacheck.context import Context
 from datacheck.kernels import ExactQuantiles, Sketch
 from datacheck.kernels.quantiles import DEFAULT_K
 
-__all__ = ["pct", "num", "quantiles_need", "quantiles_value", "fraction", "duplicates_result", "plain",
-           "shared_columns"]
+__all__ = [
+    "pct",
+    "num",
+    "quantiles_need",
+    "quantiles_value",
+    "fraction",
+    "duplicates_result",
+    "plain",
+    "shared_columns",
+]
 
 
 def pct(x: float | None) -> str:
@@ -46,7 +54,9 @@ def quantiles_need(column: str, qs: tuple[float, ...], ctx: Context, k: int = DE
     return [] if eq in ctx.current else [eq]
 
 
-def quantiles_value(column: str, qs: tuple[float, ...], ctx: Context, k: int = DEFAULT_K) -> tuple[dict[float, float], str]:
+def quantiles_value(
+    column: str, qs: tuple[float, ...], ctx: Context, k: int = DEFAULT_K
+) -> tuple[dict[float, float], str]:
     """Exact quantiles when the refinement succeeded, else the sketch's; and how they were computed."""
     sk = ctx.current[Sketch(column, k)]
     if sk.n == 0:
@@ -58,8 +68,11 @@ def quantiles_value(column: str, qs: tuple[float, ...], ctx: Context, k: int = D
         if v is None:
             v, exact = sk.quantile(q), False
         out[q] = v
-    method = ("exact quantiles (KLL sketch brackets refined in a second pass)" if exact
-              else f"approximate quantiles (KLL sketch, rank error <= {sk.rank_error:.2%})")
+    method = (
+        "exact quantiles (KLL sketch brackets refined in a second pass)"
+        if exact
+        else f"approximate quantiles (KLL sketch, rank error <= {sk.rank_error:.2%})"
+    )
     return out, method
 
 
@@ -70,11 +83,20 @@ def duplicates_result(check, column, d: dict, ctx: Context, *, noun: str, clean:
     frac = fraction(d["duplicate_rows"], d["rows"])
     ok = frac <= check.p["max_fraction"]
     evidence = [{"rows": ctx.label_rows(g)} for g in d["examples"]] or None
-    msg = (f"{d['duplicate_rows']:,} duplicate {noun}(s) ({pct(frac)}) in {d['groups']:,} group(s)"
-           if d["duplicate_rows"] else clean)
-    return check.result(column, ok, observed={"duplicates": d["duplicate_rows"], "fraction": frac, "groups": d["groups"]},
-                        expected={"max_fraction": check.p["max_fraction"]}, message=msg, evidence=evidence,
-                        method=RowHashes.method)
+    msg = (
+        f"{d['duplicate_rows']:,} duplicate {noun}(s) ({pct(frac)}) in {d['groups']:,} group(s)"
+        if d["duplicate_rows"]
+        else clean
+    )
+    return check.result(
+        column,
+        ok,
+        observed={"duplicates": d["duplicate_rows"], "fraction": frac, "groups": d["groups"]},
+        expected={"max_fraction": check.p["max_fraction"]},
+        message=msg,
+        evidence=evidence,
+        method=RowHashes.method,
+    )
 
 
 def plain(v: Any) -> Any:
@@ -82,8 +104,14 @@ def plain(v: Any) -> Any:
     return v.item() if hasattr(v, "item") else v
 
 
-def shared_columns(check, ctx: Context, *, skip_roles: tuple[str | None, ...] = (),
-                   never: tuple[str | None, ...] = (), types: tuple[str, ...] | None = None) -> list[str]:
+def shared_columns(
+    check,
+    ctx: Context,
+    *,
+    skip_roles: tuple[str | None, ...] = (),
+    never: tuple[str | None, ...] = (),
+    types: tuple[str, ...] | None = None,
+) -> list[str]:
     """Columns selected by ``check.p["columns"]`` (a type keyword such as ``"*"``, a name or a list)
     that are on both sides, minus ``check.p["exclude"]``.
 
@@ -102,5 +130,11 @@ def shared_columns(check, ctx: Context, *, skip_roles: tuple[str | None, ...] = 
         names = [c for c, i in ctx.columns.items() if kinds is None or i.logical in kinds]
     else:
         names = [sel] if isinstance(sel, str) else list(sel)
-    return [c for c in names if c not in skip and c in ctx.columns and c in ref
-            and (types is None or (ctx.columns[c].logical in types and ref[c].logical in types))]
+    return [
+        c
+        for c in names
+        if c not in skip
+        and c in ctx.columns
+        and c in ref
+        and (types is None or (ctx.columns[c].logical in types and ref[c].logical in types))
+    ]

@@ -48,9 +48,17 @@ class AllowedValues(Check):
         ok = frac <= self.p["max_fraction"]
         evidence = [{"value": v, "count": c} for v, c in d["top"]] or None
         shown = ", ".join(repr(e["value"]) for e in (evidence or [])[:5])
-        msg = (f"{d['outside']:,} value(s) ({pct(frac)}) outside the allowed set, e.g. {shown}" if d["outside"]
-               else f"all {d['checked']:,} values allowed")
-        return self.result(column, ok, observed={"outside": d["outside"], "fraction": frac},
-                           expected={"values": list(self.p["values"]), "max_fraction": self.p["max_fraction"]},
-                           message=msg, evidence=evidence,
-                           method=None if d["top_exact"] else "exact count; offender list approximate (Misra-Gries)")
+        msg = (
+            f"{d['outside']:,} value(s) ({pct(frac)}) outside the allowed set, e.g. {shown}"
+            if d["outside"]
+            else f"all {d['checked']:,} values allowed"
+        )
+        return self.result(
+            column,
+            ok,
+            observed={"outside": d["outside"], "fraction": frac},
+            expected={"values": list(self.p["values"]), "max_fraction": self.p["max_fraction"]},
+            message=msg,
+            evidence=evidence,
+            method=None if d["top_exact"] else "exact count; offender list approximate (Misra-Gries)",
+        )

@@ -15,8 +15,9 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from datacheck.params import Param
 from datacheck.report import Result
@@ -29,12 +30,13 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Check", "REGISTRY", "register", "OnReference", "COMMON_PARAMS"]
 
 #: name used in YAML -> Check subclass
-REGISTRY: dict[str, type["Check"]] = {}
+REGISTRY: dict[str, type[Check]] = {}
 
 #: parameters every check accepts
 COMMON_PARAMS: dict[str, Param] = {
-    "severity": Param("choice", default="error", choices=("error", "warn"),
-                      doc="error: a failure fails the run; warn: reported only"),
+    "severity": Param(
+        "choice", default="error", choices=("error", "warn"), doc="error: a failure fails the run; warn: reported only"
+    ),
     "description": Param("string", default=None, doc="free text shown in the report"),
 }
 
@@ -46,7 +48,7 @@ FAMILY_ALPHA = 0.05  # the false-alarm budget that the default shift checks of o
 class OnReference:
     """Wraps a kernel that must be folded over the reference data rather than the current data."""
 
-    kernel: "Kernel"
+    kernel: Kernel
 
 
 def register(name: str):
@@ -98,7 +100,7 @@ class Check:
     #: ``numeric`` or ``*`` still selects for this check; the others are selected only by name
     keyword_roles: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, spec: "CheckSpec") -> None:
+    def __init__(self, spec: CheckSpec) -> None:
         self.spec = spec
         self.p: Mapping[str, Any] = spec.params
         #: every column this check was bound to (set by the planner); per-column checks that
@@ -124,11 +126,11 @@ class Check:
         return []
 
     # -- planning and judging -----------------------------------------------------------------
-    def requires(self, column: str | None, ctx: "Context") -> Iterable["Kernel | OnReference"]:
+    def requires(self, column: str | None, ctx: Context) -> Iterable[Kernel | OnReference]:
         """Kernels needed to judge ``column`` given the metrics computed so far (``ctx``)."""
         return ()
 
-    def evaluate(self, column: str | None, ctx: "Context") -> Result | list[Result]:
+    def evaluate(self, column: str | None, ctx: Context) -> Result | list[Result]:
         """Judge from metrics. Raise :class:`datacheck.context.MetricUnavailable` to report ``error``."""
         raise NotImplementedError
 
@@ -137,20 +139,43 @@ class Check:
     def severity(self) -> str:
         return self.spec.params.get("severity", "error")
 
-    def result(self, column: Any, ok: bool | None, *, observed: Any = None, expected: Any = None,
-               message: str = "", evidence: Any = None, method: str | None = None,
-               details: Mapping[str, Any] | None = None, effect_size: float | None = None,
-               interval: tuple[float, float] | None = None, p_value: float | None = None,
-               status: str | None = None) -> Result:
+    def result(
+        self,
+        column: Any,
+        ok: bool | None,
+        *,
+        observed: Any = None,
+        expected: Any = None,
+        message: str = "",
+        evidence: Any = None,
+        method: str | None = None,
+        details: Mapping[str, Any] | None = None,
+        effect_size: float | None = None,
+        interval: tuple[float, float] | None = None,
+        p_value: float | None = None,
+        status: str | None = None,
+    ) -> Result:
         """Build a :class:`~datacheck.report.Result`; ``ok=False`` becomes ``fail`` or ``warn`` by severity."""
         if status is None:
             status = "pass" if ok else ("fail" if self.severity == "error" else "warn")
         return Result(
-            check=self.name, column=column, severity=self.severity, status=status,
-            observed=observed, expected=expected, message=message, evidence=evidence,
-            method=method, details=dict(details or {}), effect_size=effect_size,
-            interval=interval, p_value=p_value, family=self.family, check_index=self.spec.index,
-            suite_path=self.spec.path, description=self.spec.params.get("description"),
+            check=self.name,
+            column=column,
+            severity=self.severity,
+            status=status,
+            observed=observed,
+            expected=expected,
+            message=message,
+            evidence=evidence,
+            method=method,
+            details=dict(details or {}),
+            effect_size=effect_size,
+            interval=interval,
+            p_value=p_value,
+            family=self.family,
+            check_index=self.spec.index,
+            suite_path=self.spec.path,
+            description=self.spec.params.get("description"),
         )
 
     def error(self, column: Any, message: str) -> Result:
@@ -158,4 +183,3 @@ class Check:
 
     def skipped(self, column: Any, message: str) -> Result:
         return self.result(column, None, status="skipped", message=message)
-

@@ -40,8 +40,9 @@ Examples
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 from scipy import stats as _st
@@ -52,7 +53,13 @@ from datacheck.checks.base import Check, OnReference, register
 from datacheck.context import MetricUnavailable
 from datacheck.kernels import Bin, Col, Frequencies, GroupCounts, IsMissing, Moments, Sketch
 from datacheck.params import Param
-from datacheck.stats import benjamini_hochberg, clopper_pearson_interval, proportion_test, tolerance_test, wilson_interval
+from datacheck.stats import (
+    benjamini_hochberg,
+    clopper_pearson_interval,
+    proportion_test,
+    tolerance_test,
+    wilson_interval,
+)
 
 __all__ = ["BiasCheck", "METRICS", "binned_auc", "auc_variance_floor"]
 
@@ -71,9 +78,15 @@ OVERALL = "(overall)"
 _HIGHER_IS_BETTER = {"auc": True, "tpr": True, "ppv": True, "selection_rate": True, "fpr": False, "fnr": False}
 
 _METRIC_NAMES = {
-    "representation": "share of rows", "base_rate": "label base rate", "missingness": "missing rate",
-    "selection_rate": "selection rate", "tpr": "true positive rate", "fpr": "false positive rate",
-    "fnr": "false negative rate", "ppv": "precision (PPV)", "auc": "ROC AUC",
+    "representation": "share of rows",
+    "base_rate": "label base rate",
+    "missingness": "missing rate",
+    "selection_rate": "selection rate",
+    "tpr": "true positive rate",
+    "fpr": "false positive rate",
+    "fnr": "false negative rate",
+    "ppv": "precision (PPV)",
+    "auc": "ROC AUC",
     "representation_shift": "share of rows vs the reference data",
 }
 
@@ -116,8 +129,8 @@ def binned_auc(pos: np.ndarray, neg: np.ndarray) -> tuple[float, float, float]:
     P, N = pos.sum(), neg.sum()
     if P == 0 or N == 0:
         return (math.nan, math.nan, math.nan)
-    v10 = (np.cumsum(neg) - neg + 0.5 * neg) / N       # per positive in bin b: share of negatives below
-    v01 = (P - np.cumsum(pos) + 0.5 * pos) / P         # per negative in bin b: share of positives above
+    v10 = (np.cumsum(neg) - neg + 0.5 * neg) / N  # per positive in bin b: share of negatives below
+    v01 = (P - np.cumsum(pos) + 0.5 * pos) / P  # per negative in bin b: share of positives above
     auc = float((pos * v10).sum() / P)
     s10 = float((pos * (v10 - auc) ** 2).sum() / (P - 1)) if P > 1 else math.nan
     s01 = float((neg * (v01 - auc) ** 2).sum() / (N - 1)) if N > 1 else math.nan
@@ -164,8 +177,9 @@ def auc_variance_floor(auc: float, P: float, N: float) -> float:
     return float((a * (1 - a) + (P - 1) * (q1 - a * a) + (N - 1) * (q2 - a * a)) / (P * N))
 
 
-def _auc_test(a1: float, v1: float, a2: float, v2: float, *, min_ratio: float | None = None,
-              max_difference: float | None = None) -> tuple[float, str]:
+def _auc_test(
+    a1: float, v1: float, a2: float, v2: float, *, min_ratio: float | None = None, max_difference: float | None = None
+) -> tuple[float, str]:
     """(p-value, test name) comparing two AUCs with variances ``v1``, ``v2``: evidence of any
     difference (two-sided z) without tolerances, or -- given ``min_ratio`` and/or
     ``max_difference`` -- one-sided evidence that the gap is *beyond* them (log ratio by the delta
@@ -191,7 +205,7 @@ def _auc_test(a1: float, v1: float, a2: float, v2: float, *, min_ratio: float | 
             ps.append(0.0 if a1 != a2 else 1.0)
         else:
             lr = math.log(a1 / a2)
-            se = math.sqrt(v1 / a1 ** 2 + v2 / a2 ** 2)
+            se = math.sqrt(v1 / a1**2 + v2 / a2**2)
             lt = math.log(min_ratio)
             ps.append(min(float(_st.norm.cdf((lr - lt) / se)), float(_st.norm.sf((lr + lt) / se))))
     if max_difference is not None:
@@ -231,52 +245,102 @@ class BiasCheck(Check):
     per_column = False
     default_columns = None
     params = {
-        "attributes": Param("strings", default=None,
-                            doc="protected attribute columns (default: dataset.protected)"),
-        "intersections": Param("any", default=False,
-                               doc="true: also every combination of all attributes; or a list of attribute lists"),
-        "reference": Param("any", default="largest",
-                           doc="reference group: largest | best | overall | {attribute: value}"),
-        "min_group_size": Param("integer", default=30, low=0,
-                                doc="a rate from fewer rows than this is skipped (insufficient data)"),
-        "min_auc_class_size": Param("integer", default=10, low=2,
-                                    doc="an AUC needs at least this many positives and this many negatives "
-                                        "in the group (and the reference)"),
-        "metrics": Param("list", default=None, item=_metric_item,
-                         doc="metrics to audit (default: every metric the roles allow; with dataset.task: "
-                             "regression, representation, missingness, target_mean, error_mean and mae)"),
-        "max_disparity_ratio": Param("number", default=0.8, low=0, high=1, low_open=True, nullable=True,
-                                     doc="tolerance on min(g/r, r/g); 0.8 is the four-fifths rule; null: unused"),
-        "max_disparity_difference": Param("number", default=None, low=0, high=1, nullable=True,
-                                          doc="tolerance on |g - r| (rates; null: unused)"),
-        "alpha": Param("number", default=0.05, low=0, high=1, low_open=True, high_open=True,
-                       doc="false discovery rate for the Benjamini-Hochberg-adjusted tests"),
-        "require_significance": Param("bool", default=True,
-                                      doc="fail only when the disparity is also significant (q < alpha)"),
-        "significance": Param("choice", default="tolerance", choices=("tolerance", "difference"),
-                              doc="what rate comparisons test: tolerance = evidence that the gap is beyond "
-                                  "the tolerance (few false alarms); difference = evidence of any gap"),
-        "confidence": Param("number", default=0.95, low=0, high=1, low_open=True, high_open=True,
-                            doc="confidence level of the intervals"),
-        "interval": Param("choice", default="wilson", choices=("wilson", "clopper_pearson"),
-                          doc="interval for proportions"),
-        "expected_shares": Param("mapping", default=None,
-                                 doc="{attribute: {group: share}} expected population shares"),
-        "bins": Param("mapping", default=None,
-                      doc="{attribute: [edges]} or {attribute: {quantiles: q}} for numeric attributes"),
-        "missingness_columns": Param("strings", default=None,
-                                     doc="columns whose missing rate is compared across groups "
-                                         "(default: every column except the attributes)"),
+        "attributes": Param("strings", default=None, doc="protected attribute columns (default: dataset.protected)"),
+        "intersections": Param(
+            "any", default=False, doc="true: also every combination of all attributes; or a list of attribute lists"
+        ),
+        "reference": Param(
+            "any", default="largest", doc="reference group: largest | best | overall | {attribute: value}"
+        ),
+        "min_group_size": Param(
+            "integer", default=30, low=0, doc="a rate from fewer rows than this is skipped (insufficient data)"
+        ),
+        "min_auc_class_size": Param(
+            "integer",
+            default=10,
+            low=2,
+            doc="an AUC needs at least this many positives and this many negatives in the group (and the reference)",
+        ),
+        "metrics": Param(
+            "list",
+            default=None,
+            item=_metric_item,
+            doc="metrics to audit (default: every metric the roles allow; with dataset.task: "
+            "regression, representation, missingness, target_mean, error_mean and mae)",
+        ),
+        "max_disparity_ratio": Param(
+            "number",
+            default=0.8,
+            low=0,
+            high=1,
+            low_open=True,
+            nullable=True,
+            doc="tolerance on min(g/r, r/g); 0.8 is the four-fifths rule; null: unused",
+        ),
+        "max_disparity_difference": Param(
+            "number", default=None, low=0, high=1, nullable=True, doc="tolerance on |g - r| (rates; null: unused)"
+        ),
+        "alpha": Param(
+            "number",
+            default=0.05,
+            low=0,
+            high=1,
+            low_open=True,
+            high_open=True,
+            doc="false discovery rate for the Benjamini-Hochberg-adjusted tests",
+        ),
+        "require_significance": Param(
+            "bool", default=True, doc="fail only when the disparity is also significant (q < alpha)"
+        ),
+        "significance": Param(
+            "choice",
+            default="tolerance",
+            choices=("tolerance", "difference"),
+            doc="what rate comparisons test: tolerance = evidence that the gap is beyond "
+            "the tolerance (few false alarms); difference = evidence of any gap",
+        ),
+        "confidence": Param(
+            "number",
+            default=0.95,
+            low=0,
+            high=1,
+            low_open=True,
+            high_open=True,
+            doc="confidence level of the intervals",
+        ),
+        "interval": Param(
+            "choice", default="wilson", choices=("wilson", "clopper_pearson"), doc="interval for proportions"
+        ),
+        "expected_shares": Param("mapping", default=None, doc="{attribute: {group: share}} expected population shares"),
+        "bins": Param(
+            "mapping", default=None, doc="{attribute: [edges]} or {attribute: {quantiles: q}} for numeric attributes"
+        ),
+        "missingness_columns": Param(
+            "strings",
+            default=None,
+            doc="columns whose missing rate is compared across groups (default: every column except the attributes)",
+        ),
         "label": Param("column", default=None, doc="label column (default: dataset.label)"),
         "prediction": Param("column", default=None, doc="prediction column (default: dataset.prediction)"),
         "scores": Param("column", default=None, doc="score column for AUC (default: dataset.scores)"),
-        "positive_label": Param("any", default=None,
-                                doc="label value counted as positive (default: dataset.positive_label, else inferred)"),
-        "max_std_difference": Param("number", default=0.2, low=0, low_open=True,
-                                    doc="regression (dataset.task: regression): tolerated difference of a group's "
-                                        "target mean, mean error or MAE from the reference's, in SDs of the target"),
-        "score_bins": Param("integer", default=500, low=2, high=10000,
-                            doc="equal-width bins (exact min to max) of the per-group score histogram for AUC"),
+        "positive_label": Param(
+            "any", default=None, doc="label value counted as positive (default: dataset.positive_label, else inferred)"
+        ),
+        "max_std_difference": Param(
+            "number",
+            default=0.2,
+            low=0,
+            low_open=True,
+            doc="regression (dataset.task: regression): tolerated difference of a group's "
+            "target mean, mean error or MAE from the reference's, in SDs of the target",
+        ),
+        "score_bins": Param(
+            "integer",
+            default=500,
+            low=2,
+            high=10000,
+            doc="equal-width bins (exact min to max) of the per-group score histogram for AUC",
+        ),
     }
 
     # -- validation ----------------------------------------------------------------------------
@@ -285,26 +349,39 @@ class BiasCheck(Check):
         out: list[tuple[str, str]] = []
         ref = p.get("reference")
         if isinstance(ref, Mapping):
-            if not ref or not all(isinstance(k, str) and isinstance(v, (str, int, float, bool)) for k, v in ref.items()):
+            if not ref or not all(
+                isinstance(k, str) and isinstance(v, (str, int, float, bool)) for k, v in ref.items()
+            ):
                 out.append(("reference", f"must map attribute names to a group value, e.g. {{sex: Male}}; got {ref!r}"))
         elif ref not in ("largest", "best", "overall"):
-            out.append(("reference", f"must be 'largest', 'best', 'overall' or a mapping {{attribute: value}}; got {ref!r}"))
+            out.append(
+                ("reference", f"must be 'largest', 'best', 'overall' or a mapping {{attribute: value}}; got {ref!r}")
+            )
         inter = p.get("intersections")
         if not isinstance(inter, bool):
             ok = isinstance(inter, (list, tuple)) and all(
-                isinstance(x, (list, tuple)) and len(x) >= 2 and all(isinstance(c, str) for c in x) for x in inter)
+                isinstance(x, (list, tuple)) and len(x) >= 2 and all(isinstance(c, str) for c in x) for x in inter
+            )
             if not ok:
-                out.append(("intersections", f"must be true, false or a list of attribute lists "
-                                             f"(e.g. [[sex, race]]); got {inter!r}"))
+                out.append(
+                    (
+                        "intersections",
+                        f"must be true, false or a list of attribute lists (e.g. [[sex, race]]); got {inter!r}",
+                    )
+                )
         if p.get("max_disparity_ratio") is None and p.get("max_disparity_difference") is None:
-            out.append(("max_disparity_ratio", "and max_disparity_difference are both null; set at least one tolerance"))
+            out.append(
+                ("max_disparity_ratio", "and max_disparity_difference are both null; set at least one tolerance")
+            )
         shares = p.get("expected_shares")
         if shares is not None:
             for attr, m in shares.items():
                 if not isinstance(m, Mapping) or not m:
                     out.append(("expected_shares", f"{attr}: must map group values to shares; got {m!r}"))
                     continue
-                bad = [v for v in m.values() if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 1]
+                bad = [
+                    v for v in m.values() if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 1
+                ]
                 if bad:
                     out.append(("expected_shares", f"{attr}: shares must be numbers in [0, 1]; got {bad[0]!r}"))
                 elif sum(m.values()) > 1 + 1e-6:
@@ -315,14 +392,25 @@ class BiasCheck(Check):
                 if isinstance(spec, Mapping):
                     q = spec.get("quantiles")
                     if set(spec) != {"quantiles"} or isinstance(q, bool) or not isinstance(q, int) or q < 2:
-                        out.append(("bins", f"{attr}: must be a list of edges or {{quantiles: q}} with an integer "
-                                            f"q >= 2; got {spec!r}"))
+                        out.append(
+                            (
+                                "bins",
+                                f"{attr}: must be a list of edges or {{quantiles: q}} with an integer "
+                                f"q >= 2; got {spec!r}",
+                            )
+                        )
                 elif isinstance(spec, (list, tuple)):
-                    ok = len(spec) >= 2 and all(isinstance(e, (int, float)) and not isinstance(e, bool)
-                                                and math.isfinite(e) for e in spec)
+                    ok = len(spec) >= 2 and all(
+                        isinstance(e, (int, float)) and not isinstance(e, bool) and math.isfinite(e) for e in spec
+                    )
                     if not ok or list(spec) != sorted(set(spec)):
-                        out.append(("bins", f"{attr}: edges must be at least two strictly increasing finite "
-                                            f"numbers; got {list(spec)!r}"))
+                        out.append(
+                            (
+                                "bins",
+                                f"{attr}: edges must be at least two strictly increasing finite "
+                                f"numbers; got {list(spec)!r}",
+                            )
+                        )
                 else:
                     out.append(("bins", f"{attr}: must be a list of edges or {{quantiles: q}}; got {spec!r}"))
         return out
@@ -339,16 +427,19 @@ class BiasCheck(Check):
             if len(roles.scores) == 1:
                 score = roles.scores[0]
             else:
-                score_problem = (f"dataset.scores names {len(roles.scores)} columns; give bias.scores "
-                                 "(the positive class's score column)")
+                score_problem = (
+                    f"dataset.scores names {len(roles.scores)} columns; give bias.scores "
+                    "(the positive class's score column)"
+                )
         cfg = _Config(attributes=attrs, dims=[], label=None, prediction=None, score=None, metrics=[])
         if not attrs:
             cfg.problem = "no attributes to audit: set bias.attributes or dataset.protected"
             return cfg
         missing = [a for a in attrs if a not in cols]
         if missing:
-            cfg.problem = (f"attribute column(s) {', '.join(map(repr, missing))} not in the data "
-                           f"[{self.spec.path}.attributes]")
+            cfg.problem = (
+                f"attribute column(s) {', '.join(map(repr, missing))} not in the data [{self.spec.path}.attributes]"
+            )
             return cfg
         if len(set(attrs)) != len(attrs):
             cfg.problem = f"attributes list a column twice: {attrs!r}"
@@ -375,23 +466,29 @@ class BiasCheck(Check):
             for combo in inter:
                 unknown = [c for c in combo if c not in attrs]
                 if unknown:
-                    cfg.problem = (f"intersections name {', '.join(map(repr, unknown))}, which is not among the "
-                                   f"attributes {attrs!r} [{self.spec.path}.intersections]")
+                    cfg.problem = (
+                        f"intersections name {', '.join(map(repr, unknown))}, which is not among the "
+                        f"attributes {attrs!r} [{self.spec.path}.intersections]"
+                    )
                     return cfg
                 d = tuple(sorted(attrs.index(c) for c in combo))
                 if d not in dims:
                     dims.append(d)
         cfg.dims = dims
-        for key in (p["expected_shares"] or {}):
+        for key in p["expected_shares"] or {}:
             if key not in attrs:
-                cfg.problem = f"expected_shares names {key!r}, which is not an attribute [{self.spec.path}.expected_shares]"
+                cfg.problem = (
+                    f"expected_shares names {key!r}, which is not an attribute [{self.spec.path}.expected_shares]"
+                )
                 return cfg
-        for key in (p["bins"] or {}):
+        for key in p["bins"] or {}:
             if key not in attrs:
                 cfg.problem = f"bins names {key!r}, which is not an attribute [{self.spec.path}.bins]"
                 return cfg
             if not cols[key].numeric:
-                cfg.problem = f"bins given for {key!r}, which is {cols[key].logical}, not numeric [{self.spec.path}.bins]"
+                cfg.problem = (
+                    f"bins given for {key!r}, which is {cols[key].logical}, not numeric [{self.spec.path}.bins]"
+                )
                 return cfg
         if isinstance(p["reference"], Mapping):
             unknown = [k for k in p["reference"] if k not in attrs]
@@ -401,8 +498,11 @@ class BiasCheck(Check):
         # metrics
         explicit = p["metrics"] is not None
         regression = _reg.is_regression(ctx)
-        wanted = list(dict.fromkeys(p["metrics"])) if explicit else \
-            (["representation", "missingness", *_reg.REGRESSION_METRICS] if regression else list(METRICS))
+        wanted = (
+            list(dict.fromkeys(p["metrics"]))
+            if explicit
+            else (["representation", "missingness", *_reg.REGRESSION_METRICS] if regression else list(METRICS))
+        )
         cfg.regression, why = _reg.choose_metrics(wanted, explicit, label, pred, cols)
         cfg.unavailable.update(why)
         for m in wanted:
@@ -412,8 +512,10 @@ class BiasCheck(Check):
                     cfg.unavailable[m] = f"{m} is a regression metric; the suite's dataset.task is not regression"
                 continue
             if regression and m in _reg.CLASSIFICATION_ONLY:
-                reason = (f"{m} is a classification metric; dataset.task is regression (use "
-                          f"{', '.join(_reg.REGRESSION_METRICS)})")
+                reason = (
+                    f"{m} is a classification metric; dataset.task is regression (use "
+                    f"{', '.join(_reg.REGRESSION_METRICS)})"
+                )
             elif m in _NEEDS_LABEL and label is None:
                 reason = f"{m} needs a label column (dataset.label or bias.label)"
             elif m in _NEEDS_PRED and pred is None:
@@ -433,8 +535,10 @@ class BiasCheck(Check):
             else:
                 absent = [c for c in chosen if c not in cols]
                 if absent:
-                    cfg.problem = (f"missingness_columns names {absent[0]!r}, which is not in the data "
-                                   f"[{self.spec.path}.missingness_columns]")
+                    cfg.problem = (
+                        f"missingness_columns names {absent[0]!r}, which is not in the data "
+                        f"[{self.spec.path}.missingness_columns]"
+                    )
                     return cfg
             cfg.miss_cols = list(chosen)
             if not cfg.miss_cols:
@@ -509,7 +613,9 @@ class BiasCheck(Check):
             out["pi"] = len(k) + len(extra)
             extra.append(Col(cfg.prediction))
         out["cube"] = GroupCounts(k + tuple(extra))
-        out["missing"] = {c: GroupCounts(k + (IsMissing(c),)) for c in cfg.miss_cols} if "missingness" in cfg.metrics else {}
+        out["missing"] = (
+            {c: GroupCounts(k + (IsMissing(c),)) for c in cfg.miss_cols} if "missingness" in cfg.metrics else {}
+        )
         if "auc" in cfg.metrics:
             out["auc"] = GroupCounts(k + (Col(cfg.label), Bin(cfg.score, edges)))
         out["ref"] = GroupCounts(k) if "representation" in cfg.metrics else None
@@ -569,8 +675,8 @@ class _Audit:
     def __init__(self, check: BiasCheck, cfg: _Config, keys: list, how: dict, ctx) -> None:
         self.check, self.cfg, self.keys, self.how = check, cfg, keys, how
         self.p = check.p
-        self.rows: list[dict] = []           # every group x metric x column row
-        self.blocks: list[dict] = []         # one per result: (dim, metric) with its rows
+        self.rows: list[dict] = []  # every group x metric x column row
+        self.blocks: list[dict] = []  # one per result: (dim, metric) with its rows
         self.summaries: list[tuple] = []
         self.pos = None
         self.notes: list[str] = []
@@ -626,7 +732,8 @@ class _Audit:
                 return v, "inferred"
         raise MetricUnavailable(
             f"cannot infer the positive label from values {sorted(map(str, vals))[:6]}; set dataset.positive_label "
-            "or bias.positive_label")
+            "or bias.positive_label"
+        )
 
     def is_pos(self, v) -> bool:
         if v is None:
@@ -652,8 +759,9 @@ class _Audit:
             groups: dict[tuple, dict] = {}
             for key, c in cube.items():
                 g = tuple(key[i] for i in dim)
-                s = groups.setdefault(g, dict.fromkeys(("rows", "lab_n", "lab_pos", "pred_n", "pred_pos",
-                                                        "tp", "fp", "fn", "tn"), 0))
+                s = groups.setdefault(
+                    g, dict.fromkeys(("rows", "lab_n", "lab_pos", "pred_n", "pred_pos", "tp", "fp", "fn", "tn"), 0)
+                )
                 s["rows"] += c
                 y = key[li] if li is not None else None
                 yh = key[pi] if pi is not None else None
@@ -757,17 +865,46 @@ class _Audit:
                     row["p"], row["test"] = self.rate_test(k, n, rk, rn)
                     self.disparity(row, values[g], ref_value)
             rows.append(row)
-        self.blocks.append({"dim": dim, "metric": metric, "column": column, "rows": rows, "reference_group": ref_label,
-                            "reference_value": ref_value, "reference_n": ref_n, "problem": problem})
+        self.blocks.append(
+            {
+                "dim": dim,
+                "metric": metric,
+                "column": column,
+                "rows": rows,
+                "reference_group": ref_label,
+                "reference_value": ref_value,
+                "reference_n": ref_n,
+                "problem": problem,
+            }
+        )
 
     def new_row(self, dim, g, metric, column, value, lo, hi, k, n, size, ref_label, ref_value) -> dict:
         row = {
-            "dimension": self.dim_name(dim), "group": self.group_label(dim, g),
+            "dimension": self.dim_name(dim),
+            "group": self.group_label(dim, g),
             "key": {self.cfg.attributes[i]: self.value_label(i, v) for i, v in zip(dim, g)},
-            "metric": metric, "column": column, "value": value, "ci_low": lo, "ci_high": hi, "k": k, "n": n,
-            "size": size, "reference_group": ref_label, "reference_value": ref_value, "ratio": math.nan,
-            "disparity_ratio": math.nan, "difference": math.nan, "direction": None, "advantaged": None, "p": math.nan, "q": math.nan, "test": None,
-            "beyond": False, "is_reference": False, "status": "pass", "message": "",
+            "metric": metric,
+            "column": column,
+            "value": value,
+            "ci_low": lo,
+            "ci_high": hi,
+            "k": k,
+            "n": n,
+            "size": size,
+            "reference_group": ref_label,
+            "reference_value": ref_value,
+            "ratio": math.nan,
+            "disparity_ratio": math.nan,
+            "difference": math.nan,
+            "direction": None,
+            "advantaged": None,
+            "p": math.nan,
+            "q": math.nan,
+            "test": None,
+            "beyond": False,
+            "is_reference": False,
+            "status": "pass",
+            "message": "",
         }
         self.rows.append(row)
         return row
@@ -787,8 +924,7 @@ class _Audit:
         good = _HIGHER_IS_BETTER.get(row.get("metric"))
         # which side the gap favours: for a metric where higher is better (AUC, TPR, ...) a group above
         # the reference is advantaged -- with reference: largest, flagged groups can be either side
-        row["advantaged"] = (None if good is None or v == r
-                             else ("group" if (v > r) == good else "reference"))
+        row["advantaged"] = None if good is None or v == r else ("group" if (v > r) == good else "reference")
         row["ratio"] = v / r if r else (math.inf if v else math.nan)
         if v == r:
             row["disparity_ratio"] = 1.0
@@ -808,8 +944,10 @@ class _Audit:
         N = self.total
         expected = {}
         if len(dim) == 1:
-            expected = {str(k): float(v) for k, v in ((self.p["expected_shares"] or {}).get(
-                self.cfg.attributes[dim[0]], {}) or {}).items()}
+            expected = {
+                str(k): float(v)
+                for k, v in ((self.p["expected_shares"] or {}).get(self.cfg.attributes[dim[0]], {}) or {}).items()
+            }
         counts = {g: s["rows"] for g, s in groups.items()}
         labels = {self.value_label(dim[0], g[0]): g for g in counts} if len(dim) == 1 else {}
         absent = [lab for lab in expected if lab not in labels]
@@ -818,15 +956,27 @@ class _Audit:
         for g in keys + [("__absent__", lab) for lab in absent]:
             if g and g[0] == "__absent__":
                 lab, k = g[1], 0
-                row = self.new_row(dim, (None,), "representation", None, 0.0, *self._interval(0, N), 0, N, 0,
-                                   "expected", expected[lab])
+                row = self.new_row(
+                    dim, (None,), "representation", None, 0.0, *self._interval(0, N), 0, N, 0, "expected", expected[lab]
+                )
                 row["group"] = f"{self.cfg.attributes[dim[0]]}={lab}"
                 row["key"] = {self.cfg.attributes[dim[0]]: lab}
             else:
                 k = counts[g]
                 lab = self.value_label(dim[0], g[0]) if len(dim) == 1 else None
-                row = self.new_row(dim, g, "representation", None, k / N if N else math.nan, *self._interval(k, N), k,
-                                   N, k, "expected" if lab in expected else None, expected.get(lab, math.nan))
+                row = self.new_row(
+                    dim,
+                    g,
+                    "representation",
+                    None,
+                    k / N if N else math.nan,
+                    *self._interval(k, N),
+                    k,
+                    N,
+                    k,
+                    "expected" if lab in expected else None,
+                    expected.get(lab, math.nan),
+                )
             if N < max(self.p["min_group_size"], 1):
                 row["status"], row["message"] = "skipped", f"insufficient data (n={N} < min_group_size)"
             elif lab in expected:
@@ -837,16 +987,28 @@ class _Audit:
             else:
                 row["message"] = "no expected share given (informational)"
             rows.append(row)
-        self.blocks.append({"dim": dim, "metric": "representation", "column": None, "rows": rows,
-                            "reference_group": "expected shares" if expected else None, "reference_value": None,
-                            "problem": None, "informational": not expected})
+        self.blocks.append(
+            {
+                "dim": dim,
+                "metric": "representation",
+                "column": None,
+                "rows": rows,
+                "reference_group": "expected shares" if expected else None,
+                "reference_value": None,
+                "problem": None,
+                "informational": not expected,
+            }
+        )
 
     def representation_shift(self, dim, groups: dict, kernel, ctx) -> None:
         try:
             ref_cube = ctx.reference[kernel]
         except MetricUnavailable as exc:
-            r = self.check.error(self.dim_column(dim), f"representation_shift by {self.dim_name(dim)}: the reference "
-                                                       f"data's group counts are unavailable: {exc}")
+            r = self.check.error(
+                self.dim_column(dim),
+                f"representation_shift by {self.dim_name(dim)}: the reference "
+                f"data's group counts are unavailable: {exc}",
+            )
             r.observed = r.details = {"metric": "representation_shift"}
             self.errors.append(r)
             return
@@ -861,8 +1023,19 @@ class _Audit:
             k = groups.get(g, {}).get("rows", 0)
             kr = ref_groups.get(g, 0)
             rv = kr / Nr if Nr else math.nan
-            row = self.new_row(dim, g, "representation_shift", None, k / N if N else math.nan, *self._interval(k, N),
-                               k, N, k, "reference data", rv)
+            row = self.new_row(
+                dim,
+                g,
+                "representation_shift",
+                None,
+                k / N if N else math.nan,
+                *self._interval(k, N),
+                k,
+                N,
+                k,
+                "reference data",
+                rv,
+            )
             row["reference_k"], row["reference_n"] = kr, Nr
             if min(N, Nr) < max(self.p["min_group_size"], 1):
                 row["status"], row["message"] = "skipped", "insufficient data"
@@ -870,8 +1043,17 @@ class _Audit:
                 row["p"], row["test"] = proportion_test(k, N, kr, Nr)
                 self.disparity(row, k / N, rv)
             rows.append(row)
-        self.blocks.append({"dim": dim, "metric": "representation_shift", "column": None, "rows": rows,
-                            "reference_group": "reference data", "reference_value": None, "problem": None})
+        self.blocks.append(
+            {
+                "dim": dim,
+                "metric": "representation_shift",
+                "column": None,
+                "rows": rows,
+                "reference_group": "reference data",
+                "reference_value": None,
+                "problem": None,
+            }
+        )
 
     def missingness(self, dim, kernels: dict, ctx) -> None:
         start = len(self.blocks)
@@ -894,14 +1076,21 @@ class _Audit:
         merged = self.blocks[start:]
         del self.blocks[start:]
         if merged or complete:
-            self.blocks.append({"dim": dim, "metric": "missingness", "column": None, "complete_columns": complete,
-                                "informational": not merged,
-                                "rows": [r for b in merged for r in b["rows"]],
-                                "reference_group": merged[0]["reference_group"] if merged else None,
-                                "reference_value": None,
-                                "problem": None, "columns": [b["column"] for b in merged],
-                                "per_column_reference": {b["column"]: [b["reference_group"], b["reference_value"]]
-                                                         for b in merged}})
+            self.blocks.append(
+                {
+                    "dim": dim,
+                    "metric": "missingness",
+                    "column": None,
+                    "complete_columns": complete,
+                    "informational": not merged,
+                    "rows": [r for b in merged for r in b["rows"]],
+                    "reference_group": merged[0]["reference_group"] if merged else None,
+                    "reference_value": None,
+                    "problem": None,
+                    "columns": [b["column"] for b in merged],
+                    "per_column_reference": {b["column"]: [b["reference_group"], b["reference_value"]] for b in merged},
+                }
+            )
 
     def auc(self, dim, hist_cube: dict) -> None:
         na = len(self.keys)
@@ -947,16 +1136,17 @@ class _Audit:
         for g in sorted(arr, key=self._sort_key):
             a, v, bound = est[g]
             lo, hi = auc_interval(a, v, self.p["confidence"])
-            row = self.new_row(dim, g, "auc", None, a, lo, hi, int(arr[g][0].sum()), sizes[g],
-                               sizes[g], ref_label, ra)
+            row = self.new_row(dim, g, "auc", None, a, lo, hi, int(arr[g][0].sum()), sizes[g], sizes[g], ref_label, ra)
             row["positives"], row["negatives"] = int(arr[g][0].sum()), int(arr[g][1].sum())
             row["binning_error_bound"] = bound
             row["se"] = math.sqrt(v) if math.isfinite(v) and v >= 0 else math.nan
             if g not in eligible:
                 row["status"] = "skipped"
-                row["message"] = (f"insufficient data (n={sizes[g]}, {row['positives']} positive / "
-                                  f"{row['negatives']} negative; min_group_size {self.p['min_group_size']}, "
-                                  f"min_auc_class_size {mcs})")
+                row["message"] = (
+                    f"insufficient data (n={sizes[g]}, {row['positives']} positive / "
+                    f"{row['negatives']} negative; min_group_size {self.p['min_group_size']}, "
+                    f"min_auc_class_size {mcs})"
+                )
             elif ref is None:
                 row["status"], row["message"] = "skipped", problem
             elif g == ref:
@@ -972,14 +1162,29 @@ class _Audit:
                 v_null = auc_variance_floor(ca, float(arr[g][0].sum()), float(arr[g][1].sum()))
                 v = max(v, v_null) if math.isfinite(v_null) else v
                 row["p"], row["test"] = _auc_test(
-                    a, v, ca, cv, min_ratio=self.p["max_disparity_ratio"] if tol else None,
-                    max_difference=self.p["max_disparity_difference"] if tol else None)
+                    a,
+                    v,
+                    ca,
+                    cv,
+                    min_ratio=self.p["max_disparity_ratio"] if tol else None,
+                    max_difference=self.p["max_disparity_difference"] if tol else None,
+                )
                 self.disparity(row, a, ra)
             rows.append(row)
         bounds = [r["binning_error_bound"] for r in rows if r["status"] != "skipped"]
-        self.blocks.append({"dim": dim, "metric": "auc", "column": None, "rows": rows, "reference_group": ref_label,
-                            "reference_value": ra, "problem": problem,
-                            "binning_error_bound": max(bounds) if bounds else None, "occupied_bins": len(all_bins)})
+        self.blocks.append(
+            {
+                "dim": dim,
+                "metric": "auc",
+                "column": None,
+                "rows": rows,
+                "reference_group": ref_label,
+                "reference_value": ra,
+                "problem": problem,
+                "binning_error_bound": max(bounds) if bounds else None,
+                "occupied_bins": len(all_bins),
+            }
+        )
 
     @staticmethod
     def _auc_est(pos: np.ndarray, neg: np.ndarray) -> tuple[float, float, float]:
@@ -1005,18 +1210,25 @@ class _Audit:
             r["significant"] = sig
             if r["beyond"] and (sig or not self.p["require_significance"]):
                 r["status"] = fail_status
-                r["message"] = (f"disparity beyond tolerance (ratio {num(r['disparity_ratio'])}, difference "
-                                f"{num(r['difference'])}); q = {r['q']:.2g}" if math.isfinite(r["q"]) else
-                                f"disparity beyond tolerance (ratio {num(r['disparity_ratio'])})")
+                r["message"] = (
+                    f"disparity beyond tolerance (ratio {num(r['disparity_ratio'])}, difference "
+                    f"{num(r['difference'])}); q = {r['q']:.2g}"
+                    if math.isfinite(r["q"])
+                    else f"disparity beyond tolerance (ratio {num(r['disparity_ratio'])})"
+                )
             elif r["beyond"]:
                 r["message"] = f"beyond tolerance but not significant (q = {r['q']:.2g} >= alpha {alpha})"
             elif not r["message"]:
                 r["message"] = "within tolerance"
 
     def tolerances(self) -> dict:
-        return {"max_disparity_ratio": self.p["max_disparity_ratio"],
-                "max_disparity_difference": self.p["max_disparity_difference"], "alpha": self.p["alpha"],
-                "require_significance": self.p["require_significance"], "min_group_size": self.p["min_group_size"]}
+        return {
+            "max_disparity_ratio": self.p["max_disparity_ratio"],
+            "max_disparity_difference": self.p["max_disparity_difference"],
+            "alpha": self.p["alpha"],
+            "require_significance": self.p["require_significance"],
+            "min_group_size": self.p["min_group_size"],
+        }
 
     def results(self) -> list:
         out = list(self.errors)
@@ -1038,16 +1250,25 @@ class _Audit:
             worst = None
             cands = [r for r in judged if math.isfinite(r["disparity_ratio"]) or math.isfinite(r["difference"])]
             if cands:
-                worst = min(cands, key=lambda r: (r["status"] not in ("fail", "warn"),
-                                                  r["disparity_ratio"] if math.isfinite(r["disparity_ratio"]) else 1.0,
-                                                  -abs(r["difference"]) if math.isfinite(r["difference"]) else 0.0))
+                worst = min(
+                    cands,
+                    key=lambda r: (
+                        r["status"] not in ("fail", "warn"),
+                        r["disparity_ratio"] if math.isfinite(r["disparity_ratio"]) else 1.0,
+                        -abs(r["difference"]) if math.isfinite(r["difference"]) else 0.0,
+                    ),
+                )
             name = _METRIC_NAMES.get(metric, metric)
             where = self.dim_name(dim)
             if b.get("informational") and metric == "missingness":
                 msg = f"missingness by {where}: no missing values in {len(b['complete_columns'])} column(s)"
             elif b.get("informational"):
-                msg = (f"{metric} by {where}: " + ", ".join(f"{r['group']} {r['value']:.1%}" for r in rows[:8])
-                       + (" ..." if len(rows) > 8 else "") + " (no expected shares given)")
+                msg = (
+                    f"{metric} by {where}: "
+                    + ", ".join(f"{r['group']} {r['value']:.1%}" for r in rows[:8])
+                    + (" ..." if len(rows) > 8 else "")
+                    + " (no expected shares given)"
+                )
             elif failing:
                 shown = "; ".join(self._row_text(r) for r in failing[:4]) + (" ..." if len(failing) > 4 else "")
                 msg = f"{metric} by {where}: {len(failing)} of {len(judged)} group(s) beyond tolerance and significant: {shown}"
@@ -1066,17 +1287,25 @@ class _Audit:
             tol_r = self.p["max_disparity_ratio"]
             rv = b.get("reference_value")
             details: dict[str, Any] = {
-                "metric": metric, "metric_name": name, "dimension": where,
-                "attributes": [self.cfg.attributes[i] for i in dim], "reference_group": b.get("reference_group"),
-                "reference_value": rv, "groups": [self._clean(r) for r in rows], **self.tolerances(),
-                "interval_method": self.p["interval"], "confidence": self.p["confidence"],
+                "metric": metric,
+                "metric_name": name,
+                "dimension": where,
+                "attributes": [self.cfg.attributes[i] for i in dim],
+                "reference_group": b.get("reference_group"),
+                "reference_value": rv,
+                "groups": [self._clean(r) for r in rows],
+                **self.tolerances(),
+                "interval_method": self.p["interval"],
+                "confidence": self.p["confidence"],
                 "grouping": {self.cfg.attributes[i]: self.how.get(self.cfg.attributes[i]) for i in dim},
             }
             if rv is not None and math.isfinite(rv) and tol_r is not None:
                 details["band"] = [rv * tol_r, rv / tol_r]
             if self.p["max_disparity_difference"] is not None and rv is not None and math.isfinite(rv):
-                details["difference_band"] = [rv - self.p["max_disparity_difference"],
-                                              rv + self.p["max_disparity_difference"]]
+                details["difference_band"] = [
+                    rv - self.p["max_disparity_difference"],
+                    rv + self.p["max_disparity_difference"],
+                ]
             if metric == "missingness":
                 details["columns"] = b.get("columns")
                 details["complete_columns"] = b.get("complete_columns")
@@ -1089,18 +1318,30 @@ class _Audit:
                 details["positive_label"] = self.pos
                 details["positive_label_source"] = self.pos_how
             method = self._method(metric, b)
-            observed = {"metric": metric, "groups": len(rows), "judged": len(judged), "skipped": len(skipped),
-                        "failing": [r["group"] for r in failing],
-                        "worst_group": worst["group"] if worst else None,
-                        "worst_disparity_ratio": _nan_to_none(worst["disparity_ratio"]) if worst else None,
-                        "worst_difference": _nan_to_none(worst["difference"]) if worst else None}
-            r = chk.result(self.dim_column(dim), None, status=status, observed=observed,
-                           expected={k: v for k, v in self.tolerances().items() if k != "min_group_size"}
-                           | {"reference": _ref_text(self.p["reference"])},
-                           message=msg, method=method, details=details,
-                           effect_size=_nan_to_none(worst["disparity_ratio"]) if worst else None,
-                           interval=(worst["ci_low"], worst["ci_high"]) if worst else None,
-                           p_value=_nan_to_none(worst["q"]) if worst else None)
+            observed = {
+                "metric": metric,
+                "groups": len(rows),
+                "judged": len(judged),
+                "skipped": len(skipped),
+                "failing": [r["group"] for r in failing],
+                "worst_group": worst["group"] if worst else None,
+                "worst_disparity_ratio": _nan_to_none(worst["disparity_ratio"]) if worst else None,
+                "worst_difference": _nan_to_none(worst["difference"]) if worst else None,
+            }
+            r = chk.result(
+                self.dim_column(dim),
+                None,
+                status=status,
+                observed=observed,
+                expected={k: v for k, v in self.tolerances().items() if k != "min_group_size"}
+                | {"reference": _ref_text(self.p["reference"])},
+                message=msg,
+                method=method,
+                details=details,
+                effect_size=_nan_to_none(worst["disparity_ratio"]) if worst else None,
+                interval=(worst["ci_low"], worst["ci_high"]) if worst else None,
+                p_value=_nan_to_none(worst["q"]) if worst else None,
+            )
             out.append(r)
         out.extend(self.fairness_summaries())
         return out
@@ -1116,8 +1357,12 @@ class _Audit:
                 side += ": the group is advantaged"
             elif r.get("advantaged") == "reference":
                 side += ": the group is disadvantaged"
-        return (f"{col}{r['group']} {num(r['value'])} vs {num(ref)} (ratio {num(r['disparity_ratio'])}"
-                + (f", q={q:.2g}" if math.isfinite(q) else "") + side + ")")
+        return (
+            f"{col}{r['group']} {num(r['value'])} vs {num(ref)} (ratio {num(r['disparity_ratio'])}"
+            + (f", q={q:.2g}" if math.isfinite(q) else "")
+            + side
+            + ")"
+        )
 
     @staticmethod
     def _clean(r: dict) -> dict:
@@ -1126,16 +1371,25 @@ class _Audit:
     def _method(self, metric: str, b: dict) -> str:
         ci = "Wilson" if self.p["interval"] == "wilson" else "Clopper-Pearson"
         if metric == "auc":
-            return (f"ROC AUC from per-group score histograms ({self.p['score_bins']} equal-width bins, exact "
-                    f"min to max); |binned - exact| <= {num(b.get('binning_error_bound') or math.nan)}; DeLong variances "
-                    f"floored at Hanley-McNeil's (never 0 for small groups); intervals on the logit scale; "
-                    + ("one-sided z-tests for a gap beyond the tolerance" if self.p["significance"] == "tolerance"
-                       else "two-sided z-tests") + "; Benjamini-Hochberg across the check")
+            return (
+                f"ROC AUC from per-group score histograms ({self.p['score_bins']} equal-width bins, exact "
+                f"min to max); |binned - exact| <= {num(b.get('binning_error_bound') or math.nan)}; DeLong variances "
+                f"floored at Hanley-McNeil's (never 0 for small groups); intervals on the logit scale; "
+                + (
+                    "one-sided z-tests for a gap beyond the tolerance"
+                    if self.p["significance"] == "tolerance"
+                    else "two-sided z-tests"
+                )
+                + "; Benjamini-Hochberg across the check"
+            )
         if metric == "representation" and b.get("informational"):
             return f"exact counts; {ci} intervals"
-        test = ("exact binomial tests against expected shares" if metric == "representation"
-                else "two-proportion z / Fisher exact tests" + (" (each group vs the rest)"
-                                                               if self.p["reference"] == "overall" else ""))
+        test = (
+            "exact binomial tests against expected shares"
+            if metric == "representation"
+            else "two-proportion z / Fisher exact tests"
+            + (" (each group vs the rest)" if self.p["reference"] == "overall" else "")
+        )
         return f"exact counts; {ci} intervals; {test}; Benjamini-Hochberg across the check"
 
     def fairness_summaries(self) -> list:
@@ -1155,10 +1409,10 @@ class _Audit:
                 continue
             obs: dict[str, Any] = {"metric": "fairness_summary"}
 
-            def diff(m):
+            def diff(m, rates=rates):
                 return rates[m][1] - rates[m][0]
 
-            def ratio(m):
+            def ratio(m, rates=rates):
                 lo, hi = rates[m]
                 return lo / hi if hi > 0 else (1.0 if lo == hi else math.nan)
 
@@ -1172,11 +1426,16 @@ class _Audit:
                 obs["equalized_odds_difference"] = max(diff("tpr"), diff("fpr"))
                 obs["equalized_odds_ratio"] = min(ratio("tpr"), ratio("fpr"))
             text = ", ".join(f"{k.replace('_', ' ')} {num(v)}" for k, v in obs.items() if k != "metric")
-            r = self.check.result(self.dim_column(dim), None, status="pass", observed=obs,
-                                  message=f"fairness_summary by {self.dim_name(dim)}: {text} (groups with enough data; "
-                                          "verdicts are in the per-metric results)",
-                                  method="max - min (ratio min / max) of the group rates (fairlearn's between_groups)",
-                                  details={"metric": "fairness_summary", "dimension": self.dim_name(dim), **obs})
+            r = self.check.result(
+                self.dim_column(dim),
+                None,
+                status="pass",
+                observed=obs,
+                message=f"fairness_summary by {self.dim_name(dim)}: {text} (groups with enough data; "
+                "verdicts are in the per-metric results)",
+                method="max - min (ratio min / max) of the group rates (fairlearn's between_groups)",
+                details={"metric": "fairness_summary", "dimension": self.dim_name(dim), **obs},
+            )
             out.append(r)
         return out
 

@@ -84,8 +84,10 @@ class DistinctValuesCheck(Check):
         if sets:
             f = ctx.current[Frequencies(column)]
             if not f["exact"]:
-                raise MetricUnavailable(f"column {column!r} has more distinct values than are counted exactly; "
-                                        "its set of values is not known")
+                raise MetricUnavailable(
+                    f"column {column!r} has more distinct values than are counted exactly; "
+                    "its set of values is not known"
+                )
             present = list(f["counts"])
             allowed = sets.get("subset_of", sets.get("equal_to"))
             if allowed is not None:
@@ -101,7 +103,7 @@ class DistinctValuesCheck(Check):
                     problems.append(f"{len(absent)} expected value(s) absent: {', '.join(map(repr, absent[:5]))}")
         ok = not problems
         msg = "; ".join(problems) if problems else f"{distinct:,} distinct values (ratio {num(ratio)})"
-        expected = {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.p.items()
-                    if k in self.params and v is not None}
-        return self.result(column, ok, observed=observed, expected=expected, message=msg,
-                           method=RowHashes.method)
+        expected = {
+            k: (list(v) if isinstance(v, tuple) else v) for k, v in self.p.items() if k in self.params and v is not None
+        }
+        return self.result(column, ok, observed=observed, expected=expected, message=msg, method=RowHashes.method)

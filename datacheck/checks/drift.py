@@ -91,31 +91,76 @@ from datacheck.kernels.shift import BinCounts, QuantileEdges
 from datacheck.params import Param
 from datacheck.stats import benjamini_hochberg
 
-__all__ = ["DriftCheck", "DriftMixin", "DEFAULT_THRESHOLDS", "NUMERIC_METHODS", "CATEGORICAL_METHODS",
-           "compare_numeric", "compare_categorical"]
+__all__ = [
+    "DriftCheck",
+    "DriftMixin",
+    "DEFAULT_THRESHOLDS",
+    "NUMERIC_METHODS",
+    "CATEGORICAL_METHODS",
+    "compare_numeric",
+    "compare_categorical",
+]
 
 NUMERIC_METHODS = ("wasserstein", "wasserstein_sd", "ks", "psi", "jensen_shannon")
 CATEGORICAL_METHODS = ("jensen_shannon", "chi2", "psi", "linf")
-DEFAULT_THRESHOLDS = {"wasserstein": 0.1, "wasserstein_sd": 0.1, "ks": 0.1, "psi": 0.1, "jensen_shannon": 0.05, "chi2": 0.1, "linf": 0.05}
+DEFAULT_THRESHOLDS = {
+    "wasserstein": 0.1,
+    "wasserstein_sd": 0.1,
+    "ks": 0.1,
+    "psi": 0.1,
+    "jensen_shannon": 0.05,
+    "chi2": 0.1,
+    "linf": 0.05,
+}
 NUMERIC_TYPES = ("integer", "float", "datetime")
 CATEGORICAL_TYPES = ("string", "categorical", "boolean")
 _MAX_SHOWN_CATEGORIES = 20
 _HASH_BUCKETS = 4096  # exact counts in fixed hash buckets for columns past the exact-count cap
 
 DRIFT_PARAMS: dict[str, Param] = {
-    "numeric_method": Param("choice", default="wasserstein", choices=NUMERIC_METHODS,
-                            doc="statistic judged for numeric and datetime columns"),
-    "categorical_method": Param("choice", default="jensen_shannon", choices=CATEGORICAL_METHODS,
-                                doc="statistic judged for string, categorical and boolean columns"),
-    "threshold": Param("number", default=None, low=0, low_open=True,
-                       doc="effect size above which a significant change fails (default: per method)"),
-    "alpha": Param("number", default=None, low=0, high=1, low_open=True, high_open=True,
-                   doc="test level (default: 0.05 shared evenly by the shift checks of the suite that leave alpha unset)"),
+    "numeric_method": Param(
+        "choice",
+        default="wasserstein",
+        choices=NUMERIC_METHODS,
+        doc="statistic judged for numeric and datetime columns",
+    ),
+    "categorical_method": Param(
+        "choice",
+        default="jensen_shannon",
+        choices=CATEGORICAL_METHODS,
+        doc="statistic judged for string, categorical and boolean columns",
+    ),
+    "threshold": Param(
+        "number",
+        default=None,
+        low=0,
+        low_open=True,
+        doc="effect size above which a significant change fails (default: per method)",
+    ),
+    "alpha": Param(
+        "number",
+        default=None,
+        low=0,
+        high=1,
+        low_open=True,
+        high_open=True,
+        doc="test level (default: 0.05 shared evenly by the shift checks of the suite that leave alpha unset)",
+    ),
     "bins": Param("integer", default=10, low=2, high=100, doc="reference-quantile bins for PSI / JS / chi-square"),
-    "fine_bins": Param("integer", default=2000, low=10, high=100_000,
-                       doc="reference-quantile bins for KS and Wasserstein (their resolution)"),
-    "sample_size": Param("integer", default=100_000, low=1000, high=10_000_000,
-                         doc="reference values sampled (seeded) to place the bin edges"),
+    "fine_bins": Param(
+        "integer",
+        default=2000,
+        low=10,
+        high=100_000,
+        doc="reference-quantile bins for KS and Wasserstein (their resolution)",
+    ),
+    "sample_size": Param(
+        "integer",
+        default=100_000,
+        low=1000,
+        high=10_000_000,
+        doc="reference values sampled (seeded) to place the bin edges",
+    ),
     "seed": Param("integer", default=0, low=0, doc="seed of the edge sample"),
 }
 
@@ -149,7 +194,7 @@ def _chi2_test(r: np.ndarray, c: np.ndarray, pool: bool = True) -> tuple[float, 
     dev = np.abs(r - er)
     if df == 1:  # Yates' continuity correction for a 2 x 2 table, as scipy's chi2_contingency does:
         dev = np.maximum(0.0, dev - 0.5)  # uncorrected, a binary label at 200 rows per side failed 2.7% at 1.25%
-    stat = float(((dev ** 2) / er).sum() + ((dev ** 2) / ec).sum())
+    stat = float(((dev**2) / er).sum() + ((dev**2) / ec).sum())
     return stat, float(st.chi2.sf(stat, df)), df
 
 
@@ -200,8 +245,9 @@ def _pool_by_reference(r: np.ndarray, c: np.ndarray, min_expected: float = 5.0) 
     if acc < min_expected and g > 0:  # the short last group joins the one before it
         groups[groups == g] = g - 1
     m = int(groups.max()) + 1
-    return np.bincount(groups, weights=r, minlength=m).astype(np.int64), \
-        np.bincount(groups, weights=c, minlength=m).astype(np.int64)
+    return np.bincount(groups, weights=r, minlength=m).astype(np.int64), np.bincount(
+        groups, weights=c, minlength=m
+    ).astype(np.int64)
 
 
 def _psi(r: np.ndarray, c: np.ndarray) -> float:
@@ -347,12 +393,24 @@ def compare_numeric(ref: dict, cur: dict, ref_std: float, bins: int) -> dict[str
         last_hi = bounds[-1] + (abs(bounds[-1]) * 1e-3 or 1.0)
     bounds.append(float(last_hi))
     return {
-        "n_ref": nr, "n_cur": nc, "ks": d, "ks_pvalue": _ks_pvalue(d, nr, nc), "ks_resolution": resolution,
-        "wasserstein_raw": w1, "wasserstein": w1 / ref_std if ref_std > 0 else (0.0 if w1 == 0 else math.inf),
-        "wasserstein_error": w1_err, "wasserstein_ns": w1_ns, "psi": _psi(rg, cg), "jensen_shannon": _js(rg, cg),
-        "chi2": chi2, "chi2_pvalue": p_chi2, "chi2_df": df, "fine_bins": int(len(edges) - 1),
+        "n_ref": nr,
+        "n_cur": nc,
+        "ks": d,
+        "ks_pvalue": _ks_pvalue(d, nr, nc),
+        "ks_resolution": resolution,
+        "wasserstein_raw": w1,
+        "wasserstein": w1 / ref_std if ref_std > 0 else (0.0 if w1 == 0 else math.inf),
+        "wasserstein_error": w1_err,
+        "wasserstein_ns": w1_ns,
+        "psi": _psi(rg, cg),
+        "jensen_shannon": _js(rg, cg),
+        "chi2": chi2,
+        "chi2_pvalue": p_chi2,
+        "chi2_df": df,
+        "fine_bins": int(len(edges) - 1),
         "bins": {"edges": bounds, "ref": rg.tolist(), "cur": cg.tolist()},
-        "ref_missing": int(ref.get("missing", 0)), "cur_missing": int(cur.get("missing", 0)),
+        "ref_missing": int(ref.get("missing", 0)),
+        "cur_missing": int(cur.get("missing", 0)),
     }
 
 
@@ -388,13 +446,21 @@ def compare_categorical(ref: dict, cur: dict) -> dict[str, Any]:
     cc = [int(c[i]) for i in shown] + ([int(c[rest].sum())] if rest.size else [])
     top = int(np.argmax(diff))
     return {
-        "n_ref": nr, "n_cur": nc, "chi2": chi2, "chi2_pvalue": p_chi2, "chi2_df": df,
+        "n_ref": nr,
+        "n_cur": nc,
+        "chi2": chi2,
+        "chi2_pvalue": p_chi2,
+        "chi2_df": df,
         "cramers_v": math.sqrt(chi2 / (nr + nc)) if nr + nc else 0.0,
-        "psi": _psi(rp, cp), "jensen_shannon": _js(rp, cp), "linf": float(diff.max()),
-        "linf_category": str(cats[top]), "exact": exact,
+        "psi": _psi(rp, cp),
+        "jensen_shannon": _js(rp, cp),
+        "linf": float(diff.max()),
+        "linf_category": str(cats[top]),
+        "exact": exact,
         "max_error": int(ref.get("max_error", 0)) + int(cur.get("max_error", 0)),
         "categories": {"labels": labels, "ref": rc, "cur": cc},
-        "ref_missing": int(ref.get("nulls", 0)), "cur_missing": int(cur.get("nulls", 0)),
+        "ref_missing": int(ref.get("nulls", 0)),
+        "cur_missing": int(cur.get("nulls", 0)),
     }
 
 
@@ -421,11 +487,14 @@ class DriftMixin:
             elif info.logical in CATEGORICAL_TYPES:
                 kinds.append("categorical")
             else:
-                raise OutOfScope(f"column {column!r} has type {info.logical} ({info.type}); drift compares numeric, "
-                                 "datetime, string, categorical and boolean columns")
+                raise OutOfScope(
+                    f"column {column!r} has type {info.logical} ({info.type}); drift compares numeric, "
+                    "datetime, string, categorical and boolean columns"
+                )
         if kinds[0] != kinds[1]:
-            raise ValueError(f"column {column!r} changed type: {ref.logical} in the reference, {cur.logical} now "
-                             "(see schema_skew)")
+            raise ValueError(
+                f"column {column!r} changed type: {ref.logical} in the reference, {cur.logical} now (see schema_skew)"
+            )
         return kinds[0]
 
     def method_for(self, kind: str) -> str:
@@ -477,8 +546,9 @@ class DriftMixin:
         out = []
         for side in (ctx.reference[exact], ctx.current[exact]):
             counts = {f"#{j}": int(v) for j, v in enumerate(side["counts"]) if v}
-            out.append({"counts": counts, "total": side["total"], "nulls": side["nulls"], "exact": True,
-                        "max_error": 0})
+            out.append(
+                {"counts": counts, "total": side["total"], "nulls": side["nulls"], "exact": True, "max_error": 0}
+            )
         return out[0], out[1]
 
     def column_stats(self, column: str, ctx: Context) -> dict[str, Any]:
@@ -492,25 +562,38 @@ class DriftMixin:
                 fr, fc = ctx.reference[Frequencies(column)], ctx.current[Frequencies(column)]
                 top = list(dict.fromkeys(list(fr["counts"])[:_MAX_SHOWN_CATEGORIES] + list(fc["counts"])))
                 top = top[:_MAX_SHOWN_CATEGORIES]
-                s["categories"] = {"labels": [str(k) for k in top] + ["(rest)"],
-                                   "ref": [int(fr["counts"].get(k, 0)) for k in top] + [0],
-                                   "cur": [int(fc["counts"].get(k, 0)) for k in top] + [0]}
+                s["categories"] = {
+                    "labels": [str(k) for k in top] + ["(rest)"],
+                    "ref": [int(fr["counts"].get(k, 0)) for k in top] + [0],
+                    "cur": [int(fc["counts"].get(k, 0)) for k in top] + [0],
+                }
                 s["categories"]["ref"][-1] = fr["total"] - sum(s["categories"]["ref"][:-1])
                 s["categories"]["cur"][-1] = fc["total"] - sum(s["categories"]["cur"][:-1])
                 s["categories_approximate"] = True
                 s["linf_category"] = None
-            effect = {"chi2": s["cramers_v"], "psi": s["psi"], "jensen_shannon": s["jensen_shannon"],
-                      "linf": s["linf"]}[method]
-            stat = {"chi2": s["chi2"], "psi": s["psi"], "jensen_shannon": s["jensen_shannon"], "linf": s["linf"]}[method]
+            effect = {
+                "chi2": s["cramers_v"],
+                "psi": s["psi"],
+                "jensen_shannon": s["jensen_shannon"],
+                "linf": s["linf"],
+            }[method]
+            stat = {"chi2": s["chi2"], "psi": s["psi"], "jensen_shannon": s["jensen_shannon"], "linf": s["linf"]}[
+                method
+            ]
             p = s["chi2_pvalue"]
-            how = {"chi2": "Cramér's V of the 2 x k table", "psi": "PSI over categories (pseudo-count 0.5)",
-                   "jensen_shannon": "Jensen-Shannon distance (base 2) of category shares",
-                   "linf": "L-infinity distance of category shares"}[method]
+            how = {
+                "chi2": "Cramér's V of the 2 x k table",
+                "psi": "PSI over categories (pseudo-count 0.5)",
+                "jensen_shannon": "Jensen-Shannon distance (base 2) of category shares",
+                "linf": "L-infinity distance of category shares",
+            }[method]
             how += "; p-value: Pearson chi-square (cells with expected count < 5 pooled)"
             if hashed:
-                how += (f"; over {FREQ_CAP:,} distinct values: compared on exact counts in {_HASH_BUCKETS:,} fixed "
-                        "hash buckets (a second pass; the buckets depend on the values only, so two samples of one "
-                        "distribution cannot differ by construction); categories shown with approximate counts")
+                how += (
+                    f"; over {FREQ_CAP:,} distinct values: compared on exact counts in {_HASH_BUCKETS:,} fixed "
+                    "hash buckets (a second pass; the buckets depend on the values only, so two samples of one "
+                    "distribution cannot differ by construction); categories shown with approximate counts"
+                )
         else:
             qe = ctx.reference[self.edges_kernel(column)]
             if not qe["edges"]:
@@ -522,29 +605,44 @@ class DriftMixin:
             nb = s["fine_bins"]
             if method in ("ks", "wasserstein", "wasserstein_sd"):
                 p = s["ks_pvalue"]
-                ks_how = (f"KS on {nb:,} reference-quantile bins (exact counts; D is a lower bound of the exact "
-                          f"D, gap <= {res:.2g}; p-value conservative)")
+                ks_how = (
+                    f"KS on {nb:,} reference-quantile bins (exact counts; D is a lower bound of the exact "
+                    f"D, gap <= {res:.2g}; p-value conservative)"
+                )
                 if method == "ks":
                     effect = stat = s["ks"]
                     how = ks_how
                 elif method == "wasserstein":
                     effect = stat = s["wasserstein_ns"]
-                    how = (f"Wasserstein W1 of the reference's normal scores (rank-based: outliers cannot hide or "
-                           f"fake a change; bins as atoms at their mid-rank scores); p-value: {ks_how}")
+                    how = (
+                        f"Wasserstein W1 of the reference's normal scores (rank-based: outliers cannot hide or "
+                        f"fake a change; bins as atoms at their mid-rank scores); p-value: {ks_how}"
+                    )
                 else:
                     effect, stat = s["wasserstein"], s["wasserstein_raw"]
-                    how = (f"Wasserstein W1 / reference SD (bins as atoms at their means, error <= "
-                           f"{num(s['wasserstein_error'])} in data units); p-value: {ks_how}")
+                    how = (
+                        f"Wasserstein W1 / reference SD (bins as atoms at their means, error <= "
+                        f"{num(s['wasserstein_error'])} in data units); p-value: {ks_how}"
+                    )
             else:
                 p = s["chi2_pvalue"]
                 effect = stat = s[method]
-                how = ({"psi": "PSI (pseudo-count 0.5)", "jensen_shannon": "Jensen-Shannon distance (base 2)"}[method]
-                       + f" on {len(s['bins']['ref'])} reference-quantile bins; p-value: Pearson chi-square on "
-                       f"{s['chi2_df'] + 1} bins (adjacent bins merged until each expects >= 5 rows from the "
-                       "reference shares)")
-        s.update(kind=kind, method=method, effect=float(effect), statistic=float(stat), p_value=p, how=how,
-                 mde=_mde(method, s["n_ref"], s["n_cur"], self.alpha, s["chi2_df"]),
-                 threshold=self.threshold_for(method))
+                how = (
+                    {"psi": "PSI (pseudo-count 0.5)", "jensen_shannon": "Jensen-Shannon distance (base 2)"}[method]
+                    + f" on {len(s['bins']['ref'])} reference-quantile bins; p-value: Pearson chi-square on "
+                    f"{s['chi2_df'] + 1} bins (adjacent bins merged until each expects >= 5 rows from the "
+                    "reference shares)"
+                )
+        s.update(
+            kind=kind,
+            method=method,
+            effect=float(effect),
+            statistic=float(stat),
+            p_value=p,
+            how=how,
+            mde=_mde(method, s["n_ref"], s["n_cur"], self.alpha, s["chi2_df"]),
+            threshold=self.threshold_for(method),
+        )
         return s
 
     def drift_result(self, column: Any, s: dict[str, Any], q: float, label: str = "") -> Any:
@@ -557,9 +655,11 @@ class DriftMixin:
         # underpowered only means something when the test did not reach significance
         under = (not sig) and s["mde"] == s["mde"] and s["mde"] > thr
         what = label or (f"{column}" if column is not None else "")
-        msg = (f"{what}: {s['method']} effect {num(s['effect'])} "
-               f"({'above' if big else 'within'} threshold {num(thr)}), q = {num(q)} "
-               f"({'significant' if sig else 'not significant'} at {num(alpha)}); ")
+        msg = (
+            f"{what}: {s['method']} effect {num(s['effect'])} "
+            f"({'above' if big else 'within'} threshold {num(thr)}), q = {num(q)} "
+            f"({'significant' if sig else 'not significant'} at {num(alpha)}); "
+        )
         if drifted:
             msg += "drifted"
         elif sig:
@@ -571,12 +671,26 @@ class DriftMixin:
         details = {k: v for k, v in s.items() if k not in ("how",)}
         details["q_value"] = q
         details["underpowered"] = bool(under)
-        observed = {"effect_size": s["effect"], "statistic": s["statistic"], "p_value": s["p_value"], "q_value": q,
-                    "mde": s["mde"], "n_ref": s["n_ref"], "n_cur": s["n_cur"]}
-        return self.result(column, not drifted, observed=observed,
-                           expected={"threshold": thr, "alpha": alpha, "method": s["method"]},
-                           message=msg, method=s["how"], details=details, effect_size=s["effect"],
-                           p_value=s["p_value"])
+        observed = {
+            "effect_size": s["effect"],
+            "statistic": s["statistic"],
+            "p_value": s["p_value"],
+            "q_value": q,
+            "mde": s["mde"],
+            "n_ref": s["n_ref"],
+            "n_cur": s["n_cur"],
+        }
+        return self.result(
+            column,
+            not drifted,
+            observed=observed,
+            expected={"threshold": thr, "alpha": alpha, "method": s["method"]},
+            message=msg,
+            method=s["how"],
+            details=details,
+            effect_size=s["effect"],
+            p_value=s["p_value"],
+        )
 
 
 @register("drift")
@@ -628,8 +742,11 @@ class DriftCheck(DriftMixin, Check):
             s = self.column_stats(column, ctx)
             s["q_value"] = s["p_value"]
         if isinstance(s, NoValues):
-            return self.skipped(column, f"{column!r}: {s} (all missing?); nothing to compare. Changes of the "
-                                        "missing rate are judged by schema_skew")
+            return self.skipped(
+                column,
+                f"{column!r}: {s} (all missing?); nothing to compare. Changes of the "
+                "missing rate are judged by schema_skew",
+            )
         if isinstance(s, OutOfScope):
             return self.skipped(column, f"not compared: {s}")
         if isinstance(s, ValueError):  # a type change or a column on one side only

@@ -22,9 +22,14 @@ class DuplicatesCheck(Check):
     per_column = False
     params = {
         "columns": Param("strings", default=None, doc="compare on these columns only (default: all)"),
-        "max_fraction": Param("number", default=0.001, low=0, high=1,
-                              doc="share of duplicate rows allowed (default 0.1%: real tables hold a few identical "
-                                  "records; a bad join or a double load duplicates far more)"),
+        "max_fraction": Param(
+            "number",
+            default=0.001,
+            low=0,
+            high=1,
+            doc="share of duplicate rows allowed (default 0.1%: real tables hold a few identical "
+            "records; a bad join or a double load duplicates far more)",
+        ),
     }
 
     def kernel(self, ctx):

@@ -49,10 +49,20 @@ class FeatureSkewCheck(Check):
     params = {
         "columns": Param("columns", default="*", doc="features compared (default: every column but the id)"),
         "exclude": Param("strings", default=(), doc="columns left out"),
-        "max_fraction": Param("number", default=0.0, low=0, high=1,
-                              doc="share of joined examples with a differing value allowed per feature"),
-        "max_ids": Param("integer", default=200_000, low=100, high=50_000_000,
-                         doc="ids kept per side (bounded memory; a uniform sample beyond it)"),
+        "max_fraction": Param(
+            "number",
+            default=0.0,
+            low=0,
+            high=1,
+            doc="share of joined examples with a differing value allowed per feature",
+        ),
+        "max_ids": Param(
+            "integer",
+            default=200_000,
+            low=100,
+            high=50_000_000,
+            doc="ids kept per side (bounded memory; a uniform sample beyond it)",
+        ),
         "min_matched": Param("integer", default=1, low=0, doc="fewest joined ids for a verdict"),
     }
 
@@ -92,16 +102,34 @@ class FeatureSkewCheck(Check):
         ha, hb = a["hashes"][ma][ia], b["hashes"][mb][ib]
         n = int(common.size)
         sampled = not (a["complete"] and b["complete"])
-        join = {"matched": n, "reference_ids": int(ma.sum()), "current_ids": int(mb.sum()),
-                "only_reference": int(ma.sum()) - n, "only_current": int(mb.sum()) - n,
-                "duplicate_ids_reference": a["duplicate_ids"], "duplicate_ids_current": b["duplicate_ids"],
-                "missing_ids_reference": a["missing_ids"], "missing_ids_current": b["missing_ids"], "sampled": sampled}
+        join = {
+            "matched": n,
+            "reference_ids": int(ma.sum()),
+            "current_ids": int(mb.sum()),
+            "only_reference": int(ma.sum()) - n,
+            "only_current": int(mb.sum()) - n,
+            "duplicate_ids_reference": a["duplicate_ids"],
+            "duplicate_ids_current": b["duplicate_ids"],
+            "missing_ids_reference": a["missing_ids"],
+            "missing_ids_current": b["missing_ids"],
+            "sampled": sampled,
+        }
         enough = n >= max(1, self.p["min_matched"])
         how = k.method + (f"; a uniform sample of the common ids ({n:,} joined)" if sampled else "; exact")
-        msg = (f"{n:,} examples joined on {ctx.roles.id!r} ({join['only_reference']:,} only in the reference, "
-               f"{join['only_current']:,} only in the current data)")
-        out = [self.result(None, enough, observed=join, expected={"min_matched": self.p["min_matched"]},
-                           message=msg if enough else msg + "; too few to compare", method=how)]
+        msg = (
+            f"{n:,} examples joined on {ctx.roles.id!r} ({join['only_reference']:,} only in the reference, "
+            f"{join['only_current']:,} only in the current data)"
+        )
+        out = [
+            self.result(
+                None,
+                enough,
+                observed=join,
+                expected={"min_matched": self.p["min_matched"]},
+                message=msg if enough else msg + "; too few to compare",
+                method=how,
+            )
+        ]
         if not enough:
             return out
         diff = (ha != hb).sum(axis=0)
@@ -110,10 +138,19 @@ class FeatureSkewCheck(Check):
             share = d / n
             lo, hi = wilson_interval(d, n)
             ok = share <= self.p["max_fraction"]
-            out.append(self.result(
-                f, ok, observed={"fraction": share, "differing": d, "matched": n},
-                expected={"max_fraction": self.p["max_fraction"]}, interval=(lo, hi), effect_size=share,
-                message=(f"{pct(share)} of {n:,} joined examples differ (95% CI {pct(lo)}-{pct(hi)})"
-                         + ("" if ok else f"; allowed {pct(self.p['max_fraction'])}")),
-                method=how))
+            out.append(
+                self.result(
+                    f,
+                    ok,
+                    observed={"fraction": share, "differing": d, "matched": n},
+                    expected={"max_fraction": self.p["max_fraction"]},
+                    interval=(lo, hi),
+                    effect_size=share,
+                    message=(
+                        f"{pct(share)} of {n:,} joined examples differ (95% CI {pct(lo)}-{pct(hi)})"
+                        + ("" if ok else f"; allowed {pct(self.p['max_fraction'])}")
+                    ),
+                    method=how,
+                )
+            )
         return out

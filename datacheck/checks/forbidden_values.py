@@ -50,11 +50,20 @@ class ForbiddenValues(Check):
         f = ctx.current[Frequencies(column)]
         from datacheck.checks.most_common_value import same_value
 
-        evidence = [{"value": v, "count": c} for v, c in f["counts"].items()
-                    if any(same_value(v, x) for x in self.p["values"])][:10] or None
-        msg = (f"{found:,} forbidden value(s) ({pct(frac)})" + (", e.g. " + ", ".join(repr(e["value"]) for e in evidence[:5])
-                                                                 if evidence else "")
-               if found else f"none of {d['checked']:,} values is forbidden")
-        return self.result(column, ok, observed={"found": found, "fraction": frac},
-                           expected={"values": list(self.p["values"]), "max_fraction": self.p["max_fraction"]},
-                           message=msg, evidence=evidence)
+        evidence = [
+            {"value": v, "count": c} for v, c in f["counts"].items() if any(same_value(v, x) for x in self.p["values"])
+        ][:10] or None
+        msg = (
+            f"{found:,} forbidden value(s) ({pct(frac)})"
+            + (", e.g. " + ", ".join(repr(e["value"]) for e in evidence[:5]) if evidence else "")
+            if found
+            else f"none of {d['checked']:,} values is forbidden"
+        )
+        return self.result(
+            column,
+            ok,
+            observed={"found": found, "fraction": frac},
+            expected={"values": list(self.p["values"]), "max_fraction": self.p["max_fraction"]},
+            message=msg,
+            evidence=evidence,
+        )

@@ -83,8 +83,9 @@ class RoleDriftMixin(DriftMixin):
         if fr not in ctx.reference:
             return None
         f = ctx.reference[fr]
-        ok = f["exact"] and 0 < len(f["counts"]) <= MAX_FLOAT_CLASSES and all(
-            float(v).is_integer() for v in f["counts"])
+        ok = (
+            f["exact"] and 0 < len(f["counts"]) <= MAX_FLOAT_CLASSES and all(float(v).is_integer() for v in f["counts"])
+        )
         return "categorical" if ok else "numeric"
 
     def kind(self, column, ctx):

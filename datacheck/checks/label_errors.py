@@ -47,9 +47,17 @@ import numpy as np
 from datacheck.checks._util import pct, plain
 from datacheck.checks.base import Check, register
 from datacheck.kernels import Frequencies, RowCount
-from datacheck.label_quality import (FILTER_METHODS, SCORE_METHODS, LabelQualityError, assess,
-                                     confident_disagreement, infer_task, sample_kernel, sample_weights,
-                                     subgroup_rates)
+from datacheck.label_quality import (
+    FILTER_METHODS,
+    SCORE_METHODS,
+    LabelQualityError,
+    assess,
+    confident_disagreement,
+    infer_task,
+    sample_kernel,
+    sample_weights,
+    subgroup_rates,
+)
 from datacheck.params import Param
 from datacheck.stats import wilson_interval
 
@@ -67,44 +75,86 @@ class LabelErrorsCheck(Check):
     per_column = False
     default_columns = None
     params = {
-        "max_fraction": Param("number", default=0.05, low=0, high=1,
-                              doc="fail when the share of wrong labels is above this with 95% confidence "
-                                  "(verdict: noise) or when the share of rows cleanlab flags exceeds it "
-                                  "(verdict: flagged)"),
-        "min_model_auc": Param("number", default=0.7, low=0.5, high=1,
-                               doc="with verdict: noise, a noise estimate above max_fraction fails only when the "
-                                   "model's out-of-fold AUC on the given labels is at least this; below it the "
-                                   "result is warn (inconclusive: noise and difficulty look alike)"),
-        "verdict": Param("choice", default="noise", choices=("noise", "flagged"),
-                         doc="noise: judge the label-noise estimate (disagreement among the model's most "
-                             "confident rows), which hard but clean tasks do not inflate; flagged: judge "
-                             "cleanlab's flagged share (hard examples count as issues)"),
-        "confident_share": Param("number", default=0.1, low=0.01, high=1,
-                                 doc="share of rows the noise estimate is measured on (the most confident "
-                                     "out-of-fold predictions, each at least 80% sure)"),
-        "model": Param("any", default="auto",
-                       doc="auto (cross-validated model), scores (the dataset block's score columns), "
-                           "or a list of probability columns"),
+        "max_fraction": Param(
+            "number",
+            default=0.05,
+            low=0,
+            high=1,
+            doc="fail when the share of wrong labels is above this with 95% confidence "
+            "(verdict: noise) or when the share of rows cleanlab flags exceeds it "
+            "(verdict: flagged)",
+        ),
+        "min_model_auc": Param(
+            "number",
+            default=0.7,
+            low=0.5,
+            high=1,
+            doc="with verdict: noise, a noise estimate above max_fraction fails only when the "
+            "model's out-of-fold AUC on the given labels is at least this; below it the "
+            "result is warn (inconclusive: noise and difficulty look alike)",
+        ),
+        "verdict": Param(
+            "choice",
+            default="noise",
+            choices=("noise", "flagged"),
+            doc="noise: judge the label-noise estimate (disagreement among the model's most "
+            "confident rows), which hard but clean tasks do not inflate; flagged: judge "
+            "cleanlab's flagged share (hard examples count as issues)",
+        ),
+        "confident_share": Param(
+            "number",
+            default=0.1,
+            low=0.01,
+            high=1,
+            doc="share of rows the noise estimate is measured on (the most confident "
+            "out-of-fold predictions, each at least 80% sure)",
+        ),
+        "model": Param(
+            "any",
+            default="auto",
+            doc="auto (cross-validated model), scores (the dataset block's score columns), "
+            "or a list of probability columns",
+        ),
         "folds": Param("integer", default=5, low=2, high=50, doc="cross-validation folds"),
-        "features": Param("columns", default="*",
-                          doc="feature columns; '*' = every column without a role (label, prediction, id, "
-                              "scores, protected)"),
+        "features": Param(
+            "columns",
+            default="*",
+            doc="feature columns; '*' = every column without a role (label, prediction, id, scores, protected)",
+        ),
         "exclude": Param("strings", default=(), doc="columns left out of the features"),
         "slices": Param("strings", default=(), doc="more columns to report issue rates for"),
-        "max_rows": Param("integer", default=100_000, low=100,
-                          doc="above this many rows, a seeded stratified sample of this size is scored"),
+        "max_rows": Param(
+            "integer",
+            default=100_000,
+            low=100,
+            doc="above this many rows, a seeded stratified sample of this size is scored",
+        ),
         "seed": Param("integer", default=0, low=0, doc="seed of the sample, the folds and the model"),
-        "filter_by": Param("choice", default="prune_by_noise_rate", choices=FILTER_METHODS,
-                           doc="cleanlab.filter.find_label_issues(filter_by=...)"),
-        "score_method": Param("choice", default="self_confidence", choices=SCORE_METHODS,
-                              doc="cleanlab.rank.get_label_quality_scores(method=...)"),
+        "filter_by": Param(
+            "choice",
+            default="prune_by_noise_rate",
+            choices=FILTER_METHODS,
+            doc="cleanlab.filter.find_label_issues(filter_by=...)",
+        ),
+        "score_method": Param(
+            "choice",
+            default="self_confidence",
+            choices=SCORE_METHODS,
+            doc="cleanlab.rank.get_label_quality_scores(method=...)",
+        ),
         "max_classes": Param("integer", default=50, low=2, doc="labels with more classes are not assessed"),
         "evidence_rows": Param("integer", default=20, low=0, high=1000, doc="worst rows reported"),
         "max_groups": Param("integer", default=20, low=2, high=200, doc="groups per attribute in the subgroup rates"),
-        "threads": Param("integer", default=1, low=1, high=256,
-                         doc="OpenMP/BLAS threads for the model fits (1 is fastest when cores are shared)"),
-        "progress": Param("bool", default=None, nullable=True,
-                          doc="progress bar over folds (default: only on a terminal)"),
+        "threads": Param(
+            "integer",
+            default=1,
+            low=1,
+            high=256,
+            doc="OpenMP/BLAS threads for the model fits (1 is fastest when cores are shared)",
+        ),
+        "progress": Param(
+            "bool", default=None, nullable=True, doc="progress bar over folds (default: only on a terminal)"
+        ),
     }
 
     @classmethod
@@ -145,7 +195,9 @@ class LabelErrorsCheck(Check):
         out = []
         if self.p["model"] == "scores" and not roles.scores:
             out.append("model: scores needs score columns in the dataset block (dataset.scores)")
-        out += [f"probability column {c!r} is not in the data" for c in self._score_columns(ctx) if c not in ctx.columns]
+        out += [
+            f"probability column {c!r} is not in the data" for c in self._score_columns(ctx) if c not in ctx.columns
+        ]
         out += [f"slice column {c!r} is not in the data" for c in self.p["slices"] if c not in ctx.columns]
         if not self._score_columns(ctx):
             out += self._features(ctx)[1]
@@ -164,8 +216,16 @@ class LabelErrorsCheck(Check):
         label = ctx.roles.label
         freqs = ctx.current[Frequencies(label)]
         task, _ = self._task(ctx)
-        return sample_kernel(self._columns(ctx), label, ctx.current[RowCount()], freqs, max_rows=self.p["max_rows"],
-                             seed=self.p["seed"], folds=self.p["folds"], stratify=task == "classification")
+        return sample_kernel(
+            self._columns(ctx),
+            label,
+            ctx.current[RowCount()],
+            freqs,
+            max_rows=self.p["max_rows"],
+            seed=self.p["seed"],
+            folds=self.p["folds"],
+            stratify=task == "classification",
+        )
 
     # -- planning -----------------------------------------------------------------------------
     def requires(self, column, ctx):
@@ -193,20 +253,40 @@ class LabelErrorsCheck(Check):
         progress = opts.get("progress", self.p["progress"])
         freqs = ctx.current[Frequencies(label)]
         try:
-            lq = assess(table, label, features=self._features(ctx)[0], task=task, estimator=opts.get("estimator"),
-                        score_columns=self._score_columns(ctx), positive_label=roles.positive_label,
-                        folds=self.p["folds"], seed=self.p["seed"], filter_by=self.p["filter_by"],
-                        score_method=self.p["score_method"], max_classes=self.p["max_classes"], progress=progress,
-                        threads=opts.get("threads", self.p["threads"]), class_weights=sample_weights(kernel, freqs))
+            lq = assess(
+                table,
+                label,
+                features=self._features(ctx)[0],
+                task=task,
+                estimator=opts.get("estimator"),
+                score_columns=self._score_columns(ctx),
+                positive_label=roles.positive_label,
+                folds=self.p["folds"],
+                seed=self.p["seed"],
+                filter_by=self.p["filter_by"],
+                score_method=self.p["score_method"],
+                max_classes=self.p["max_classes"],
+                progress=progress,
+                threads=opts.get("threads", self.p["threads"]),
+                class_weights=sample_weights(kernel, freqs),
+            )
         except LabelQualityError as exc:
             return self.error(None, str(exc))
         n_rows = ctx.current[RowCount()]
         sampled = n_rows > self.p["max_rows"]
 
         ctx.artifacts["label_errors.oof"] = {
-            "rows": lq.rows, "label": lq.given, "pred": lq.suggested, "proba": lq.proba, "classes": lq.classes,
-            "features": lq.table, "quality": lq.quality, "is_issue": lq.is_issue, "task": lq.task,
-            "label_column": label, "feature_columns": list(lq.features),
+            "rows": lq.rows,
+            "label": lq.given,
+            "pred": lq.suggested,
+            "proba": lq.proba,
+            "classes": lq.classes,
+            "features": lq.table,
+            "quality": lq.quality,
+            "is_issue": lq.is_issue,
+            "task": lq.task,
+            "label_column": label,
+            "feature_columns": list(lq.features),
         }
 
         frac, count, n = lq.fraction, lq.count, lq.n
@@ -214,8 +294,9 @@ class LabelErrorsCheck(Check):
         lo, hi = wilson_interval(frac * lq.n_effective, lq.n_effective) if weighted else wilson_interval(count, n)
         noise = None
         if lq.task == "classification" and lq.proba is not None and n:
-            noise = confident_disagreement(lq.proba, lq.given, lq.classes, share=self.p["confident_share"],
-                                           weights=lq.weights)
+            noise = confident_disagreement(
+                lq.proba, lq.given, lq.classes, share=self.p["confident_share"], weights=lq.weights
+            )
         by_noise = self.p["verdict"] == "noise" and noise is not None
         model_auc = _model_auc(lq.proba, lq.given, lq.classes) if lq.task == "classification" and n else None
         inconclusive = False
@@ -223,102 +304,156 @@ class LabelErrorsCheck(Check):
             ok = not (noise["lower"] > self.p["max_fraction"])
             # a weak model is wrong even where it is most sure: flipped labels and a hard task then look
             # alike (clean recidivism labels failed every split), so the estimate is reported, not judged
-            inconclusive = (not ok and model_auc is not None and model_auc < self.p["min_model_auc"])
+            inconclusive = not ok and model_auc is not None and model_auc < self.p["min_model_auc"]
         else:
             ok = frac <= self.p["max_fraction"]
         evidence = self._evidence(lq, ctx)
         groups = [c for c in (*roles.protected, *self.p["slices"]) if c in lq.table.column_names]
-        subgroups = subgroup_rates(lq.table, list(dict.fromkeys(groups)), lq.is_issue, max_groups=self.p["max_groups"],
-                                   weights=lq.weights)
+        subgroups = subgroup_rates(
+            lq.table, list(dict.fromkeys(groups)), lq.is_issue, max_groups=self.p["max_groups"], weights=lq.weights
+        )
         edges = np.linspace(0.0, 1.0, _HIST_BINS + 1)
         details = {
-            "task": lq.task, "task_reason": why, "model": lq.model, "folds": self.p["folds"], "seed": self.p["seed"],
+            "task": lq.task,
+            "task_reason": why,
+            "model": lq.model,
+            "folds": self.p["folds"],
+            "seed": self.p["seed"],
             "filter_by": self.p["filter_by"] if lq.task == "classification" else None,
             "score_method": self.p["score_method"] if lq.task == "classification" else "cleanlab regression",
-            "rows_in_data": n_rows, "rows_scored": n, "sampled": sampled, "sample": how,
-            "features": lq.features[:_MAX_FEATURES_LISTED], "n_features": len(lq.features),
-            "dropped_features": lq.dropped_features, "excluded": lq.excluded, "notes": lq.notes,
-            "overall_rate": frac, "cleanlab_estimate": lq.cleanlab_estimate,
+            "rows_in_data": n_rows,
+            "rows_scored": n,
+            "sampled": sampled,
+            "sample": how,
+            "features": lq.features[:_MAX_FEATURES_LISTED],
+            "n_features": len(lq.features),
+            "dropped_features": lq.dropped_features,
+            "excluded": lq.excluded,
+            "notes": lq.notes,
+            "overall_rate": frac,
+            "cleanlab_estimate": lq.cleanlab_estimate,
             "verdict": "noise" if by_noise else "flagged",
             "noise_estimate": noise,
             # the model's own error rate: what its probabilities expect, and what it is on the given labels
             "expected_error": (float((1 - lq.proba.max(axis=1)).mean()) if lq.proba is not None and n else None),
             "disagreement": (float((lq.suggested != lq.given).mean()) if lq.task == "classification" and n else None),
-            "weighted": weighted, "n_effective": lq.n_effective if weighted else None,
+            "weighted": weighted,
+            "n_effective": lq.n_effective if weighted else None,
             "class_weights": ({str(c): float(w) for c, w in zip(lq.given, lq.weights)} if weighted else None),
             # rows scored, by quality score in fixed bins, flagged and not (bounded: 20 bins)
-            "score_hist": {"edges": edges.tolist(),
-                           "flagged": np.histogram(lq.quality[lq.is_issue], edges)[0].tolist(),
-                           "not_flagged": np.histogram(lq.quality[~lq.is_issue], edges)[0].tolist()},
+            "score_hist": {
+                "edges": edges.tolist(),
+                "flagged": np.histogram(lq.quality[lq.is_issue], edges)[0].tolist(),
+                "not_flagged": np.histogram(lq.quality[~lq.is_issue], edges)[0].tolist(),
+            },
             "flag_threshold": self._flag_threshold(lq),
             "per_class": self._per_class(lq, ctx.current[Frequencies(label)] if weighted else None),
             "subgroups": subgroups,
         }
         where = "" if not sampled else f" (on {how})"
         if weighted:
-            head = (f"an estimated {pct(frac)} of labels look wrong ({count:,} of {n:,} sampled labels flagged; "
-                    f"weighted by class, {how})")
+            head = (
+                f"an estimated {pct(frac)} of labels look wrong ({count:,} of {n:,} sampled labels flagged; "
+                f"weighted by class, {how})"
+            )
         else:
             head = f"{count:,} of {n:,} labels ({pct(frac)}) look wrong{where}"
         if inconclusive:
             nlo, nhi = noise["interval"]
-            msg = (f"inconclusive: the model ranks the given labels with AUC {model_auc:.2f} (below "
-                   f"{self.p['min_model_auc']:.2f}), so even its {noise['rows']:,} most confident predictions "
-                   f"disagree with {pct(noise['rate'])} of labels (95% CI {pct(nlo)}-{pct(nhi)}): label noise cannot "
-                   f"be told from a hard task here. Review the flagged rows, or judge with a stronger model or "
-                   f"verdict: flagged. cleanlab: {head}; {lq.model}")
+            msg = (
+                f"inconclusive: the model ranks the given labels with AUC {model_auc:.2f} (below "
+                f"{self.p['min_model_auc']:.2f}), so even its {noise['rows']:,} most confident predictions "
+                f"disagree with {pct(noise['rate'])} of labels (95% CI {pct(nlo)}-{pct(nhi)}): label noise cannot "
+                f"be told from a hard task here. Review the flagged rows, or judge with a stronger model or "
+                f"verdict: flagged. cleanlab: {head}; {lq.model}"
+            )
         elif by_noise and not noise["rows"]:
-            msg = (f"no label-noise estimate: the model is never at least 80% sure of a prediction, so label "
-                   f"noise cannot be told from difficulty. cleanlab: {head}; {lq.model}")
+            msg = (
+                f"no label-noise estimate: the model is never at least 80% sure of a prediction, so label "
+                f"noise cannot be told from difficulty. cleanlab: {head}; {lq.model}"
+            )
         elif by_noise:
             nlo, nhi = noise["interval"]
-            msg = (f"label noise estimated at {pct(noise['rate'])} (95% CI {pct(nlo)}-{pct(nhi)}): the model's "
-                   f"{noise['rows']:,} most confident predictions (top {pct(self.p['confident_share'])}, "
-                   f"mean confidence {pct(noise['confidence'])}) disagree with {noise['disagree']:,} given labels"
-                   + (self._worst_class_note(noise) if not ok else "")
-                   + (f"; allowed {pct(self.p['max_fraction'])}" if not ok else "")
-                   + f". cleanlab: {head}, hard examples included (the model's own expected error is "
-                   f"{pct(details['expected_error'])}); {lq.model}")
+            msg = (
+                f"label noise estimated at {pct(noise['rate'])} (95% CI {pct(nlo)}-{pct(nhi)}): the model's "
+                f"{noise['rows']:,} most confident predictions (top {pct(self.p['confident_share'])}, "
+                f"mean confidence {pct(noise['confidence'])}) disagree with {noise['disagree']:,} given labels"
+                + (self._worst_class_note(noise) if not ok else "")
+                + (f"; allowed {pct(self.p['max_fraction'])}" if not ok else "")
+                + f". cleanlab: {head}, hard examples included (the model's own expected error is "
+                f"{pct(details['expected_error'])}); {lq.model}"
+            )
         else:
             msg = head + f"; {lq.model}" + ("" if ok else f"; allowed {pct(self.p['max_fraction'])}")
-        flagged_groups = [s for s in subgroups if s["q_value"] is not None and s["q_value"] < 0.05
-                          and s["rate"] > frac]
+        flagged_groups = [s for s in subgroups if s["q_value"] is not None and s["q_value"] < 0.05 and s["rate"] > frac]
         if flagged_groups:
             worst = max(flagged_groups, key=lambda s: s["rate"])
-            msg += (f"; issue rate highest in {worst['attribute']}={worst['group']} "
-                    f"({pct(worst['rate'])} vs {pct(worst['rest_rate'])} elsewhere)")
+            msg += (
+                f"; issue rate highest in {worst['attribute']}={worst['group']} "
+                f"({pct(worst['rate'])} vs {pct(worst['rest_rate'])} elsewhere)"
+            )
         if lq.notes:
             msg += "; " + "; ".join(lq.notes)
-        method = (f"cleanlab {'find_label_issues(filter_by=' + self.p['filter_by'] + ')' if lq.task == 'classification' else 'CleanLearning.find_label_issues'}"
-                  f" on {lq.model}; {how}; "
-                  + ("shares weighted by class (rows in the data / rows sampled), Wilson 95% interval with "
-                     "Kish's effective sample size" if weighted else "Wilson 95% interval"))
+        method = (
+            f"cleanlab {'find_label_issues(filter_by=' + self.p['filter_by'] + ')' if lq.task == 'classification' else 'CleanLearning.find_label_issues'}"
+            f" on {lq.model}; {how}; "
+            + (
+                "shares weighted by class (rows in the data / rows sampled), Wilson 95% interval with "
+                "Kish's effective sample size"
+                if weighted
+                else "Wilson 95% interval"
+            )
+        )
         if by_noise:
-            method = (f"label noise = disagreement between the given label and the out-of-fold prediction among "
-                      f"the top {pct(self.p['confident_share'])} most confident rows (each at least 80% sure) "
-                      f"(an upper-bound estimate of labels flipped independently of the features), Wilson 95% "
-                      f"interval; fail when its lower bound exceeds max_fraction. Flagged rows: " + method)
-        observed = {"fraction": frac, "count": count, "rows_scored": n, "cleanlab_estimate": lq.cleanlab_estimate,
-                    "missing_labels": lq.excluded.get("missing_label", 0), "sampled": sampled,
-                    "weighted": weighted, "fraction_interval": [lo, hi], "noise_rate": noise["rate"] if noise else None,
-                    "noise_interval": list(noise["interval"]) if noise else None,
-                    "noise_lower": noise["lower"] if noise else None}
+            method = (
+                f"label noise = disagreement between the given label and the out-of-fold prediction among "
+                f"the top {pct(self.p['confident_share'])} most confident rows (each at least 80% sure) "
+                f"(an upper-bound estimate of labels flipped independently of the features), Wilson 95% "
+                f"interval; fail when its lower bound exceeds max_fraction. Flagged rows: " + method
+            )
+        observed = {
+            "fraction": frac,
+            "count": count,
+            "rows_scored": n,
+            "cleanlab_estimate": lq.cleanlab_estimate,
+            "missing_labels": lq.excluded.get("missing_label", 0),
+            "sampled": sampled,
+            "weighted": weighted,
+            "fraction_interval": [lo, hi],
+            "noise_rate": noise["rate"] if noise else None,
+            "noise_interval": list(noise["interval"]) if noise else None,
+            "noise_lower": noise["lower"] if noise else None,
+        }
         observed["model_auc"] = model_auc
         details["model_auc"] = model_auc
-        expected = {"max_fraction": self.p["max_fraction"], "verdict": "noise" if by_noise else "flagged",
-                    "min_model_auc": self.p["min_model_auc"]}
-        return self.result(None, ok, observed=observed, expected=expected, status="warn" if inconclusive else None,
-                           message=msg, evidence=evidence, method=method, details=details,
-                           effect_size=noise["rate"] if by_noise else frac,
-                           interval=tuple(noise["interval"]) if by_noise else (lo, hi))
+        expected = {
+            "max_fraction": self.p["max_fraction"],
+            "verdict": "noise" if by_noise else "flagged",
+            "min_model_auc": self.p["min_model_auc"],
+        }
+        return self.result(
+            None,
+            ok,
+            observed=observed,
+            expected=expected,
+            status="warn" if inconclusive else None,
+            message=msg,
+            evidence=evidence,
+            method=method,
+            details=details,
+            effect_size=noise["rate"] if by_noise else frac,
+            interval=tuple(noise["interval"]) if by_noise else (lo, hi),
+        )
 
     @staticmethod
     def _worst_class_note(noise: dict) -> str:
         w = noise.get("worst_class")
         if not w or w["interval"][0] <= noise["interval"][0]:
             return ""
-        return (f"; where the model confidently predicts {plain(w['predicted'])!r}, {w['disagree']:,} of "
-                f"{w['rows']:,} labels ({pct(w['rate'])}) say otherwise")
+        return (
+            f"; where the model confidently predicts {plain(w['predicted'])!r}, {w['disagree']:,} of "
+            f"{w['rows']:,} labels ({pct(w['rate'])}) say otherwise"
+        )
 
     def _evidence(self, lq, ctx) -> list[dict] | None:
         k = self.p["evidence_rows"]
@@ -329,8 +464,13 @@ class LabelErrorsCheck(Check):
         pg = lq.p_given()
         out = []
         for r, i in zip(rows, order):
-            e = {"row": r, "given_label": plain(lq.given[i]), "suggested_label": plain(lq.suggested[i]),
-                 "quality": float(lq.quality[i]), "is_issue": bool(lq.is_issue[i])}
+            e = {
+                "row": r,
+                "given_label": plain(lq.given[i]),
+                "suggested_label": plain(lq.suggested[i]),
+                "quality": float(lq.quality[i]),
+                "is_issue": bool(lq.is_issue[i]),
+            }
             if pg is not None:
                 e["p_given"] = float(pg[i])
             out.append(e)
@@ -362,8 +502,13 @@ class LabelErrorsCheck(Check):
             for s in lq.suggested[iss]:
                 sugg[str(s)] = sugg.get(str(s), 0) + 1
             n, k = int(m.sum()), int(iss.sum())
-            row = {"class": plain(c), "n": n, "issues": k, "rate": k / n if n else 0.0,
-                   "suggested": dict(sorted(sugg.items(), key=lambda kv: -kv[1])[:_MAX_CLASSES_SHOWN])}
+            row = {
+                "class": plain(c),
+                "n": n,
+                "issues": k,
+                "rate": k / n if n else 0.0,
+                "suggested": dict(sorted(sugg.items(), key=lambda kv: -kv[1])[:_MAX_CLASSES_SHOWN]),
+            }
             if freqs is not None:
                 n_data = int(counts.get(c, n))
                 row.update({"n_data": n_data, "issues_estimated": (k / n if n else 0.0) * n_data})

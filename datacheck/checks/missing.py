@@ -30,8 +30,22 @@ from datacheck.checks.base import Check, register
 from datacheck.kernels import ColumnCounts, CountEqual, DisguisedMissing, EdgeValues
 from datacheck.params import Param
 
-DEFAULT_PLACEHOLDERS = ("?", "na", "n/a", "nan", "null", "none", "nil", "-", "--", "unknown", "missing",
-                        "not available", "undefined", "#n/a")
+DEFAULT_PLACEHOLDERS = (
+    "?",
+    "na",
+    "n/a",
+    "nan",
+    "null",
+    "none",
+    "nil",
+    "-",
+    "--",
+    "unknown",
+    "missing",
+    "not available",
+    "undefined",
+    "#n/a",
+)
 
 _NUMERICISH = ("integer", "float", "datetime")
 _TEXT = ("string", "categorical")
@@ -75,16 +89,23 @@ class MissingCheck(Check):
     keyword_roles = ("label", "prediction", "scores", "id")
     default_columns = "*"
     params = {
-        "max_fraction": Param("number", default=0.01, low=0, high=1,
-                              doc="share of real missing values allowed (default 1%: a few nulls in a real table "
-                                  "are not a defect; 0 for columns that must be complete)"),
-        "max_disguised_fraction": Param("number", default=0.0, low=0, high=1,
-                                        doc="share of disguised missing values allowed"),
+        "max_fraction": Param(
+            "number",
+            default=0.01,
+            low=0,
+            high=1,
+            doc="share of real missing values allowed (default 1%: a few nulls in a real table "
+            "are not a defect; 0 for columns that must be complete)",
+        ),
+        "max_disguised_fraction": Param(
+            "number", default=0.0, low=0, high=1, doc="share of disguised missing values allowed"
+        ),
         "placeholders": Param("strings", default=DEFAULT_PLACEHOLDERS, doc="tokens that mean missing"),
         "sentinels": Param("list", default=(), doc="values that mean missing (numbers or dates)"),
         "detect_sentinels": Param("bool", default=True, doc="look for sentinel-shaped spikes at range edges"),
-        "min_sentinel_share": Param("number", default=0.001, low=0, high=1,
-                                    doc="smallest share for a suspected sentinel"),
+        "min_sentinel_share": Param(
+            "number", default=0.001, low=0, high=1, doc="smallest share for a suspected sentinel"
+        ),
     }
 
     @classmethod
@@ -128,14 +149,21 @@ class MissingCheck(Check):
             parts.append(f"{c['nulls']:,} null")
         if c["nan"]:
             parts.append(f"{c['nan']:,} NaN")
-        msg = (f"{c['missing']:,} of {n:,} missing ({pct(frac)}" + (f": {', '.join(parts)})" if parts else ")")
-               + ("" if ok else f"; allowed {pct(self.p['max_fraction'])}"))
+        msg = (
+            f"{c['missing']:,} of {n:,} missing ({pct(frac)}"
+            + (f": {', '.join(parts)})" if parts else ")")
+            + ("" if ok else f"; allowed {pct(self.p['max_fraction'])}")
+        )
         if n and c["missing"] == n:
             msg = f"all {n:,} values are missing"
-        main = self.result(column, ok, observed={"fraction": frac, "count": c["missing"], "nulls": c["nulls"], "nan": c["nan"]},
-                           expected={"max_fraction": self.p["max_fraction"]}, message=msg,
-                           details={"rows": n, "missing": c["missing"],
-                                    "max_disguised_fraction": self.p["max_disguised_fraction"]})
+        main = self.result(
+            column,
+            ok,
+            observed={"fraction": frac, "count": c["missing"], "nulls": c["nulls"], "nan": c["nan"]},
+            expected={"max_fraction": self.p["max_fraction"]},
+            message=msg,
+            details={"rows": n, "missing": c["missing"], "max_disguised_fraction": self.p["max_disguised_fraction"]},
+        )
         out = [main]
         disguised = self._disguised(column, lt, ctx, n)
         if disguised is not None:
@@ -167,10 +195,15 @@ class MissingCheck(Check):
         frac = total / n if n else 0.0
         ok = frac <= self.p["max_disguised_fraction"]
         shown = ", ".join(f"{f['value']!r} x{f['count']:,}" for f in found[:5])
-        return self.result(column, ok, observed={"kind": "disguised", "fraction": frac, "count": total},
-                           expected={"max_disguised_fraction": self.p["max_disguised_fraction"]},
-                           message=f"{total:,} disguised missing value(s) ({pct(frac)}): {shown}",
-                           evidence=found, details={"kind": "disguised"})
+        return self.result(
+            column,
+            ok,
+            observed={"kind": "disguised", "fraction": frac, "count": total},
+            expected={"max_disguised_fraction": self.p["max_disguised_fraction"]},
+            message=f"{total:,} disguised missing value(s) ({pct(frac)}): {shown}",
+            evidence=found,
+            details={"kind": "disguised"},
+        )
 
     def _suspected(self, column, lt, ctx, n_valid):
         if lt not in _NUMERICISH or not self.p["detect_sentinels"] or n_valid <= 0:
@@ -201,18 +234,32 @@ class MissingCheck(Check):
             spacing = abs(other[0][0] - other[1][0]) if len(other) >= 2 else 0.0
             gap = rest_range > 0 and abs(nxt - v) > max(0.1 * rest_range, 2 * spacing)
             if spike or gap:
-                found.append({"value": _show(v, lt), "kind": f"suspected sentinel at the {side} edge",
-                              "count": cnt, "next_value": _show(nxt, lt), "next_count": ncnt})
+                found.append(
+                    {
+                        "value": _show(v, lt),
+                        "kind": f"suspected sentinel at the {side} edge",
+                        "count": cnt,
+                        "next_value": _show(nxt, lt),
+                        "next_count": ncnt,
+                    }
+                )
         if not found:
             return None
         total = sum(f["count"] for f in found)
         frac = total / n_valid
-        shown = ", ".join(f"{f['value']!r} x{f['count']:,} (next value {f['next_value']!r} x{f['next_count']:,})" for f in found)
-        return self.result(column, False, status="warn" if self.severity in ("error", "warn") else None,
-                           observed={"kind": "suspected_sentinel", "fraction": frac, "count": total},
-                           expected="no sentinel-shaped spike at the range edges",
-                           message=f"suspected sentinel value(s) {shown}; declare them in 'sentinels' if they mean missing",
-                           evidence=found, details={"kind": "suspected_sentinel"})
+        shown = ", ".join(
+            f"{f['value']!r} x{f['count']:,} (next value {f['next_value']!r} x{f['next_count']:,})" for f in found
+        )
+        return self.result(
+            column,
+            False,
+            status="warn" if self.severity in ("error", "warn") else None,
+            observed={"kind": "suspected_sentinel", "fraction": frac, "count": total},
+            expected="no sentinel-shaped spike at the range edges",
+            message=f"suspected sentinel value(s) {shown}; declare them in 'sentinels' if they mean missing",
+            evidence=found,
+            details={"kind": "suspected_sentinel"},
+        )
 
 
 def _show(v: float, lt: str):

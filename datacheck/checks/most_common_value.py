@@ -50,22 +50,38 @@ class MostCommonValueCheck(Check):
     def evaluate(self, column, ctx):
         f = ctx.current[Frequencies(column)]
         if not f["exact"]:
-            raise MetricUnavailable(f"column {column!r} has more distinct values than are counted exactly; "
-                                    "its most common value is not known exactly")
+            raise MetricUnavailable(
+                f"column {column!r} has more distinct values than are counted exactly; "
+                "its most common value is not known exactly"
+            )
         counts = f["counts"]
         if not counts:
-            return self.result(column, False, observed=[], expected={"values": list(self.p["values"])},
-                               message="no non-missing values: there is no most common value")
+            return self.result(
+                column,
+                False,
+                observed=[],
+                expected={"values": list(self.p["values"])},
+                message="no non-missing values: there is no most common value",
+            )
         top = max(counts.values())
         modes = [v for v, c in counts.items() if c == top]
         hits = [m for m in modes if any(same_value(m, v) for v in self.p["values"])]
         ok = bool(hits) if self.p["ties_okay"] else (len(modes) == 1 and bool(hits))
         shown = ", ".join(repr(m) for m in modes[:5])
-        msg = (f"most common value {shown} ({top:,} of {f['total']:,})" if len(modes) == 1
-               else f"{len(modes)} values tie as most common ({top:,} each): {shown}")
+        msg = (
+            f"most common value {shown} ({top:,} of {f['total']:,})"
+            if len(modes) == 1
+            else f"{len(modes)} values tie as most common ({top:,} each): {shown}"
+        )
         if not ok:
-            msg += f"; expected one of {list(self.p['values'])!r}" + ("" if self.p["ties_okay"] or len(modes) == 1
-                                                                       else " and no tie")
-        return self.result(column, ok, observed=modes, expected={"values": list(self.p["values"]),
-                                                                 "ties_okay": self.p["ties_okay"]},
-                           message=msg, details={"count": top, "total": f["total"]})
+            msg += f"; expected one of {list(self.p['values'])!r}" + (
+                "" if self.p["ties_okay"] or len(modes) == 1 else " and no tie"
+            )
+        return self.result(
+            column,
+            ok,
+            observed=modes,
+            expected={"values": list(self.p["values"]), "ties_okay": self.p["ties_okay"]},
+            message=msg,
+            details={"count": top, "total": f["total"]},
+        )

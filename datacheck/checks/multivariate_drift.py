@@ -99,9 +99,15 @@ def _encode(ref: pa.ChunkedArray, cur: pa.ChunkedArray) -> tuple[np.ndarray | No
     a, b = _as_float(ref), _as_float(cur)
     if a is not None and b is not None:
         return np.r_[a, b], False, "number"
-    s = pa.chunked_array([c.cast(pa.large_string()) if not pa.types.is_dictionary(c.type)
-                          else c.cast(c.type.value_type).cast(pa.large_string()) for c in ref.chunks + cur.chunks],
-                         type=pa.large_string())
+    s = pa.chunked_array(
+        [
+            c.cast(pa.large_string())
+            if not pa.types.is_dictionary(c.type)
+            else c.cast(c.type.value_type).cast(pa.large_string())
+            for c in ref.chunks + cur.chunks
+        ],
+        type=pa.large_string(),
+    )
     dt = _as_datetime(s)
     if dt is not None:
         return dt, False, "date strings as time"
@@ -119,8 +125,17 @@ def _encode(ref: pa.ChunkedArray, cur: pa.ChunkedArray) -> tuple[np.ndarray | No
     return codes, True, "categories"
 
 
-def domain_classifier(ref: pa.Table, cur: pa.Table, columns: list[str], *, folds: int = 5, seed: int = 0,
-                      max_iter: int = 100, top: int = 5, importance: tuple[float, float] | None = None) -> dict:
+def domain_classifier(
+    ref: pa.Table,
+    cur: pa.Table,
+    columns: list[str],
+    *,
+    folds: int = 5,
+    seed: int = 0,
+    max_iter: int = 100,
+    top: int = 5,
+    importance: tuple[float, float] | None = None,
+) -> dict:
     """Cross-fitted domain classifier on two samples: AUC, fold p-values, combined p, top features.
 
     ``importance``: ``(max_auc, alpha)``: compute the permutation importances only when the AUC is
@@ -154,8 +169,13 @@ def _fit(ref, cur, columns, *, folds, seed, max_iter, top, importance=None):
         used.append(c)
     columns = used
     if not columns:
-        return {"auc": None, "dropped_features": dropped, "columns_used": [],
-                "n_ref": int(ref.num_rows), "n_cur": int(cur.num_rows)}
+        return {
+            "auc": None,
+            "dropped_features": dropped,
+            "columns_used": [],
+            "n_ref": int(ref.num_rows),
+            "n_cur": int(cur.num_rows),
+        }
     X = np.column_stack(cols)
     y = np.r_[np.zeros(ref.num_rows), np.ones(cur.num_rows)].astype(int)
     oof = np.empty(y.size)
@@ -163,8 +183,9 @@ def _fit(ref, cur, columns, *, folds, seed, max_iter, top, importance=None):
     skf = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     model = te = None
     for tr, te in skf.split(X, y):
-        model = HistGradientBoostingClassifier(max_iter=max_iter, categorical_features=np.array(cats, dtype=bool),
-                                               early_stopping=False, random_state=seed)
+        model = HistGradientBoostingClassifier(
+            max_iter=max_iter, categorical_features=np.array(cats, dtype=bool), early_stopping=False, random_state=seed
+        )
         Xtr = X[tr]
         empty = np.isnan(Xtr).all(axis=0)
         if empty.any():  # a sparse column missing in every training row of this fold cannot be binned
@@ -180,11 +201,22 @@ def _fit(ref, cur, columns, *, folds, seed, max_iter, top, importance=None):
     if importance is None or (auc > importance[0] and p < importance[1]):  # only worth its cost when drifted
         imp = permutation_importance(model, X[te], y[te], scoring="roc_auc", n_repeats=5, random_state=seed)
         order = np.argsort(-imp.importances_mean, kind="stable")[:top]
-        feats = [{"column": columns[i], "auc_drop": float(imp.importances_mean[i]),
-                  "std": float(imp.importances_std[i])} for i in order if imp.importances_mean[i] > 0]
-    return {"auc": auc, "fold_auc": aucs, "fold_p_values": pvals, "p_value": p, "top_features": feats,
-            "n_ref": int(ref.num_rows), "n_cur": int(cur.num_rows), "columns_used": list(columns),
-            "dropped_features": dropped}
+        feats = [
+            {"column": columns[i], "auc_drop": float(imp.importances_mean[i]), "std": float(imp.importances_std[i])}
+            for i in order
+            if imp.importances_mean[i] > 0
+        ]
+    return {
+        "auc": auc,
+        "fold_auc": aucs,
+        "fold_p_values": pvals,
+        "p_value": p,
+        "top_features": feats,
+        "n_ref": int(ref.num_rows),
+        "n_cur": int(cur.num_rows),
+        "columns_used": list(columns),
+        "dropped_features": dropped,
+    }
 
 
 @register("multivariate_drift")
@@ -195,11 +227,19 @@ class MultivariateDriftCheck(Check):
     params = {
         "columns": Param("columns", default="*", doc="columns the classifier sees (default: all but roles)"),
         "exclude": Param("strings", default=(), doc="columns left out"),
-        "sample_size": Param("integer", default=5000, low=_MIN_ROWS, high=200_000,
-                             doc="rows sampled (seeded) from each side"),
+        "sample_size": Param(
+            "integer", default=5000, low=_MIN_ROWS, high=200_000, doc="rows sampled (seeded) from each side"
+        ),
         "max_auc": Param("number", default=0.55, low=0.5, high=1, doc="cross-validated AUC above which drift fails"),
-        "alpha": Param("number", default=None, low=0, high=1, low_open=True, high_open=True,
-                   doc="test level (default: 0.05 shared evenly by the shift checks of the suite that leave alpha unset)"),
+        "alpha": Param(
+            "number",
+            default=None,
+            low=0,
+            high=1,
+            low_open=True,
+            high_open=True,
+            doc="test level (default: 0.05 shared evenly by the shift checks of the suite that leave alpha unset)",
+        ),
         "folds": Param("integer", default=5, low=2, high=20, doc="cross-validation folds"),
         "max_iter": Param("integer", default=100, low=10, high=1000, doc="boosting iterations"),
         "seed": Param("integer", default=0, low=0, doc="seed of the samples, folds and model"),
@@ -225,10 +265,20 @@ class MultivariateDriftCheck(Check):
         s = self._sample(ctx)
         ref, cur = ctx.reference[s], ctx.current[s]
         if ref.num_rows < _MIN_ROWS or cur.num_rows < _MIN_ROWS:
-            return self.skipped(None, f"too few rows for a domain classifier ({ref.num_rows} reference, "
-                                      f"{cur.num_rows} current; need {_MIN_ROWS} each)")
-        out = domain_classifier(ref, cur, cols, folds=self.p["folds"], seed=self.p["seed"], max_iter=self.p["max_iter"],
-                                importance=(self.p["max_auc"], self.alpha))
+            return self.skipped(
+                None,
+                f"too few rows for a domain classifier ({ref.num_rows} reference, "
+                f"{cur.num_rows} current; need {_MIN_ROWS} each)",
+            )
+        out = domain_classifier(
+            ref,
+            cur,
+            cols,
+            folds=self.p["folds"],
+            seed=self.p["seed"],
+            max_iter=self.p["max_iter"],
+            importance=(self.p["max_auc"], self.alpha),
+        )
         dropped = out["dropped_features"]
         gone = "; ".join(f"{c!r}: {why}" for c, why in list(dropped.items())[:5]) + (" ..." if len(dropped) > 5 else "")
         if out["auc"] is None:
@@ -237,14 +287,26 @@ class MultivariateDriftCheck(Check):
         big, sig = auc > self.p["max_auc"], p < self.alpha
         drifted = big and sig
         tops = ", ".join(f"{f['column']} ({num(f['auc_drop'])})" for f in out["top_features"][:3])
-        msg = (f"domain classifier AUC {auc:.3f} ({'above' if big else 'within'} {num(self.p['max_auc'])}), "
-               f"p = {num(p)} ({'significant' if sig else 'not significant'}); "
-               + ("rows are distinguishable: drifted" if drifted else "no material multivariate drift")
-               + (f"; driven by {tops}" if drifted and tops else "")
-               + (f"; column(s) not used ({gone})" if dropped else ""))
-        how = (f"HistGradientBoostingClassifier, {self.p['folds']}-fold cross-fitted on seeded samples "
-               f"({out['n_ref']:,} reference, {out['n_cur']:,} current rows); p = 2 x median of per-fold one-sided "
-               "Mann-Whitney p-values (valid under any dependence); features by permutation importance (AUC drop)")
-        return self.result(None, not drifted, observed={"auc": auc, "drift_score": 2 * auc - 1, "p_value": p},
-                           expected={"max_auc": self.p["max_auc"], "alpha": self.alpha}, message=msg, method=how,
-                           details={**out, "columns": cols, "threshold": self.p["max_auc"]}, effect_size=auc, p_value=p)
+        msg = (
+            f"domain classifier AUC {auc:.3f} ({'above' if big else 'within'} {num(self.p['max_auc'])}), "
+            f"p = {num(p)} ({'significant' if sig else 'not significant'}); "
+            + ("rows are distinguishable: drifted" if drifted else "no material multivariate drift")
+            + (f"; driven by {tops}" if drifted and tops else "")
+            + (f"; column(s) not used ({gone})" if dropped else "")
+        )
+        how = (
+            f"HistGradientBoostingClassifier, {self.p['folds']}-fold cross-fitted on seeded samples "
+            f"({out['n_ref']:,} reference, {out['n_cur']:,} current rows); p = 2 x median of per-fold one-sided "
+            "Mann-Whitney p-values (valid under any dependence); features by permutation importance (AUC drop)"
+        )
+        return self.result(
+            None,
+            not drifted,
+            observed={"auc": auc, "drift_score": 2 * auc - 1, "p_value": p},
+            expected={"max_auc": self.p["max_auc"], "alpha": self.alpha},
+            message=msg,
+            method=how,
+            details={**out, "columns": cols, "threshold": self.p["max_auc"]},
+            effect_size=auc,
+            p_value=p,
+        )

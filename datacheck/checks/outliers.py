@@ -34,14 +34,16 @@ import math
 from datacheck.checks._util import num, pct, quantiles_need, quantiles_value
 from datacheck.checks.base import Check, register
 from datacheck.kernels import CountOutside, Extremes, Histogram, Moments, Sketch
-from datacheck.kernels.quantiles import ExactAbsDeviation
 from datacheck.kernels.histogram import nice_edges
+from datacheck.kernels.quantiles import ExactAbsDeviation
 from datacheck.params import Param
 
 _DEFAULT_T = {"iqr": 1.5, "robust_z": 3.5, "zscore": 3.0}
 
 
-def fence_edges(vmin: float, vmax: float, lo: float, hi: float, bins: int = 30, tail_bins: int = 8) -> tuple[float, ...]:
+def fence_edges(
+    vmin: float, vmax: float, lo: float, hi: float, bins: int = 30, tail_bins: int = 8
+) -> tuple[float, ...]:
     """Histogram edges with an edge on each fence, so no bin mixes in-fence and beyond-fence rows.
 
     Bins are ``[e_i, e_{i+1})``: values below ``lo`` fill the bins left of the edge at ``lo``; the
@@ -108,8 +110,9 @@ class OutliersCheck(Check):
     default_columns = "numeric"
     params = {
         "method": Param("choice", default="iqr", choices=("iqr", "robust_z", "zscore"), doc="fence rule"),
-        "k": Param("number", default=None, low=0, low_open=True,
-                   doc="fence multiplier (iqr: 1.5; robust_z: 3.5; zscore: 3)"),
+        "k": Param(
+            "number", default=None, low=0, low_open=True, doc="fence multiplier (iqr: 1.5; robust_z: 3.5; zscore: 3)"
+        ),
         "max_fraction": Param("number", default=0.05, low=0, high=1, doc="share of outliers allowed"),
         "evidence_rows": Param("integer", default=10, low=0, high=1000, doc="most extreme rows to report"),
     }
@@ -118,8 +121,9 @@ class OutliersCheck(Check):
     def _mad_kernel(column, median: float, sk) -> ExactAbsDeviation:
         """The exact-MAD pass: deviations bracketed by the sketch (4 rank errors and 2 ranks each side)."""
         w = 4 * sk.rank_error + (2.0 / sk.n if sk.n else 0.0)
-        return ExactAbsDeviation(column, float(median), sk.n, _mad_from_sketch(sk, median, 0.5 - w),
-                                 _mad_from_sketch(sk, median, 0.5 + w))
+        return ExactAbsDeviation(
+            column, float(median), sk.n, _mad_from_sketch(sk, median, 0.5 - w), _mad_from_sketch(sk, median, 0.5 + w)
+        )
 
     def t(self) -> float:
         return self.p["k"] if self.p["k"] is not None else _DEFAULT_T[self.p["method"]]
@@ -134,8 +138,13 @@ class OutliersCheck(Check):
             sd = m["std"]
             if not m["n"] or math.isnan(sd):
                 return (-math.inf, math.inf, m["mean"], {"mean": m["mean"], "std": sd}, "exact moments")
-            return (m["mean"] - self.t() * sd, m["mean"] + self.t() * sd, m["mean"], {"mean": m["mean"], "std": sd},
-                    "exact moments")
+            return (
+                m["mean"] - self.t() * sd,
+                m["mean"] + self.t() * sd,
+                m["mean"],
+                {"mean": m["mean"], "std": sd},
+                "exact moments",
+            )
         qs = (0.25, 0.5, 0.75)
         q, how = quantiles_value(column, qs, ctx)
         sk = ctx.current[Sketch(column)]
@@ -182,9 +191,12 @@ class OutliersCheck(Check):
         if lo == hi and self.p["method"] != "zscore":
             # even the 5-95% range is one value: a constant, a dummy or a zero-inflated spike. Fences of
             # width zero would call every other value an outlier (48% of a 0/1 label, once)
-            return self.skipped(column, f"{column!r} is one value in 90% or more of its rows ({num(centre)}): a "
-                                        "spike, dummy or zero-inflated column has no fences; outliers not judged "
-                                        "(use range or allowed_values for such a column)")
+            return self.skipped(
+                column,
+                f"{column!r} is one value in 90% or more of its rows ({num(centre)}): a "
+                "spike, dummy or zero-inflated column has no fences; outliers not judged "
+                "(use range or allowed_values for such a column)",
+            )
         m = ctx.current[Moments(column)]
         c = ctx.current[CountOutside(column, lo, hi)]
         hist = ctx.current[Histogram(column, fence_edges(m["min"], m["max"], lo, hi))]
@@ -197,10 +209,23 @@ class OutliersCheck(Check):
         cand = cand[: self.p["evidence_rows"]]
         rows = ctx.label_rows(p for p, _ in cand)
         evidence = [{"row": r, "value": v} for r, (_, v) in zip(rows, cand)] or None
-        msg = (f"{bad:,} outlier(s) ({pct(frac)}) beyond [{num(lo)}, {num(hi)}] by {self.p['method']}"
-               + ("" if ok else f"; allowed {pct(self.p['max_fraction'])}"))
-        return self.result(column, ok, observed={"fraction": frac, "count": bad, "below": c["below"], "above": c["above"]},
-                           expected={"max_fraction": self.p["max_fraction"], "method": self.p["method"], "k": self.t()},
-                           message=msg, evidence=evidence, method=how,
-                           details={"fences": [lo, hi], **info, "hist_edges": hist["edges"], "hist_counts": hist["counts"],
-                                    "min": m["min"], "max": m["max"]})
+        msg = f"{bad:,} outlier(s) ({pct(frac)}) beyond [{num(lo)}, {num(hi)}] by {self.p['method']}" + (
+            "" if ok else f"; allowed {pct(self.p['max_fraction'])}"
+        )
+        return self.result(
+            column,
+            ok,
+            observed={"fraction": frac, "count": bad, "below": c["below"], "above": c["above"]},
+            expected={"max_fraction": self.p["max_fraction"], "method": self.p["method"], "k": self.t()},
+            message=msg,
+            evidence=evidence,
+            method=how,
+            details={
+                "fences": [lo, hi],
+                **info,
+                "hist_edges": hist["edges"],
+                "hist_counts": hist["counts"],
+                "min": m["min"],
+                "max": m["max"],
+            },
+        )

@@ -39,8 +39,13 @@ class PatternCheck(Check):
         from datacheck.params import MAX_REGEX_CHARS
 
         if len(p["regex"]) > MAX_REGEX_CHARS:
-            return [("regex", f"is {len(p['regex']):,} characters long; a regular expression may have at most "
-                              f"{MAX_REGEX_CHARS:,}")]
+            return [
+                (
+                    "regex",
+                    f"is {len(p['regex']):,} characters long; a regular expression may have at most "
+                    f"{MAX_REGEX_CHARS:,}",
+                )
+            ]
         try:
             pc.match_substring_regex(pa.array([""]), pattern=p["regex"])
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
@@ -65,21 +70,37 @@ class PatternCheck(Check):
         # the offender list is a bounded summary: with more distinct offenders than it holds, it
         # may keep none (every count within its error bound), so the message must not need one
         examples = ", ".join(repr(e["value"]) for e in (evidence or [])[:3])
-        msg = (f"{d['mismatched']:,} value(s) ({pct(frac)}) do not match /{self.p['regex']}/"
-               + (f", e.g. {examples}" if examples else " (too many distinct values to list)") if d["mismatched"]
-               else f"all {d['checked']:,} values match /{self.p['regex']}/")
-        return self.result(column, ok, observed={"mismatched": d["mismatched"], "fraction": frac},
-                           expected={"regex": self.p["regex"], "max_fraction": self.p["max_fraction"]},
-                           message=msg, evidence=evidence)
+        msg = (
+            f"{d['mismatched']:,} value(s) ({pct(frac)}) do not match /{self.p['regex']}/"
+            + (f", e.g. {examples}" if examples else " (too many distinct values to list)")
+            if d["mismatched"]
+            else f"all {d['checked']:,} values match /{self.p['regex']}/"
+        )
+        return self.result(
+            column,
+            ok,
+            observed={"mismatched": d["mismatched"], "fraction": frac},
+            expected={"regex": self.p["regex"], "max_fraction": self.p["max_fraction"]},
+            message=msg,
+            evidence=evidence,
+        )
 
     def _negated(self, column, d):
         frac = fraction(d["matched"], d["checked"])
         ok = frac <= self.p["max_fraction"]
         evidence = [{"value": v, "count": c} for v, c in d["top"]] or None
         examples = ", ".join(repr(e["value"]) for e in (evidence or [])[:3])
-        msg = (f"{d['matched']:,} value(s) ({pct(frac)}) match the forbidden /{self.p['regex']}/"
-               + (f", e.g. {examples}" if examples else "") if d["matched"]
-               else f"none of {d['checked']:,} values matches the forbidden /{self.p['regex']}/")
-        return self.result(column, ok, observed={"matched": d["matched"], "fraction": frac},
-                           expected={"regex": self.p["regex"], "negate": True, "max_fraction": self.p["max_fraction"]},
-                           message=msg, evidence=evidence)
+        msg = (
+            f"{d['matched']:,} value(s) ({pct(frac)}) match the forbidden /{self.p['regex']}/"
+            + (f", e.g. {examples}" if examples else "")
+            if d["matched"]
+            else f"none of {d['checked']:,} values matches the forbidden /{self.p['regex']}/"
+        )
+        return self.result(
+            column,
+            ok,
+            observed={"matched": d["matched"], "fraction": frac},
+            expected={"regex": self.p["regex"], "negate": True, "max_fraction": self.p["max_fraction"]},
+            message=msg,
+            evidence=evidence,
+        )

@@ -37,8 +37,9 @@ class QuantilesCheck(Check):
     params = {
         "quantiles": Param("list", default=REQUIRED, doc="quantile levels in [0, 1]"),
         "ranges": Param("any", default=REQUIRED, doc="one [low, high] per quantile (null: unbounded)"),
-        "interpolation": Param("choice", default="linear", choices=("linear", "nearest"),
-                               doc="how a quantile between two values is read"),
+        "interpolation": Param(
+            "choice", default="linear", choices=("linear", "nearest"), doc="how a quantile between two values is read"
+        ),
     }
 
     @classmethod
@@ -52,8 +53,7 @@ class QuantilesCheck(Check):
         if not isinstance(rs, (list, tuple)) or len(rs) != len(qs):
             return [("ranges", f"must be a list of {len(qs)} [low, high] pairs, one per quantile; got {rs!r}")]
         for i, r in enumerate(rs):
-            if (not isinstance(r, (list, tuple)) or len(r) != 2
-                    or not all(v is None or _is_num(v) for v in r)):
+            if not isinstance(r, (list, tuple)) or len(r) != 2 or not all(v is None or _is_num(v) for v in r):
                 return [(f"ranges[{i}]", f"must be a [low, high] pair of numbers (null: unbounded); got {r!r}")]
             if r[0] is not None and r[1] is not None and r[0] > r[1]:
                 return [(f"ranges[{i}]", f"low must not exceed high; got {list(r)!r}")]
@@ -85,9 +85,20 @@ class QuantilesCheck(Check):
             if not within(v, lo, hi):
                 problems.append(f"q{q:g} = {num(v)} outside {bounds_text(lo, hi)}")
         ok = not problems
-        msg = ("; ".join(problems) if problems
-               else "all quantiles within range: " + ", ".join(f"q{q:g} = {num(v)}" for q, v in observed.items()))
-        return self.result(column, ok, observed=observed,
-                           expected={"quantiles": list(lv), "ranges": [list(r) for r in self.p["ranges"]],
-                                     "interpolation": self.p["interpolation"]},
-                           message=msg, method=how)
+        msg = (
+            "; ".join(problems)
+            if problems
+            else "all quantiles within range: " + ", ".join(f"q{q:g} = {num(v)}" for q, v in observed.items())
+        )
+        return self.result(
+            column,
+            ok,
+            observed=observed,
+            expected={
+                "quantiles": list(lv),
+                "ranges": [list(r) for r in self.p["ranges"]],
+                "interpolation": self.p["interpolation"],
+            },
+            message=msg,
+            method=how,
+        )

@@ -59,7 +59,7 @@ def epoch_seconds(value) -> float:
     return (dt - _EPOCH).total_seconds()
 
 
-def to_number(value, logical: str) -> "float | int | None":
+def to_number(value, logical: str) -> float | int | None:
     """A bound from the suite as the engine's number (datetimes in epoch seconds).
 
     Integer bounds stay Python integers so integer columns are compared exactly at int64 extremes.
@@ -131,11 +131,15 @@ class RangeCheck(Check):
         given = [v for v in (self.p.get("min"), self.p.get("max")) if v is not None]
         dated = any(isinstance(v, (str, _dt.date)) for v in given)
         if dated and lt != "datetime":
-            raise MetricUnavailable(f"column {column!r} holds {lt} values but the bounds are dates; give number "
-                                    f"bounds, or select datetime columns [{self.spec.path}]")
+            raise MetricUnavailable(
+                f"column {column!r} holds {lt} values but the bounds are dates; give number "
+                f"bounds, or select datetime columns [{self.spec.path}]"
+            )
         if not dated and lt == "datetime" and given:
-            raise MetricUnavailable(f"column {column!r} holds dates but the bounds are numbers; give dates such as "
-                                    f"2024-01-31 [{self.spec.path}]")
+            raise MetricUnavailable(
+                f"column {column!r} holds dates but the bounds are numbers; give dates such as "
+                f"2024-01-31 [{self.spec.path}]"
+            )
         lo, hi = to_number(self.p.get("min"), lt), to_number(self.p.get("max"), lt)
         # an open bound is the closed bound one step inward (the counts compare x < lo, x > hi):
         # the next integer for integer bounds (kept exact), the next float otherwise
@@ -160,15 +164,30 @@ class RangeCheck(Check):
         ok = frac <= self.p["max_fraction"]
         evidence = []
         if lo is not None:
-            evidence += [{"row": r, "value": show(v, lt)} for r, v in zip(ctx.label_rows(p for p, _ in ex["smallest"]), [v for _, v in ex["smallest"]]) if v < lo]
+            evidence += [
+                {"row": r, "value": show(v, lt)}
+                for r, v in zip(ctx.label_rows(p for p, _ in ex["smallest"]), [v for _, v in ex["smallest"]])
+                if v < lo
+            ]
         if hi is not None:
-            evidence += [{"row": r, "value": show(v, lt)} for r, v in zip(ctx.label_rows(p for p, _ in ex["largest"]), [v for _, v in ex["largest"]]) if v > hi]
-        observed = {"below": c["below"], "above": c["above"], "fraction": frac,
-                    "min": show(m["min"], lt) if m["n"] else None, "max": show(m["max"], lt) if m["n"] else None}
+            evidence += [
+                {"row": r, "value": show(v, lt)}
+                for r, v in zip(ctx.label_rows(p for p, _ in ex["largest"]), [v for _, v in ex["largest"]])
+                if v > hi
+            ]
+        observed = {
+            "below": c["below"],
+            "above": c["above"],
+            "fraction": frac,
+            "min": show(m["min"], lt) if m["n"] else None,
+            "max": show(m["max"], lt) if m["n"] else None,
+        }
         expected = {"min": self.p.get("min"), "max": self.p.get("max"), "max_fraction": self.p["max_fraction"]}
         if bad:
-            msg = (f"{bad:,} value(s) ({pct(frac)}) outside [{self.p.get('min')}, {self.p.get('max')}]: "
-                   f"{c['below']:,} below, {c['above']:,} above; observed range [{num(observed['min'])}, {num(observed['max'])}]")
+            msg = (
+                f"{bad:,} value(s) ({pct(frac)}) outside [{self.p.get('min')}, {self.p.get('max')}]: "
+                f"{c['below']:,} below, {c['above']:,} above; observed range [{num(observed['min'])}, {num(observed['max'])}]"
+            )
         else:
             msg = f"all {c['checked']:,} values within [{self.p.get('min')}, {self.p.get('max')}]"
         return self.result(column, ok, observed=observed, expected=expected, message=msg, evidence=evidence or None)

@@ -39,6 +39,8 @@ class RowCountCheck(Check):
         lo, hi = self.p.get("min"), self.p.get("max")
         ok = (lo is None or n >= lo) and (hi is None or n <= hi)
         expected = {"min": lo, "max": hi}
-        bound = " and ".join(s for s in [f">= {lo:,}" if lo is not None else "", f"<= {hi:,}" if hi is not None else ""] if s)
+        bound = " and ".join(
+            s for s in [f">= {lo:,}" if lo is not None else "", f"<= {hi:,}" if hi is not None else ""] if s
+        )
         msg = f"{n:,} rows" + ("" if ok else f"; expected {bound}")
         return self.result(None, ok, observed=n, expected=expected, message=msg)

@@ -64,22 +64,44 @@ class SchemaCheck(Check):
         for name, t in expected.items():
             info = ctx.columns.get(name)
             if info is None:
-                results.append(self.result(name, False, observed=None, expected=t,
-                                           message=f"required column {name!r} is missing"))
+                results.append(
+                    self.result(name, False, observed=None, expected=t, message=f"required column {name!r} is missing")
+                )
                 continue
             ok = TYPES[t] is None or info.logical in TYPES[t]
             msg = f"type {info.logical} ({info.type})" + ("" if ok else f"; expected {t}")
-            results.append(self.result(name, ok, observed=info.logical, expected=t, message=msg,
-                                       details={"arrow_type": str(info.type)}))
+            results.append(
+                self.result(
+                    name, ok, observed=info.logical, expected=t, message=msg, details={"arrow_type": str(info.type)}
+                )
+            )
         if self.p.get("ordered"):
             got, want = list(ctx.columns), list(expected)
-            results.append(self.result(None, got == want, observed=got, expected=want,
-                                       message="columns in the expected order" if got == want else
-                                       f"columns are {got[:20]!r}; expected exactly {want[:20]!r} in this order",
-                                       details={"kind": "order"}))
+            results.append(
+                self.result(
+                    None,
+                    got == want,
+                    observed=got,
+                    expected=want,
+                    message="columns in the expected order"
+                    if got == want
+                    else f"columns are {got[:20]!r}; expected exactly {want[:20]!r} in this order",
+                    details={"kind": "order"},
+                )
+            )
         if not self.p["allow_extra"]:
             extra = [c for c in ctx.columns if c not in expected]
-            results.append(self.result(None, not extra, observed=extra, expected=[],
-                                       message=(f"{len(extra)} unexpected column(s): {', '.join(map(repr, extra[:10]))}"
-                                                if extra else "no unexpected columns")))
+            results.append(
+                self.result(
+                    None,
+                    not extra,
+                    observed=extra,
+                    expected=[],
+                    message=(
+                        f"{len(extra)} unexpected column(s): {', '.join(map(repr, extra[:10]))}"
+                        if extra
+                        else "no unexpected columns"
+                    ),
+                )
+            )
         return results

@@ -41,7 +41,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from datacheck.checks._util import num, pct, plain as _plain
+from datacheck.checks._util import num, pct
+from datacheck.checks._util import plain as _plain
 from datacheck.checks.base import Check, OnReference, register
 from datacheck.kernels import ColumnCounts, CountOutside, Frequencies, Moments
 from datacheck.params import Param
@@ -68,33 +69,67 @@ class SchemaSkewCheck(Check):
     per_column = False
     needs_reference = True
     params = {
-        "max_new_share": Param("number", default=0.01, low=0, high=1,
-                               doc="share of current rows with never-seen categories allowed above the chance level"),
-        "max_vanished_share": Param("number", default=0.01, low=0, high=1,
-                                    doc="reference share of vanished categories allowed above the chance level"),
-        "max_missing_change": Param("number", default=0.02, low=0, high=1,
-                                    doc="absolute change of the missing rate allowed (if significant)"),
-        "max_outside_share": Param("number", default=0.01, low=0, high=1,
-                                   doc="share of current values outside the reference's [min, max] allowed "
-                                       "above the chance level 2 / (n_ref + 1)"),
+        "max_new_share": Param(
+            "number",
+            default=0.01,
+            low=0,
+            high=1,
+            doc="share of current rows with never-seen categories allowed above the chance level",
+        ),
+        "max_vanished_share": Param(
+            "number",
+            default=0.01,
+            low=0,
+            high=1,
+            doc="reference share of vanished categories allowed above the chance level",
+        ),
+        "max_missing_change": Param(
+            "number", default=0.02, low=0, high=1, doc="absolute change of the missing rate allowed (if significant)"
+        ),
+        "max_outside_share": Param(
+            "number",
+            default=0.01,
+            low=0,
+            high=1,
+            doc="share of current values outside the reference's [min, max] allowed "
+            "above the chance level 2 / (n_ref + 1)",
+        ),
         "allow_new_columns": Param("bool", default=True, doc="columns only in the current data pass"),
         "allow_missing_columns": Param("bool", default=False, doc="columns only in the reference pass"),
-        "allow_type_changes": Param("bool", default=False,
-                                    doc="logical type changes pass (integer <-> float always passes)"),
-        "alpha": Param("number", default=None, low=0, high=1, low_open=True, high_open=True,
-                   doc="test level (default: 0.05 shared evenly by the shift checks of the suite that leave alpha unset)"),
+        "allow_type_changes": Param(
+            "bool", default=False, doc="logical type changes pass (integer <-> float always passes)"
+        ),
+        "alpha": Param(
+            "number",
+            default=None,
+            low=0,
+            high=1,
+            low_open=True,
+            high_open=True,
+            doc="test level (default: 0.05 shared evenly by the shift checks of the suite that leave alpha unset)",
+        ),
         "exclude": Param("strings", default=(), doc="columns left out"),
-        "permutations": Param("integer", default=2000, low=100, high=100_000,
-                              doc="seeded permutations of the never-seen / vanished categories test"),
+        "permutations": Param(
+            "integer",
+            default=2000,
+            low=100,
+            high=100_000,
+            doc="seeded permutations of the never-seen / vanished categories test",
+        ),
         "seed": Param("integer", default=0, low=0, doc="seed of the permutations"),
     }
 
     def _common(self, ctx) -> list[str]:
         ref = ctx.reference_columns or {}
         skip = set(self.p["exclude"] or ())
-        return [c for c in ctx.columns if c in ref and c not in skip
-                and _kind(ctx.columns[c].logical) is not None
-                and _kind(ctx.columns[c].logical) == _kind(ref[c].logical)]
+        return [
+            c
+            for c in ctx.columns
+            if c in ref
+            and c not in skip
+            and _kind(ctx.columns[c].logical) is not None
+            and _kind(ctx.columns[c].logical) == _kind(ref[c].logical)
+        ]
 
     def requires(self, column, ctx):
         need: list = []
@@ -125,8 +160,7 @@ class SchemaSkewCheck(Check):
         for c in cur:
             if c in ref and c not in skip and ref[c].logical != cur[c].logical:
                 changes[c] = f"{ref[c].logical} ({ref[c].type}) -> {cur[c].logical} ({cur[c].type})"
-        strict = {c: v for c, v in changes.items()
-                  if {ref[c].logical, cur[c].logical} != {"integer", "float"}}
+        strict = {c: v for c, v in changes.items() if {ref[c].logical, cur[c].logical} != {"integer", "float"}}
         problems = []
         if only_ref and not self.p["allow_missing_columns"]:
             problems.append(f"{len(only_ref)} reference column(s) missing: {', '.join(only_ref[:_SHOWN])}")
@@ -134,14 +168,25 @@ class SchemaSkewCheck(Check):
             problems.append(f"{len(only_cur)} new column(s): {', '.join(only_cur[:_SHOWN])}")
         if strict and not self.p["allow_type_changes"]:
             problems.append("type changed: " + "; ".join(f"{c}: {v}" for c, v in list(strict.items())[:_SHOWN]))
-        msg = "; ".join(problems) if problems else (
-            f"same columns and types ({len(cur)} columns)" if not (only_ref or only_cur or changes)
-            else f"{len(only_ref)} missing, {len(only_cur)} new column(s), {len(changes)} type change(s): allowed")
-        out = [self.result(None, not problems, observed={"only_in_reference": only_ref, "only_in_current": only_cur,
-                                                           "type_changes": changes},
-                           expected={k: self.p[k] for k in ("allow_new_columns", "allow_missing_columns",
-                                                            "allow_type_changes")},
-                           message=msg, method="schemas compared")]
+        msg = (
+            "; ".join(problems)
+            if problems
+            else (
+                f"same columns and types ({len(cur)} columns)"
+                if not (only_ref or only_cur or changes)
+                else f"{len(only_ref)} missing, {len(only_cur)} new column(s), {len(changes)} type change(s): allowed"
+            )
+        )
+        out = [
+            self.result(
+                None,
+                not problems,
+                observed={"only_in_reference": only_ref, "only_in_current": only_cur, "type_changes": changes},
+                expected={k: self.p[k] for k in ("allow_new_columns", "allow_missing_columns", "allow_type_changes")},
+                message=msg,
+                method="schemas compared",
+            )
+        ]
         # every column's tests first, then one Benjamini-Hochberg correction over all of them
         tested: list[tuple[str, dict, list[_Test], str]] = []
         for c in self._common(ctx):
@@ -160,10 +205,25 @@ class SchemaSkewCheck(Check):
             for t in tests:
                 obs[f"{t.key}_q_value"] = t.q
             msg = "; ".join(t.text + f" (q = {num(t.q)})" for t in bad) if bad else "no schema skew"
-            out.append(self.result(c, not bad, observed=obs, message=msg, method=method,
-                                   expected={k: self.p[k] for k in ("max_new_share", "max_vanished_share",
-                                                                    "max_missing_change", "max_outside_share",
-                                                                    "alpha")}))
+            out.append(
+                self.result(
+                    c,
+                    not bad,
+                    observed=obs,
+                    message=msg,
+                    method=method,
+                    expected={
+                        k: self.p[k]
+                        for k in (
+                            "max_new_share",
+                            "max_vanished_share",
+                            "max_missing_change",
+                            "max_outside_share",
+                            "alpha",
+                        )
+                    },
+                )
+            )
         return out
 
     def _column(self, c: str, ctx) -> tuple[dict, list[_Test], str]:
@@ -177,61 +237,111 @@ class SchemaSkewCheck(Check):
         obs.update(missing_rate_reference=mr, missing_rate_current=mc, missing_change=mc - mr, missing_p_value=p_miss)
         if rc["missing"] + cc["missing"] == 0:  # nothing missing on either side: no test (not counted by BH)
             p_miss = math.nan
-        tests.append(_Test("missing", abs(mc - mr), self.p["max_missing_change"], p_miss,
-                           f"missing rate {pct(mr)} -> {pct(mc)} (p = {num(p_miss)})"))
+        tests.append(
+            _Test(
+                "missing",
+                abs(mc - mr),
+                self.p["max_missing_change"],
+                p_miss,
+                f"missing rate {pct(mr)} -> {pct(mc)} (p = {num(p_miss)})",
+            )
+        )
         if _kind(ctx.columns[c].logical) == "categorical":
             fr, fc = ctx.reference[Frequencies(c)], ctx.current[Frequencies(c)]
             new = {k: v for k, v in fc["counts"].items() if k not in fr["counts"]}
             gone = {k: v for k, v in fr["counts"].items() if k not in fc["counts"]}
             distinct = len(set(fr["counts"]) | set(fc["counts"]))
             rows = fr["total"] + fc["total"]
-            obs.update(new_categories=[_plain(k) for k in list(new)[:_SHOWN]], new_category_count=len(new),
-                       vanished_categories=[_plain(k) for k in list(gone)[:_SHOWN]], vanished_count=len(gone),
-                       distinct_share=distinct / rows if rows else 0.0)
+            obs.update(
+                new_categories=[_plain(k) for k in list(new)[:_SHOWN]],
+                new_category_count=len(new),
+                vanished_categories=[_plain(k) for k in list(gone)[:_SHOWN]],
+                vanished_count=len(gone),
+                distinct_share=distinct / rows if rows else 0.0,
+            )
             if fr["exact"] and fc["exact"]:
                 keys = list(dict.fromkeys(list(fr["counts"]) + list(fc["counts"])))
-                perm = unseen_permutation_test([fr["counts"].get(k, 0) for k in keys],
-                                               [fc["counts"].get(k, 0) for k in keys],
-                                               draws=self.p["permutations"], seed=self.p["seed"])
-                obs.update(new_share=perm["new_share"], expected_new_share=perm["expected_new_share"],
-                           new_p_value=perm["new_p_value"], vanished_share=perm["vanished_share"],
-                           expected_vanished_share=perm["expected_vanished_share"],
-                           vanished_p_value=perm["vanished_p_value"])
+                perm = unseen_permutation_test(
+                    [fr["counts"].get(k, 0) for k in keys],
+                    [fc["counts"].get(k, 0) for k in keys],
+                    draws=self.p["permutations"],
+                    seed=self.p["seed"],
+                )
+                obs.update(
+                    new_share=perm["new_share"],
+                    expected_new_share=perm["expected_new_share"],
+                    new_p_value=perm["new_p_value"],
+                    vanished_share=perm["vanished_share"],
+                    expected_vanished_share=perm["expected_vanished_share"],
+                    vanished_p_value=perm["vanished_p_value"],
+                )
                 shown_new = ", ".join(repr(_plain(k)) for k in list(new)[:5])
                 shown_gone = ", ".join(repr(_plain(k)) for k in list(gone)[:5])
-                tests.append(_Test("new", perm["new_share"] - perm["expected_new_share"], self.p["max_new_share"],
-                                   perm["new_p_value"],
-                                   f"{len(new)} never-seen categor{'y' if len(new) == 1 else 'ies'} ({shown_new}) in "
-                                   f"{pct(perm['new_share'])} of rows (chance level {pct(perm['expected_new_share'])}, "
-                                   f"p = {num(perm['new_p_value'])})"))
-                tests.append(_Test("vanished", perm["vanished_share"] - perm["expected_vanished_share"],
-                                   self.p["max_vanished_share"], perm["vanished_p_value"],
-                                   f"{len(gone)} categor{'y' if len(gone) == 1 else 'ies'} vanished ({shown_gone}), "
-                                   f"{pct(perm['vanished_share'])} of reference rows (chance level "
-                                   f"{pct(perm['expected_vanished_share'])}, p = {num(perm['vanished_p_value'])})"))
-                method = ("exact category counts; never-seen / vanished categories: seeded permutation test "
-                          f"({self.p['permutations']:,} draws) of the share against its chance level under "
-                          "exchangeability; missing rate: two-proportion test; Benjamini-Hochberg across all tests")
+                tests.append(
+                    _Test(
+                        "new",
+                        perm["new_share"] - perm["expected_new_share"],
+                        self.p["max_new_share"],
+                        perm["new_p_value"],
+                        f"{len(new)} never-seen categor{'y' if len(new) == 1 else 'ies'} ({shown_new}) in "
+                        f"{pct(perm['new_share'])} of rows (chance level {pct(perm['expected_new_share'])}, "
+                        f"p = {num(perm['new_p_value'])})",
+                    )
+                )
+                tests.append(
+                    _Test(
+                        "vanished",
+                        perm["vanished_share"] - perm["expected_vanished_share"],
+                        self.p["max_vanished_share"],
+                        perm["vanished_p_value"],
+                        f"{len(gone)} categor{'y' if len(gone) == 1 else 'ies'} vanished ({shown_gone}), "
+                        f"{pct(perm['vanished_share'])} of reference rows (chance level "
+                        f"{pct(perm['expected_vanished_share'])}, p = {num(perm['vanished_p_value'])})",
+                    )
+                )
+                method = (
+                    "exact category counts; never-seen / vanished categories: seeded permutation test "
+                    f"({self.p['permutations']:,} draws) of the share against its chance level under "
+                    "exchangeability; missing rate: two-proportion test; Benjamini-Hochberg across all tests"
+                )
             else:
-                method = ("category counts approximate (over 10,000 distinct values): never-seen / vanished "
-                          "categories not judged (drift compares the distribution); missing rate: "
-                          "two-proportion test")
+                method = (
+                    "category counts approximate (over 10,000 distinct values): never-seen / vanished "
+                    "categories not judged (drift compares the distribution); missing rate: "
+                    "two-proportion test"
+                )
         else:
             m = ctx.reference[Moments(c)]
-            method = ("exact counts; out of range: exact exchangeability test; missing rate: two-proportion test; "
-                      "Benjamini-Hochberg across all tests")
+            method = (
+                "exact counts; out of range: exact exchangeability test; missing rate: two-proportion test; "
+                "Benjamini-Hochberg across all tests"
+            )
             if m["n"]:
                 co = ctx.current[CountOutside(c, m["min"], m["max"])]
                 k, n_c, n_r = co["below"] + co["above"], co["checked"], int(m["n"])
                 share = k / n_c if n_c else 0.0
                 chance = 2 / (n_r + 1)
                 p_out = outside_pvalue(k, n_c, n_r)
-                obs.update(reference_min=m["min"], reference_max=m["max"], below=co["below"], above=co["above"],
-                           outside_share=share, expected_outside_share=chance, outside_p_value=p_out)
-                tests.append(_Test("outside", share - chance, self.p["max_outside_share"], p_out,
-                                   f"{pct(share)} of values outside the reference range [{num(m['min'])}, "
-                                   f"{num(m['max'])}] ({co['below']:,} below, {co['above']:,} above; chance level "
-                                   f"{pct(chance)}, p = {num(p_out)})"))
+                obs.update(
+                    reference_min=m["min"],
+                    reference_max=m["max"],
+                    below=co["below"],
+                    above=co["above"],
+                    outside_share=share,
+                    expected_outside_share=chance,
+                    outside_p_value=p_out,
+                )
+                tests.append(
+                    _Test(
+                        "outside",
+                        share - chance,
+                        self.p["max_outside_share"],
+                        p_out,
+                        f"{pct(share)} of values outside the reference range [{num(m['min'])}, "
+                        f"{num(m['max'])}] ({co['below']:,} below, {co['above']:,} above; chance level "
+                        f"{pct(chance)}, p = {num(p_out)})",
+                    )
+                )
         return obs, tests, method
 
 

@@ -39,15 +39,34 @@ class SkewCheck(Check):
     column_types = _NUM + _CAT
     default_columns = "*"
     params = {
-        "max_abs_skewness": Param("number", default=2.0, low=0, low_open=True, nullable=True,
-                                  doc="largest |skewness| allowed (null: not checked)"),
+        "max_abs_skewness": Param(
+            "number",
+            default=2.0,
+            low=0,
+            low_open=True,
+            nullable=True,
+            doc="largest |skewness| allowed (null: not checked)",
+        ),
         "max_kurtosis": Param("number", default=7.0, nullable=True, doc="largest excess kurtosis allowed"),
-        "min_label_share": Param("number", default=0.05, low=0, high=1, nullable=True,
-                                 doc="smallest class share allowed for the label"),
-        "min_class_share": Param("number", default=None, low=0, high=1, nullable=True,
-                                 doc="smallest category share allowed for categorical features"),
-        "max_dominant_share": Param("number", default=0.99, low=0.5, high=1, nullable=True,
-                                    doc="largest share of one value (near-constant columns)"),
+        "min_label_share": Param(
+            "number", default=0.05, low=0, high=1, nullable=True, doc="smallest class share allowed for the label"
+        ),
+        "min_class_share": Param(
+            "number",
+            default=None,
+            low=0,
+            high=1,
+            nullable=True,
+            doc="smallest category share allowed for categorical features",
+        ),
+        "max_dominant_share": Param(
+            "number",
+            default=0.99,
+            low=0.5,
+            high=1,
+            nullable=True,
+            doc="largest share of one value (near-constant columns)",
+        ),
     }
 
     def _categorical(self, column, ctx) -> bool:
@@ -92,8 +111,13 @@ class SkewCheck(Check):
                 top_v, top_c = next(iter(counts.items()))
                 shares = {k: v / total for k, v in counts.items()}
                 low_v = min(counts, key=lambda k: (counts[k], str(k)))
-                observed.update(dominant_value=top_v, dominant_share=top_c / total,
-                                min_class=low_v, min_class_share=shares[low_v], classes=f["distinct"])
+                observed.update(
+                    dominant_value=top_v,
+                    dominant_share=top_c / total,
+                    min_class=low_v,
+                    min_class_share=shares[low_v],
+                    classes=f["distinct"],
+                )
                 details["shares"] = dict(list(shares.items())[:30])
                 is_label = column == ctx.roles.label
                 if is_label:
@@ -102,8 +126,10 @@ class SkewCheck(Check):
                 if bound is not None and f["exact"]:
                     expected["min_class_share"] = bound
                     if shares[low_v] < bound:
-                        problems.append(f"{'class' if is_label else 'category'} {low_v!r} holds only "
-                                        f"{pct(shares[low_v])} (< {pct(bound)})")
+                        problems.append(
+                            f"{'class' if is_label else 'category'} {low_v!r} holds only "
+                            f"{pct(shares[low_v])} (< {pct(bound)})"
+                        )
                 if dom is not None and len(counts) > 0:
                     expected["max_dominant_share"] = dom
                     if top_c / total > dom:
@@ -148,9 +174,18 @@ class SkewCheck(Check):
                         problems.append(f"near-constant: {num(med)} holds {pct(share)} (> {pct(dom)})")
             if column == ctx.roles.label:
                 details["role"] = "label (regression target)"
-            msg_ok = (f"two values; the rarer ({num(observed['min_class'])}) holds {pct(observed['min_class_share'])} "
-                      "(skewness not judged for a two-valued column)" if two is not None
-                      else f"skewness {num(sk)}, excess kurtosis {num(ku)}")
+            msg_ok = (
+                f"two values; the rarer ({num(observed['min_class'])}) holds {pct(observed['min_class_share'])} "
+                "(skewness not judged for a two-valued column)"
+                if two is not None
+                else f"skewness {num(sk)}, excess kurtosis {num(ku)}"
+            )
         ok = not problems
-        return self.result(column, ok, observed=observed, expected=expected,
-                           message=msg_ok if ok else "; ".join(problems), details=details)
+        return self.result(
+            column,
+            ok,
+            observed=observed,
+            expected=expected,
+            message=msg_ok if ok else "; ".join(problems),
+            details=details,
+        )

@@ -42,8 +42,16 @@ from typing import Any
 
 import numpy as np
 
-from datacheck.checks._slice_keys import (infer_positive, key_needs, make_key, predicate, require_columns, value_label,
-                                          support_threshold, validate_bins)
+from datacheck.checks._slice_keys import (
+    infer_positive,
+    key_needs,
+    make_key,
+    predicate,
+    require_columns,
+    support_threshold,
+    validate_bins,
+    value_label,
+)
 from datacheck.checks._util import num
 from datacheck.checks.base import Check, register
 from datacheck.context import Context, MetricUnavailable
@@ -51,9 +59,19 @@ from datacheck.kernels.groups import Bin, Col, GroupCounts
 from datacheck.kernels.moments import Moments
 from datacheck.kernels.slice_sums import AbsDiff, Brier, GroupSums, LogLoss, SqDiff
 from datacheck.params import Param
-from datacheck.slice_math import (ALL_METRICS, COUNT_METRICS, HIGHER_IS_BETTER, REGRESSION_METRICS,
-                                  auc_from_histograms, auc_interval_and_test, count_interval_and_test, count_metric,
-                                  mean_interval, rmse_interval, welch_from_sums)
+from datacheck.slice_math import (
+    ALL_METRICS,
+    COUNT_METRICS,
+    HIGHER_IS_BETTER,
+    REGRESSION_METRICS,
+    auc_from_histograms,
+    auc_interval_and_test,
+    count_interval_and_test,
+    count_metric,
+    mean_interval,
+    rmse_interval,
+    welch_from_sums,
+)
 from datacheck.stats import benjamini_hochberg
 
 __all__ = ["SlicesCheck"]
@@ -75,29 +93,56 @@ class SlicesCheck(Check):
     per_column = False
     default_columns = None
     params = {
-        "by": Param("columns", default=None,
-                    doc="columns to slice by; a list inside the list is a cross (default: dataset.protected)"),
-        "metrics": Param("strings", default=None,
-                         doc="metrics per slice (default: accuracy for classification, mae for regression)"),
-        "min_support": Param("number", default=30, low=0,
-                             doc="smallest slice tested: a row count, or a fraction of rows when below 1"),
-        "max_gap": Param("number", default=None, low=0, nullable=True,
-                         doc="largest tolerated gap (slice worse than the rest), in the metric's units (default: "
-                             "0.05 for classification metrics; for regression max_relative_gap x the target's SD)"),
-        "max_relative_gap": Param("number", default=0.1, low=0, low_open=True,
-                                  doc="regression metrics without max_gap: the largest tolerated gap as a fraction "
-                                      "of the target's standard deviation"),
-        "alpha": Param("number", default=0.05, low=0, high=1, low_open=True, high_open=True,
-                       doc="false discovery rate (Benjamini-Hochberg across all slices of the check)"),
-        "bins": Param("any", default=4,
-                      doc="numeric columns: quantile bin count, list of edges, 'values', or a mapping per column"),
-        "confidence": Param("number", default=0.95, low=0, high=1, low_open=True, high_open=True,
-                            doc="interval confidence level"),
+        "by": Param(
+            "columns",
+            default=None,
+            doc="columns to slice by; a list inside the list is a cross (default: dataset.protected)",
+        ),
+        "metrics": Param(
+            "strings", default=None, doc="metrics per slice (default: accuracy for classification, mae for regression)"
+        ),
+        "min_support": Param(
+            "number", default=30, low=0, doc="smallest slice tested: a row count, or a fraction of rows when below 1"
+        ),
+        "max_gap": Param(
+            "number",
+            default=None,
+            low=0,
+            nullable=True,
+            doc="largest tolerated gap (slice worse than the rest), in the metric's units (default: "
+            "0.05 for classification metrics; for regression max_relative_gap x the target's SD)",
+        ),
+        "max_relative_gap": Param(
+            "number",
+            default=0.1,
+            low=0,
+            low_open=True,
+            doc="regression metrics without max_gap: the largest tolerated gap as a fraction "
+            "of the target's standard deviation",
+        ),
+        "alpha": Param(
+            "number",
+            default=0.05,
+            low=0,
+            high=1,
+            low_open=True,
+            high_open=True,
+            doc="false discovery rate (Benjamini-Hochberg across all slices of the check)",
+        ),
+        "bins": Param(
+            "any",
+            default=4,
+            doc="numeric columns: quantile bin count, list of edges, 'values', or a mapping per column",
+        ),
+        "confidence": Param(
+            "number", default=0.95, low=0, high=1, low_open=True, high_open=True, doc="interval confidence level"
+        ),
         "auc_bins": Param("integer", default=1000, low=10, high=100_000, doc="score bins for ROC AUC"),
         "bootstrap": Param("integer", default=1000, low=100, high=100_000, doc="bootstrap resamples"),
         "seed": Param("integer", default=0, low=0, doc="seed of the bootstrap"),
-        "max_slices": Param("integer", default=200, low=1, high=10_000,
-                            doc="slices kept in each result's details (worst first)"),
+        "max_slices": Param(
+            "integer", default=200, low=1, high=10_000, doc="slices kept in each result's details (worst first)"
+        ),
     }
 
     @classmethod
@@ -138,7 +183,9 @@ class SlicesCheck(Check):
         if metrics:
             return "regression" if metrics[0] in REGRESSION_METRICS else "classification"
         lab = ctx.roles.label
-        return "regression" if lab and ctx.columns.get(lab) and ctx.columns[lab].logical == "float" else "classification"
+        return (
+            "regression" if lab and ctx.columns.get(lab) and ctx.columns[lab].logical == "float" else "classification"
+        )
 
     def metrics(self, ctx: Context) -> tuple[str, ...]:
         m = self.p["metrics"]
@@ -157,22 +204,30 @@ class SlicesCheck(Check):
             raise MetricUnavailable("slices needs dataset.label (the true label or target column)")
         need_pred = any(m in COUNT_METRICS or m in REGRESSION_METRICS for m in metrics)
         if need_pred and not r.prediction:
-            raise MetricUnavailable(f"metric(s) {', '.join(m for m in metrics if m in COUNT_METRICS + REGRESSION_METRICS)} "
-                                    "need dataset.prediction (the model's predicted label or value)")
+            raise MetricUnavailable(
+                f"metric(s) {', '.join(m for m in metrics if m in COUNT_METRICS + REGRESSION_METRICS)} "
+                "need dataset.prediction (the model's predicted label or value)"
+            )
         score = None
         if any(m in ("roc_auc",) + _SUM_METRICS for m in metrics):
             if len(r.scores) != 1:
-                raise MetricUnavailable("roc_auc, log_loss and brier need exactly one dataset.scores column: the "
-                                        f"predicted probability of the positive label (binary tasks); got {list(r.scores)}")
+                raise MetricUnavailable(
+                    "roc_auc, log_loss and brier need exactly one dataset.scores column: the "
+                    f"predicted probability of the positive label (binary tasks); got {list(r.scores)}"
+                )
             score = r.scores[0]
         cols = [c for c in (r.label, r.prediction if need_pred else None, score) if c]
         require_columns(cols, ctx, "dataset")
         if score and ctx.columns[score].logical not in ("float", "integer"):
-            raise MetricUnavailable(f"dataset.scores column {score!r} must be numeric; it is {ctx.columns[score].logical}")
+            raise MetricUnavailable(
+                f"dataset.scores column {score!r} must be numeric; it is {ctx.columns[score].logical}"
+            )
         if self.task(ctx) == "regression":
             for c in (r.label, r.prediction):
                 if ctx.columns[c].logical not in ("float", "integer"):
-                    raise MetricUnavailable(f"mae/rmse need numeric label and prediction; {c!r} is {ctx.columns[c].logical}")
+                    raise MetricUnavailable(
+                        f"mae/rmse need numeric label and prediction; {c!r} is {ctx.columns[c].logical}"
+                    )
         return {"label": r.label, "pred": r.prediction if need_pred else None, "score": score, "metrics": metrics}
 
     def _positive_for_scores(self, ctx: Context, label: str) -> Any:
@@ -181,7 +236,9 @@ class SlicesCheck(Check):
         counts = {k[0]: c for k, c in ctx.current[GroupCounts((Col(label),))].items()}
         pos, _ = infer_positive(counts)
         if pos is None:
-            raise MetricUnavailable("roc_auc, log_loss and brier are for binary labels; the label has more than two values")
+            raise MetricUnavailable(
+                "roc_auc, log_loss and brier are for binary labels; the label has more than two values"
+            )
         return pos
 
     def _auc_edges(self, ctx: Context, score: str) -> tuple[float, ...]:
@@ -204,12 +261,17 @@ class SlicesCheck(Check):
                 ks["counts"] = GroupCounts(keys + (Col(roles["label"]), Col(roles["pred"])))
             if any(m in _SUM_METRICS for m in metrics):
                 pos = self._positive_for_scores(ctx, roles["label"])
-                ks["scores"] = GroupSums(keys, (LogLoss(roles["label"], roles["score"], pos),
-                                                Brier(roles["label"], roles["score"], pos)))
+                ks["scores"] = GroupSums(
+                    keys, (LogLoss(roles["label"], roles["score"], pos), Brier(roles["label"], roles["score"], pos))
+                )
             if "roc_auc" in metrics:
-                ks["auc"] = GroupCounts(keys + (Col(roles["label"]), Bin(roles["score"], self._auc_edges(ctx, roles["score"]))))
+                ks["auc"] = GroupCounts(
+                    keys + (Col(roles["label"]), Bin(roles["score"], self._auc_edges(ctx, roles["score"])))
+                )
             if any(m in REGRESSION_METRICS for m in metrics):
-                ks["errors"] = GroupSums(keys, (AbsDiff(roles["label"], roles["pred"]), SqDiff(roles["label"], roles["pred"])))
+                ks["errors"] = GroupSums(
+                    keys, (AbsDiff(roles["label"], roles["pred"]), SqDiff(roles["label"], roles["pred"]))
+                )
             out[g] = ks
         return out
 
@@ -259,17 +321,21 @@ class SlicesCheck(Check):
         if classes_y and classes_p and not (classes_y & classes_p):
             raise MetricUnavailable(
                 f"prediction values never equal label values (label {sorted(classes_y, key=_sort_key)[:5]}, "
-                f"prediction {sorted(classes_p, key=_sort_key)[:5]}): are they coded the same way?")
+                f"prediction {sorted(classes_p, key=_sort_key)[:5]}): are they coded the same way?"
+            )
         if len(classes_y | classes_p) > MAX_CLASSES:
             # a regression target read as classes: K x K confusion matrices and a bootstrap per class
             # would take minutes and gigabytes on a small frame
             raise MetricUnavailable(
                 f"label {ctx.roles.label!r} and prediction hold {len(classes_y | classes_p):,} distinct values; "
                 f"classification metrics such as {metric} allow at most {MAX_CLASSES} classes. If the label is a "
-                "number to predict, set dataset.task: regression and use mae or rmse")
+                "number to predict, set dataset.task: regression and use mae or rmse"
+            )
         classes = sorted(classes_y | classes_p, key=_sort_key)
         idx = {v: i for i, v in enumerate(classes)}
-        pos_value, pos_how = infer_positive(ylab, ctx.roles.positive_label) if len(classes) <= 2 else (None, "macro average")
+        pos_value, pos_how = (
+            infer_positive(ylab, ctx.roles.positive_label) if len(classes) <= 2 else (None, "macro average")
+        )
         if len(classes) <= 2 and pos_value is not None and pos_value not in idx:
             pos_value = None
         pos = idx.get(pos_value) if pos_value is not None else None
@@ -288,15 +354,27 @@ class SlicesCheck(Check):
             Cc = total - C
             v = count_metric(metric, C, pos)
             vc = count_metric(metric, Cc, pos)
-            ci, p, method = count_interval_and_test(metric, C, Cc, pos, confidence=self.p["confidence"],
-                                                    B=self.p["bootstrap"], rng=rng)
-            records.append({"key": key, "support": int(C.sum()), "value": v, "ci": ci, "complement": vc,
-                            "complement_support": int(Cc.sum()), "p": p})
+            ci, p, method = count_interval_and_test(
+                metric, C, Cc, pos, confidence=self.p["confidence"], B=self.p["bootstrap"], rng=rng
+            )
+            records.append(
+                {
+                    "key": key,
+                    "support": int(C.sum()),
+                    "value": v,
+                    "ci": ci,
+                    "complement": vc,
+                    "complement_support": int(Cc.sum()),
+                    "p": p,
+                }
+            )
         overall = count_metric(metric, total, pos)
         info = {"overall": overall, "classes": [str(c) for c in classes][:50]}
         if metric in ("precision", "recall", "f1"):
             info["positive_label"] = pos_value if pos is not None else None
-            method += "; " + (f"positive label {pos_value!r} ({pos_how})" if pos is not None else "macro average over classes")
+            method += "; " + (
+                f"positive label {pos_value!r} ({pos_how})" if pos is not None else "macro average over classes"
+            )
         return records, info, method
 
     def _sum_records(self, ks, name, j, metric, ctx) -> tuple[list[dict], dict, str]:
@@ -316,8 +394,17 @@ class SlicesCheck(Check):
                 vc = c[1] / c[0] if c[0] else math.nan
                 ci = mean_interval(s[0], s[1], s[2], conf)
             p = welch_from_sums(s[0], s[1], s[2], c[0], c[1], c[2])
-            records.append({"key": key, "support": int(s[0]), "value": v, "ci": ci, "complement": vc,
-                            "complement_support": int(c[0]), "p": p})
+            records.append(
+                {
+                    "key": key,
+                    "support": int(s[0]),
+                    "value": v,
+                    "ci": ci,
+                    "complement": vc,
+                    "complement_support": int(c[0]),
+                    "p": p,
+                }
+            )
         overall = (math.sqrt(tot[1] / tot[0]) if metric == "rmse" else tot[1] / tot[0]) if tot[0] else math.nan
         what = "squared errors (MSE)" if metric == "rmse" else "per-row losses"
         ivl = "square roots of the t interval of the MSE" if metric == "rmse" else "t interval of the mean"
@@ -345,12 +432,24 @@ class SlicesCheck(Check):
             a, err = auc_from_histograms(h[0], h[1])
             ac, _ = auc_from_histograms(c[0], c[1])
             ci, p = auc_interval_and_test(a, h[0].sum(), h[1].sum(), ac, c[0].sum(), c[1].sum(), conf)
-            records.append({"key": key, "support": int(h.sum()), "value": a, "ci": ci, "complement": ac,
-                            "complement_support": int(c.sum()), "p": p, "auc_bin_error": err})
+            records.append(
+                {
+                    "key": key,
+                    "support": int(h.sum()),
+                    "value": a,
+                    "ci": ci,
+                    "complement": ac,
+                    "complement_support": int(c.sum()),
+                    "p": p,
+                    "auc_bin_error": err,
+                }
+            )
         overall, overall_err = auc_from_histograms(tot[0], tot[1])
-        method = (f"per-slice score histograms ({self.p['auc_bins']} equal-width bins; same-bin pairs count as ties, "
-                  f"so each AUC is within its auc_bin_error of the exact AUC; overall bound {num(overall_err)}); "
-                  f"Hanley-McNeil normal interval; z test vs complement; positive label {pos_value!r}")
+        method = (
+            f"per-slice score histograms ({self.p['auc_bins']} equal-width bins; same-bin pairs count as ties, "
+            f"so each AUC is within its auc_bin_error of the exact AUC; overall bound {num(overall_err)}); "
+            f"Hanley-McNeil normal interval; z test vs complement; positive label {pos_value!r}"
+        )
         return records, {"overall": overall, "auc_bin_error": overall_err}, method
 
     def evaluate(self, column, ctx):
@@ -402,34 +501,79 @@ class SlicesCheck(Check):
         testable = [r for r in order if r["status"] in ("fail", "pass")]
         worst = failing[0] if failing else (testable[0] if testable else None)
         kept = order[: self.p["max_slices"]]
-        slices = [{"slice": r["slice"], "columns": list(g), "values": r["values"], "support": r["support"],
-                   "value": r["value"], "ci": list(r["ci"]), "complement": r["complement"],
-                   "complement_support": r["complement_support"], "gap": r["gap"], "p": r["p"], "q": r.get("q"),
-                   "status": r["status"], **({"auc_bin_error": r["auc_bin_error"]} if "auc_bin_error" in r else {})}
-                  for r in kept]
-        details = {"metric": metric, "columns": list(g), "higher_is_better": metric in HIGHER_IS_BETTER,
-                   "min_support": threshold, "slices": slices, "n_slices": len(recs),
-                   "truncated": max(0, len(recs) - len(kept)), **info}
+        slices = [
+            {
+                "slice": r["slice"],
+                "columns": list(g),
+                "values": r["values"],
+                "support": r["support"],
+                "value": r["value"],
+                "ci": list(r["ci"]),
+                "complement": r["complement"],
+                "complement_support": r["complement_support"],
+                "gap": r["gap"],
+                "p": r["p"],
+                "q": r.get("q"),
+                "status": r["status"],
+                **({"auc_bin_error": r["auc_bin_error"]} if "auc_bin_error" in r else {}),
+            }
+            for r in kept
+        ]
+        details = {
+            "metric": metric,
+            "columns": list(g),
+            "higher_is_better": metric in HIGHER_IS_BETTER,
+            "min_support": threshold,
+            "slices": slices,
+            "n_slices": len(recs),
+            "truncated": max(0, len(recs) - len(kept)),
+            **info,
+        }
         max_gap, rule = self._gap
         expected = {"max_gap": max_gap, "max_gap_rule": rule, "alpha": self.p["alpha"], "min_support": threshold}
         method = f"{method}; Benjamini-Hochberg across {n_tested} tested slice(s) of this check"
         label = " x ".join(g)
         if worst is None:
-            return self.result(column, True, observed={"metric": metric, "overall": info["overall"], "worst_slice": None},
-                               expected=expected, details=details, method=method,
-                               message=f"{metric} by {label}: no slice with at least {threshold} rows to test")
+            return self.result(
+                column,
+                True,
+                observed={"metric": metric, "overall": info["overall"], "worst_slice": None},
+                expected=expected,
+                details=details,
+                method=method,
+                message=f"{metric} by {label}: no slice with at least {threshold} rows to test",
+            )
         ok = not failing
-        observed = {"metric": metric, "overall": info["overall"], "worst_slice": worst["slice"], "value": worst["value"],
-                    "complement": worst["complement"], "gap": worst["gap"], "q": worst.get("q"),
-                    "support": worst["support"], "failing_slices": len(failing)}
-        msg = (f"{metric} by {label}: {'worst' if ok else 'failing'} slice {worst['slice']} {num(worst['value'])} vs "
-               f"{num(worst['complement'])} on the rest (gap {num(worst['gap'])}, q={num(worst.get('q'))}, "
-               f"n={worst['support']:,})")
+        observed = {
+            "metric": metric,
+            "overall": info["overall"],
+            "worst_slice": worst["slice"],
+            "value": worst["value"],
+            "complement": worst["complement"],
+            "gap": worst["gap"],
+            "q": worst.get("q"),
+            "support": worst["support"],
+            "failing_slices": len(failing),
+        }
+        msg = (
+            f"{metric} by {label}: {'worst' if ok else 'failing'} slice {worst['slice']} {num(worst['value'])} vs "
+            f"{num(worst['complement'])} on the rest (gap {num(worst['gap'])}, q={num(worst.get('q'))}, "
+            f"n={worst['support']:,})"
+        )
         if not ok:
             msg += f"; {len(failing)} slice(s) worse by more than {num(max_gap)} ({rule}) and significant"
-        return self.result(column, ok, observed=observed, expected=expected, message=msg, method=method,
-                           details=details, effect_size=worst["gap"], interval=tuple(worst["ci"]),
-                           p_value=worst.get("q"))
+        return self.result(
+            column,
+            ok,
+            observed=observed,
+            expected=expected,
+            message=msg,
+            method=method,
+            details=details,
+            effect_size=worst["gap"],
+            interval=tuple(worst["ci"]),
+            p_value=worst.get("q"),
+        )
 
 
 def _row_count_kernel():

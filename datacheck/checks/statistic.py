@@ -37,8 +37,10 @@ def within(value: float, lo: float | None, hi: float | None, strict_lo: bool = F
 
 
 def bounds_text(lo, hi, strict_lo=False, strict_hi=False) -> str:
-    return (f"{'(' if strict_lo or lo is None else '['}{'-inf' if lo is None else num(lo)}, "
-            f"{'inf' if hi is None else num(hi)}{')' if strict_hi or hi is None else ']'}")
+    return (
+        f"{'(' if strict_lo or lo is None else '['}{'-inf' if lo is None else num(lo)}, "
+        f"{'inf' if hi is None else num(hi)}{')' if strict_hi or hi is None else ']'}"
+    )
 
 
 @register("statistic")
@@ -76,8 +78,9 @@ class StatisticCheck(Check):
             return q[0.5], how
         if not m["n"]:
             return math.nan, "exact moments"
-        value = {"mean": m["mean"], "min": m["min"], "max": m["max"], "stdev": m["std"],
-                 "sum": m["mean"] * m["n"]}[stat]
+        value = {"mean": m["mean"], "min": m["min"], "max": m["max"], "stdev": m["std"], "sum": m["mean"] * m["n"]}[
+            stat
+        ]
         return float(value), "exact moments (merged in one pass)"
 
     def evaluate(self, column, ctx):
@@ -90,6 +93,12 @@ class StatisticCheck(Check):
             msg = f"{stat} is undefined (no finite values, or too few for stdev); expected within {b}"
         else:
             msg = f"{stat} {num(v)}" + (f" within {b}" if ok else f" outside {b}")
-        return self.result(column, ok, observed=v, expected={"stat": stat, "min": lo, "max": hi,
-                                                             "strict_min": slo, "strict_max": shi},
-                           message=msg, method=how, details={"stat": stat})
+        return self.result(
+            column,
+            ok,
+            observed=v,
+            expected={"stat": stat, "min": lo, "max": hi, "strict_min": slo, "strict_max": shi},
+            message=msg,
+            method=how,
+            details={"stat": stat},
+        )

@@ -27,9 +27,12 @@ class UniqueCheck(Check):
     params = {
         "ignore_missing": Param("bool", default=True, doc="skip rows where a key column is missing"),
         "max_fraction": Param("number", default=0.0, low=0, high=1, doc="share of duplicate keys allowed"),
-        "count_all": Param("bool", default=False,
-                           doc="count every row of a repeated key, the first included (Great Expectations' "
-                               "convention), not only the repeats"),
+        "count_all": Param(
+            "bool",
+            default=False,
+            doc="count every row of a repeated key, the first included (Great Expectations' "
+            "convention), not only the repeats",
+        ),
     }
 
     def kernel(self, column):

@@ -53,10 +53,18 @@ class ValueLengthsCheck(Check):
         lo, hi = self.p.get("min"), self.p.get("max")
         bound = f"[{'' if lo is None else lo}, {'' if hi is None else hi}]"
         evidence = [{"value": v, "length": len(str(v)), "count": c} for v, c in d["top"]] or None
-        msg = (f"{d['outside']:,} value(s) ({pct(frac)}) with length outside {bound}; "
-               f"observed lengths {s['min']}..{s['max']}" if d["outside"]
-               else f"all {d['checked']:,} values have length within {bound}")
-        return self.result(column, ok, observed={"outside": d["outside"], "fraction": frac,
-                                                 "min_length": s["min"], "max_length": s["max"]},
-                           expected={"min": lo, "max": hi, "max_fraction": self.p["max_fraction"]},
-                           message=msg, evidence=evidence, details={"checked": d["checked"]})
+        msg = (
+            f"{d['outside']:,} value(s) ({pct(frac)}) with length outside {bound}; "
+            f"observed lengths {s['min']}..{s['max']}"
+            if d["outside"]
+            else f"all {d['checked']:,} values have length within {bound}"
+        )
+        return self.result(
+            column,
+            ok,
+            observed={"outside": d["outside"], "fraction": frac, "min_length": s["min"], "max_length": s["max"]},
+            expected={"min": lo, "max": hi, "max_fraction": self.p["max_fraction"]},
+            message=msg,
+            evidence=evidence,
+            details={"checked": d["checked"]},
+        )

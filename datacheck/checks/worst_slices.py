@@ -52,8 +52,17 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from datacheck.checks._slice_keys import (edges_from_quantiles, infer_positive, key_needs, make_key, predicate,
-                                          require_columns, validate_bins, bins_for, value_label)
+from datacheck.checks._slice_keys import (
+    bins_for,
+    edges_from_quantiles,
+    infer_positive,
+    key_needs,
+    make_key,
+    predicate,
+    require_columns,
+    validate_bins,
+    value_label,
+)
 from datacheck.checks._util import num
 from datacheck.checks.base import Check, register
 from datacheck.context import Context, MetricUnavailable
@@ -62,7 +71,7 @@ from datacheck.kernels.groups import Bin, Col, GroupCounts
 from datacheck.kernels.sample import Sample
 from datacheck.kernels.slice_sums import EPS, AbsDiff, Brier, LevelSums, LogLoss, Ne, SqDiff
 from datacheck.params import Param
-from datacheck.sliceline import LatticeSearch, SliceLineResult, sliceline, complement_test
+from datacheck.sliceline import LatticeSearch, SliceLineResult, complement_test, sliceline
 
 __all__ = ["WorstSlicesCheck", "METRICS", "encode_table", "excess_lower_bound", "drop_chance_refinements"]
 
@@ -70,8 +79,9 @@ METRICS = ("error_rate", "abs_error", "squared_error", "log_loss", "brier")
 OOF_KEY = "label_errors.oof"
 
 
-def encode_table(table: pa.Table, features: list[str], bins: Any, max_categories: int
-                 ) -> tuple[np.ndarray, list[str], list[Any], list[list[Any]], list[str]]:
+def encode_table(
+    table: pa.Table, features: list[str], bins: Any, max_categories: int
+) -> tuple[np.ndarray, list[str], list[Any], list[list[Any]], list[str]]:
     """Integer codes of ``features`` for the in-memory search.
 
     Numeric columns are cut at quantiles of these rows (or the given edges); missing values get a
@@ -84,8 +94,13 @@ def encode_table(table: pa.Table, features: list[str], bins: Any, max_categories
     for f in features:
         arr = view.column(f)
         t = arr.type
-        numeric = pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t) \
-            or pa.types.is_timestamp(t) or pa.types.is_date(t)
+        numeric = (
+            pa.types.is_integer(t)
+            or pa.types.is_floating(t)
+            or pa.types.is_decimal(t)
+            or pa.types.is_timestamp(t)
+            or pa.types.is_date(t)
+        )
         b = bins_for(bins, f)
         if numeric and b != "values":
             if isinstance(b, tuple):
@@ -120,38 +135,81 @@ class WorstSlicesCheck(Check):
     default_columns = None
     params = {
         "metric": Param("choice", default="error_rate", choices=METRICS, doc="per-row error the search maximises"),
-        "features": Param("strings", default=None,
-                          doc="columns to slice by (default: every column that is not a dataset role)"),
+        "features": Param(
+            "strings", default=None, doc="columns to slice by (default: every column that is not a dataset role)"
+        ),
         "max_depth": Param("integer", default=3, low=1, high=6, doc="most predicates per slice (passes: at most 4)"),
         "top_k": Param("integer", default=5, low=1, high=100, doc="slices to report"),
-        "min_support": Param("number", default=0.01, low=0, low_open=True,
-                             doc="smallest slice: a fraction of rows when below 1, else a row count"),
-        "alpha": Param("number", default=0.99, low=0, high=1, low_open=True,
-                       doc="SliceLine's weight of the error term against the size term (0.95, the paper's "
-                           "value, gives a 5% slice with 1.8x the mean error a negative score)"),
-        "rank": Param("choice", default="evidence", choices=("evidence", "score"),
-                      doc="evidence: report the search's candidates by the lower 95% bound of their excess "
-                          "error over the rest; score: by SliceLine's score"),
-        "max_share": Param("number", default=0.5, low=0, high=1, low_open=True,
-                           doc="slices with more than this share of the rows are not reported (rank: evidence)"),
+        "min_support": Param(
+            "number",
+            default=0.01,
+            low=0,
+            low_open=True,
+            doc="smallest slice: a fraction of rows when below 1, else a row count",
+        ),
+        "alpha": Param(
+            "number",
+            default=0.99,
+            low=0,
+            high=1,
+            low_open=True,
+            doc="SliceLine's weight of the error term against the size term (0.95, the paper's "
+            "value, gives a 5% slice with 1.8x the mean error a negative score)",
+        ),
+        "rank": Param(
+            "choice",
+            default="evidence",
+            choices=("evidence", "score"),
+            doc="evidence: report the search's candidates by the lower 95% bound of their excess "
+            "error over the rest; score: by SliceLine's score",
+        ),
+        "max_share": Param(
+            "number",
+            default=0.5,
+            low=0,
+            high=1,
+            low_open=True,
+            doc="slices with more than this share of the rows are not reported (rank: evidence)",
+        ),
         "bins": Param("any", default=4, doc="numeric features: quantile bin count, edges, 'values', or a mapping"),
         "max_gap": Param("number", default=0.05, low=0, doc="largest tolerated excess error of a slice over the rest"),
-        "significance": Param("number", default=0.05, low=0, high=1, low_open=True, high_open=True,
-                              doc="level of the Bonferroni-corrected test of each top slice"),
-        "method": Param("choice", default="passes", choices=("passes", "sample"),
-                        doc="passes: exact, one pass per level; sample: in memory on a seeded sample"),
+        "significance": Param(
+            "number",
+            default=0.05,
+            low=0,
+            high=1,
+            low_open=True,
+            high_open=True,
+            doc="level of the Bonferroni-corrected test of each top slice",
+        ),
+        "method": Param(
+            "choice",
+            default="passes",
+            choices=("passes", "sample"),
+            doc="passes: exact, one pass per level; sample: in memory on a seeded sample",
+        ),
         "sample_rows": Param("integer", default=100_000, low=100, high=10_000_000, doc="rows for method: sample"),
         "seed": Param("integer", default=0, low=0, doc="seed of the sample"),
-        "max_categories": Param("integer", default=50, low=2, high=100_000,
-                                doc="categorical features with more distinct values are left out"),
+        "max_categories": Param(
+            "integer",
+            default=50,
+            low=2,
+            high=100_000,
+            doc="categorical features with more distinct values are left out",
+        ),
     }
 
     @classmethod
     def validate_params(cls, params):
         out = []
         if params.get("method") == "passes" and params.get("max_depth", 3) > 4:
-            out.append(("max_depth", "must be at most 4 with method: passes (one pass per level); "
-                                     f"got {params['max_depth']}; use method: sample for deeper searches"))
+            out.append(
+                (
+                    "max_depth",
+                    "must be at most 4 with method: passes (one pass per level); "
+                    f"got {params['max_depth']}; use method: sample for deeper searches",
+                )
+            )
         msg = validate_bins(params.get("bins"))
         if msg:
             out.append(("bins", msg))
@@ -172,7 +230,9 @@ class WorstSlicesCheck(Check):
                 return Ne(r.label, r.prediction)
             for c in (r.label, r.prediction):
                 if ctx.columns[c].logical not in ("integer", "float"):
-                    raise MetricUnavailable(f"{metric} needs numeric label and prediction; {c!r} is {ctx.columns[c].logical}")
+                    raise MetricUnavailable(
+                        f"{metric} needs numeric label and prediction; {c!r} is {ctx.columns[c].logical}"
+                    )
             return AbsDiff(r.label, r.prediction) if metric == "abs_error" else SqDiff(r.label, r.prediction)
         if len(r.scores) != 1:
             return None
@@ -201,12 +261,20 @@ class WorstSlicesCheck(Check):
             else:
                 missing = [f for f in feats if f not in available]
                 if missing:
-                    raise MetricUnavailable(f"features {missing} are not among the label_errors check's sampled "
-                                            f"columns ({', '.join(available)})")
+                    raise MetricUnavailable(
+                        f"features {missing} are not among the label_errors check's sampled "
+                        f"columns ({', '.join(available)})"
+                    )
             return feats
-        cols = available if available is not None else [c for c, i in ctx.columns.items()
-                                                        if i.logical in ("integer", "float", "string", "categorical",
-                                                                         "boolean", "datetime")]
+        cols = (
+            available
+            if available is not None
+            else [
+                c
+                for c, i in ctx.columns.items()
+                if i.logical in ("integer", "float", "string", "categorical", "boolean", "datetime")
+            ]
+        )
         feats = [c for c in cols if c not in roles and c != "__row__"]
         if not feats:
             raise MetricUnavailable("worst_slices found no feature columns to slice by")
@@ -241,14 +309,21 @@ class WorstSlicesCheck(Check):
         if level1 not in ctx.current:
             return None, [level1], {}
         st1 = ctx.current[level1]
-        kept = [i for i in range(len(feats))
-                if isinstance(keys[i], Bin) or len(st1[(i,)]) <= self.p["max_categories"]]
-        info = {"features": [feats[i] for i in kept], "dropped": [feats[i] for i in range(len(feats)) if i not in kept],
-                "keys": [keys[i] for i in kept]}
+        kept = [i for i in range(len(feats)) if isinstance(keys[i], Bin) or len(st1[(i,)]) <= self.p["max_categories"]]
+        info = {
+            "features": [feats[i] for i in kept],
+            "dropped": [feats[i] for i in range(len(feats)) if i not in kept],
+            "keys": [keys[i] for i in kept],
+        }
         cache = getattr(self, "_search_cache", None)
         if cache is None or cache[0] != level1:
-            search = LatticeSearch(len(kept), k=self._candidates(), max_depth=self.p["max_depth"],
-                                   min_support=self.p["min_support"], alpha=self.p["alpha"])
+            search = LatticeSearch(
+                len(kept),
+                k=self._candidates(),
+                max_depth=self.p["max_depth"],
+                min_support=self.p["min_support"],
+                alpha=self.p["alpha"],
+            )
             search.feed({(j,): st1[(i,)] for j, i in enumerate(kept)})
             cache = (level1, search)
             self._search_cache = cache
@@ -287,15 +362,20 @@ class WorstSlicesCheck(Check):
             res = search.result()
             names, keys = info["features"], info["keys"]
             decoders = None
-            source = (f"exact per-slice error sums on all rows (LevelSums over the binned features; one pass per "
-                      f"lattice level, {len(search.levels)} level(s))")
+            source = (
+                f"exact per-slice error sums on all rows (LevelSums over the binned features; one pass per "
+                f"lattice level, {len(search.levels)} level(s))"
+            )
             return self._result(res, names, keys, decoders, info["dropped"], source, "passes")
         oof = ctx.artifacts.get(OOF_KEY)
         if oof is None:
-            return self.error(None, f"worst_slices needs per-row errors: set dataset.label and dataset.prediction"
-                                    f"{' (or one dataset.scores column)' if self.p['metric'] in ('log_loss', 'brier') else ''}"
-                                    f" for metric {self.p['metric']!r}, or run the label_errors check earlier in the "
-                                    "same suite so that its out-of-fold predictions can be used")
+            return self.error(
+                None,
+                f"worst_slices needs per-row errors: set dataset.label and dataset.prediction"
+                f"{' (or one dataset.scores column)' if self.p['metric'] in ('log_loss', 'brier') else ''}"
+                f" for metric {self.p['metric']!r}, or run the label_errors check earlier in the "
+                "same suite so that its out-of-fold predictions can be used",
+            )
         return self._in_memory_from_oof(ctx, oof)
 
     def _search_memory(self, ctx, table: pa.Table, errors: np.ndarray, feats: list[str], source: str, how: str):
@@ -304,8 +384,14 @@ class WorstSlicesCheck(Check):
             table = table.filter(pa.array(ok))
             errors = errors[ok]
         X, names, keys, decoders, dropped = encode_table(table, feats, self.p["bins"], self.p["max_categories"])
-        res = sliceline(X, errors, k=self._candidates(), max_depth=self.p["max_depth"],
-                        min_support=self.p["min_support"], alpha=self.p["alpha"])
+        res = sliceline(
+            X,
+            errors,
+            k=self._candidates(),
+            max_depth=self.p["max_depth"],
+            min_support=self.p["min_support"],
+            alpha=self.p["alpha"],
+        )
         return self._result(res, names, keys, decoders, dropped, source, how)
 
     def _in_memory_from_sample(self, ctx):
@@ -314,8 +400,10 @@ class WorstSlicesCheck(Check):
         batch = pa.RecordBatch.from_pydict({c: table.column(c).combine_chunks() for c in expr.columns})
         errors = expr.values(BatchView(batch))
         n_rows = ctx.current.values.get(_row_count(), table.num_rows)
-        source = (f"in memory on a seeded uniform sample of {table.num_rows:,} of {n_rows:,} rows "
-                  f"(Sample kernel, seed {self.p['seed']}); bins from the sample's quantiles")
+        source = (
+            f"in memory on a seeded uniform sample of {table.num_rows:,} of {n_rows:,} rows "
+            f"(Sample kernel, seed {self.p['seed']}); bins from the sample's quantiles"
+        )
         return self._search_memory(ctx, table, errors, self.features(ctx), source, "sample")
 
     def _in_memory_from_oof(self, ctx, oof: dict):
@@ -325,24 +413,29 @@ class WorstSlicesCheck(Check):
         label = np.asarray(oof["label"])
         pred = np.asarray(oof["pred"])
         if len(label) != table.num_rows or len(pred) != table.num_rows:
-            return self.error(None, f"the label_errors artifact is inconsistent: {table.num_rows} feature rows, "
-                                    f"{len(label)} labels, {len(pred)} predictions")
+            return self.error(
+                None,
+                f"the label_errors artifact is inconsistent: {table.num_rows} feature rows, "
+                f"{len(label)} labels, {len(pred)} predictions",
+            )
         metric = self.p["metric"]
         regression = oof.get("task") == "regression"
         if regression and metric in ("abs_error", "squared_error"):
             d = np.asarray(label, dtype=float) - np.asarray(pred, dtype=float)
             errors = np.abs(d) if metric == "abs_error" else d * d
         elif regression:
-            return self.error(None, f"the label_errors check ran a regression; use metric abs_error or squared_error, "
-                                    f"not {metric!r}")
+            return self.error(
+                None, f"the label_errors check ran a regression; use metric abs_error or squared_error, not {metric!r}"
+            )
         elif metric == "error_rate":
             errors = (label != pred).astype(float)
         elif metric in ("log_loss", "brier"):
             proba = np.asarray(oof.get("proba"), dtype=float)
             classes = list(oof.get("classes", []))
             if proba.ndim != 2 or proba.shape[0] != len(label) or proba.shape[1] != len(classes):
-                return self.error(None, "the label_errors artifact has no usable 'proba'/'classes' for "
-                                        f"metric {metric!r}")
+                return self.error(
+                    None, f"the label_errors artifact has no usable 'proba'/'classes' for metric {metric!r}"
+                )
             idx = {c: i for i, c in enumerate(classes)}
             yi = np.array([idx.get(v, -1) for v in label.tolist()])
             known = yi >= 0
@@ -357,14 +450,20 @@ class WorstSlicesCheck(Check):
                 errors = ((proba - onehot) ** 2).sum(axis=1)
             errors[~known] = np.nan
         else:
-            return self.error(None, f"metric {metric!r} needs numeric labels; the label_errors check's out-of-fold "
-                                    "predictions are classes")
+            return self.error(
+                None,
+                f"metric {metric!r} needs numeric labels; the label_errors check's out-of-fold predictions are classes",
+            )
         r = ctx.roles
         skip = {r.label, r.prediction, r.id, oof.get("label_column"), "__row__"}
-        avail = [c for c in (oof.get("feature_columns") or table.column_names) if c in table.column_names and c not in skip]
+        avail = [
+            c for c in (oof.get("feature_columns") or table.column_names) if c in table.column_names and c not in skip
+        ]
         feats = self.features(ctx, available=avail)
-        source = (f"in memory on the label_errors check's out-of-fold predictions ({table.num_rows:,} sampled rows); "
-                  "bins from those rows' quantiles")
+        source = (
+            f"in memory on the label_errors check's out-of-fold predictions ({table.num_rows:,} sampled rows); "
+            "bins from those rows' quantiles"
+        )
         return self._search_memory(ctx, table, errors, feats, source, "label_errors.oof")
 
     def _result(self, res: SliceLineResult, names, keys, decoders, dropped, source: str, how: str):
@@ -376,56 +475,120 @@ class WorstSlicesCheck(Check):
             top = [s for s in top if s.support <= self.p["max_share"] * res.n]
             top = drop_chance_refinements(top, binary, self.p["significance"])
             top.sort(key=lambda s: -excess_lower_bound(s, res))
-        for rank, s in enumerate(top[:self.p["top_k"]], 1):
+        for rank, s in enumerate(top[: self.p["top_k"]], 1):
             preds = []
             for f, v in s.predicates:
                 value = decoders[f][v] if decoders is not None else v
-                preds.append({"column": names[f], "value": value_label(keys[f], value),
-                              "text": predicate(names[f], keys[f], value)})
+                preds.append(
+                    {
+                        "column": names[f],
+                        "value": value_label(keys[f], value),
+                        "text": predicate(names[f], keys[f], value),
+                    }
+                )
             p, test = complement_test(s, res, binary)
             p_adj = min(1.0, p * max(res.evaluated, 1)) if not math.isnan(p) else math.nan
             n_c = res.n - s.support
             comp = (res.total_error - s.errors) / n_c if n_c else math.nan
             gap = s.error - comp
             bad = gap > self.p["max_gap"] and p_adj < self.p["significance"]
-            slices.append({"rank": rank, "slice": " & ".join(x["text"] for x in preds), "predicates": preds,
-                           "support": s.support, "errors": s.errors, "error": s.error, "complement_error": comp,
-                           "gap": gap, "gap_lower": excess_lower_bound(s, res), "score": s.score, "p": p, "p_adj": p_adj, "test": test,
-                           "status": "fail" if bad else "pass"})
-        details = {"metric": metric, "source": how, "n": res.n, "mean_error": res.mean_error,
-                   "min_support": res.min_support, "evaluated": res.evaluated, "levels": res.levels,
-                   "features": list(names), "dropped_features": list(dropped), "alpha": self.p["alpha"],
-                   "max_depth": self.p["max_depth"], "rank": self.p["rank"], "max_share": self.p["max_share"],
-                   "candidates": len(res.top), "slices": slices}
+            slices.append(
+                {
+                    "rank": rank,
+                    "slice": " & ".join(x["text"] for x in preds),
+                    "predicates": preds,
+                    "support": s.support,
+                    "errors": s.errors,
+                    "error": s.error,
+                    "complement_error": comp,
+                    "gap": gap,
+                    "gap_lower": excess_lower_bound(s, res),
+                    "score": s.score,
+                    "p": p,
+                    "p_adj": p_adj,
+                    "test": test,
+                    "status": "fail" if bad else "pass",
+                }
+            )
+        details = {
+            "metric": metric,
+            "source": how,
+            "n": res.n,
+            "mean_error": res.mean_error,
+            "min_support": res.min_support,
+            "evaluated": res.evaluated,
+            "levels": res.levels,
+            "features": list(names),
+            "dropped_features": list(dropped),
+            "alpha": self.p["alpha"],
+            "max_depth": self.p["max_depth"],
+            "rank": self.p["rank"],
+            "max_share": self.p["max_share"],
+            "candidates": len(res.top),
+            "slices": slices,
+        }
         test_name = slices[0]["test"] if slices else ("two-proportion test" if binary else "Welch t test")
-        method = (f"SliceLine (alpha={self.p['alpha']}, max_depth={self.p['max_depth']}, min support "
-                  f"{res.min_support:,} rows) {source}; "
-                  + (f"its {len(res.top)} best-scoring slices re-ranked by the lower 95% bound of their excess error "
-                     f"over the rest (slices with more than {self.p['max_share']:.0%} of the rows left out, and "
-                     f"refinements not significantly worse than the rest of a less specific candidate); "
-                     if self.p["rank"] == "evidence" else "")
-                  + f"{test_name} of each top slice vs the rest, Bonferroni over "
-                  f"{res.evaluated:,} evaluated slices")
+        method = (
+            f"SliceLine (alpha={self.p['alpha']}, max_depth={self.p['max_depth']}, min support "
+            f"{res.min_support:,} rows) {source}; "
+            + (
+                f"its {len(res.top)} best-scoring slices re-ranked by the lower 95% bound of their excess error "
+                f"over the rest (slices with more than {self.p['max_share']:.0%} of the rows left out, and "
+                f"refinements not significantly worse than the rest of a less specific candidate); "
+                if self.p["rank"] == "evidence"
+                else ""
+            )
+            + f"{test_name} of each top slice vs the rest, Bonferroni over "
+            f"{res.evaluated:,} evaluated slices"
+        )
         if dropped:
             method += f"; left out (more than {self.p['max_categories']} values): {', '.join(dropped)}"
-        expected = {"max_gap": self.p["max_gap"], "significance": self.p["significance"], "min_support": res.min_support}
+        expected = {
+            "max_gap": self.p["max_gap"],
+            "significance": self.p["significance"],
+            "min_support": res.min_support,
+        }
         if not slices:
-            return self.result(None, True, observed={"metric": metric, "mean_error": res.mean_error, "worst_slice": None},
-                               expected=expected, details=details, method=method,
-                               message=f"no slice with at least {res.min_support:,} rows has a positive SliceLine score "
-                                       f"(mean {metric} {num(res.mean_error)})")
+            return self.result(
+                None,
+                True,
+                observed={"metric": metric, "mean_error": res.mean_error, "worst_slice": None},
+                expected=expected,
+                details=details,
+                method=method,
+                message=f"no slice with at least {res.min_support:,} rows has a positive SliceLine score "
+                f"(mean {metric} {num(res.mean_error)})",
+            )
         failing = [s for s in slices if s["status"] == "fail"]
         worst = failing[0] if failing else slices[0]
-        observed = {"metric": metric, "mean_error": res.mean_error, "worst_slice": worst["slice"], "error": worst["error"],
-                    "complement_error": worst["complement_error"], "support": worst["support"],
-                    "score": worst["score"], "failing_slices": len(failing)}
-        msg = (f"{'worst' if not failing else 'failing'} slice {worst['slice']}: {metric} {num(worst['error'])} vs "
-               f"{num(worst['complement_error'])} on the rest (n={worst['support']:,}, score {num(worst['score'])}, "
-               f"adjusted p={num(worst['p_adj'])})")
+        observed = {
+            "metric": metric,
+            "mean_error": res.mean_error,
+            "worst_slice": worst["slice"],
+            "error": worst["error"],
+            "complement_error": worst["complement_error"],
+            "support": worst["support"],
+            "score": worst["score"],
+            "failing_slices": len(failing),
+        }
+        msg = (
+            f"{'worst' if not failing else 'failing'} slice {worst['slice']}: {metric} {num(worst['error'])} vs "
+            f"{num(worst['complement_error'])} on the rest (n={worst['support']:,}, score {num(worst['score'])}, "
+            f"adjusted p={num(worst['p_adj'])})"
+        )
         if failing:
             msg += f"; {len(failing)} of the top {len(slices)} slice(s) worse by more than {num(self.p['max_gap'])} and significant"
-        return self.result(None, not failing, observed=observed, expected=expected, message=msg, method=method,
-                           details=details, effect_size=worst["gap"], p_value=worst["p_adj"])
+        return self.result(
+            None,
+            not failing,
+            observed=observed,
+            expected=expected,
+            message=msg,
+            method=method,
+            details=details,
+            effect_size=worst["gap"],
+            p_value=worst["p_adj"],
+        )
 
 
 def excess_lower_bound(s, res: SliceLineResult, z: float = 1.959963984540054) -> float:

@@ -25,8 +25,8 @@ import gzip
 import io
 import os
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Iterator, Sequence
 
 import pyarrow as pa
 
@@ -37,8 +37,12 @@ __all__ = ["FileFormat", "detect_format", "open_file", "is_profile", "JsonLinesS
 
 _SNIFF_BYTES = 64 << 10
 _DELIMITERS = ",\t;|"
-_DELIMITER_NAMES = {",": "comma-separated text (CSV)", "\t": "tab-separated text", ";": "semicolon-separated text",
-                    "|": "pipe-separated text"}
+_DELIMITER_NAMES = {
+    ",": "comma-separated text (CSV)",
+    "\t": "tab-separated text",
+    ";": "semicolon-separated text",
+    "|": "pipe-separated text",
+}
 
 
 @dataclass(frozen=True)
@@ -50,8 +54,12 @@ class FileFormat:
     compression: str | None = None
 
     def describe(self) -> str:
-        text = {"parquet": "Parquet", "jsonl": "JSON Lines", "arrow_file": "Arrow IPC file (Feather v2)",
-                "arrow_stream": "Arrow IPC stream"}.get(self.kind) or _DELIMITER_NAMES.get(self.delimiter or ",", "")
+        text = {
+            "parquet": "Parquet",
+            "jsonl": "JSON Lines",
+            "arrow_file": "Arrow IPC file (Feather v2)",
+            "arrow_stream": "Arrow IPC stream",
+        }.get(self.kind) or _DELIMITER_NAMES.get(self.delimiter or ",", "")
         return text + (f", {self.compression}-compressed" if self.compression else "")
 
 
@@ -120,11 +128,15 @@ def detect_format(path: str) -> FileFormat:
     if b"\x00" in head:
         lower = path.lower()
         hint = " (a Parquet file must start with PAR1)" if lower.endswith((".parquet", ".pq")) else ""
-        raise DataError(f"cannot read {path}: it is binary but not Parquet, Arrow IPC/Feather or gzip{hint}; "
-                        "datacheck reads Parquet, CSV/TSV (optionally gzip), JSON Lines and Arrow IPC/Feather")
+        raise DataError(
+            f"cannot read {path}: it is binary but not Parquet, Arrow IPC/Feather or gzip{hint}; "
+            "datacheck reads Parquet, CSV/TSV (optionally gzip), JSON Lines and Arrow IPC/Feather"
+        )
     if _PROFILE_HEAD.match(head):
-        raise DataError(f"{path} is a saved datacheck profile, not data: pass it as the reference "
-                        "(reference= or --reference) of a suite with shift checks")
+        raise DataError(
+            f"{path} is a saved datacheck profile, not data: pass it as the reference "
+            "(reference= or --reference) of a suite with shift checks"
+        )
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
     if text.lstrip().startswith("{"):
         return FileFormat("jsonl", compression=compression)
@@ -161,8 +173,10 @@ class JsonLinesSource(Source):
                     any_batch = True
                     yield b if columns is None else b.select(list(columns))
         except (pa.ArrowInvalid, pa.ArrowException) as exc:
-            raise DataError(f"cannot read JSON Lines file {self.path}: {str(exc).strip().splitlines()[0]}; "
-                            "give each field one type on every line") from None
+            raise DataError(
+                f"cannot read JSON Lines file {self.path}: {str(exc).strip().splitlines()[0]}; "
+                "give each field one type on every line"
+            ) from None
         if not any_batch:
             sch = self.schema if columns is None else pa.schema([self.schema.field(c) for c in columns])
             yield pa.RecordBatch.from_pylist([], schema=sch)
@@ -241,14 +255,24 @@ def open_file(path: str, batch_rows: int | None = None) -> Source:
     return src
 
 
-def locate_csv_line(path: str, delimiter: str, compression: str | None, *, n_columns: int | None = None,
-                    column: int | None = None, value: str | None = None) -> int | None:
+def locate_csv_line(
+    path: str,
+    delimiter: str,
+    compression: str | None,
+    *,
+    n_columns: int | None = None,
+    column: int | None = None,
+    value: str | None = None,
+) -> int | None:
     """The 1-based line of the first row that breaks a CSV read (only run after an error).
 
     Either the row with a wrong field count (``n_columns`` expected), or the first row whose field ``column`` equals ``value``.
     """
-    opener = (lambda: io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", errors="replace", newline="")) \
-        if compression == "gzip" else (lambda: open(path, encoding="utf-8", errors="replace", newline=""))
+    opener = (
+        (lambda: io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", errors="replace", newline=""))
+        if compression == "gzip"
+        else (lambda: open(path, encoding="utf-8", errors="replace", newline=""))
+    )
     with opener() as fh:
         reader = csv.reader(fh, delimiter=delimiter)
         next(reader, None)  # header

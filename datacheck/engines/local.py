@@ -20,8 +20,9 @@ import os
 import queue
 import threading
 import time
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from datacheck.engines.sources import Source
 from datacheck.errors import DataError
@@ -91,7 +92,9 @@ def _prefetch(batches: Iterator[Any]) -> Iterator[Any]:
             close()
 
 
-def fold(source: Source, kernels: Iterable[Kernel], progress: Any = None) -> tuple[dict[Kernel, Any], dict[Kernel, str]]:
+def fold(
+    source: Source, kernels: Iterable[Kernel], progress: Any = None
+) -> tuple[dict[Kernel, Any], dict[Kernel, str]]:
     """Fold ``kernels`` over ``source`` in one pass.
 
     ``progress``, a tqdm-like bar (see :mod:`datacheck.progress`), is advanced by each batch's rows.

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from typing import Any, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import pyarrow as pa
 
@@ -99,34 +100,43 @@ class ParquetSource(Source):
             try:
                 pf = pq.ParquetFile(path, pre_buffer=False)  # with pre_buffer, memory grows with the file
             except FileNotFoundError:
-                raise DataError(f"Parquet file {path} disappeared while it was being read; no report was made") from None
+                raise DataError(
+                    f"Parquet file {path} disappeared while it was being read; no report was made"
+                ) from None
             except PermissionError:
-                raise DataError(f"Parquet file {path} can no longer be read (permission denied); no report was made") \
-                    from None
+                raise DataError(
+                    f"Parquet file {path} can no longer be read (permission denied); no report was made"
+                ) from None
             except (pa.ArrowInvalid, OSError, pa.ArrowException) as exc:
                 raise DataError(f"cannot read Parquet file {path}: {_first_line(exc)}; no report was made") from None
             n_groups = pf.num_row_groups
             for rg in range(n_groups):  # one row group at a time, so a fault names the row group
                 try:
-                    for b in pf.iter_batches(batch_size=self.batch_rows, row_groups=[rg], columns=cols,
-                                             use_threads=True):
+                    for b in pf.iter_batches(
+                        batch_size=self.batch_rows, row_groups=[rg], columns=cols, use_threads=True
+                    ):
                         for name, t in want.items():
                             bt = b.schema.field(name).type if name in b.schema.names else None
                             if bt is not None and bt != t and not _same_values(bt, t):
-                                raise DataError(f"Parquet file {path} changed while it was read: column {name!r} is "
-                                                f"{bt} in row group {rg + 1}, not {t}; no report was made")
+                                raise DataError(
+                                    f"Parquet file {path} changed while it was read: column {name!r} is "
+                                    f"{bt} in row group {rg + 1}, not {t}; no report was made"
+                                )
                         any_batch = True
                         if self._normalise:  # the same types an in-memory table of this data would have
-                            yield from normalise_table(pa.Table.from_batches([b]), []).combine_chunks().to_batches() \
-                                or [b]
+                            yield from normalise_table(
+                                pa.Table.from_batches([b]), []
+                            ).combine_chunks().to_batches() or [b]
                         else:
                             yield b
                 except DataError:
                     raise
                 except (pa.ArrowInvalid, OSError, pa.ArrowException) as exc:
-                    raise DataError(f"cannot read Parquet file {path} (row group {rg + 1} of {n_groups}): "
-                                    f"{_first_line(exc)}; the file is damaged or was cut short, and no report "
-                                    "was made") from None
+                    raise DataError(
+                        f"cannot read Parquet file {path} (row group {rg + 1} of {n_groups}): "
+                        f"{_first_line(exc)}; the file is damaged or was cut short, and no report "
+                        "was made"
+                    ) from None
         if not any_batch:
             sch = self.schema if cols is None else pa.schema([self.schema.field(c) for c in cols])
             yield pa.RecordBatch.from_pylist([], schema=sch)
@@ -139,6 +149,7 @@ def _first_line(exc: BaseException) -> str:
 
 def _same_values(a: pa.DataType, b: pa.DataType) -> bool:
     """Types whose values read the same (a dictionary and its value type; string and large_string)."""
+
     def base(t):
         t = t.value_type if pa.types.is_dictionary(t) else t
         if pa.types.is_large_string(t) or getattr(pa.types, "is_string_view", lambda _: False)(t):
@@ -146,6 +157,7 @@ def _same_values(a: pa.DataType, b: pa.DataType) -> bool:
         if pa.types.is_large_binary(t):
             return pa.binary()
         return t
+
     return base(a) == base(b)
 
 
@@ -172,15 +184,17 @@ def _agree_on_types(files: Sequence[str], schema: pa.Schema, where: str) -> None
                 raise DataError(
                     f"Parquet files in {where} disagree on column {f.name!r}: it is {t} in {origin} but {f.type} "
                     f"in {path}; write every file with one type for the column (or cast it) so its values are "
-                    "read the same way")
+                    "read the same way"
+                )
 
 
 class CsvSource(Source):
     """A delimited text file (optionally gzip-compressed), streamed; column types are inferred from the
     first block and then enforced. Read errors name the file, the line and the column."""
 
-    def __init__(self, path: str, batch_rows: int = DEFAULT_BATCH_ROWS, *, delimiter: str = ",",
-                 compression: str | None = None) -> None:
+    def __init__(
+        self, path: str, batch_rows: int = DEFAULT_BATCH_ROWS, *, delimiter: str = ",", compression: str | None = None
+    ) -> None:
         import pyarrow.csv as pcsv
 
         self.path = path
@@ -191,8 +205,12 @@ class CsvSource(Source):
         # keep strings as written: "NA" in a text column is a disguised missing value to report
         self.convert_options = pcsv.ConvertOptions(strings_can_be_null=False)
         try:
-            with pcsv.open_csv(self._stream(), read_options=self.read_options, parse_options=self.parse_options,
-                               convert_options=self.convert_options) as r:
+            with pcsv.open_csv(
+                self._stream(),
+                read_options=self.read_options,
+                parse_options=self.parse_options,
+                convert_options=self.convert_options,
+            ) as r:
                 schema = r.schema
         except (pa.ArrowInvalid, OSError, pa.ArrowException) as exc:
             raise DataError(self._explain(exc, None)) from None
@@ -205,11 +223,15 @@ class CsvSource(Source):
     def batches(self, columns: Sequence[str] | None = None) -> Iterator[pa.RecordBatch]:
         import pyarrow.csv as pcsv
 
-        co = pcsv.ConvertOptions(strings_can_be_null=False, include_columns=None if columns is None else list(columns),
-                                 column_types={f.name: f.type for f in self.schema})
+        co = pcsv.ConvertOptions(
+            strings_can_be_null=False,
+            include_columns=None if columns is None else list(columns),
+            column_types={f.name: f.type for f in self.schema},
+        )
         try:
-            with pcsv.open_csv(self._stream(), read_options=self.read_options, parse_options=self.parse_options,
-                               convert_options=co) as reader:
+            with pcsv.open_csv(
+                self._stream(), read_options=self.read_options, parse_options=self.parse_options, convert_options=co
+            ) as reader:
                 any_batch = False
                 for b in reader:
                     if not any_batch:
@@ -222,8 +244,9 @@ class CsvSource(Source):
         except FileNotFoundError:
             raise DataError(f"CSV file {self.path} disappeared while it was being read; no report was made") from None
         except PermissionError:
-            raise DataError(f"CSV file {self.path} can no longer be read (permission denied); no report was made") \
-                from None
+            raise DataError(
+                f"CSV file {self.path} can no longer be read (permission denied); no report was made"
+            ) from None
         except (pa.ArrowInvalid, pa.ArrowException) as exc:
             raise DataError(self._explain(exc, columns)) from None
         except OSError as exc:
@@ -251,16 +274,24 @@ class CsvSource(Source):
                     f = schema.field(names[i])
                     where = f", column {f.name!r} (type {f.type} inferred from the first 16 MB)"
                     if m_val:
-                        line = locate_csv_line(self.path, self.delimiter, self.compression,
-                                               column=schema.get_field_index(f.name), value=m_val.group(1))
+                        line = locate_csv_line(
+                            self.path,
+                            self.delimiter,
+                            self.compression,
+                            column=schema.get_field_index(f.name),
+                            value=m_val.group(1),
+                        )
             elif m_cnt:
                 line = locate_csv_line(self.path, self.delimiter, self.compression, n_columns=int(m_cnt.group(1)))
         except (OSError, ValueError):  # pragma: no cover - the explanation must never hide the error
             line = None
         at = f", line {line:,}" if line else ""
         text = re.sub(r"^In CSV column #\d+: ", "", text)
-        hint = ("give the column a consistent type or convert the file to Parquet" if m_col
-                else "every line needs the header's number of fields (quote values that hold the delimiter)")
+        hint = (
+            "give the column a consistent type or convert the file to Parquet"
+            if m_col
+            else "every line needs the header's number of fields (quote values that hold the delimiter)"
+        )
         return f"cannot read CSV file {self.path}{at}{where}: {text}; {hint}"
 
     def _note_text_numbers(self, batch: pa.RecordBatch) -> None:
@@ -286,12 +317,29 @@ class CsvSource(Source):
                 self.notes.append(
                     f"column {name!r} of {self.path} holds numbers except {n_present - n_num:,} value(s) (e.g. "
                     f"{arr[idx].as_py()!r} in data row {idx + 1:,}); it was read as text, so numeric checks do "
-                    "not apply to it: fix those values or convert the file to Parquet with a numeric type")
+                    "not apply to it: fix those values or convert the file to Parquet with a numeric type"
+                )
 
 
 #: spellings Arrow's CSV reader reads as null in non-text columns (its defaults)
-_CSV_NULLS = ("", "#n/a", "#n/a n/a", "#na", "-1.#ind", "-1.#qnan", "-nan", "-nan", "1.#ind", "1.#qnan",
-              "n/a", "na", "null", "nan", "-nan", "none")
+_CSV_NULLS = (
+    "",
+    "#n/a",
+    "#n/a n/a",
+    "#na",
+    "-1.#ind",
+    "-1.#qnan",
+    "-nan",
+    "-nan",
+    "1.#ind",
+    "1.#qnan",
+    "n/a",
+    "na",
+    "null",
+    "nan",
+    "-nan",
+    "none",
+)
 
 
 def _reject_duplicates(names: Sequence[str], what: str) -> None:
@@ -300,8 +348,15 @@ def _reject_duplicates(names: Sequence[str], what: str) -> None:
         raise DataError(f"{what} has duplicate column names {dup!r}; rename them so every column can be named")
 
 
-_ARROW_ERRORS = (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, TypeError, ValueError,
-                 UnicodeEncodeError, OverflowError)
+_ARROW_ERRORS = (
+    pa.ArrowInvalid,
+    pa.ArrowTypeError,
+    pa.ArrowNotImplementedError,
+    TypeError,
+    ValueError,
+    UnicodeEncodeError,
+    OverflowError,
+)
 
 
 def _text(v: Any) -> str:
@@ -346,20 +401,26 @@ def _mixed_column(name: str, col: Any, notes: list[str]) -> pa.Array:
         else:
             arr = pa.array([float(v) if _is_number(v) else None for v in values], pa.float64())
         if others:
-            notes.append(f"column {name!r} mixes value types: {len(others):,} value(s) are not numbers "
-                         f"(e.g. {_short(others[0])}); they were read as missing and the column's "
-                         f"{len(numbers):,} numbers are judged")
+            notes.append(
+                f"column {name!r} mixes value types: {len(others):,} value(s) are not numbers "
+                f"(e.g. {_short(others[0])}); they were read as missing and the column's "
+                f"{len(numbers):,} numbers are judged"
+            )
         return arr
     out = [None if v is None or (not isinstance(v, (list, dict, tuple)) and _isna(v)) else _text(v) for v in values]
     others = [v for v in present if not isinstance(v, str)]
     escaped = [v for v in strings if isinstance(v, bytes) or _text(v) != v]
     if others and len(others) > len(escaped):
-        notes.append(f"column {name!r} mixes value types: {len(others):,} value(s) are not strings "
-                     f"(e.g. {_short(others[0])}); they were read as their text")
+        notes.append(
+            f"column {name!r} mixes value types: {len(others):,} value(s) are not strings "
+            f"(e.g. {_short(others[0])}); they were read as their text"
+        )
     if escaped:
-        notes.append(f"column {name!r} holds {len(escaped):,} value(s) that are not valid Unicode text "
-                     f"(e.g. {_short(escaped[0])}); they were read with the bad characters written as "
-                     "backslash escapes")
+        notes.append(
+            f"column {name!r} holds {len(escaped):,} value(s) that are not valid Unicode text "
+            f"(e.g. {_short(escaped[0])}); they were read with the bad characters written as "
+            "backslash escapes"
+        )
     del pd
     return pa.array(out, pa.large_string())
 
@@ -376,12 +437,19 @@ def _isna(v: Any) -> bool:
 def _nested_or_extension(t: pa.DataType) -> bool:
     """Types no kernel reads as values: lists, structs, maps, unions, and extension types (pandas
     periods and intervals). They become text labels so every check can name their values."""
-    return (isinstance(t, pa.ExtensionType) or pa.types.is_list(t) or pa.types.is_large_list(t)
-            or pa.types.is_fixed_size_list(t) or pa.types.is_struct(t) or pa.types.is_map(t)
-            or pa.types.is_union(t) or getattr(pa.types, "is_list_view", lambda _: False)(t))
+    return (
+        isinstance(t, pa.ExtensionType)
+        or pa.types.is_list(t)
+        or pa.types.is_large_list(t)
+        or pa.types.is_fixed_size_list(t)
+        or pa.types.is_struct(t)
+        or pa.types.is_map(t)
+        or pa.types.is_union(t)
+        or getattr(pa.types, "is_list_view", lambda _: False)(t)
+    )
 
 
-def _labels(col: "pa.ChunkedArray") -> list:
+def _labels(col: pa.ChunkedArray) -> list:
     """Readable text of each value (None stays missing): '2020-01' for a period, '(0, 1]' for an interval."""
     if isinstance(col.type, pa.ExtensionType):
         try:
@@ -411,8 +479,10 @@ def normalise_table(table: pa.Table, notes: list[str]) -> pa.Table:
             text = [None if v is None else _text(v) for v in vals]
             bad = sum(1 for v, s in zip(vals, text) if v is not None and s.encode("utf-8") != v)
             if bad:
-                notes.append(f"column {f.name!r} holds {bad:,} binary value(s) that are not valid UTF-8 text; "
-                             "they were read with the bad bytes written as backslash escapes")
+                notes.append(
+                    f"column {f.name!r} holds {bad:,} binary value(s) that are not valid UTF-8 text; "
+                    "they were read with the bad bytes written as backslash escapes"
+                )
             col, changed = pa.chunked_array([pa.array(text, pa.large_string())]), True
         cols.append(col)
     if not changed:
@@ -493,16 +563,18 @@ def open_source(data: Any, *, batch_rows: int = DEFAULT_BATCH_ROWS) -> Source:
     if isinstance(data, pa.Table):
         _reject_duplicates(data.column_names, "the Arrow table")
         notes: list[str] = []
-        src = TableSource(normalise_table(data, notes), f"pyarrow.Table[{data.num_rows:,} x {data.num_columns}]",
-                          batch_rows)
+        src = TableSource(
+            normalise_table(data, notes), f"pyarrow.Table[{data.num_rows:,} x {data.num_columns}]", batch_rows
+        )
         src.notes.extend(notes)
         return src
     if mod == "polars":
         table = data.to_arrow()
         _reject_duplicates(table.column_names, "the polars DataFrame")
         notes = []
-        src = TableSource(normalise_table(table, notes), f"polars.DataFrame[{table.num_rows:,} x {table.num_columns}]",
-                          batch_rows)
+        src = TableSource(
+            normalise_table(table, notes), f"polars.DataFrame[{table.num_rows:,} x {table.num_columns}]", batch_rows
+        )
         src.notes.extend(notes)
         return src
     raise DataError(

@@ -18,7 +18,8 @@ import contextlib
 import os
 import pickle
 import sys
-from typing import Any, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 import pyarrow as pa
 
@@ -63,14 +64,17 @@ def _fold_partition(kernels: list[Kernel]):
                     failures[i] = _describe(exc)
             offset += batch.num_rows
         blobs = [None if i in failures else k.dumps(states[i]) for i, k in enumerate(kernels)]
-        yield pa.RecordBatch.from_pydict({"state": [pickle.dumps((blobs, failures))]},
-                                         schema=pa.schema([("state", pa.binary())]))
+        yield pa.RecordBatch.from_pydict(
+            {"state": [pickle.dumps((blobs, failures))]}, schema=pa.schema([("state", pa.binary())])
+        )
 
     return run
 
 
-_WORKER_HINT = ("Spark's Python workers cannot import {what} ({detail}); set PYSPARK_PYTHON to a Python that has "
-                "datacheck installed on every executor (on this machine: {exe}) before the SparkSession is created")
+_WORKER_HINT = (
+    "Spark's Python workers cannot import {what} ({detail}); set PYSPARK_PYTHON to a Python that has "
+    "datacheck installed on every executor (on this machine: {exe}) before the SparkSession is created"
+)
 
 
 @contextlib.contextmanager
@@ -92,8 +96,10 @@ def _worker_python(df: Any) -> Iterator[str | None]:
         return
     sc.pythonExec = sys.executable
     try:
-        yield (f"PYSPARK_PYTHON is not set; the local Spark workers ran this Python ({sys.executable}) "
-               f"instead of {old!r} for datacheck's fold")
+        yield (
+            f"PYSPARK_PYTHON is not set; the local Spark workers ran this Python ({sys.executable}) "
+            f"instead of {old!r} for datacheck's fold"
+        )
     finally:
         sc.pythonExec = old
 
@@ -105,8 +111,9 @@ def _explain_worker_failure(exc: BaseException) -> str | None:
     m = re.search(r"No module named '([\w.]+)'", str(exc))
     if not m:
         return None
-    return _WORKER_HINT.format(what=m.group(1).split(".")[0], detail=f"No module named {m.group(1)!r}",
-                               exe=sys.executable)
+    return _WORKER_HINT.format(
+        what=m.group(1).split(".")[0], detail=f"No module named {m.group(1)!r}", exe=sys.executable
+    )
 
 
 class SparkSource(Source):
@@ -127,8 +134,10 @@ class SparkSource(Source):
             schema = to_arrow_schema(df.schema, timezone=tz)
         except Exception as exc:  # unsupported Spark types
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise DataError(f"cannot map the Spark schema to Arrow: {reason}; cast the column to a plain type "
-                            "(string, number, timestamp) first") from None
+            raise DataError(
+                f"cannot map the Spark schema to Arrow: {reason}; cast the column to a plain type "
+                "(string, number, timestamp) first"
+            ) from None
         super().__init__(schema, f"pyspark.sql.DataFrame[{len(names)} columns]", None)
         self.df = df
 

@@ -56,8 +56,9 @@ from __future__ import annotations
 import importlib
 import os
 import pkgutil
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 __all__ = ["FIGURES", "FigureSpec", "figure", "figures_for", "new_ax"]
 

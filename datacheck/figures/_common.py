@@ -7,21 +7,36 @@ from __future__ import annotations
 
 import contextlib
 import math
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 __all__ = [
-    "STATUS_COLORS", "STATUS_FILLS", "STATUS_GLYPHS", "STATUS_RANK", "INK", "MUTED", "ACCENT",
-    "theme", "results_of", "text_label", "fmt_num", "fmt_pct", "worst_status", "status_sort_key",
-    "panel_grid", "finish", "compact_ticks",
+    "STATUS_COLORS",
+    "STATUS_FILLS",
+    "STATUS_GLYPHS",
+    "STATUS_RANK",
+    "INK",
+    "MUTED",
+    "ACCENT",
+    "theme",
+    "results_of",
+    "text_label",
+    "fmt_num",
+    "fmt_pct",
+    "worst_status",
+    "status_sort_key",
+    "panel_grid",
+    "finish",
+    "compact_ticks",
 ]
 
 #: Okabe-Ito colours (safe for the common colour-vision deficiencies); every status is also drawn
 #: with a glyph or a word, so colour is never the only cue.
 STATUS_COLORS: dict[str, str] = {
-    "pass": "#009E73",     # bluish green
-    "warn": "#E69F00",     # orange
-    "fail": "#D55E00",     # vermillion
-    "error": "#CC79A7",    # reddish purple
+    "pass": "#009E73",  # bluish green
+    "warn": "#E69F00",  # orange
+    "fail": "#D55E00",  # vermillion
+    "error": "#CC79A7",  # reddish purple
     "skipped": "#BBBBBB",  # grey
 }
 #: cell fills for grids of verdicts: passing cells recede (pale), problems stand out (saturated)
@@ -30,9 +45,9 @@ STATUS_GLYPHS: dict[str, str] = {"pass": "✓", "warn": "!", "fail": "✗", "err
 #: higher is worse; used to pick the status a cell or a panel shows
 STATUS_RANK: dict[str, int] = {"skipped": 0, "pass": 1, "warn": 2, "error": 3, "fail": 4}
 
-INK = "#0072B2"      # blue: the data itself (bars, histograms)
-MUTED = "#9AA5B1"    # grey-blue: context (rest of a distribution, other categories)
-ACCENT = "#D55E00"   # vermillion: what was flagged
+INK = "#0072B2"  # blue: the data itself (bars, histograms)
+MUTED = "#9AA5B1"  # grey-blue: context (rest of a distribution, other categories)
+ACCENT = "#D55E00"  # vermillion: what was flagged
 
 
 @contextlib.contextmanager
@@ -40,8 +55,10 @@ def theme():
     """The seaborn style figures are created under (scoped: the user's rcParams are untouched)."""
     import seaborn as sns
 
-    with sns.axes_style("whitegrid", {"grid.color": "#E6E6E6", "axes.edgecolor": "#CCCCCC"}), \
-            sns.plotting_context("notebook", font_scale=0.85):
+    with (
+        sns.axes_style("whitegrid", {"grid.color": "#E6E6E6", "axes.edgecolor": "#CCCCCC"}),
+        sns.plotting_context("notebook", font_scale=0.85),
+    ):
         yield
 
 
@@ -121,8 +138,9 @@ def panel_grid(n: int, *, ncols: int, panel_size: tuple[float, float], ax=None, 
     ncols = max(1, min(ncols, n))
     nrows = math.ceil(n / ncols)
     if ax is None:
-        fig, grid = plt.subplots(nrows, ncols, figsize=(panel_size[0] * ncols, panel_size[1] * nrows),
-                                 squeeze=False, sharey=sharey)
+        fig, grid = plt.subplots(
+            nrows, ncols, figsize=(panel_size[0] * ncols, panel_size[1] * nrows), squeeze=False, sharey=sharey
+        )
         axes = [a for row in grid for a in row]
     else:
         fig = ax.figure
@@ -131,8 +149,17 @@ def panel_grid(n: int, *, ncols: int, panel_size: tuple[float, float], ax=None, 
             box = ax.get_position()
             ax.remove()
             w, h = box.width / ncols, box.height / nrows
-            axes = [fig.add_axes([box.x0 + (i % ncols) * w + 0.1 * w, box.y0 + (nrows - 1 - i // ncols) * h + 0.15 * h,
-                                  0.8 * w, 0.7 * h]) for i in range(nrows * ncols)]
+            axes = [
+                fig.add_axes(
+                    [
+                        box.x0 + (i % ncols) * w + 0.1 * w,
+                        box.y0 + (nrows - 1 - i // ncols) * h + 0.15 * h,
+                        0.8 * w,
+                        0.7 * h,
+                    ]
+                )
+                for i in range(nrows * ncols)
+            ]
         else:
             ax.remove()
             sub = spec.subgridspec(nrows, ncols, wspace=0.35, hspace=0.6)

@@ -71,11 +71,12 @@ def _grid(n: int, ax, panel_size=(4.6, 0.0), heights=None):
     cols = min(2, n)
     rows = math.ceil(n / cols)
     if heights:
-        row_h = [max(2.6, max(heights[r * cols:(r + 1) * cols])) for r in range(rows)]
+        row_h = [max(2.6, max(heights[r * cols : (r + 1) * cols])) for r in range(rows)]
     else:
         row_h = [max(2.6, panel_size[1])] * rows
-    fig, axes = plt.subplots(rows, cols, figsize=(panel_size[0] * cols, sum(row_h)), squeeze=False,
-                             gridspec_kw={"height_ratios": row_h})
+    fig, axes = plt.subplots(
+        rows, cols, figsize=(panel_size[0] * cols, sum(row_h)), squeeze=False, gridspec_kw={"height_ratios": row_h}
+    )
     flat = list(axes.ravel())
     for extra in flat[n:]:
         extra.set_visible(False)
@@ -119,8 +120,13 @@ def rate_panel(result: Any, ax=None):
     band = d.get("band")
     ref = d.get("reference_value")
     if band is not None:
-        ax.axvspan(max(0.0, band[0]), min(1.0, band[1]), color="#55A868", alpha=0.12,
-                   label=f"tolerance (ratio >= {d.get('max_disparity_ratio')})")
+        ax.axvspan(
+            max(0.0, band[0]),
+            min(1.0, band[1]),
+            color="#55A868",
+            alpha=0.12,
+            label=f"tolerance (ratio >= {d.get('max_disparity_ratio')})",
+        )
     elif d.get("difference_band"):
         lo, hi = d["difference_band"]
         ax.axvspan(max(0.0, lo), min(1.0, hi), color="#55A868", alpha=0.12, label="tolerance (difference)")
@@ -132,8 +138,17 @@ def rate_panel(result: Any, ax=None):
         if _finite(lo) and _finite(hi):
             err = [[max(0.0, v - lo)], [max(0.0, hi - v)]]
         c = _status_color(g)
-        ax.errorbar([v], [y], xerr=err, fmt="o", color=c, ecolor=c, capsize=3,
-                    mfc="white" if g.get("status") == "skipped" else c, ms=6)
+        ax.errorbar(
+            [v],
+            [y],
+            xerr=err,
+            fmt="o",
+            color=c,
+            ecolor=c,
+            capsize=3,
+            mfc="white" if g.get("status") == "skipped" else c,
+            ms=6,
+        )
     ax.set_yticks(ys)
     ax.set_yticklabels([_group_label(g["group"], g.get("n")) for g in groups], fontsize=_TICK_PT)
     ax.tick_params(axis="x", labelsize=_TICK_PT)
@@ -151,8 +166,7 @@ def _has_rates(report) -> bool:
 
 
 @figure("bias_rates", "bias", _has_rates, title="Group rates with intervals vs the reference group")
-def bias_rates(report: Any, ax=None, *, metric: str | None = None, dimension: str | None = None,
-               max_panels: int = 12):
+def bias_rates(report: Any, ax=None, *, metric: str | None = None, dimension: str | None = None, max_panels: int = 12):
     """Group rates as points with interval bars, the reference line and the tolerance band.
 
     Parameters
@@ -171,8 +185,11 @@ def bias_rates(report: Any, ax=None, *, metric: str | None = None, dimension: st
     """
     res = _results(report, _RATES, metric, dimension)[:max_panels]
     if not res:
-        raise ValueError("the report has no bias rate results to draw"
-                         + (f" for metric={metric!r}" if metric else "") + (f", dimension={dimension!r}" if dimension else ""))
+        raise ValueError(
+            "the report has no bias rate results to draw"
+            + (f" for metric={metric!r}" if metric else "")
+            + (f", dimension={dimension!r}" if dimension else "")
+        )
     if ax is not None or len(res) == 1:
         return rate_panel(res[0], ax)
     heights = [0.5 * len([g for g in r.details["groups"] if _finite(g.get("value"))]) + 1.6 for r in res]
@@ -199,8 +216,9 @@ def _repr_panel(result, ax):
         ax.barh(y, v, color=c, alpha=0.55, height=0.6)
         lo, hi = g.get("ci_low"), g.get("ci_high")
         if _finite(lo) and _finite(hi):
-            ax.errorbar([v], [y], xerr=[[max(0.0, v - lo)], [max(0.0, hi - v)]], fmt="none", ecolor="#333333",
-                        capsize=3)
+            ax.errorbar(
+                [v], [y], xerr=[[max(0.0, v - lo)], [max(0.0, hi - v)]], fmt="none", ecolor="#333333", capsize=3
+            )
         e = g.get("reference_value")
         if _finite(e):
             ax.plot([e], [y], marker="D", color="#222222", ms=6, ls="none")
@@ -272,15 +290,28 @@ def _missing_panel(result, ax):
         if g.get("status") in ("fail", "warn"):
             failing.append((i, j))
     annot = np.vectorize(lambda v: "" if not np.isfinite(v) else f"{v:.1%}")(mat)
-    sns.heatmap(mat, ax=ax, cmap="rocket_r", vmin=0, annot=annot, fmt="", annot_kws={"fontsize": 8.5},
-                xticklabels=[text_label(c, 24) for c in cols], yticklabels=[_group_label(g) for g in groups], cbar_kws={"label": "missing rate"}, linewidths=0.5,
-                linecolor="white")
+    sns.heatmap(
+        mat,
+        ax=ax,
+        cmap="rocket_r",
+        vmin=0,
+        annot=annot,
+        fmt="",
+        annot_kws={"fontsize": 8.5},
+        xticklabels=[text_label(c, 24) for c in cols],
+        yticklabels=[_group_label(g) for g in groups],
+        cbar_kws={"label": "missing rate"},
+        linewidths=0.5,
+        linecolor="white",
+    )
     from matplotlib.patches import Rectangle
 
     for i, j in failing:
         ax.add_patch(Rectangle((j, i), 1, 1, fill=False, edgecolor=_COLORS["fail"], lw=2))
-    ax.set_title(f"missing rate by {text_label(d.get('dimension'), 40)} (outlined: disparity beyond tolerance and significant)",
-                 fontsize=_TITLE_PT - 1)
+    ax.set_title(
+        f"missing rate by {text_label(d.get('dimension'), 40)} (outlined: disparity beyond tolerance and significant)",
+        fontsize=_TITLE_PT - 1,
+    )
     ax.tick_params(labelsize=_TICK_PT)
     ax.tick_params(axis="y", labelsize=8)
     ax.tick_params(axis="x", labelsize=8, rotation=30)
@@ -309,8 +340,10 @@ def bias_missingness(report: Any, ax=None, *, dimension: str | None = None, max_
     if ax is not None or len(res) == 1:
         r = res[0]
         created = ax is None
-        fig, ax = new_ax(ax, figsize=(1.0 * len(r.details["columns"]) + 4,
-                                      0.4 * len({g["group"] for g in r.details["groups"]}) + 1.8))
+        fig, ax = new_ax(
+            ax,
+            figsize=(1.0 * len(r.details["columns"]) + 4, 0.4 * len({g["group"] for g in r.details["groups"]}) + 1.8),
+        )
         _missing_panel(r, ax)
         if created:
             fig.tight_layout()
@@ -322,8 +355,9 @@ def bias_missingness(report: Any, ax=None, *, dimension: str | None = None, max_
     _use_headless_backend()
     heights = [0.4 * len({g["group"] for g in r.details["groups"]}) + 1.8 for r in res]
     width = 1.0 * max(len(r.details["columns"]) for r in res) + 4
-    fig, axes = plt.subplots(len(res), 1, figsize=(width, sum(heights)), gridspec_kw={"height_ratios": heights},
-                             squeeze=False)
+    fig, axes = plt.subplots(
+        len(res), 1, figsize=(width, sum(heights)), gridspec_kw={"height_ratios": heights}, squeeze=False
+    )
     for r, a in zip(res, axes[:, 0]):
         _missing_panel(r, a)
     fig.tight_layout()

@@ -28,8 +28,21 @@ import math
 
 from datacheck.figures import figure, new_ax
 from datacheck.figures._common import (
-    ACCENT, INK, STATUS_COLORS, STATUS_GLYPHS, STATUS_RANK, compact_ticks, finish, fmt_num, fmt_pct,
-    panel_grid, results_of, status_sort_key, text_label, theme, worst_status,
+    ACCENT,
+    INK,
+    STATUS_COLORS,
+    STATUS_GLYPHS,
+    STATUS_RANK,
+    compact_ticks,
+    finish,
+    fmt_num,
+    fmt_pct,
+    panel_grid,
+    results_of,
+    status_sort_key,
+    text_label,
+    theme,
+    worst_status,
 )
 
 __all__ = ["missingness", "numeric_distributions", "skewness", "value_shares", "MAX_PANELS", "MAX_ROWS"]
@@ -40,9 +53,11 @@ MAX_PANELS = 12
 MAX_ROWS = 30
 
 #: missingness kinds, in stacking order, with their colours (Okabe-Ito blue, sky blue, yellow)
-MISSING_KINDS = (("missing", "null / NaN", "#0072B2"),
-                 ("disguised", "disguised missing ('?', '', placeholders, declared sentinels)", "#56B4E9"),
-                 ("suspected", "suspected sentinel (spike at the range edge)", "#F0E442"))
+MISSING_KINDS = (
+    ("missing", "null / NaN", "#0072B2"),
+    ("disguised", "disguised missing ('?', '', placeholders, declared sentinels)", "#56B4E9"),
+    ("suspected", "suspected sentinel (spike at the range edge)", "#F0E442"),
+)
 
 
 def _is_problem(status: str) -> bool:
@@ -66,6 +81,7 @@ def _finite(x) -> bool:
 
 # -- missingness ---------------------------------------------------------------------------------
 
+
 def _missing_rows(results):
     """One row per (missing check, column): shares by kind, thresholds, status, what the values were."""
     rs = results_of(results, "missing")
@@ -88,18 +104,26 @@ def _missing_rows(results):
         label = m.column_label
         if names.count(label) > 1:
             label = f"{label} [checks[{m.check_index}]]"
-        rows.append({
-            "label": label, "shares": shares, "total": sum(shares.values()),
-            "status": worst_status([m.status] + [e.status for e in ex]),
-            "max_fraction": (m.expected or {}).get("max_fraction") if isinstance(m.expected, dict) else None,
-            "max_disguised": m.details.get("max_disguised_fraction"),
-            "tokens": tokens,
-        })
+        rows.append(
+            {
+                "label": label,
+                "shares": shares,
+                "total": sum(shares.values()),
+                "status": worst_status([m.status] + [e.status for e in ex]),
+                "max_fraction": (m.expected or {}).get("max_fraction") if isinstance(m.expected, dict) else None,
+                "max_disguised": m.details.get("max_disguised_fraction"),
+                "tokens": tokens,
+            }
+        )
     return rows
 
 
-@figure("missingness", family="integrity", title="missing values per column",
-        applies=lambda rep: any("rows" in (r.details or {}) for r in results_of(rep, "missing")))
+@figure(
+    "missingness",
+    family="integrity",
+    title="missing values per column",
+    applies=lambda rep: any("rows" in (r.details or {}) for r in results_of(rep, "missing")),
+)
 def missingness(report, ax=None):
     """Share of each column that is missing: real nulls, disguised missing values, suspected sentinels.
 
@@ -122,8 +146,16 @@ def missingness(report, ax=None):
     with theme():
         fig, ax = new_ax(ax, figsize=(9, max(2.4, 1.5 + 0.42 * max(len(shown), 1))))
         if not shown:
-            ax.text(0.5, 0.5, f"no missing values in any of the {len(rows)} column(s) checked",
-                    ha="center", va="center", transform=ax.transAxes, fontsize=12, color=STATUS_COLORS["pass"])
+            ax.text(
+                0.5,
+                0.5,
+                f"no missing values in any of the {len(rows)} column(s) checked",
+                ha="center",
+                va="center",
+                transform=ax.transAxes,
+                fontsize=12,
+                color=STATUS_COLORS["pass"],
+            )
             ax.set_axis_off()
             finish(fig, own)
             return ax
@@ -144,10 +176,13 @@ def missingness(report, ax=None):
             if _finite(r["max_fraction"]):
                 marks.append(("nulls", r["max_fraction"], r["max_fraction"], "-"))
             if _finite(r["max_disguised"]) and r["shares"]["disguised"]:
-                marks.append(("disguised", r["shares"]["missing"] + r["max_disguised"], r["max_disguised"], (0, (1.2, 0.8))))
+                marks.append(
+                    ("disguised", r["shares"]["missing"] + r["max_disguised"], r["max_disguised"], (0, (1.2, 0.8)))
+                )
             for kind, x, limit, style in marks:
-                ax.plot([x, x], [i - 0.42, i + 0.42], color="#222222", linewidth=2.2, linestyle=style,
-                        solid_capstyle="butt")
+                ax.plot(
+                    [x, x], [i - 0.42, i + 0.42], color="#222222", linewidth=2.2, linestyle=style, solid_capstyle="butt"
+                )
                 limits.setdefault(kind, (set(), style))[0].add(limit)
                 xmax = max(xmax, x)
             row_marks.append([m[1] for m in marks])
@@ -158,9 +193,15 @@ def missingness(report, ax=None):
                 note += "  " + ", ".join(text_label(t, 22) for t in r["tokens"][:2])
             if _is_problem(r["status"]):
                 note += f"  {_status_tag(r['status'])}"
-            ax.text(end + xmax * 0.015, i, note, va="center", fontsize=9,
-                    color=STATUS_COLORS[r["status"]] if _is_problem(r["status"]) else "#333333",
-                    fontweight="bold" if _is_problem(r["status"]) else "normal")
+            ax.text(
+                end + xmax * 0.015,
+                i,
+                note,
+                va="center",
+                fontsize=9,
+                color=STATUS_COLORS[r["status"]] if _is_problem(r["status"]) else "#333333",
+                fontweight="bold" if _is_problem(r["status"]) else "normal",
+            )
         ax.set_yticks(y, [text_label(r["label"]) for r in shown])
         _colour_ticklabels(ax.get_yticklabels(), [r["status"] for r in shown])
         ax.set_xlim(0, xmax * 1.6 if xmax > 0 else 1)
@@ -170,16 +211,30 @@ def missingness(report, ax=None):
         ax.grid(axis="y", visible=False)
         handles = [Patch(facecolor=c, label=n) for n, c in used]
         for kind, (vals, style) in limits.items():
-            handles.append(Line2D([], [], color="#222222", linewidth=2.2, linestyle=style,
-                                  label=f"allowed {kind} ({', '.join(fmt_pct(v) for v in sorted(vals))})"
-                                  + (", counted after nulls" if kind == "disguised" else "")))
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color="#222222",
+                    linewidth=2.2,
+                    linestyle=style,
+                    label=f"allowed {kind} ({', '.join(fmt_pct(v) for v in sorted(vals))})"
+                    + (", counted after nulls" if kind == "disguised" else ""),
+                )
+            )
         # below the x label by a fixed distance in points, whatever the number of rows (axes fractions
         # shrink with a short chart and the legend then sat on the label)
         from matplotlib.transforms import offset_copy
 
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0),
-                  bbox_transform=offset_copy(ax.transAxes, fig=ax.figure, y=-40, units="points"),
-                  ncol=2, frameon=False, fontsize=8.5)
+        ax.legend(
+            handles=handles,
+            loc="upper center",
+            bbox_to_anchor=(0.5, 0.0),
+            bbox_transform=offset_copy(ax.transAxes, fig=ax.figure, y=-40, units="points"),
+            ncol=2,
+            frameon=False,
+            fontsize=8.5,
+        )
         title = "Missing values"
         extra = []
         if clean:
@@ -192,6 +247,7 @@ def missingness(report, ax=None):
 
 
 # -- numeric distributions ----------------------------------------------------------------------
+
 
 def _range_bounds(results) -> dict[str, tuple]:
     out: dict[str, tuple] = {}
@@ -289,8 +345,16 @@ def _draw_distribution(ax, r, bounds) -> None:
     # bars, each region on its own scale; a bar is orange only when every row in it is beyond a fence
     for kind, i, j, a, b in regions:
         xs = [X(edges[k], kind) for k in range(i, j + 1)]
-        ax.bar(xs[:-1], counts[i:j], width=[q - p for p, q in zip(xs[:-1], xs[1:])], align="edge",
-               color=INK if kind == "inside" else ACCENT, alpha=0.85, edgecolor="white", linewidth=0.4)
+        ax.bar(
+            xs[:-1],
+            counts[i:j],
+            width=[q - p for p, q in zip(xs[:-1], xs[1:])],
+            align="edge",
+            color=INK if kind == "inside" else ACCENT,
+            alpha=0.85,
+            edgecolor="white",
+            linewidth=0.4,
+        )
         if kind != "inside":
             ax.axvspan(X(a, kind), X(b, kind), color=ACCENT, alpha=0.07, linewidth=0)
     top = max(counts) if counts else 1
@@ -322,14 +386,28 @@ def _draw_distribution(ax, r, bounds) -> None:
         ax.axvline(pos, color=ACCENT, linestyle="--", linewidth=1.3)
         ax.text(pos, -0.13, _short_num(x), transform=trans, ha="center", va="top", fontsize=8, color=ACCENT)
         if n_out:  # two heights, so the labels cannot collide when both fences sit close together
-            ax.text(pos, 0.72 if side == "below" else 0.62, f" {fmt_num(n_out)} {side} ", transform=trans,
-                    ha="left" if side == "above" else "right", va="center", fontsize=8, color=ACCENT,
-                    fontweight="bold")
+            ax.text(
+                pos,
+                0.72 if side == "below" else 0.62,
+                f" {fmt_num(n_out)} {side} ",
+                transform=trans,
+                ha="left" if side == "above" else "right",
+                va="center",
+                fontsize=8,
+                color=ACCENT,
+                fontweight="bold",
+            )
     if X.broken:  # break marks on the axis line
         for g in X.gaps():
             for dx in (-0.006, 0.006):
-                ax.plot([g + dx - 0.004, g + dx + 0.004], [-0.025, 0.025], color="#555555", linewidth=1,
-                        transform=trans, clip_on=False)
+                ax.plot(
+                    [g + dx - 0.004, g + dx + 0.004],
+                    [-0.025, 0.025],
+                    color="#555555",
+                    linewidth=1,
+                    transform=trans,
+                    clip_on=False,
+                )
     # the box: quartiles and median (or the centre the fences were built around) on a strip on top
     q1, med, q3 = d.get("q1"), d.get("median", d.get("mean")), d.get("q3")
     y0, y1 = 0.84, 0.94
@@ -345,8 +423,19 @@ def _draw_distribution(ax, r, bounds) -> None:
     # flagged rows (the evidence: the most extreme values beyond the fences)
     ev = [e["value"] for e in (r.evidence or []) if isinstance(e, dict) and _finite(e.get("value"))]
     if ev:
-        ax.plot([X(v) for v in ev], [0.035] * len(ev), linestyle="none", marker="v", markersize=7, color=ACCENT,
-                markeredgecolor="white", markeredgewidth=0.6, transform=trans, clip_on=False, zorder=5)
+        ax.plot(
+            [X(v) for v in ev],
+            [0.035] * len(ev),
+            linestyle="none",
+            marker="v",
+            markersize=7,
+            color=ACCENT,
+            markeredgecolor="white",
+            markeredgewidth=0.6,
+            transform=trans,
+            clip_on=False,
+            zorder=5,
+        )
     # bounds of a range check on the same column
     rb = bounds.get(r.column_label)
     if rb:
@@ -354,10 +443,14 @@ def _draw_distribution(ax, r, bounds) -> None:
             if v is not None and edges[0] <= v <= edges[-1]:
                 ax.axvline(X(v), color="#CC79A7", linestyle=":", linewidth=1.6)
     frac = obs.get("fraction")
-    ax.set_title(f"{text_label(r.column_label, 30)}: {fmt_pct(frac)} beyond fences"
-                 + (f"  {_status_tag(r.status)}" if _is_problem(r.status) else ""),
-                 loc="left", fontsize=10, fontweight="bold",
-                 color=STATUS_COLORS[r.status] if _is_problem(r.status) else "#222222")
+    ax.set_title(
+        f"{text_label(r.column_label, 30)}: {fmt_pct(frac)} beyond fences"
+        + (f"  {_status_tag(r.status)}" if _is_problem(r.status) else ""),
+        loc="left",
+        fontsize=10,
+        fontweight="bold",
+        color=STATUS_COLORS[r.status] if _is_problem(r.status) else "#222222",
+    )
     ax.set_ylabel("rows per bin")
     compact_ticks(ax.yaxis)
     ax.tick_params(axis="x", labelsize=8)
@@ -370,8 +463,12 @@ def _rect(xy, w, h, trans):
     return Rectangle(xy, w, h, transform=trans, facecolor="#FFFFFF", edgecolor="#222222", linewidth=1.2, zorder=4)
 
 
-@figure("numeric_distributions", family="integrity", title="numeric distributions and outliers",
-        applies=lambda rep: any("hist_counts" in (r.details or {}) for r in results_of(rep, "outliers")))
+@figure(
+    "numeric_distributions",
+    family="integrity",
+    title="numeric distributions and outliers",
+    applies=lambda rep: any("hist_counts" in (r.details or {}) for r in results_of(rep, "outliers")),
+)
 def numeric_distributions(report, ax=None):
     """Histogram of each numeric column the outliers check looked at, with its fences.
 
@@ -395,19 +492,27 @@ def numeric_distributions(report, ax=None):
         fig, axes = panel_grid(len(rs), ncols=2 if len(rs) > 1 else 1, panel_size=(6.0, 3.1), ax=ax)
         for a, r in zip(axes, rs):
             _draw_distribution(a, r, bounds)
-        handles = [Patch(facecolor=INK, alpha=0.85, label="within the fences"),
-                   Patch(facecolor=ACCENT, alpha=0.85, label="beyond the fences"),
-                   Line2D([], [], color=ACCENT, linestyle="--", label="outlier fence"),
-                   Line2D([], [], marker="v", color=ACCENT, linestyle="none", label="most extreme rows (evidence)"),
-                   Patch(facecolor="white", edgecolor="#222222", label="Q1–Q3, median")]
+        handles = [
+            Patch(facecolor=INK, alpha=0.85, label="within the fences"),
+            Patch(facecolor=ACCENT, alpha=0.85, label="beyond the fences"),
+            Line2D([], [], color=ACCENT, linestyle="--", label="outlier fence"),
+            Line2D([], [], marker="v", color=ACCENT, linestyle="none", label="most extreme rows (evidence)"),
+            Patch(facecolor="white", edgecolor="#222222", label="Q1–Q3, median"),
+        ]
         if any(r.column_label in bounds for r in rs):
             handles.append(Line2D([], [], color="#CC79A7", linestyle=":", linewidth=1.6, label="range check bounds"))
         if own:
-            fig.legend(handles=handles, loc="lower center", ncol=3, frameon=False, fontsize=8.5,
-                       bbox_to_anchor=(0.5, 0.0))
-            fig.suptitle("Numeric distributions and outlier fences"
-                         + (f"  ({hidden} more column(s) not shown)" if hidden else ""),
-                         x=0.01, ha="left", fontsize=11, fontweight="bold")
+            fig.legend(
+                handles=handles, loc="lower center", ncol=3, frameon=False, fontsize=8.5, bbox_to_anchor=(0.5, 0.0)
+            )
+            fig.suptitle(
+                "Numeric distributions and outlier fences"
+                + (f"  ({hidden} more column(s) not shown)" if hidden else ""),
+                x=0.01,
+                ha="left",
+                fontsize=11,
+                fontweight="bold",
+            )
             nrows = math.ceil(len(rs) / (2 if len(rs) > 1 else 1))
             fig.tight_layout(rect=(0, 0.09 / nrows + 0.02, 1, 1))
         else:
@@ -417,9 +522,13 @@ def numeric_distributions(report, ax=None):
 
 # -- skewness ------------------------------------------------------------------------------------
 
-@figure("skewness", family="integrity", title="skewness and tails",
-        applies=lambda rep: any(isinstance(r.observed, dict) and "skewness" in r.observed
-                                for r in results_of(rep, "skew")))
+
+@figure(
+    "skewness",
+    family="integrity",
+    title="skewness and tails",
+    applies=lambda rep: any(isinstance(r.observed, dict) and "skewness" in r.observed for r in results_of(rep, "skew")),
+)
 def skewness(report, ax=None):
     """Skewness and excess kurtosis of each numeric column, against the allowed bounds.
 
@@ -439,14 +548,21 @@ def skewness(report, ax=None):
             from datacheck.figures import _use_headless_backend
 
             _use_headless_backend()
-            fig, (a1, a2) = plt.subplots(1, 2, figsize=(10.5, max(2.6, 1.5 + 0.36 * len(rs))), sharey=True,
-                                         gridspec_kw={"width_ratios": [1.2, 1]})
+            fig, (a1, a2) = plt.subplots(
+                1,
+                2,
+                figsize=(10.5, max(2.6, 1.5 + 0.36 * len(rs))),
+                sharey=True,
+                gridspec_kw={"width_ratios": [1.2, 1]},
+            )
         else:
             fig, (a1, a2) = panel_grid(2, ncols=2, panel_size=(5, 3), ax=ax)
         y = list(range(len(rs)))
         labels = [text_label(r.column_label) for r in rs]
-        for a, key, bound_key, title in ((a1, "skewness", "max_abs_skewness", "skewness"),
-                                          (a2, "kurtosis", "max_kurtosis", "excess kurtosis")):
+        for a, key, bound_key, title in (
+            (a1, "skewness", "max_abs_skewness", "skewness"),
+            (a2, "kurtosis", "max_kurtosis", "excess kurtosis"),
+        ):
             vals = [r.observed.get(key) if _finite(r.observed.get(key)) else 0.0 for r in rs]
             bounds = [(r.expected or {}).get(bound_key) if isinstance(r.expected, dict) else None for r in rs]
             over = [(_finite(b) and (abs(v) > b if key == "skewness" else v > b)) for v, b in zip(vals, bounds)]
@@ -466,9 +582,17 @@ def skewness(report, ax=None):
                 a.set_xscale("symlog", linthresh=10)
             # values in a column right of the panel: never on a bar end, a bound or the zero line
             for i, (v, o) in enumerate(zip(vals, over)):
-                a.text(1.02, i, fmt_num(v), va="center", ha="left", fontsize=8.5,
-                       transform=a.get_yaxis_transform(),
-                       color=colours[i] if o else "#333333", fontweight="bold" if o else "normal")
+                a.text(
+                    1.02,
+                    i,
+                    fmt_num(v),
+                    va="center",
+                    ha="left",
+                    fontsize=8.5,
+                    transform=a.get_yaxis_transform(),
+                    color=colours[i] if o else "#333333",
+                    fontweight="bold" if o else "normal",
+                )
             lo = min([0.0] + vals + [-b for b in finite_bounds if key == "skewness"])
             hi = max([0.0] + vals + list(finite_bounds))
             if symlog:
@@ -478,15 +602,22 @@ def skewness(report, ax=None):
                 a.set_xlim(lo - (pad if lo < 0 else 0.05 * pad), hi + pad)
             a.axvline(0, color="#888888", linewidth=0.8)
             bound_txt = ", ".join(fmt_num(b) for b in finite_bounds)
-            a.set_title(f"{title}" + (f" (allowed {'±' if key == 'skewness' else '≤ '}{bound_txt})" if bound_txt else ""),
-                        loc="left", fontsize=10)
+            a.set_title(
+                f"{title}" + (f" (allowed {'±' if key == 'skewness' else '≤ '}{bound_txt})" if bound_txt else ""),
+                loc="left",
+                fontsize=10,
+            )
             a.grid(axis="y", visible=False)
         a1.set_yticks(y, labels)
         _colour_ticklabels(a1.get_yticklabels(), [r.status for r in rs])
         if own:
-            fig.suptitle("Skewness and heavy tails of numeric columns"
-                         + (f"  ({hidden} more not shown)" if hidden else ""),
-                         x=0.01, ha="left", fontsize=11, fontweight="bold")
+            fig.suptitle(
+                "Skewness and heavy tails of numeric columns" + (f"  ({hidden} more not shown)" if hidden else ""),
+                x=0.01,
+                ha="left",
+                fontsize=11,
+                fontweight="bold",
+            )
             fig.tight_layout(w_pad=3)
     return fig
 
@@ -510,9 +641,14 @@ def _value_text(v, width: int) -> str:
     return text_label(v, width) if isinstance(v, str) else text_label(fmt_num(v), width)
 
 
-@figure("value_shares", family="integrity", title="dominant values and class balance",
-        applies=lambda rep: any(isinstance(r.observed, dict) and "dominant_share" in r.observed
-                                for r in results_of(rep, "skew")))
+@figure(
+    "value_shares",
+    family="integrity",
+    title="dominant values and class balance",
+    applies=lambda rep: any(
+        isinstance(r.observed, dict) and "dominant_share" in r.observed for r in results_of(rep, "skew")
+    ),
+)
 def value_shares(report, ax=None):
     """How much of each column its most frequent values hold (100% bars, one segment per value).
 
@@ -521,11 +657,20 @@ def value_shares(report, ax=None):
     """
     from matplotlib.ticker import PercentFormatter
 
-    rs = [r for r in results_of(report, "skew") if isinstance(r.observed, dict)
-          and _finite(r.observed.get("dominant_share"))]
+    rs = [
+        r
+        for r in results_of(report, "skew")
+        if isinstance(r.observed, dict) and _finite(r.observed.get("dominant_share"))
+    ]
     order = {id(r): i for i, r in enumerate(rs)}
-    rs.sort(key=lambda r: ((r.details or {}).get("role") != "label", not any(_share_breaches(r)),
-                           -r.observed["dominant_share"], order[id(r)]))
+    rs.sort(
+        key=lambda r: (
+            (r.details or {}).get("role") != "label",
+            not any(_share_breaches(r)),
+            -r.observed["dominant_share"],
+            order[id(r)],
+        )
+    )
     hidden = max(0, len(rs) - MAX_ROWS)
     rs = rs[:MAX_ROWS][::-1]
     own = ax is None
@@ -536,15 +681,22 @@ def value_shares(report, ax=None):
             obs = r.observed
             shares = (r.details or {}).get("shares")
             if isinstance(shares, dict) and shares:
-                segs = [(k, v) for k, v in shares.items() if _finite(v)][:len(_SHADES) - 1]
+                segs = [(k, v) for k, v in shares.items() if _finite(v)][: len(_SHADES) - 1]
             else:
                 segs = [(obs.get("dominant_value"), obs["dominant_share"])]
             left = 0.0
             for j, (k, v) in enumerate(segs):
                 ax.barh(i, v, left=left, height=0.64, color=_SHADES[j], edgecolor="white", linewidth=1)
                 if v >= 0.07:
-                    ax.text(left + v / 2, i, _value_text(k, max(3, int(v * 56))), ha="center", va="center",
-                            fontsize=8, color="white" if j < 3 else "#1A1A1A")
+                    ax.text(
+                        left + v / 2,
+                        i,
+                        _value_text(k, max(3, int(v * 56))),
+                        ha="center",
+                        va="center",
+                        fontsize=8,
+                        color="white" if j < 3 else "#1A1A1A",
+                    )
                 left += v
             if left < 1:
                 ax.barh(i, 1 - left, left=left, height=0.64, color="#EEEEEE", edgecolor="white", linewidth=1)
@@ -557,19 +709,28 @@ def value_shares(report, ax=None):
             note = f"top value {fmt_pct(obs['dominant_share'])}"
             mn = e.get("min_class_share")
             if _finite(mn) and "min_class_share" in obs:
-                note = (f"smallest {'class' if (r.details or {}).get('role') == 'label' else 'category'} "
-                        f"{_value_text(obs.get('min_class'), 14)}: {fmt_pct(obs['min_class_share'])} (min {fmt_pct(mn)})")
+                note = (
+                    f"smallest {'class' if (r.details or {}).get('role') == 'label' else 'category'} "
+                    f"{_value_text(obs.get('min_class'), 14)}: {fmt_pct(obs['min_class_share'])} (min {fmt_pct(mn)})"
+                )
             flagged = (over or under) and _is_problem(r.status)
             if flagged:
                 note += f"  {_status_tag(r.status)}"
-            ax.text(1.01, i, note, va="center", fontsize=8.5, transform=ax.get_yaxis_transform(),
-                    color=STATUS_COLORS[r.status] if flagged else "#333333",
-                    fontweight="bold" if flagged else "normal")
-        labels = [text_label(r.column_label) + (" (label)" if (r.details or {}).get("role") == "label" else "")
-                  for r in rs]
+            ax.text(
+                1.01,
+                i,
+                note,
+                va="center",
+                fontsize=8.5,
+                transform=ax.get_yaxis_transform(),
+                color=STATUS_COLORS[r.status] if flagged else "#333333",
+                fontweight="bold" if flagged else "normal",
+            )
+        labels = [
+            text_label(r.column_label) + (" (label)" if (r.details or {}).get("role") == "label" else "") for r in rs
+        ]
         ax.set_yticks(range(len(rs)), labels)
-        _colour_ticklabels(ax.get_yticklabels(),
-                           [r.status if any(_share_breaches(r)) else "pass" for r in rs])
+        _colour_ticklabels(ax.get_yticklabels(), [r.status if any(_share_breaches(r)) else "pass" for r in rs])
         ax.set_xlim(0, 1)
         ax.set_ylim(-0.6, len(rs) - 0.4)
         ax.xaxis.set_major_formatter(PercentFormatter(1.0))

@@ -36,9 +36,9 @@ from datacheck.figures import figure, new_ax
 __all__ = ["label_quality_distribution", "label_issues_by_class", "label_issue_rates"]
 
 # Okabe-Ito colours (safe for the common colour-vision deficiencies), as the other figure families use
-INK = "#0072B2"      # the data
-MUTED = "#9AA5B1"    # context
-ACCENT = "#D55E00"   # what was flagged
+INK = "#0072B2"  # the data
+MUTED = "#9AA5B1"  # context
+ACCENT = "#D55E00"  # what was flagged
 
 
 def theme():
@@ -88,8 +88,12 @@ def _missing(need: str) -> ValueError:
     return ValueError(f"no label_errors result with {need!r} in its details to draw")
 
 
-@figure("label_quality_distribution", "label_errors", _applies("score_hist"),
-        title="label quality scores of flagged and unflagged rows")
+@figure(
+    "label_quality_distribution",
+    "label_errors",
+    _applies("score_hist"),
+    title="label quality scores of flagged and unflagged rows",
+)
 def label_quality_distribution(report: Any, ax=None):
     """Histograms of label-quality scores of the rows cleanlab flagged and of the rest, stacked.
 
@@ -124,14 +128,30 @@ def label_quality_distribution(report: Any, ax=None):
         fig, ax = new_ax(ax, figsize=(7, 3.8))
         # flagged rows at the bottom, so that their distribution reads from the axis
         share = ("estimated " if d.get("weighted") else "") + fmt_pct(d.get("overall_rate"))
-        ax.bar(left, bad, width=width, align="edge", color=ACCENT, edgecolor="white", lw=0.5,
-               label=f"flagged by cleanlab ({int(bad.sum()):,} rows; {share})")
-        ax.bar(left, ok, width=width, bottom=bad, align="edge", color=MUTED, edgecolor="white", lw=0.5,
-               label=f"not flagged ({int(ok.sum()):,} rows)")
+        ax.bar(
+            left,
+            bad,
+            width=width,
+            align="edge",
+            color=ACCENT,
+            edgecolor="white",
+            lw=0.5,
+            label=f"flagged by cleanlab ({int(bad.sum()):,} rows; {share})",
+        )
+        ax.bar(
+            left,
+            ok,
+            width=width,
+            bottom=bad,
+            align="edge",
+            color=MUTED,
+            edgecolor="white",
+            lw=0.5,
+            label=f"not flagged ({int(ok.sum()):,} rows)",
+        )
         thr = d.get("flag_threshold")
         if _finite(thr):
-            ax.axvline(thr, color=ACCENT, lw=1, ls="--",
-                       label=f"{d.get('filter_by')}: flagged = score ≤ {thr:.3g}")
+            ax.axvline(thr, color=ACCENT, lw=1, ls="--", label=f"{d.get('filter_by')}: flagged = score ≤ {thr:.3g}")
         ax.set_xlim(0, 1)
         ax.set_xlabel("label quality score (cleanlab)")
         ax.set_ylabel("rows")
@@ -140,8 +160,12 @@ def label_quality_distribution(report: Any, ax=None):
     return ax
 
 
-@figure("label_issues_by_class", "label_errors", _applies("per_class"),
-        title="label issues per class: given vs suggested label")
+@figure(
+    "label_issues_by_class",
+    "label_errors",
+    _applies("per_class"),
+    title="label issues per class: given vs suggested label",
+)
 def label_issues_by_class(report: Any, ax=None):
     """Flagged rows per given class, each bar split by the label the model suggests.
 
@@ -161,7 +185,9 @@ def label_issues_by_class(report: Any, ax=None):
         raise _missing("per_class")
     rows = r.details["per_class"]
     classes = [str(c["class"]) for c in rows]
-    suggested = sorted({s for c in rows for s in c["suggested"]}, key=lambda s: classes.index(s) if s in classes else 1e9)
+    suggested = sorted(
+        {s for c in rows for s in c["suggested"]}, key=lambda s: classes.index(s) if s in classes else 1e9
+    )
     palette = sns.color_palette("colorblind", max(len(suggested), 1))
     with theme():
         fig, ax = new_ax(ax, figsize=(7, 0.4 * len(rows) + 1.8))
@@ -184,8 +210,9 @@ def label_issues_by_class(report: Any, ax=None):
     return ax
 
 
-@figure("label_issue_rates", "label_errors", _applies("subgroups"),
-        title="label-issue rate per subgroup, with intervals")
+@figure(
+    "label_issue_rates", "label_errors", _applies("subgroups"), title="label-issue rate per subgroup, with intervals"
+)
 def label_issue_rates(report: Any, ax=None):
     """Label-issue rate per subgroup with its Wilson interval; the overall rate as a line.
 
@@ -219,7 +246,9 @@ def label_issue_rates(report: Any, ax=None):
             ax.errorbar([g["rate"]], [y], xerr=err, fmt="o", color=color, ecolor=color, capsize=3, ms=5)
             attr = g["attribute"] if g["attribute"] != prev else ""
             prev = g["attribute"]
-            labels.append(f"{text_label(attr, 14)}  {text_label(g['group'], 22)} (n={g['n']:,})" + (" *" if sig else ""))
+            labels.append(
+                f"{text_label(attr, 14)}  {text_label(g['group'], 22)} (n={g['n']:,})" + (" *" if sig else "")
+            )
         overall = d.get("overall_rate")
         if _finite(overall):
             ax.axvline(overall, color="#222222", lw=1, ls="--", label=f"overall {fmt_pct(overall)}")

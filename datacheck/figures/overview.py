@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from datacheck.figures import figure, new_ax
 from datacheck.figures._common import (
-    STATUS_COLORS, STATUS_FILLS, STATUS_GLYPHS, STATUS_RANK, finish, results_of, text_label, theme, worst_status,
+    STATUS_COLORS,
+    STATUS_FILLS,
+    STATUS_GLYPHS,
+    STATUS_RANK,
+    finish,
+    results_of,
+    text_label,
+    theme,
+    worst_status,
 )
 
 __all__ = ["status_overview", "MAX_COLUMNS", "MAX_CHECKS"]
@@ -45,6 +53,7 @@ def _grid(results):
 
 def _bound(checks, cols, worst):
     """Keep the heatmap readable: problem columns first, then the rest in order, up to the caps."""
+
     def col_rank(c):
         return max(STATUS_RANK.get(worst.get((k, c)), 0) for k in checks)
 
@@ -60,6 +69,7 @@ def _bound(checks, cols, worst):
         cols = [c for c in cols if c in keep]
     hidden_checks = max(0, len(checks) - MAX_CHECKS)
     if hidden_checks:
+
         def row_rank(k):
             return max(STATUS_RANK.get(worst.get((k, c)), 0) for c in cols)
 
@@ -111,12 +121,29 @@ def status_overview(report, ax=None):
     longest_row = max((len(str(k)) for k in frame.index), default=4)
     own = ax is None
     with theme():
-        fig, ax = new_ax(ax, figsize=(min(24.0, max(6.5, 1.2 + 0.075 * longest_row + 0.42 * len(cols))),
-                                      min(18.0, max(3.0, 1.9 + 0.075 * min(longest_col, 22) + 0.4 * len(checks)))))
+        fig, ax = new_ax(
+            ax,
+            figsize=(
+                min(24.0, max(6.5, 1.2 + 0.075 * longest_row + 0.42 * len(cols))),
+                min(18.0, max(3.0, 1.9 + 0.075 * min(longest_col, 22) + 0.4 * len(checks))),
+            ),
+        )
         ax.set_facecolor("#F2F2F2")
-        sns.heatmap(frame, ax=ax, mask=np.isnan(values), cmap=ListedColormap([STATUS_FILLS[s] for s in _ORDER]),
-                    vmin=-0.5, vmax=len(_ORDER) - 0.5, cbar=False, linewidths=1.5, linecolor="white",
-                    annot=glyphs, fmt="", annot_kws={"fontsize": 10, "fontweight": "bold"}, square=False)
+        sns.heatmap(
+            frame,
+            ax=ax,
+            mask=np.isnan(values),
+            cmap=ListedColormap([STATUS_FILLS[s] for s in _ORDER]),
+            vmin=-0.5,
+            vmax=len(_ORDER) - 0.5,
+            cbar=False,
+            linewidths=1.5,
+            linecolor="white",
+            annot=glyphs,
+            fmt="",
+            annot_kws={"fontsize": 10, "fontweight": "bold"},
+            square=False,
+        )
         ax.grid(False)
         ax.set_xlabel("" if not hidden_cols else f"+{hidden_cols} more column(s) not shown (all pass)")
         ax.set_ylabel("")

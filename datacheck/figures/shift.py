@@ -29,8 +29,20 @@ import math
 
 from datacheck.figures import figure
 from datacheck.figures._common import (
-    ACCENT, INK, MUTED, STATUS_COLORS, STATUS_GLYPHS, STATUS_RANK, compact_ticks, finish, fmt_num,
-    panel_grid, results_of, status_sort_key, text_label, theme,
+    ACCENT,
+    INK,
+    MUTED,
+    STATUS_COLORS,
+    STATUS_GLYPHS,
+    STATUS_RANK,
+    compact_ticks,
+    finish,
+    fmt_num,
+    panel_grid,
+    results_of,
+    status_sort_key,
+    text_label,
+    theme,
 )
 
 __all__ = ["shift_distributions", "shift_effect_sizes", "MAX_PANELS"]
@@ -43,8 +55,12 @@ _DRIFT_CHECKS = ("drift", "label_drift", "prediction_drift")
 
 
 def _drift_results(report) -> list:
-    return [r for c in _DRIFT_CHECKS for r in results_of(report, c)
-            if r.status in ("pass", "warn", "fail") and ("bins" in (r.details or {}) or "categories" in (r.details or {}))]
+    return [
+        r
+        for c in _DRIFT_CHECKS
+        for r in results_of(report, c)
+        if r.status in ("pass", "warn", "fail") and ("bins" in (r.details or {}) or "categories" in (r.details or {}))
+    ]
 
 
 def _moved(r) -> bool:
@@ -67,10 +83,25 @@ def _draw_numeric(ax, r) -> None:
         widths.append(w)
         dref.append(b["ref"][i] / nr / w)
         dcur.append(b["cur"][i] / nc / w)
-    ax.bar(lefts, dref, width=widths, align="edge", color=MUTED, alpha=0.55, label="reference", edgecolor="white",
-           linewidth=0.4)
-    ax.step(lefts + [edges[-1]], dcur + [dcur[-1]], where="post", color=ACCENT if _moved(r) else INK,
-            linewidth=1.6, label="current")
+    ax.bar(
+        lefts,
+        dref,
+        width=widths,
+        align="edge",
+        color=MUTED,
+        alpha=0.55,
+        label="reference",
+        edgecolor="white",
+        linewidth=0.4,
+    )
+    ax.step(
+        lefts + [edges[-1]],
+        dcur + [dcur[-1]],
+        where="post",
+        color=ACCENT if _moved(r) else INK,
+        linewidth=1.6,
+        label="current",
+    )
     ax.set_ylabel("density")
     compact_ticks(ax.xaxis)
 
@@ -111,13 +142,22 @@ def shift_distributions(report, ax=None):
                 _draw_numeric(a, r)
             else:
                 _draw_categorical(a, r)
-            a.set_title(f"{STATUS_GLYPHS.get(r.status, '')} {text_label(r.column_label, 30)}: "
-                        f"{r.details.get('method')} {fmt_num(r.effect_size)}", fontsize=10,
-                        color=STATUS_COLORS[r.status] if _moved(r) else "#222222", loc="left")
+            a.set_title(
+                f"{STATUS_GLYPHS.get(r.status, '')} {text_label(r.column_label, 30)}: "
+                f"{r.details.get('method')} {fmt_num(r.effect_size)}",
+                fontsize=10,
+                color=STATUS_COLORS[r.status] if _moved(r) else "#222222",
+                loc="left",
+            )
             a.legend(fontsize=8.5, frameon=False)
         if own:
-            fig.suptitle("What moved: reference vs current" + (f"  ({hidden} more not shown)" if hidden else ""),
-                         x=0.01, ha="left", fontsize=11, fontweight="bold")
+            fig.suptitle(
+                "What moved: reference vs current" + (f"  ({hidden} more not shown)" if hidden else ""),
+                x=0.01,
+                ha="left",
+                fontsize=11,
+                fontweight="bold",
+            )
         finish(fig, own)
     return fig
 
@@ -126,11 +166,25 @@ def _effect_rows(report) -> list:
     rows = []
     for r in results_of(report):
         if r.check in _DRIFT_CHECKS and r.effect_size is not None and "threshold" in (r.details or {}):
-            rows.append((f"{r.column_label} ({r.details['method']})", float(r.effect_size),
-                         float(r.details["threshold"]), r.details.get("mde"), r.status))
+            rows.append(
+                (
+                    f"{r.column_label} ({r.details['method']})",
+                    float(r.effect_size),
+                    float(r.details["threshold"]),
+                    r.details.get("mde"),
+                    r.status,
+                )
+            )
         elif r.check == "multivariate_drift" and r.effect_size is not None:
-            rows.append(("all columns (domain AUC - 0.5)", float(r.effect_size) - 0.5,
-                         float(r.details.get("threshold", 0.55)) - 0.5, None, r.status))
+            rows.append(
+                (
+                    "all columns (domain AUC - 0.5)",
+                    float(r.effect_size) - 0.5,
+                    float(r.details.get("threshold", 0.55)) - 0.5,
+                    None,
+                    r.status,
+                )
+            )
     return rows
 
 
@@ -171,21 +225,46 @@ def shift_effect_sizes(report, ax=None):
             if t[3] is not None and t[2] and isinstance(t[3], (int, float)) and math.isfinite(t[3]):
                 ax.plot([t[3] / t[2]] * 2, [yi - 0.35, yi + 0.35], color="#222222", linewidth=1)
             # effect / threshold in a column right of the axes: no MDE tick or threshold line crosses it
-            ax.text(1.02, yi, f"{fmt_num(t[1])} / {fmt_num(t[2])}", va="center", ha="left", fontsize=8.5,
-                    transform=ax.get_yaxis_transform(), color="#333333")
+            ax.text(
+                1.02,
+                yi,
+                f"{fmt_num(t[1])} / {fmt_num(t[2])}",
+                va="center",
+                ha="left",
+                fontsize=8.5,
+                transform=ax.get_yaxis_transform(),
+                color="#333333",
+            )
         ax.axvline(1.0, color=ACCENT, linestyle="--", linewidth=1.2, label="threshold")
         ax.set_yticks(y)
         ax.set_yticklabels(names, fontsize=9)
         ax.invert_yaxis()
-        ax.text(1.02, 1.01, "effect / threshold", transform=ax.transAxes, ha="left", va="bottom", fontsize=8.5,
-                color="#555555")
+        ax.text(
+            1.02,
+            1.01,
+            "effect / threshold",
+            transform=ax.transAxes,
+            ha="left",
+            va="bottom",
+            fontsize=8.5,
+            color="#555555",
+        )
         ax.set_xlabel("effect size / threshold (fails only if > 1 and significant after BH)")
         from matplotlib.lines import Line2D
 
         handles = [Line2D([], [], color=ACCENT, linestyle="--", linewidth=1.2, label="threshold")]
         if any(t[3] is not None for t in rows):
-            handles.append(Line2D([], [], color="#222222", marker="|", linestyle="none", markersize=9,
-                                  label="minimum detectable effect"))
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color="#222222",
+                    marker="|",
+                    linestyle="none",
+                    markersize=9,
+                    label="minimum detectable effect",
+                )
+            )
         ax.legend(handles=handles, fontsize=8, frameon=True, framealpha=0.95, edgecolor="none", loc="lower right")
         if own:
             ax.set_title("Shift effect sizes", loc="left", fontsize=11, fontweight="bold")

@@ -52,8 +52,11 @@ def _slice_results(report: Any, metric: str | None = None, crossed: bool | None 
 
 
 def _worst_results(report: Any) -> list:
-    return [r for r in getattr(report, "results", [report])
-            if r.check == "worst_slices" and r.status != "error" and (r.details or {}).get("slices")]
+    return [
+        r
+        for r in getattr(report, "results", [report])
+        if r.check == "worst_slices" and r.status != "error" and (r.details or {}).get("slices")
+    ]
 
 
 @figure("slice_forest", "slices", lambda rep: bool(_slice_results(rep)), title="slice metrics")
@@ -122,8 +125,16 @@ def slice_heatmap(report: Any, ax=None, *, metric: str | None = None):
     d = results[0].details
     a, b = d["columns"]
     min_support = d.get("min_support") or 0
-    rows = [{a: text_label(s["values"][0], 22), b: text_label(s["values"][1], 22), "value": s["value"],
-             "status": s["status"], "support": s["support"]} for s in d["slices"]]
+    rows = [
+        {
+            a: text_label(s["values"][0], 22),
+            b: text_label(s["values"][1], 22),
+            "value": s["value"],
+            "status": s["status"],
+            "support": s["support"],
+        }
+        for s in d["slices"]
+    ]
     frame = pd.DataFrame(rows)
     grid = frame.pivot(index=a, columns=b, values="value").astype(float)
     status = frame.pivot(index=a, columns=b, values="status")
@@ -132,8 +143,16 @@ def slice_heatmap(report: Any, ax=None, *, metric: str | None = None):
     fig, ax = new_ax(ax, figsize=(1.3 * grid.shape[1] + 3, 0.7 * grid.shape[0] + 2))
     cmap = "rocket" if d.get("higher_is_better") else "rocket_r"
     supported = grid.where(~small)
-    sns.heatmap(supported, annot=False, cmap=cmap, ax=ax, cbar_kws={"label": d["metric"]},
-                mask=supported.isna().to_numpy(), linewidths=1, linecolor="white")
+    sns.heatmap(
+        supported,
+        annot=False,
+        cmap=cmap,
+        ax=ax,
+        cbar_kws={"label": d["metric"]},
+        mask=supported.isna().to_numpy(),
+        linewidths=1,
+        linecolor="white",
+    )
     import matplotlib.patches as mpatches
 
     norm = ax.collections[0].norm if ax.collections else None
@@ -144,16 +163,34 @@ def slice_heatmap(report: Any, ax=None, *, metric: str | None = None):
                 continue
             if small[i, j]:
                 ax.add_patch(mpatches.Rectangle((j, i), 1, 1, facecolor="#E6E6E6", edgecolor="white", lw=1))
-                ax.text(j + 0.5, i + 0.5, f"{v:.3g}\nn={int(n):,} < {min_support}", ha="center", va="center",
-                        fontsize=8.5, color="#666666", style="italic")
+                ax.text(
+                    j + 0.5,
+                    i + 0.5,
+                    f"{v:.3g}\nn={int(n):,} < {min_support}",
+                    ha="center",
+                    va="center",
+                    fontsize=8.5,
+                    color="#666666",
+                    style="italic",
+                )
                 continue
             dark = norm is not None and (norm(v) < 0.5) == (cmap == "rocket")
-            ax.text(j + 0.5, i + 0.5, f"{v:.3g}\nn={int(n):,}", ha="center", va="center", fontsize=9,
-                    color="white" if dark else "#1A1A1A")
+            ax.text(
+                j + 0.5,
+                i + 0.5,
+                f"{v:.3g}\nn={int(n):,}",
+                ha="center",
+                va="center",
+                fontsize=9,
+                color="white" if dark else "#1A1A1A",
+            )
             if status.iat[i, j] == "fail":
                 ax.add_patch(mpatches.Rectangle((j, i), 1, 1, fill=False, edgecolor=_COLORS["fail"], lw=2.5))
-    title = (f"{d['metric']} by {a} x {b} (overall {d['overall']:.3g})" if _finite(d.get("overall"))
-             else f"{d['metric']} by {a} x {b}")
+    title = (
+        f"{d['metric']} by {a} x {b} (overall {d['overall']:.3g})"
+        if _finite(d.get("overall"))
+        else f"{d['metric']} by {a} x {b}"
+    )
     if small.any():
         title += f"\ngrey: fewer than {min_support} rows, not tested"
     ax.set_title(title, fontsize=10.5)

@@ -92,7 +92,7 @@ class Kernel:
     def init(self) -> Any:  # pragma: no cover - interface
         raise NotImplementedError
 
-    def update(self, state: Any, view: "BatchView") -> Any:  # pragma: no cover - interface
+    def update(self, state: Any, view: BatchView) -> Any:  # pragma: no cover - interface
         raise NotImplementedError
 
     def merge(self, a: Any, b: Any) -> Any:  # pragma: no cover - interface
@@ -237,8 +237,9 @@ class BatchView:
             else:
                 values = x[mask]
             values.flags.writeable = False
-            nv = NumericView(values=values, mask=mask, n=n, nulls=nulls, nans=nans, posinf=posinf,
-                             neginf=neginf, offset=self.offset)
+            nv = NumericView(
+                values=values, mask=mask, n=n, nulls=nulls, nans=nans, posinf=posinf, neginf=neginf, offset=self.offset
+            )
             self._num[name] = nv
         return nv
 

@@ -95,8 +95,10 @@ class CountOutside(Kernel):
         arr = view.column(self.column)
         if pa.types.is_integer(arr.type) and (_is_int(self.low) or _is_int(self.high)):
             # integers compared as integers: float64 cannot tell 2**63-2 from 2**63-1
-            below, above = _int_outside(arr, self.low, lambda a, b: pc.less(a, b)), \
-                _int_outside(arr, self.high, lambda a, b: pc.greater(a, b))
+            below, above = (
+                _int_outside(arr, self.low, lambda a, b: pc.less(a, b)),
+                _int_outside(arr, self.high, lambda a, b: pc.greater(a, b)),
+            )
             return state + np.array([below, above, x.size], dtype=np.int64)
         if view.has_sorted(self.column):  # another kernel sorted the batch: two binary searches
             srt = view.sorted(self.column)
@@ -130,8 +132,11 @@ def _int_outside(arr: pa.Array, bound, cmp) -> int:
         x = arr.to_numpy(zero_copy_only=False)
         return int(np.count_nonzero(cmp(x.astype(np.float64), bound)))
     t = arr.type
-    lo, hi = (-(2 ** (t.bit_width - 1)), 2 ** (t.bit_width - 1) - 1) if pa.types.is_signed_integer(t) \
-        else (0, 2 ** t.bit_width - 1)
+    lo, hi = (
+        (-(2 ** (t.bit_width - 1)), 2 ** (t.bit_width - 1) - 1)
+        if pa.types.is_signed_integer(t)
+        else (0, 2**t.bit_width - 1)
+    )
     b = int(bound)
     if lo <= b <= hi:
         hit = pc.sum(pc.cast(cmp(arr, pa.scalar(b, t)), pa.int64())).as_py()

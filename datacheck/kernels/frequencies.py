@@ -54,8 +54,9 @@ def mg_add(counts: dict, err: int, new: dict, cap: int) -> tuple[dict, int]:
     return out, err
 
 
-def _mg_merge(keys_a: pa.Array | None, counts_a: np.ndarray, keys_b: pa.Array | None, counts_b: np.ndarray,
-              err: int, cap: int) -> tuple[pa.Array | None, np.ndarray, int]:
+def _mg_merge(
+    keys_a: pa.Array | None, counts_a: np.ndarray, keys_b: pa.Array | None, counts_b: np.ndarray, err: int, cap: int
+) -> tuple[pa.Array | None, np.ndarray, int]:
     """:func:`mg_add` on Arrow keys and numpy counts (each side's keys distinct): the same counters
     and error bound, without turning every distinct value of every batch into a Python object."""
     if keys_a is None or len(keys_a) == 0:
@@ -64,11 +65,19 @@ def _mg_merge(keys_a: pa.Array | None, counts_a: np.ndarray, keys_b: pa.Array | 
         keys, counts = keys_a, counts_a
     else:
         if keys_a.type != keys_b.type:  # e.g. string and large_string from two engines: Python's equality
-            merged, err = mg_add(dict(zip(keys_a.to_pylist(), counts_a.tolist())), err,
-                                 dict(zip(keys_b.to_pylist(), counts_b.tolist())), cap)
+            merged, err = mg_add(
+                dict(zip(keys_a.to_pylist(), counts_a.tolist())),
+                err,
+                dict(zip(keys_b.to_pylist(), counts_b.tolist())),
+                cap,
+            )
             return pa.array(list(merged)), np.fromiter(merged.values(), np.int64, len(merged)), err
-        t = pa.table({"k": pa.concat_arrays([keys_a, keys_b]),
-                      "c": np.concatenate([counts_a, counts_b]).astype(np.int64, copy=False)})
+        t = pa.table(
+            {
+                "k": pa.concat_arrays([keys_a, keys_b]),
+                "c": np.concatenate([counts_a, counts_b]).astype(np.int64, copy=False),
+            }
+        )
         g = t.group_by("k", use_threads=False).aggregate([("c", "sum")])
         keys = g.column("k").combine_chunks()
         counts = g.column("c_sum").to_numpy().astype(np.int64, copy=False)

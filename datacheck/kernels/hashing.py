@@ -123,7 +123,7 @@ class RowHashes(Kernel):
         msizes = sizes[sizes > 1]
         # examples: the groups whose first row comes first
         ex_order = np.argsort(ps[multi], kind="stable")[:examples]
-        ex = [[int(p) for p in ps[multi[i]: multi[i] + min(int(msizes[i]), 5)]] for i in ex_order]
+        ex = [[int(p) for p in ps[multi[i] : multi[i] + min(int(msizes[i]), 5)]] for i in ex_order]
         return {
             "rows": int(hs.size),
             "duplicate_rows": dup_rows,

@@ -76,5 +76,9 @@ class Histogram(Kernel):
         return a + b
 
     def finalize(self, state):
-        return {"edges": list(self.edges), "counts": [int(c) for c in state[1:-1]],
-                "under": int(state[0]), "over": int(state[-1])}
+        return {
+            "edges": list(self.edges),
+            "counts": [int(c) for c in state[1:-1]],
+            "under": int(state[0]),
+            "over": int(state[-1]),
+        }

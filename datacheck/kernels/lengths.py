@@ -31,8 +31,11 @@ __all__ = ["LengthStats", "LengthOutside"]
 
 
 def _lengths(values: pa.Array) -> np.ndarray:
-    s = values if pa.types.is_large_string(values.type) or pa.types.is_string(values.type) \
+    s = (
+        values
+        if pa.types.is_large_string(values.type) or pa.types.is_string(values.type)
         else pc.cast(values, pa.large_string())
+    )
     return pc.utf8_length(s).to_numpy(zero_copy_only=False).astype(np.int64)
 
 

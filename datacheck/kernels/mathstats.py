@@ -28,7 +28,7 @@ __all__ = ["EMPTY", "batch_moments", "merge_moments", "variance", "std", "skewne
 EMPTY = (0, 0.0, 0.0, 0.0, 0.0, 1.0)
 
 #: deviations beyond this are scaled (by a power of two, which is exact) so that M4 cannot overflow
-_SCALE_FROM = 2.0 ** 100
+_SCALE_FROM = 2.0**100
 
 
 def _pow2_at_least(v: float) -> float:
@@ -98,19 +98,22 @@ def merge_moments(a: tuple, b: tuple) -> tuple:
     delta = mb / s - ma / s
     if sa != s:
         ra = sa / s
-        m2a, m3a, m4a = m2a * ra ** 2, m3a * ra ** 3, m4a * ra ** 4
+        m2a, m3a, m4a = m2a * ra**2, m3a * ra**3, m4a * ra**4
     if sb != s:
         rb = sb / s
-        m2b, m3b, m4b = m2b * rb ** 2, m3b * rb ** 3, m4b * rb ** 4
+        m2b, m3b, m4b = m2b * rb**2, m3b * rb**3, m4b * rb**4
     n = na + nb
     d_n = delta / n
     mean = ma + (nb * d_n) * s
     m2 = m2a + m2b + delta * d_n * na * nb
-    m3 = (m3a + m3b + delta * d_n * d_n * na * nb * (na - nb)
-          + 3.0 * d_n * (na * m2b - nb * m2a))
-    m4 = (m4a + m4b + delta * d_n * d_n * d_n * na * nb * (na * na - na * nb + nb * nb)
-          + 6.0 * d_n * d_n * (na * na * m2b + nb * nb * m2a)
-          + 4.0 * d_n * (na * m3b - nb * m3a))
+    m3 = m3a + m3b + delta * d_n * d_n * na * nb * (na - nb) + 3.0 * d_n * (na * m2b - nb * m2a)
+    m4 = (
+        m4a
+        + m4b
+        + delta * d_n * d_n * d_n * na * nb * (na * na - na * nb + nb * nb)
+        + 6.0 * d_n * d_n * (na * na * m2b + nb * nb * m2a)
+        + 4.0 * d_n * (na * m3b - nb * m3a)
+    )
     return (n, mean, m2, m3, m4, s)
 
 
@@ -136,7 +139,7 @@ def skewness(m: tuple) -> float:
     n, _, m2, m3 = m[:4]
     if n < 3 or m2 <= 0:
         return math.nan
-    return math.sqrt(n) * m3 / m2 ** 1.5
+    return math.sqrt(n) * m3 / m2**1.5
 
 
 def excess_kurtosis(m: tuple) -> float:

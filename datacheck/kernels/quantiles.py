@@ -75,7 +75,7 @@ class SketchValue:
         return bytes(self.sketch.serialize())
 
     @classmethod
-    def deserialize(cls, blob: bytes, k: int = DEFAULT_K) -> "SketchValue":
+    def deserialize(cls, blob: bytes, k: int = DEFAULT_K) -> SketchValue:
         return cls(kll_doubles_sketch.deserialize(blob), k)
 
 
@@ -136,7 +136,7 @@ class ExactQuantiles(Kernel):
     sorts = True
 
     @classmethod
-    def from_sketch(cls, column: str, qs, sketch: SketchValue, width: float = 2.0) -> "ExactQuantiles":
+    def from_sketch(cls, column: str, qs, sketch: SketchValue, width: float = 2.0) -> ExactQuantiles:
         # numpy's 'linear' quantile reads the order statistics at floor((n-1)q) and the one after:
         # besides the sketch's rank error, the bracket must reach two ranks (2/n) to each side,
         # or small columns (n * eps < 1) miss the neighbour and fall back to the sketch

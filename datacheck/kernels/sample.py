@@ -30,7 +30,11 @@ __all__ = ["Sample", "priorities"]
 def priorities(positions: np.ndarray, seed: int) -> np.ndarray:
     """splitmix64 of (position + seed * golden ratio): a fixed pseudo-random uint64 per row."""
     with np.errstate(over="ignore"):
-        z = positions.astype(np.uint64) + np.uint64(seed) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(0x632BE59BD9B4E019)
+        z = (
+            positions.astype(np.uint64)
+            + np.uint64(seed) * np.uint64(0x9E3779B97F4A7C15)
+            + np.uint64(0x632BE59BD9B4E019)
+        )
         z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
         z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
         return z ^ (z >> np.uint64(31))

@@ -159,9 +159,15 @@ class BinCounts(Kernel):
 
     def finalize(self, state):
         counts, sums, at_edge, missing, inf = state
-        return {"edges": tuple(self.edges), "counts": np.asarray(counts, dtype=np.int64),
-                "sums": np.asarray(sums, dtype=np.float64), "at_edge": np.asarray(at_edge, dtype=np.int64),
-                "missing": int(missing), "infinite": int(inf), "n": int(counts.sum())}
+        return {
+            "edges": tuple(self.edges),
+            "counts": np.asarray(counts, dtype=np.int64),
+            "sums": np.asarray(sums, dtype=np.float64),
+            "at_edge": np.asarray(at_edge, dtype=np.int64),
+            "missing": int(missing),
+            "infinite": int(inf),
+            "n": int(counts.sum()),
+        }
 
 
 def _value_hash(view: BatchView, column: str) -> np.ndarray:
@@ -215,8 +221,15 @@ class KeyedHashes(Kernel):
 
     def init(self):
         # ids (sorted), first position, feature hashes, rows per id, missing ids, rows with id, dropped
-        return (np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64),
-                np.empty((0, len(self.features)), dtype=np.uint64), np.empty(0, dtype=np.int64), 0, 0, False)
+        return (
+            np.empty(0, dtype=np.uint64),
+            np.empty(0, dtype=np.int64),
+            np.empty((0, len(self.features)), dtype=np.uint64),
+            np.empty(0, dtype=np.int64),
+            0,
+            0,
+            False,
+        )
 
     def update(self, state, view: BatchView):
         if view.num_rows == 0:
@@ -255,6 +268,13 @@ class KeyedHashes(Kernel):
 
     def finalize(self, state):
         ih, pos, feats, cnt, nmiss, nrows, dropped = state
-        return {"ids": ih, "features": tuple(self.features), "hashes": feats, "rows_with_id": int(nrows),
-                "missing_ids": int(nmiss), "duplicate_ids": int((cnt - 1).sum()), "complete": not dropped,
-                "threshold": int(ih[-1]) if dropped else None}
+        return {
+            "ids": ih,
+            "features": tuple(self.features),
+            "hashes": feats,
+            "rows_with_id": int(nrows),
+            "missing_ids": int(nmiss),
+            "duplicate_ids": int((cnt - 1).sum()),
+            "complete": not dropped,
+            "threshold": int(ih[-1]) if dropped else None,
+        }

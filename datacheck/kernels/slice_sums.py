@@ -196,8 +196,11 @@ class GroupSums(Kernel):
             stats[:, j, 0] = agg.column(f"v{j}_count").to_numpy(zero_copy_only=False)
             for c, name in ((1, f"v{j}_sum"), (2, f"s{j}_sum"), (3, f"v{j}_max")):
                 col = agg.column(name)
-                stats[:, j, c] = pc.fill_null(col, 0.0 if c < 3 else -np.inf).to_numpy(zero_copy_only=False) \
-                    if col.null_count else col.to_numpy(zero_copy_only=False)
+                stats[:, j, c] = (
+                    pc.fill_null(col, 0.0 if c < 3 else -np.inf).to_numpy(zero_copy_only=False)
+                    if col.null_count
+                    else col.to_numpy(zero_copy_only=False)
+                )
         out = dict(state)
         for i, key in enumerate(keys):
             part = {"n": int(n[i]), "stats": stats[i]}
@@ -247,8 +250,11 @@ def _subset_sums(cols: list[np.ndarray], dims: list[int], e: np.ndarray, binary:
     else:
         mx = np.full(size, -np.inf)
         np.maximum.at(mx, inv, e)
-    keys = (np.stack(np.unravel_index(present, dims), axis=1) if cols else np.zeros((len(present), 0), np.int64)) \
-        if uniq is None else uniq[present]
+    keys = (
+        (np.stack(np.unravel_index(present, dims), axis=1) if cols else np.zeros((len(present), 0), np.int64))
+        if uniq is None
+        else uniq[present]
+    )
     return keys, np.stack([cnt[present], s[present], q[present], mx[present]], axis=1)
 
 

@@ -53,7 +53,11 @@ class DisguisedMissing(Kernel):
         values, counts = view.value_counts(self.column)
         if len(values) == 0:
             return state
-        s = values if pa.types.is_large_string(values.type) or pa.types.is_string(values.type) else pc.cast(values, pa.large_string())
+        s = (
+            values
+            if pa.types.is_large_string(values.type) or pa.types.is_string(values.type)
+            else pc.cast(values, pa.large_string())
+        )
         trimmed = pc.utf8_trim_whitespace(s)
         is_empty = pc.equal(s, "").to_numpy(zero_copy_only=False)
         is_blank = pc.equal(trimmed, "").to_numpy(zero_copy_only=False) & ~is_empty
@@ -98,8 +102,9 @@ class _OffenderKernel(Kernel):
         nbad = int(counts[bad].sum())
         off, err = state[2], state[3]
         if nbad:
-            off, err = mg_add(off, err, dict(zip(pc.filter(values, pa.array(bad)).to_pylist(), counts[bad].tolist())),
-                              OFFENDER_CAP)
+            off, err = mg_add(
+                off, err, dict(zip(pc.filter(values, pa.array(bad)).to_pylist(), counts[bad].tolist())), OFFENDER_CAP
+            )
         return (state[0] + int(counts.sum()), state[1] + nbad, off, err)
 
     def merge(self, a, b):
@@ -120,7 +125,11 @@ class PatternMismatch(_OffenderKernel):
     count_key = "mismatched"
 
     def bad(self, values: pa.Array):
-        s = values if pa.types.is_large_string(values.type) or pa.types.is_string(values.type) else pc.cast(values, pa.large_string())
+        s = (
+            values
+            if pa.types.is_large_string(values.type) or pa.types.is_string(values.type)
+            else pc.cast(values, pa.large_string())
+        )
         pattern = self.regex if self.search else f"^(?:{self.regex})$"
         return ~pc.match_substring_regex(s, pattern=pattern).to_numpy(zero_copy_only=False)
 
@@ -149,17 +158,29 @@ class NotInSet(_OffenderKernel):
         lt = logical_type(arr.type)
         if lt == "integer":  # compared as integers of the column's own type: exact at int64 extremes
             t = arr.type
-            lo, hi = (-(2 ** (t.bit_width - 1)), 2 ** (t.bit_width - 1) - 1) if pa.types.is_signed_integer(t) \
-                else (0, 2 ** t.bit_width - 1)
-            whole = [int(v) for v in self.values if isinstance(v, (int, float)) and not isinstance(v, bool)
-                     and (isinstance(v, int) or (math.isfinite(v) and v == int(v)))]
+            lo, hi = (
+                (-(2 ** (t.bit_width - 1)), 2 ** (t.bit_width - 1) - 1)
+                if pa.types.is_signed_integer(t)
+                else (0, 2**t.bit_width - 1)
+            )
+            whole = [
+                int(v)
+                for v in self.values
+                if isinstance(v, (int, float))
+                and not isinstance(v, bool)
+                and (isinstance(v, int) or (math.isfinite(v) and v == int(v)))
+            ]
             member = pc.is_in(arr, value_set=pa.array([v for v in whole if lo <= v <= hi], t))
         elif lt == "float":
-            vs = pa.array([_as_float(v) for v in self.values if isinstance(v, (int, float)) and not isinstance(v, bool)],
-                          pa.float64())
+            vs = pa.array(
+                [_as_float(v) for v in self.values if isinstance(v, (int, float)) and not isinstance(v, bool)],
+                pa.float64(),
+            )
             member = pc.is_in(pc.cast(arr, pa.float64()), value_set=vs)
         elif lt == "boolean":
             member = pc.is_in(arr, value_set=pa.array([v for v in self.values if isinstance(v, bool)], pa.bool_()))
         else:
-            member = pc.is_in(pc.cast(arr, pa.large_string()), value_set=pa.array([_utf8(v) for v in self.values], pa.large_string()))
+            member = pc.is_in(
+                pc.cast(arr, pa.large_string()), value_set=pa.array([_utf8(v) for v in self.values], pa.large_string())
+            )
         return ~member.to_numpy(zero_copy_only=False)

@@ -7,8 +7,19 @@ import functools
 import numpy as np
 import pandas as pd
 
-FEATURES = ["age", "workclass", "education-num", "marital-status", "occupation", "relationship", "race", "sex",
-            "capital-gain", "capital-loss", "hours-per-week"]
+FEATURES = [
+    "age",
+    "workclass",
+    "education-num",
+    "marital-status",
+    "occupation",
+    "relationship",
+    "race",
+    "sex",
+    "capital-gain",
+    "capital-loss",
+    "hours-per-week",
+]
 
 
 @functools.lru_cache(maxsize=1)

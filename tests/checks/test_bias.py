@@ -9,9 +9,18 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from fairlearn.metrics import (MetricFrame, count, demographic_parity_difference, demographic_parity_ratio,
-                               equalized_odds_difference, equalized_odds_ratio, false_negative_rate,
-                               false_positive_rate, selection_rate, true_positive_rate)
+from fairlearn.metrics import (
+    MetricFrame,
+    count,
+    demographic_parity_difference,
+    demographic_parity_ratio,
+    equalized_odds_difference,
+    equalized_odds_ratio,
+    false_negative_rate,
+    false_positive_rate,
+    selection_rate,
+    true_positive_rate,
+)
 from sklearn.metrics import precision_score, roc_auc_score
 
 import datacheck
@@ -28,8 +37,9 @@ def run_bias(df, params=None, roles=None, reference=None, **kw):
 
 
 def bias_results(report, metric=None):
-    return [r for r in report.results if r.check == "bias"
-            and (metric is None or (r.details or {}).get("metric") == metric)]
+    return [
+        r for r in report.results if r.check == "bias" and (metric is None or (r.details or {}).get("metric") == metric)
+    ]
 
 
 def rows(report, metric=None):
@@ -48,8 +58,13 @@ def adult_with_model(adult):
     return df
 
 
-ADULT_ROLES = {"label": "income", "prediction": "pred", "scores": ["score"], "protected": ["sex", "race"],
-               "positive_label": ">50K"}
+ADULT_ROLES = {
+    "label": "income",
+    "prediction": "pred",
+    "scores": ["score"],
+    "protected": ["sex", "race"],
+    "positive_label": ">50K",
+}
 
 
 # -------------------------------------------------------------------------------------------------
@@ -64,10 +79,19 @@ def test_rates_agree_with_fairlearn_on_adult(adult, dims):
     y = (df["income"] == ">50K").astype(int)
     yhat = (df["pred"] == ">50K").astype(int)
     mf = MetricFrame(
-        metrics={"selection_rate": selection_rate, "tpr": true_positive_rate, "fpr": false_positive_rate,
-                 "fnr": false_negative_rate, "ppv": lambda a, b: precision_score(a, b, zero_division=0),
-                 "count": count, "base_rate": lambda a, b: float(np.mean(a))},
-        y_true=y, y_pred=yhat, sensitive_features=df[dims])
+        metrics={
+            "selection_rate": selection_rate,
+            "tpr": true_positive_rate,
+            "fpr": false_positive_rate,
+            "fnr": false_negative_rate,
+            "ppv": lambda a, b: precision_score(a, b, zero_division=0),
+            "count": count,
+            "base_rate": lambda a, b: float(np.mean(a)),
+        },
+        y_true=y,
+        y_pred=yhat,
+        sensitive_features=df[dims],
+    )
     dim_name = " x ".join(dims)
     by = mf.by_group
     assert len(by) == t[(t.dimension == dim_name) & (t.metric == "tpr")].shape[0]
@@ -81,7 +105,9 @@ def test_rates_agree_with_fairlearn_on_adult(adult, dims):
     # fairlearn's between-group summaries (all groups have >= 1 row here)
     summ = [r for r in bias_results(rep, "fairness_summary") if r.details["dimension"] == dim_name][0].observed
     sf = df[dims]
-    assert summ["demographic_parity_difference"] == pytest.approx(demographic_parity_difference(y, yhat, sensitive_features=sf))
+    assert summ["demographic_parity_difference"] == pytest.approx(
+        demographic_parity_difference(y, yhat, sensitive_features=sf)
+    )
     assert summ["demographic_parity_ratio"] == pytest.approx(demographic_parity_ratio(y, yhat, sensitive_features=sf))
     assert summ["equalized_odds_difference"] == pytest.approx(equalized_odds_difference(y, yhat, sensitive_features=sf))
     assert summ["equalized_odds_ratio"] == pytest.approx(equalized_odds_ratio(y, yhat, sensitive_features=sf))
@@ -127,13 +153,14 @@ def test_interval_coverage_near_nominal(interval):
     rng = np.random.default_rng(11)
     n_groups, per = 400, 80
     hits = total = 0
-    for rep_i in range(3):
+    for _ in range(3):
         rates = rng.uniform(0.05, 0.95, n_groups)
         g = np.repeat(np.arange(n_groups), per)
         y = rng.random(g.size) < rates[g]
         df = pd.DataFrame({"g": [f"g{i:03d}" for i in g], "y": y})
-        rep = run_bias(df, {"attributes": ["g"], "label": "y", "metrics": ["base_rate"], "interval": interval,
-                            "min_group_size": 1})
+        rep = run_bias(
+            df, {"attributes": ["g"], "label": "y", "metrics": ["base_rate"], "interval": interval, "min_group_size": 1}
+        )
         t = rows(rep, "base_rate")
         truth = rates[t["group"].str.slice(3).astype(int).to_numpy()]
         hits += int(((t["ci_low"] <= truth) & (truth <= t["ci_high"])).sum())
@@ -189,8 +216,10 @@ def test_false_alarm_rate_without_disparity_is_at_most_alpha():
         default_alarms += any(r.status == "fail" for r in bias_results(a))
         diff_alarms += any(r.status == "fail" for r in bias_results(d))
         loose_alarms += any(r.status == "fail" for r in bias_results(b))
-    print(f"false-alarm rate: default {default_alarms}/{reps}, difference {diff_alarms}/{reps}, "
-          f"difference with tolerance 0.999 {loose_alarms}/{reps}")
+    print(
+        f"false-alarm rate: default {default_alarms}/{reps}, difference {diff_alarms}/{reps}, "
+        f"difference with tolerance 0.999 {loose_alarms}/{reps}"
+    )
     assert default_alarms <= 2
     # alpha = 0.05 over 150 runs: P(X >= 15 | p = 0.05) < 0.1%
     assert default_alarms <= diff_alarms <= loose_alarms
@@ -229,10 +258,13 @@ def test_planted_four_fifths_violation_fails():
     rng = np.random.default_rng(7)
     n = 4000
     g = rng.choice(["a", "b", "c"], n, p=[0.5, 0.3, 0.2])
-    sel = np.select([g == "a", g == "b"], [0.50, 0.30], 0.44)   # b: ratio 0.6; c: 0.88 (within tolerance)
+    sel = np.select([g == "a", g == "b"], [0.50, 0.30], 0.44)  # b: ratio 0.6; c: 0.88 (within tolerance)
     df = pd.DataFrame({"g": g, "y": rng.random(n) < 0.4, "pred": rng.random(n) < sel})
-    rep = run_bias(df, {"metrics": ["selection_rate"], "reference": "best"},
-                   {"label": "y", "prediction": "pred", "protected": ["g"]})
+    rep = run_bias(
+        df,
+        {"metrics": ["selection_rate"], "reference": "best"},
+        {"label": "y", "prediction": "pred", "protected": ["g"]},
+    )
     (r,) = bias_results(rep, "selection_rate")
     assert r.status == "fail" and not rep.passed
     assert r.observed["failing"] == ["g=b"]
@@ -243,12 +275,23 @@ def test_planted_four_fifths_violation_fails():
     assert r.details["band"] == pytest.approx([t.loc["g=a", "value"] * 0.8, t.loc["g=a", "value"] / 0.8])
     # the same gap on a tiny sample is not significant: no verdict of disparity
     small = df.groupby("g").head(12)
-    rep2 = run_bias(small, {"metrics": ["selection_rate"], "reference": "best", "min_group_size": 10},
-                    {"label": "y", "prediction": "pred", "protected": ["g"]})
+    rep2 = run_bias(
+        small,
+        {"metrics": ["selection_rate"], "reference": "best", "min_group_size": 10},
+        {"label": "y", "prediction": "pred", "protected": ["g"]},
+    )
     assert bias_results(rep2, "selection_rate")[0].status == "pass"
     # unless significance is not required
-    rep3 = run_bias(df, {"metrics": ["selection_rate"], "reference": "best", "require_significance": False,
-                         "max_disparity_ratio": 0.99}, {"label": "y", "prediction": "pred", "protected": ["g"]})
+    rep3 = run_bias(
+        df,
+        {
+            "metrics": ["selection_rate"],
+            "reference": "best",
+            "require_significance": False,
+            "max_disparity_ratio": 0.99,
+        },
+        {"label": "y", "prediction": "pred", "protected": ["g"]},
+    )
     assert set(bias_results(rep3, "selection_rate")[0].observed["failing"]) == {"g=b", "g=c"}
 
 
@@ -262,8 +305,16 @@ def test_difference_tolerance_and_both_tolerances():
     roles = {"label": "y", "prediction": "pred", "protected": ["g"]}
     ratio_only = run_bias(df, {"metrics": ["selection_rate"], "reference": "best"}, roles)
     both = run_bias(df, {"metrics": ["selection_rate"], "reference": "best", "max_disparity_difference": 0.05}, roles)
-    diff_only = run_bias(df, {"metrics": ["selection_rate"], "reference": "best", "max_disparity_ratio": None,
-                              "max_disparity_difference": 0.005}, roles)
+    diff_only = run_bias(
+        df,
+        {
+            "metrics": ["selection_rate"],
+            "reference": "best",
+            "max_disparity_ratio": None,
+            "max_disparity_difference": 0.005,
+        },
+        roles,
+    )
     assert bias_results(ratio_only, "selection_rate")[0].status == "fail"
     assert bias_results(both, "selection_rate")[0].status == "pass"
     assert bias_results(diff_only, "selection_rate")[0].status == "fail"
@@ -290,38 +341,52 @@ def test_all_groups_tiny_and_empty_data():
     rep = run_bias(df, {"metrics": ["base_rate"]}, {"label": "y", "protected": ["g"]})
     assert [r.status for r in bias_results(rep)] == ["skipped"]
     empty = df.iloc[:0]
-    rep = run_bias(empty, {"metrics": ["representation", "base_rate", "missingness"]},
-                   {"label": "y", "protected": ["g"], "positive_label": 1})
-    assert rep.results and all(r.status in ("skipped", "pass") for r in bias_results(rep)), \
-        [(r.status, r.message) for r in rep.results]
+    rep = run_bias(
+        empty,
+        {"metrics": ["representation", "base_rate", "missingness"]},
+        {"label": "y", "protected": ["g"], "positive_label": 1},
+    )
+    assert rep.results and all(r.status in ("skipped", "pass") for r in bias_results(rep)), [
+        (r.status, r.message) for r in rep.results
+    ]
 
 
 def test_empty_group_expected_but_absent_is_underrepresented():
     rng = np.random.default_rng(2)
     df = pd.DataFrame({"race": rng.choice(["w", "b"], 2000, p=[0.8, 0.2])})
-    rep = run_bias(df, {"attributes": ["race"], "metrics": ["representation"],
-                        "expected_shares": {"race": {"w": 0.6, "b": 0.2, "o": 0.2}}})
+    rep = run_bias(
+        df,
+        {
+            "attributes": ["race"],
+            "metrics": ["representation"],
+            "expected_shares": {"race": {"w": 0.6, "b": 0.2, "o": 0.2}},
+        },
+    )
     (r,) = bias_results(rep, "representation")
     t = pd.DataFrame(r.details["groups"]).set_index("group")
     assert t.loc["race=o", "k"] == 0 and t.loc["race=o", "status"] == "fail"
-    assert t.loc["race=w", "status"] == "fail"           # 0.8 vs 0.6 expected: ratio 0.75
-    assert t.loc["race=b", "status"] == "pass"           # as expected
+    assert t.loc["race=w", "status"] == "fail"  # 0.8 vs 0.6 expected: ratio 0.75
+    assert t.loc["race=b", "status"] == "pass"  # as expected
     assert t.loc["race=w", "reference_value"] == 0.6
 
 
 def test_intersections_and_missing_attribute_values():
     rng = np.random.default_rng(4)
     n = 6000
-    df = pd.DataFrame({"sex": rng.choice(["F", "M"], n), "race": rng.choice(["x", "y", "z"], n),
-                       "y": rng.random(n) < 0.3})
+    df = pd.DataFrame(
+        {"sex": rng.choice(["F", "M"], n), "race": rng.choice(["x", "y", "z"], n), "y": rng.random(n) < 0.3}
+    )
     df.loc[rng.random(n) < 0.05, "race"] = None
     df.loc[rng.random(n) < 0.02, "sex"] = np.nan
-    rep = run_bias(df, {"metrics": ["base_rate"], "intersections": [["sex", "race"]], "min_group_size": 1},
-                   {"label": "y", "protected": ["sex", "race"]})
+    rep = run_bias(
+        df,
+        {"metrics": ["base_rate"], "intersections": [["sex", "race"]], "min_group_size": 1},
+        {"label": "y", "protected": ["sex", "race"]},
+    )
     t = rows(rep, "base_rate")
     assert set(t.dimension) == {"sex", "race", "sex x race"}
     inter = t[t.dimension == "sex x race"]
-    assert len(inter) == 3 * 4   # sex {F, M, missing} x race {x, y, z, missing}
+    assert len(inter) == 3 * 4  # sex {F, M, missing} x race {x, y, z, missing}
     for (s, r_), d in df.groupby(["sex", "race"], dropna=False):
         lab = f"sex={'(missing)' if pd.isna(s) else s} & race={'(missing)' if pd.isna(r_) else r_}"
         row = inter[inter.group == lab].iloc[0]
@@ -333,13 +398,15 @@ def test_intersections_and_missing_attribute_values():
 def test_numeric_attribute_edges_quantiles_and_discrete():
     rng = np.random.default_rng(6)
     n = 5000
-    df = pd.DataFrame({"age": rng.integers(18, 90, n).astype(float), "flag": rng.integers(0, 2, n),
-                       "y": rng.random(n) < 0.3})
+    df = pd.DataFrame(
+        {"age": rng.integers(18, 90, n).astype(float), "flag": rng.integers(0, 2, n), "y": rng.random(n) < 0.3}
+    )
     df.loc[:9, "age"] = np.nan
     roles = {"label": "y"}
     edges = [18, 30, 50, 90]
-    rep = run_bias(df, {"attributes": ["age"], "bins": {"age": edges}, "metrics": ["base_rate"], "min_group_size": 1},
-                   roles)
+    rep = run_bias(
+        df, {"attributes": ["age"], "bins": {"age": edges}, "metrics": ["base_rate"], "min_group_size": 1}, roles
+    )
     t = rows(rep, "base_rate")
     cut = pd.cut(df["age"], edges, right=False)
     counts = cut.value_counts().sort_index()
@@ -364,9 +431,9 @@ def test_missingness_by_group_detects_missing_not_at_random():
     n = 4000
     g = rng.choice(["a", "b"], n)
     x = rng.normal(size=n)
-    x[rng.random(n) < np.where(g == "b", 0.30, 0.05)] = np.nan       # MNAR by group
+    x[rng.random(n) < np.where(g == "b", 0.30, 0.05)] = np.nan  # MNAR by group
     z = rng.normal(size=n)
-    z[rng.random(n) < 0.1] = np.nan                                    # at random
+    z[rng.random(n) < 0.1] = np.nan  # at random
     df = pd.DataFrame({"g": g, "x": x, "z": z, "full": rng.normal(size=n)})
     rep = run_bias(df, {"attributes": ["g"], "metrics": ["missingness"], "reference": {"g": "a"}})
     (r,) = bias_results(rep, "missingness")
@@ -441,10 +508,17 @@ def test_representation_shift_with_reference_data():
 
 def test_positive_label_inference_and_errors():
     df = pd.DataFrame({"g": ["a", "b"] * 100, "y": ["yes", "no", "no", "no"] * 50})
-    r = bias_results(run_bias(df, {"metrics": ["base_rate"], "min_group_size": 1}, {"label": "y", "protected": ["g"]}))[0]
+    r = bias_results(run_bias(df, {"metrics": ["base_rate"], "min_group_size": 1}, {"label": "y", "protected": ["g"]}))[
+        0
+    ]
     assert r.details["positive_label"] == "yes"
-    r = bias_results(run_bias(df, {"metrics": ["base_rate"], "positive_label": "no", "min_group_size": 1},
-                              {"label": "y", "protected": ["g"]}))[0]
+    r = bias_results(
+        run_bias(
+            df,
+            {"metrics": ["base_rate"], "positive_label": "no", "min_group_size": 1},
+            {"label": "y", "protected": ["g"]},
+        )
+    )[0]
     assert pd.DataFrame(r.details["groups"]).value.tolist() == [0.5, 1.0]
     multi = df.assign(y=["x", "y", "z", "z"] * 50)
     (r,) = bias_results(run_bias(multi, {"metrics": ["base_rate"]}, {"label": "y", "protected": ["g"]}))
@@ -478,8 +552,18 @@ def test_defaults_follow_roles_and_report_frame(adult):
     df = adult_with_model(adult)
     rep = run_bias(df, {}, ADULT_ROLES)
     metrics = {r.details["metric"] for r in bias_results(rep)}
-    assert metrics == {"representation", "base_rate", "missingness", "selection_rate", "tpr", "fpr", "fnr", "ppv",
-                       "auc", "fairness_summary"}
+    assert metrics == {
+        "representation",
+        "base_rate",
+        "missingness",
+        "selection_rate",
+        "tpr",
+        "fpr",
+        "fnr",
+        "ppv",
+        "auc",
+        "fairness_summary",
+    }
     frame = rep.to_frame()
     assert (frame.family == "bias").all()
     assert rep.to_json()  # JSON-able details
@@ -500,8 +584,10 @@ def _null_auc_frame(seed, sizes=(30,) * 12 + (2000,), sep=1.0):
 def test_auc_small_groups_near_one_no_false_alarms():
     fails, qmin = 0, 1.0
     for seed in range(40):
-        rep = run_bias(_null_auc_frame(seed), {"attributes": ["g"], "label": "y", "scores": "s", "metrics": ["auc"],
-                                              "min_auc_class_size": 2})
+        rep = run_bias(
+            _null_auc_frame(seed),
+            {"attributes": ["g"], "label": "y", "scores": "s", "metrics": ["auc"], "min_auc_class_size": 2},
+        )
         res = bias_results(rep, "auc")[0]
         fails += res.status == "fail"
         t = rows(rep, "auc")
@@ -537,11 +623,15 @@ def test_auc_honours_significance_tolerance():
     s = rng.normal(size=n) + np.where(g == "a", 1.4, 2.0) * y
     df = pd.DataFrame({"g": g, "y": y, "s": s})
     tol = rows(run_bias(df, {"attributes": ["g"], "label": "y", "scores": "s", "metrics": ["auc"]}), "auc")
-    dif = rows(run_bias(df, {"attributes": ["g"], "label": "y", "scores": "s", "metrics": ["auc"],
-                            "significance": "difference"}), "auc")
+    dif = rows(
+        run_bias(
+            df, {"attributes": ["g"], "label": "y", "scores": "s", "metrics": ["auc"], "significance": "difference"}
+        ),
+        "auc",
+    )
     ta, da = tol.set_index("group").loc["g=a"], dif.set_index("group").loc["g=a"]
-    assert da["p"] < 1e-6            # any difference: clear
-    assert ta["p"] > 0.5             # beyond the 0.8 tolerance: no evidence
+    assert da["p"] < 1e-6  # any difference: clear
+    assert ta["p"] > 0.5  # beyond the 0.8 tolerance: no evidence
     assert "beyond tolerance" in ta["test"]
 
 
@@ -551,5 +641,7 @@ def test_auc_group_with_too_few_positives_is_skipped():
     g = np.where(np.arange(n) < 50, "s", "b")
     y = np.where(g == "s", np.arange(n) % 10 == 0, rng.random(n) < 0.5)  # 5 positives in s
     df = pd.DataFrame({"g": g, "y": y, "s": rng.normal(size=n) + y})
-    t = rows(run_bias(df, {"attributes": ["g"], "label": "y", "scores": "s", "metrics": ["auc"]}), "auc").set_index("group")
+    t = rows(run_bias(df, {"attributes": ["g"], "label": "y", "scores": "s", "metrics": ["auc"]}), "auc").set_index(
+        "group"
+    )
     assert t.loc["g=s", "status"] == "skipped" and "min_auc_class_size 10" in t.loc["g=s", "message"]

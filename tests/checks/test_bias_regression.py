@@ -20,9 +20,11 @@ def suite(metrics=None, **params):
     bias = {"attributes": ["sex"], **params}
     if metrics is not None:
         bias["metrics"] = metrics
-    return {"name": "r", "dataset": {"label": "target", "prediction": "pred", "protected": ["sex"],
-                                     "task": "regression"},
-            "checks": [{"bias": bias}]}
+    return {
+        "name": "r",
+        "dataset": {"label": "target", "prediction": "pred", "protected": ["sex"], "task": "regression"},
+        "checks": [{"bias": bias}],
+    }
 
 
 def by_metric(report):
@@ -36,8 +38,11 @@ def test_values_match_pandas_and_the_defaults_audit_target_and_errors(diabetes):
     assert {"representation", "missingness", "target_mean", "error_mean", "mae"} <= set(res)
     assert not any(m in res for m in ("base_rate", "selection_rate", "tpr", "auc"))  # no "positive label" here
     err = d.pred - d.target
-    for metric, want in (("target_mean", d.groupby("sex").target.mean()), ("error_mean", err.groupby(d.sex).mean()),
-                         ("mae", err.abs().groupby(d.sex).mean())):
+    for metric, want in (
+        ("target_mean", d.groupby("sex").target.mean()),
+        ("error_mean", err.groupby(d.sex).mean()),
+        ("mae", err.abs().groupby(d.sex).mean()),
+    ):
         r = res[metric]
         got = {g["group"]: g["value"] for g in r.details["groups"]}
         assert got == {f"sex={int(k)}": pytest.approx(v, rel=1e-12) for k, v in want.items()}
@@ -68,8 +73,11 @@ def test_a_model_biased_upward_for_one_group_fails_error_mean(diabetes):
 def test_target_distribution_gap_fires_without_a_model(diabetes):
     d = diabetes.copy()
     d.loc[d.sex == 2, "target"] += 60  # a group whose target runs far higher
-    s = {"name": "t", "dataset": {"label": "target", "protected": ["sex"], "task": "regression"},
-         "checks": [{"bias": {}}]}
+    s = {
+        "name": "t",
+        "dataset": {"label": "target", "protected": ["sex"], "task": "regression"},
+        "checks": [{"bias": {}}],
+    }
     res = by_metric(datacheck.run(d, s))
     assert res["target_mean"].status == "fail"
     assert "error_mean" not in res and "mae" not in res  # no prediction: the model metrics are not asked for
@@ -84,8 +92,11 @@ def test_no_false_alarms_when_errors_ignore_the_groups():
         g = rng.choice(["a", "b", "c"], n, p=[0.5, 0.3, 0.2])
         y = rng.normal(100, 20, n)
         d = pd.DataFrame({"g": g, "y": y, "p": y + rng.normal(0, 10, n)})
-        s = {"name": "n", "dataset": {"label": "y", "prediction": "p", "protected": ["g"], "task": "regression"},
-             "checks": [{"bias": {"metrics": ["target_mean", "error_mean", "mae"]}}]}
+        s = {
+            "name": "n",
+            "dataset": {"label": "y", "prediction": "p", "protected": ["g"], "task": "regression"},
+            "checks": [{"bias": {"metrics": ["target_mean", "error_mean", "mae"]}}],
+        }
         fails += not datacheck.run(d, s).passed
     assert fails <= 2, fails
 
@@ -98,8 +109,11 @@ def test_small_groups_are_skipped_and_wrong_metrics_are_explained(diabetes):
     r = datacheck.run(d, suite(["mae", "tpr"])).results
     tpr = [x for x in r if x.observed.get("metric") == "tpr"][0]
     assert tpr.status == "error" and "classification metric; dataset.task is regression" in tpr.message
-    cls = {"name": "c", "dataset": {"label": "target", "prediction": "pred", "protected": ["sex"]},
-           "checks": [{"bias": {"metrics": ["mae"]}}]}
+    cls = {
+        "name": "c",
+        "dataset": {"label": "target", "prediction": "pred", "protected": ["sex"]},
+        "checks": [{"bias": {"metrics": ["mae"]}}],
+    }
     r = datacheck.run(d, cls).results[0]
     assert r.status == "error" and "needs dataset.task: regression" not in r.message
     assert "regression metric" in r.message
@@ -118,8 +132,9 @@ def test_bias_table_audits_a_regression_model(diabetes):
     rng = np.random.default_rng(5)
     noise = np.where(diabetes.sex == 2, rng.normal(0, 70, len(diabetes)), rng.normal(0, 10, len(diabetes)))
     d = diabetes.assign(pred=diabetes.target + noise)
-    t = datacheck.bias_table(d, ["sex"], label="target", prediction="pred", task="regression",
-                             metrics=["target_mean", "mae"])
+    t = datacheck.bias_table(
+        d, ["sex"], label="target", prediction="pred", task="regression", metrics=["target_mean", "mae"]
+    )
     assert set(t.metric) == {"target_mean", "mae"}
     mae = t[(t.metric == "mae") & (t.group == "sex=2")].iloc[0]
     assert mae.status == "fail" and mae.value == pytest.approx((d.pred - d.target).abs()[d.sex == 2].mean())

@@ -60,6 +60,7 @@ def test_psi_js_chi2_on_reference_quantile_bins():
     assert r.p_value == pytest.approx(chi2.pvalue, rel=1e-6, abs=1e-300)
     js = _run(pd.DataFrame({"x": y}), pd.DataFrame({"x": x}), numeric_method="jensen_shannon").results[0]
     from scipy.spatial.distance import jensenshannon
+
     assert js.effect_size == pytest.approx(jensenshannon(b["ref"], b["cur"], base=2), rel=1e-9)
 
 
@@ -77,6 +78,7 @@ def test_categorical_statistics_match_scipy():
     pr, pc = tab[0] / tab[0].sum(), tab[1] / tab[1].sum()
     assert out["linf"].effect_size == pytest.approx(np.abs(pr - pc).max())
     from scipy.spatial.distance import jensenshannon
+
     assert out["jensen_shannon"].effect_size == pytest.approx(jensenshannon(pr, pc, base=2))
     for r in out.values():  # significant everywhere: the verdict follows the effect size
         assert r.observed["q_value"] < 1e-6
@@ -124,7 +126,7 @@ def test_new_category_and_warn_severity():
     rng = np.random.default_rng(8)
     ref = pd.DataFrame({"c": rng.choice(["a", "b", "c"], 10_000)})
     cur = ref.copy()
-    cur.loc[: 299, "c"] = "new"  # 3% of rows
+    cur.loc[:299, "c"] = "new"  # 3% of rows
     r = _run(cur, ref, severity="warn").results[0]
     assert r.status == "warn" and r.effect_size > 0.05
     assert "new" in r.details["categories"]["labels"]
@@ -132,8 +134,14 @@ def test_new_category_and_warn_severity():
 
 def test_identical_data_passes_every_method():
     rng = np.random.default_rng(9)
-    df = pd.DataFrame({"x": rng.normal(size=3000), "c": rng.choice(["a", "b"], 3000),
-                       "d": pd.date_range("2020-01-01", periods=3000, freq="h"), "b": rng.random(3000) < 0.3})
+    df = pd.DataFrame(
+        {
+            "x": rng.normal(size=3000),
+            "c": rng.choice(["a", "b"], 3000),
+            "d": pd.date_range("2020-01-01", periods=3000, freq="h"),
+            "b": rng.random(3000) < 0.3,
+        }
+    )
     for nm, cm in zip(("wasserstein", "ks", "psi", "jensen_shannon"), ("jensen_shannon", "chi2", "psi", "linf")):
         if True:
             rep = _run(df, df, numeric_method=nm, categorical_method=cm)
@@ -185,14 +193,14 @@ def test_report_serialises_and_figures_draw(tmp_path):
     assert shift_distributions(rep).axes
     assert shift_effect_sizes(rep) is not None
     from datacheck.figures import figures_for
+
     names = {f.name for f in figures_for(rep)}
     assert {"shift_distributions", "shift_effect_sizes"} <= names
 
 
 # -- small-sample calibration of the chi-square behind numeric psi / jensen_shannon ------------
 
-_BOTH = {"name": "t", "checks": [{"drift": {"numeric_method": "psi"}},
-                                 {"drift": {"numeric_method": "jensen_shannon"}}]}
+_BOTH = {"name": "t", "checks": [{"drift": {"numeric_method": "psi"}}, {"drift": {"numeric_method": "jensen_shannon"}}]}
 
 
 def _psi_js_rates(n_ref, n_cur, shift, runs, seed):

@@ -17,8 +17,10 @@ SUITE = {"name": "validity", "dataset": {"label": "income"}, "checks": ["drift"]
 def _split(df, rng, n=None):
     idx = rng.permutation(len(df))
     half = len(df) // 2 if n is None else n
-    return (df.iloc[idx[:half]].reset_index(drop=True), df.iloc[idx[half:half + (half if n else len(df))]]
-            .reset_index(drop=True))
+    return (
+        df.iloc[idx[:half]].reset_index(drop=True),
+        df.iloc[idx[half : half + (half if n else len(df))]].reset_index(drop=True),
+    )
 
 
 @pytest.mark.slow
@@ -66,12 +68,15 @@ def unit_change(cur, rng):
     return cur
 
 
-@pytest.mark.parametrize("change,column,n", [
-    (mean_shift, "hours-per-week", 2000),
-    (scale_change, "age", 1000),
-    (new_category, "occupation", 2000),
-    (unit_change, "fnlwgt", 200),
-])
+@pytest.mark.parametrize(
+    "change,column,n",
+    [
+        (mean_shift, "hours-per-week", 2000),
+        (scale_change, "age", 1000),
+        (new_category, "occupation", 2000),
+        (unit_change, "fnlwgt", 200),
+    ],
+)
 def test_injected_shifts_are_caught(adult, change, column, n):
     caught = other = 0
     for seed in range(5):

@@ -28,8 +28,13 @@ def test_subset_and_threshold():
 
 def test_agrees_with_pandas_including_missing_values():
     rng = np.random.default_rng(5)
-    df = pd.DataFrame({"a": rng.integers(0, 4, 3000).astype(float), "b": rng.choice(["x", "y", None], 3000),
-                       "c": rng.integers(0, 3, 3000)})
+    df = pd.DataFrame(
+        {
+            "a": rng.integers(0, 4, 3000).astype(float),
+            "b": rng.choice(["x", "y", None], 3000),
+            "c": rng.integers(0, 3, 3000),
+        }
+    )
     df.loc[rng.random(3000) < 0.1, "a"] = np.nan
     assert run(df).observed["duplicates"] == df.duplicated().sum()  # NaN == NaN for duplicate rows
 

@@ -50,12 +50,15 @@ def _binary(n, p, seed, as_float=True, nan_rows=0):
     return pd.DataFrame({"y": y})
 
 
-@pytest.mark.parametrize("ref_float, cur_float, nan_ref, nan_cur", [
-    (True, True, 0, 10),    # 0/1 read as float on the current side because of missing values
-    (True, False, 4, 0),    # float reference, integer current
-    (False, True, 0, 10),   # integer reference, float current
-    (True, True, 0, 0),     # float on both sides, no task: few whole values are classes
-])
+@pytest.mark.parametrize(
+    "ref_float, cur_float, nan_ref, nan_cur",
+    [
+        (True, True, 0, 10),  # 0/1 read as float on the current side because of missing values
+        (True, False, 4, 0),  # float reference, integer current
+        (False, True, 0, 10),  # integer reference, float current
+        (True, True, 0, 0),  # float on both sides, no task: few whole values are classes
+    ],
+)
 def test_class_label_stored_as_float_is_categorical(ref_float, cur_float, nan_ref, nan_cur):
     ref = _binary(5000, 0.3, 1, ref_float, nan_ref)
     kind, r = _kind(ref, _binary(5000, 0.3, 2, cur_float, nan_cur))
@@ -98,7 +101,10 @@ def test_float_class_label_from_a_saved_profile(tmp_path):
 def test_scores_stay_numeric_under_classification():
     rng = np.random.default_rng(10)
     ref = pd.DataFrame({"y": rng.integers(0, 2, 2000), "s": rng.random(2000).round(1)})
-    suite = {"name": "t", "dataset": {"label": "y", "scores": "s", "task": "classification"},
-             "checks": ["prediction_drift"]}
+    suite = {
+        "name": "t",
+        "dataset": {"label": "y", "scores": "s", "task": "classification"},
+        "checks": ["prediction_drift"],
+    }
     r = datacheck.run(ref, suite, reference=ref).results[0]
     assert r.column == "s" and r.details["kind"] == "numeric"

@@ -22,6 +22,7 @@ _SEEN: dict = {}
 
 # a probe check that reads the artifact the way a later check (worst_slices) does
 if "_oof_probe" not in REGISTRY:
+
     @register("_oof_probe")
     class _OofProbe(Check):
         family = "slices"
@@ -241,6 +242,7 @@ def test_input_not_modified():
 
 # -- review fixes (issue 6): positive label, all-missing features, passes, weighting, threshold ------
 
+
 @pytest.fixture(scope="module")
 def scored_synthetic():
     """800 synthetic rows with 10% flips and the out-of-fold probability of 'yes' as a column."""
@@ -270,8 +272,9 @@ def test_single_score_column_positive_label_is_never_guessed(scored_synthetic):
     r, _ = _run(df, {"label": "y"}, model=["p_yes"])
     assert r.observed == base.observed and "probabilities of 'yes'" in r.message and "inferred" in r.message
     rarer = flipped["y"].value_counts().idxmin()
-    r, _ = _run(flipped.assign(p_yes=np.where(rarer == ">50K", 1 - df["p_yes"], df["p_yes"])), {"label": "y"},
-                model=["p_yes"])
+    r, _ = _run(
+        flipped.assign(p_yes=np.where(rarer == ">50K", 1 - df["p_yes"], df["p_yes"])), {"label": "y"}, model=["p_yes"]
+    )
     assert f"probabilities of {rarer!r}" in r.message and "less frequent" in r.message
     assert r.observed["fraction"] == base.observed["fraction"]
 
@@ -365,7 +368,8 @@ def test_stratified_sample_rates_are_weighted_to_the_whole_data(skewed_runs):
         if c["class"].startswith("r"):
             assert c["issues_estimated"] == pytest.approx(20.0)
     assert sum(c["issues_estimated"] for c in s.details["per_class"]) == pytest.approx(
-        s.observed["fraction"] * len(df), rel=1e-9)
+        s.observed["fraction"] * len(df), rel=1e-9
+    )
     # subgroups: weighted rates near the full-data rates, with effective n
     sub_full = {g["group"]: g for g in full.details["subgroups"]}
     for g in s.details["subgroups"]:
@@ -395,8 +399,11 @@ def test_weak_model_makes_the_noise_verdict_inconclusive_not_a_failure():
     from benchmarks.realdata import load
 
     df, roles = load("recid")
-    suite = {"name": "s", "dataset": {"label": roles["label"], "positive_label": roles["positive_label"]},
-             "checks": ["label_errors"]}
+    suite = {
+        "name": "s",
+        "dataset": {"label": roles["label"], "positive_label": roles["positive_label"]},
+        "checks": ["label_errors"],
+    }
     r = datacheck.run(df, suite).results[0]
     assert r.status == "warn" and r.message.startswith("inconclusive")
     assert r.observed["model_auc"] < 0.7

@@ -26,12 +26,14 @@ def _fresh_rng():
 
 
 def test_counts_nulls_nan_and_nat():
-    df = pd.DataFrame({
-        "f": [1.0, np.nan, None, 4.0],                       # NaN (pandas turns None into NaN too)
-        "i": pd.array([1, None, 3, 4], dtype="Int64"),      # null
-        "s": ["a", None, "c", "d"],
-        "d": pd.to_datetime(["2020-01-01", None, "2020-01-03", pd.NaT]),
-    })
+    df = pd.DataFrame(
+        {
+            "f": [1.0, np.nan, None, 4.0],  # NaN (pandas turns None into NaN too)
+            "i": pd.array([1, None, 3, 4], dtype="Int64"),  # null
+            "s": ["a", None, "c", "d"],
+            "d": pd.to_datetime(["2020-01-01", None, "2020-01-03", pd.NaT]),
+        }
+    )
     r = run(df, max_fraction=0.3)
     main = {x.column: x for x in r.results if x.observed.get("kind") is None}
     assert main["f"].observed["count"] == 2 and main["f"].status == "fail"
@@ -82,8 +84,12 @@ def test_configured_placeholders_replace_defaults():
 
 
 def test_configured_numeric_and_date_sentinels():
-    df = pd.DataFrame({"x": [1.0, -999.0, 3.0, -999.0, 5.0],
-                       "d": pd.to_datetime(["2020-01-01", "1900-01-01", "2020-02-01", "2020-03-01", "2020-04-01"])})
+    df = pd.DataFrame(
+        {
+            "x": [1.0, -999.0, 3.0, -999.0, 5.0],
+            "d": pd.to_datetime(["2020-01-01", "1900-01-01", "2020-02-01", "2020-03-01", "2020-04-01"]),
+        }
+    )
     r = run(df, sentinels=[-999, "1900-01-01"], max_disguised_fraction=0.3)
     dx = kinds(r, "x")["disguised"]
     assert dx.observed["count"] == 2 and dx.status == "fail"
@@ -114,18 +120,23 @@ def test_suspected_high_sentinel_and_dates():
     x = np.r_[RNG.integers(0, 40, 3000), [9999] * 20]
     s = kinds(run(pd.DataFrame({"x": x})), "x")["suspected_sentinel"]
     assert s.evidence[0]["value"] == 9999
-    d = pd.to_datetime(np.r_[pd.date_range("1950-01-01", periods=3000, freq="D").values,
-                             [np.datetime64("1900-01-01")] * 40])
+    d = pd.to_datetime(
+        np.r_[pd.date_range("1950-01-01", periods=3000, freq="D").values, [np.datetime64("1900-01-01")] * 40]
+    )
     s = kinds(run(pd.DataFrame({"d": d})), "d")["suspected_sentinel"]
     assert s.evidence[0]["value"].startswith("1900-01-01")
 
 
-@pytest.mark.parametrize("make", [
-    lambda: RNG.integers(-1, 2, 3000),                          # a -1/0/1 scale
-    lambda: np.clip(RNG.normal(0, 0.6, 3000), -1, 1),           # a score clipped to [-1, 1]
-    lambda: RNG.uniform(-1, 1, 3000).round(2),                  # rounded [-1, 1]
-    lambda: RNG.integers(-1, 3, 3000),                          # a -1..2 scale
-], ids=["minus1-0-1", "clipped", "rounded", "minus1-to-2"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: RNG.integers(-1, 2, 3000),  # a -1/0/1 scale
+        lambda: np.clip(RNG.normal(0, 0.6, 3000), -1, 1),  # a score clipped to [-1, 1]
+        lambda: RNG.uniform(-1, 1, 3000).round(2),  # rounded [-1, 1]
+        lambda: RNG.integers(-1, 3, 3000),  # a -1..2 scale
+    ],
+    ids=["minus1-0-1", "clipped", "rounded", "minus1-to-2"],
+)
 def test_legitimate_minus_one_to_one_column_is_not_flagged(make):
     r = run(pd.DataFrame({"x": make()}))
     assert "suspected_sentinel" not in kinds(r, "x"), r.results[-1].message

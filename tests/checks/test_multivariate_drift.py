@@ -25,8 +25,9 @@ def test_joint_shift_caught_untouched_split_passes(adult):
     r = datacheck.run(swapped, suite, reference=ref).results[0]
     assert r.status == "fail" and r.effect_size > 0.55
     assert r.details["top_features"][0]["column"] in ("age", "marital-status", "relationship")
-    drift = datacheck.run(swapped, {"name": "t", "checks": [{"drift": {"columns": ["age", "marital-status"]}}]},
-                          reference=ref)
+    drift = datacheck.run(
+        swapped, {"name": "t", "checks": [{"drift": {"columns": ["age", "marital-status"]}}]}, reference=ref
+    )
     assert drift.passed  # per-column drift cannot see it
 
 

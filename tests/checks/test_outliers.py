@@ -108,9 +108,13 @@ def test_zero_width_fences_never_flag_dummies_or_spikes(method):
     0/1 label). A dummy is judged on its 5-95% range; a spike of 90%+ is skipped with the reason."""
     rng = np.random.default_rng(3)
     n = 4000
-    df = pd.DataFrame({"dummy": (rng.random(n) < 0.3).astype(int),
-                       "zero_inflated": np.where(rng.random(n) < 0.6, 0, rng.poisson(3, n)),
-                       "spike": (rng.random(n) < 0.03).astype(int)})
+    df = pd.DataFrame(
+        {
+            "dummy": (rng.random(n) < 0.3).astype(int),
+            "zero_inflated": np.where(rng.random(n) < 0.6, 0, rng.poisson(3, n)),
+            "spike": (rng.random(n) < 0.03).astype(int),
+        }
+    )
     r = {x.column: x for x in run(df, method=method)}
     assert r["dummy"].status == "pass" and r["dummy"].observed["count"] == 0
     assert r["zero_inflated"].status == "pass"
@@ -138,8 +142,9 @@ def test_streamed_many_batches_same_counts(tmp_path):
     x = data(10, n=30_000)
     pq.write_table(pa.table({"x": x}), tmp_path / "x.parquet", row_group_size=1000)
     mem = run(pd.DataFrame({"x": x}), columns="x")[0]
-    rep = datacheck.run(tmp_path / "x.parquet", {"name": "t", "checks": [{"outliers": {"columns": "x"}}]},
-                        batch_rows=777)
+    rep = datacheck.run(
+        tmp_path / "x.parquet", {"name": "t", "checks": [{"outliers": {"columns": "x"}}]}, batch_rows=777
+    )
     st = rep.results[0]
     assert st.observed == mem.observed and st.details["fences"] == mem.details["fences"]
     assert st.evidence == mem.evidence

@@ -10,8 +10,10 @@ import datacheck
 @pytest.mark.parametrize("method", ["iqr", "zscore", "robust_z"])
 def test_evidence_rows_zero_judges_without_evidence(method):
     x = np.r_[np.random.default_rng(0).normal(size=300), 80.0]
-    r = datacheck.run(pd.DataFrame({"x": x}), {"name": "s", "checks": [
-        {"outliers": {"method": method, "evidence_rows": 0, "max_fraction": 0.0}}]}).results[0]
+    r = datacheck.run(
+        pd.DataFrame({"x": x}),
+        {"name": "s", "checks": [{"outliers": {"method": method, "evidence_rows": 0, "max_fraction": 0.0}}]},
+    ).results[0]
     assert r.status == "fail" and r.evidence is None and r.observed["count"] >= 1
 
 

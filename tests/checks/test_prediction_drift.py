@@ -28,7 +28,8 @@ def test_prediction_drift_both_directions():
 def test_missing_prediction_column_is_an_error():
     ref = pd.DataFrame({"score": [0.1, 0.2] * 50, "pred": ["a", "b"] * 50})
     cur = pd.DataFrame({"score": [0.1, 0.2] * 50})
-    rep = datacheck.run(cur, {"name": "t", "dataset": {"scores": ["score", "pred"]}, "checks": ["prediction_drift"]},
-                        reference=ref)
+    rep = datacheck.run(
+        cur, {"name": "t", "dataset": {"scores": ["score", "pred"]}, "checks": ["prediction_drift"]}, reference=ref
+    )
     statuses = {r.column: r.status for r in rep.results if r.check == "prediction_drift"}
     assert statuses["score"] == "pass" and statuses["pred"] == "error"

@@ -10,10 +10,16 @@ def run(n, **params):
     return datacheck.run(pd.DataFrame({"x": range(n)}), {"name": "t", "checks": [{"row_count": params}]}).results[0]
 
 
-@pytest.mark.parametrize("n,params,status", [
-    (5, {"min": 5}, "pass"), (4, {"min": 5}, "fail"), (5, {"max": 5}, "pass"), (6, {"max": 5}, "fail"),
-    (10, {"min": 1, "max": 100}, "pass"),
-])
+@pytest.mark.parametrize(
+    "n,params,status",
+    [
+        (5, {"min": 5}, "pass"),
+        (4, {"min": 5}, "fail"),
+        (5, {"max": 5}, "pass"),
+        (6, {"max": 5}, "fail"),
+        (10, {"min": 1, "max": 100}, "pass"),
+    ],
+)
 def test_bounds(n, params, status):
     r = run(n, **params)
     assert r.status == status

@@ -15,23 +15,34 @@ def run(data, **params):
 
 @pytest.fixture
 def frame():
-    return pd.DataFrame({
-        "i": pd.array([1, 2, 3], dtype="int64"),
-        "f": [1.5, 2.5, None],
-        "s": ["a", "b", "c"],
-        "c": pd.Categorical(["x", "y", "x"]),
-        "b": [True, False, True],
-        "d": pd.to_datetime(["2020-01-01", "2021-01-01", None]),
-    })
+    return pd.DataFrame(
+        {
+            "i": pd.array([1, 2, 3], dtype="int64"),
+            "f": [1.5, 2.5, None],
+            "s": ["a", "b", "c"],
+            "c": pd.Categorical(["x", "y", "x"]),
+            "b": [True, False, True],
+            "d": pd.to_datetime(["2020-01-01", "2021-01-01", None]),
+        }
+    )
 
 
 def test_passes_when_types_match(frame):
-    r = run(frame, columns={"i": "integer", "f": "float", "s": "string", "c": "categorical", "b": "boolean",
-                            "d": "datetime"}, allow_extra=False)
+    r = run(
+        frame,
+        columns={"i": "integer", "f": "float", "s": "string", "c": "categorical", "b": "boolean", "d": "datetime"},
+        allow_extra=False,
+    )
     assert r.passed
     assert [x.status for x in r.results] == ["pass"] * 7
     assert {x.column: x.observed for x in r.results if x.column} == {
-        "i": "integer", "f": "float", "s": "string", "c": "categorical", "b": "boolean", "d": "datetime"}
+        "i": "integer",
+        "f": "float",
+        "s": "string",
+        "c": "categorical",
+        "b": "boolean",
+        "d": "datetime",
+    }
 
 
 def test_numeric_and_any(frame):
@@ -62,8 +73,14 @@ def test_unexpected_columns(frame):
 
 
 def test_arrow_types():
-    t = pa.table({"d32": pa.array([dt.date(2020, 1, 1)], pa.date32()), "i8": pa.array([1], pa.int8()),
-                  "ls": pa.array(["a"], pa.large_string()), "dec": pa.array([1], pa.decimal128(5, 2))})
+    t = pa.table(
+        {
+            "d32": pa.array([dt.date(2020, 1, 1)], pa.date32()),
+            "i8": pa.array([1], pa.int8()),
+            "ls": pa.array(["a"], pa.large_string()),
+            "dec": pa.array([1], pa.decimal128(5, 2)),
+        }
+    )
     assert run(t, columns={"d32": "datetime", "i8": "integer", "ls": "string", "dec": "float"}).passed
 
 

@@ -27,10 +27,10 @@ def test_realistic_changes_fail(adult):
     rng = np.random.default_rng(1)
     idx = rng.permutation(len(adult))
     ref, cur = adult.iloc[idx[:16000]].reset_index(drop=True), adult.iloc[idx[16000:]].reset_index(drop=True).copy()
-    cur.loc[cur["workclass"].isna(), "workclass"] = "UNKNOWN"     # pipeline turns missing into a sentinel
-    cur["age"] = cur["age"] * 12                                  # months instead of years
-    cur = cur.drop(columns=["race"])                               # a column dropped upstream
-    cur["education-num"] = cur["education-num"].astype(str)       # a type change
+    cur.loc[cur["workclass"].isna(), "workclass"] = "UNKNOWN"  # pipeline turns missing into a sentinel
+    cur["age"] = cur["age"] * 12  # months instead of years
+    cur = cur.drop(columns=["race"])  # a column dropped upstream
+    cur["education-num"] = cur["education-num"].astype(str)  # a type change
     by = _by(datacheck.run(cur, SUITE, reference=ref))
     assert by[None].status == "fail"
     assert by[None].observed["only_in_reference"] == ["race"] and "education-num" in by[None].observed["type_changes"]
@@ -69,6 +69,7 @@ def test_no_reference_skips_and_options():
 
 
 # -- out of range: chance level and exact test -------------------------------------------------
+
 
 def test_outside_pvalue_matches_simulation():
     from datacheck.checks.schema_skew import outside_pvalue
@@ -114,12 +115,19 @@ def _glitch(rng, n):
 
 @pytest.mark.parametrize("n_ref, n_cur", [(100, 1000), (300, 3000), (2000, 2000)])
 def test_out_of_range_shift_is_caught(n_ref, n_cur):
-    rates = [_outside_fail_rate(n_ref, n_cur, 40, seed + n_ref, draw) for seed, draw in [
-        (10, lambda rng, n: rng.normal(2.0, 1.0, n)),   # location shift of 2 SD
-        (20, lambda rng, n: rng.normal(0.0, 2.0, n)),   # twice the spread
-        (30, _glitch)]]
+    rates = [
+        _outside_fail_rate(n_ref, n_cur, 40, seed + n_ref, draw)
+        for seed, draw in [
+            (10, lambda rng, n: rng.normal(2.0, 1.0, n)),  # location shift of 2 SD
+            (20, lambda rng, n: rng.normal(0.0, 2.0, n)),  # twice the spread
+            (30, _glitch),
+        ]
+    ]
     assert min(rates) >= 0.95, rates
-    r = _by(datacheck.run(pd.DataFrame({"x": np.arange(1000.0) * 1000}), SUITE,
-                          reference=pd.DataFrame({"x": np.arange(1000.0)})))["x"]
+    r = _by(
+        datacheck.run(
+            pd.DataFrame({"x": np.arange(1000.0) * 1000}), SUITE, reference=pd.DataFrame({"x": np.arange(1000.0)})
+        )
+    )["x"]
     assert r.status == "fail" and r.observed["outside_p_value"] < 1e-12  # a unit change
     assert r.observed["expected_outside_share"] == pytest.approx(2 / 1001)

@@ -17,7 +17,7 @@ def _split(df, seed, n=None):
     rng = np.random.default_rng(seed)
     idx = rng.permutation(len(df))
     n = n or len(df) // 2
-    return df.iloc[idx[:n]].reset_index(drop=True), df.iloc[idx[n:2 * n]].reset_index(drop=True)
+    return df.iloc[idx[:n]].reset_index(drop=True), df.iloc[idx[n : 2 * n]].reset_index(drop=True)
 
 
 def _stringy_table(n, seed):
@@ -27,17 +27,19 @@ def _stringy_table(n, seed):
     secs = pd.to_timedelta(rng.integers(0, 86400, n), unit="s")
     custody = rng.random(n) < 0.3
     words = np.array(["theft", "battery", "assault", "possession", "driving", "fraud", "trespass", "burglary"])
-    return pd.DataFrame({
-        "case_number": [f"{rng.integers(10**7, 10**8)}CF10A" for _ in range(n)],
-        "jail_in": (days + secs).strftime("%Y-%m-%d %H:%M:%S"),
-        "offense_date": days.strftime("%Y-%m-%d"),
-        "charge_desc": [" ".join(rng.choice(words, 3)) for _ in range(n)],
-        "rare": rng.choice([f"r{i}" for i in range(400)], n, p=np.r_[[0.5], np.full(399, 0.5 / 399)]),
-        "in_custody": np.where(custody, days.strftime("%Y-%m-%d"), None),
-        "out_custody": np.where(custody, (days + pd.Timedelta(days=3)).strftime("%Y-%m-%d"), None),
-        "priors": rng.poisson(2, n),
-        "age": rng.integers(18, 80, n),
-    })
+    return pd.DataFrame(
+        {
+            "case_number": [f"{rng.integers(10**7, 10**8)}CF10A" for _ in range(n)],
+            "jail_in": (days + secs).strftime("%Y-%m-%d %H:%M:%S"),
+            "offense_date": days.strftime("%Y-%m-%d"),
+            "charge_desc": [" ".join(rng.choice(words, 3)) for _ in range(n)],
+            "rare": rng.choice([f"r{i}" for i in range(400)], n, p=np.r_[[0.5], np.full(399, 0.5 / 399)]),
+            "in_custody": np.where(custody, days.strftime("%Y-%m-%d"), None),
+            "out_custody": np.where(custody, (days + pd.Timedelta(days=3)).strftime("%Y-%m-%d"), None),
+            "priors": rng.poisson(2, n),
+            "age": rng.integers(18, 80, n),
+        }
+    )
 
 
 SHIFT = {"name": "s", "checks": ["drift", "schema_skew", "multivariate_drift"]}
@@ -122,7 +124,7 @@ def test_high_cardinality_categories_are_not_drift_by_construction():
     assert "hash buckets" in r.method
     # a real change on the heavy categories is still found
     x = np.asarray(cur.column("c").to_pylist(), dtype=object)
-    x[: 10_000] = "k1"
+    x[:10_000] = "k1"
     r = datacheck.run(pa.table({"c": x.astype(str)}), {"name": "s", "checks": ["drift"]}, reference=ref).results[0]
     assert r.status == "fail"
 
@@ -134,8 +136,9 @@ def test_one_outlier_cannot_hide_a_scale_change():
     cur = pd.DataFrame({"x": 10 + (rng.normal(10, 2, 5000) - 10) * 1.3})
     r = datacheck.run(cur, {"name": "s", "checks": ["drift"]}, reference=ref).results[0]
     assert r.status == "fail" and 0.15 < r.effect_size < 0.35  # W1 of normal scores: 0.3 E|Z| = 0.24
-    r_sd = datacheck.run(cur, {"name": "s", "checks": [{"drift": {"numeric_method": "wasserstein_sd"}}]},
-                         reference=ref).results[0]
+    r_sd = datacheck.run(
+        cur, {"name": "s", "checks": [{"drift": {"numeric_method": "wasserstein_sd"}}]}, reference=ref
+    ).results[0]
     assert r_sd.status == "pass" and "underpowered" not in r_sd.message  # significant, so never "underpowered"
     assert "smaller than the threshold" in r_sd.message
     # nor can one outlier fake a change: the same distribution with an extreme value on one side
@@ -162,10 +165,19 @@ def test_all_missing_column_is_skipped_not_an_error():
 
 def test_role_columns_are_left_out_of_type_keywords():
     rng = np.random.default_rng(3)
-    df = pd.DataFrame({"x": rng.normal(size=500), "label": (rng.random(500) < 0.2).astype(int),
-                       "score": rng.random(500), "row_id": np.arange(500)})
-    suite = {"name": "s", "dataset": {"label": "label", "scores": ["score"], "id": "row_id"},
-             "checks": [{"outliers": {"columns": "numeric", "method": "robust_z"}}]}
+    df = pd.DataFrame(
+        {
+            "x": rng.normal(size=500),
+            "label": (rng.random(500) < 0.2).astype(int),
+            "score": rng.random(500),
+            "row_id": np.arange(500),
+        }
+    )
+    suite = {
+        "name": "s",
+        "dataset": {"label": "label", "scores": ["score"], "id": "row_id"},
+        "checks": [{"outliers": {"columns": "numeric", "method": "robust_z"}}],
+    }
     cols = [r.column for r in datacheck.run(df, suite).results]
     assert cols == ["x"]
     named = dict(suite, checks=[{"outliers": {"columns": ["x", "label"], "method": "robust_z"}}])

@@ -102,7 +102,11 @@ def test_regression_target_is_judged_as_numeric_not_as_classes():
     from sklearn.datasets import load_diabetes
 
     d = load_diabetes(as_frame=True, scaled=False).frame
-    base = {"name": "s", "dataset": {"label": "target", "task": "regression"}, "checks": [{"skew": {"columns": ["target"]}}]}
+    base = {
+        "name": "s",
+        "dataset": {"label": "target", "task": "regression"},
+        "checks": [{"skew": {"columns": ["target"]}}],
+    }
     r = datacheck.run(d, base).results[0]
     assert r.status == "pass" and "skewness" in r.observed and "min_class_share" not in r.observed
     assert r.details["role"] == "label (regression target)"

@@ -8,12 +8,11 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from _slices_data import adult_scored, plant_weak_slice
 from sklearn import metrics as skm
 
 import datacheck
 from datacheck.errors import SuiteError
-
-from _slices_data import adult_scored, plant_weak_slice
 
 CLS = ["accuracy", "balanced_accuracy", "precision", "recall", "f1", "roc_auc", "log_loss", "brier", "error_rate"]
 
@@ -37,8 +36,16 @@ def _sk(metric: str, y, pred, score, pos=">50K") -> float:
 @pytest.mark.slow
 def test_binary_metrics_match_sklearn_on_filtered_rows():
     df = adult_scored()
-    t = datacheck.slice_metrics(df, by=["sex", "race", ["sex", "race"], "age"], metrics=CLS, label="income",
-                                prediction="pred", scores="score", bins={"age": [0, 30, 45, 100]}, min_support=1)
+    t = datacheck.slice_metrics(
+        df,
+        by=["sex", "race", ["sex", "race"], "age"],
+        metrics=CLS,
+        label="income",
+        prediction="pred",
+        scores="score",
+        bins={"age": [0, 30, 45, 100]},
+        min_support=1,
+    )
     assert set(t["metric"]) == set(CLS)
     checked = 0
     for row in t.itertuples():
@@ -72,8 +79,14 @@ def test_binary_metrics_match_sklearn_on_filtered_rows():
 
 def test_auc_within_stated_binning_error():
     df = adult_scored()
-    rep = datacheck.run(df, {"name": "s", "dataset": {"label": "income", "scores": "score"},
-                             "checks": [{"slices": {"by": ["race"], "metrics": ["roc_auc"], "auc_bins": 50}}]})
+    rep = datacheck.run(
+        df,
+        {
+            "name": "s",
+            "dataset": {"label": "income", "scores": "score"},
+            "checks": [{"slices": {"by": ["race"], "metrics": ["roc_auc"], "auc_bins": 50}}],
+        },
+    )
     r = rep.results[0]
     for s in r.details["slices"]:
         sub = df[df["race"] == s["values"][0]]
@@ -90,13 +103,22 @@ def test_multiclass_macro_metrics_match_sklearn():
     X, y = load_iris(return_X_y=True, as_frame=True)
     pred = cross_val_predict(LogisticRegression(max_iter=500), X[["sepal length (cm)", "sepal width (cm)"]], y, cv=5)
     df = X.assign(y=y, pred=pred, big=np.where(X["petal width (cm)"] > 1.0, "wide", "narrow"))
-    t = datacheck.slice_metrics(df, by=["big"], metrics=["precision", "recall", "f1", "balanced_accuracy"],
-                                label="y", prediction="pred", min_support=1)
+    t = datacheck.slice_metrics(
+        df,
+        by=["big"],
+        metrics=["precision", "recall", "f1", "balanced_accuracy"],
+        label="y",
+        prediction="pred",
+        min_support=1,
+    )
     for row in t.itertuples():
         sub = df[df["big"] == row.values[0]]
         fn = {"precision": skm.precision_score, "recall": skm.recall_score, "f1": skm.f1_score}.get(row.metric)
-        want = (fn(sub.y, sub.pred, average="macro", zero_division=0) if fn
-                else skm.balanced_accuracy_score(sub.y, sub.pred))
+        want = (
+            fn(sub.y, sub.pred, average="macro", zero_division=0)
+            if fn
+            else skm.balanced_accuracy_score(sub.y, sub.pred)
+        )
         assert row.value == pytest.approx(want, abs=1e-12), (row.slice, row.metric)
 
 
@@ -107,8 +129,15 @@ def test_regression_metrics_match_sklearn():
 
     d = load_diabetes(as_frame=True, scaled=False).frame
     d["pred"] = cross_val_predict(Ridge(), d.drop(columns="target"), d["target"], cv=5)
-    t = datacheck.slice_metrics(d, by=["sex", "age"], metrics=["mae", "rmse"], label="target", prediction="pred",
-                                min_support=1, bins={"age": [0, 40, 55, 100], "sex": "values"})
+    t = datacheck.slice_metrics(
+        d,
+        by=["sex", "age"],
+        metrics=["mae", "rmse"],
+        label="target",
+        prediction="pred",
+        min_support=1,
+        bins={"age": [0, 40, 55, 100], "sex": "values"},
+    )
     assert len(t) == 2 * (2 + 3)
     for row in t.itertuples():
         col, val = row.columns[0], row.values[0]
@@ -117,8 +146,11 @@ def test_regression_metrics_match_sklearn():
         else:
             lo, hi = (float(x) for x in val.strip("[]()").split(","))
             sub = d[(d.age >= lo) & ((d.age <= hi) if val.endswith("]") else (d.age < hi))]
-        want = skm.mean_absolute_error(sub.target, sub.pred) if row.metric == "mae" \
+        want = (
+            skm.mean_absolute_error(sub.target, sub.pred)
+            if row.metric == "mae"
             else math.sqrt(skm.mean_squared_error(sub.target, sub.pred))
+        )
         assert row.value == pytest.approx(want, rel=1e-9)
         assert row.ci_low <= row.value <= row.ci_high
         assert "Welch" in t.attrs["method"][row.metric]
@@ -145,9 +177,18 @@ def test_streamed_parquet_equals_in_memory(tmp_path):
     df = adult_scored()
     path = tmp_path / "adult.parquet"
     df.to_parquet(path, row_group_size=3000)
-    suite = {"name": "s", "dataset": {"label": "income", "prediction": "pred", "scores": "score"},
-             "checks": [{"slices": {"by": ["sex", ["sex", "race"], "age", "hours-per-week"],
-                                    "metrics": ["accuracy", "f1", "roc_auc", "log_loss"]}}]}
+    suite = {
+        "name": "s",
+        "dataset": {"label": "income", "prediction": "pred", "scores": "score"},
+        "checks": [
+            {
+                "slices": {
+                    "by": ["sex", ["sex", "race"], "age", "hours-per-week"],
+                    "metrics": ["accuracy", "f1", "roc_auc", "log_loss"],
+                }
+            }
+        ],
+    }
     mem = datacheck.run(df, suite)
     streamed = datacheck.run(str(path), suite, batch_rows=2500)
     # counts are identical; float sums differ in the last bits with the summation order
@@ -157,16 +198,26 @@ def test_streamed_parquet_equals_in_memory(tmp_path):
 
 def test_planted_weak_slice_fails_and_only_where_planted():
     df = plant_weak_slice(adult_scored())
-    rep = datacheck.run(df, {"name": "s", "dataset": {"label": "income", "prediction": "pred"},
-                             "checks": [{"slices": {"by": [["sex", "race"]], "metrics": ["accuracy"],
-                                                    "max_gap": 0.1}}]})
+    rep = datacheck.run(
+        df,
+        {
+            "name": "s",
+            "dataset": {"label": "income", "prediction": "pred"},
+            "checks": [{"slices": {"by": [["sex", "race"]], "metrics": ["accuracy"], "max_gap": 0.1}}],
+        },
+    )
     r = rep.results[0]
     assert r.status == "fail"
     failing = [s["slice"] for s in r.details["slices"] if s["status"] == "fail"]
     assert failing == ["sex = Female & race = Black"]
-    clean = datacheck.run(adult_scored(), {"name": "s", "dataset": {"label": "income", "prediction": "pred"},
-                                           "checks": [{"slices": {"by": [["sex", "race"]], "metrics": ["accuracy"],
-                                                                  "max_gap": 0.1}}]})
+    clean = datacheck.run(
+        adult_scored(),
+        {
+            "name": "s",
+            "dataset": {"label": "income", "prediction": "pred"},
+            "checks": [{"slices": {"by": [["sex", "race"]], "metrics": ["accuracy"], "max_gap": 0.1}}],
+        },
+    )
     assert clean.results[0].status == "pass"
 
 
@@ -175,9 +226,19 @@ def test_no_false_alarms_when_errors_ignore_the_features():
     """Errors independent of every feature (each prediction wrong with probability 0.2): over 40
     seeded runs slicing by 5 attributes and a cross, count runs where any slice fails."""
     base = adult_scored()[["sex", "race", "age", "education-num", "hours-per-week", "income"]].copy()
-    suite = {"name": "s", "dataset": {"label": "income", "prediction": "pred"},
-             "checks": [{"slices": {"by": ["sex", "race", ["sex", "race"], "age", "education-num", "hours-per-week"],
-                                    "metrics": ["accuracy", "recall"], "max_gap": 0.02}}]}
+    suite = {
+        "name": "s",
+        "dataset": {"label": "income", "prediction": "pred"},
+        "checks": [
+            {
+                "slices": {
+                    "by": ["sex", "race", ["sex", "race"], "age", "education-num", "hours-per-week"],
+                    "metrics": ["accuracy", "recall"],
+                    "max_gap": 0.02,
+                }
+            }
+        ],
+    }
     flip = {">50K": "<=50K", "<=50K": ">50K"}
     alarms = 0
     runs = 40
@@ -207,8 +268,9 @@ def test_suite_errors_are_clear():
     with pytest.raises(SuiteError, match="bin"):
         datacheck.load_suite({"name": "s", "checks": [{"slices": {"by": ["a"], "bins": {"a": [3, 1]}}}]})
     df = pd.DataFrame({"a": ["x", "y"] * 20, "y": [0, 1] * 20, "p": [0, 1] * 20})
-    r = datacheck.run(df, {"name": "s", "dataset": {"label": "y", "prediction": "p"},
-                           "checks": [{"slices": {"by": ["aa"]}}]}).results[0]
+    r = datacheck.run(
+        df, {"name": "s", "dataset": {"label": "y", "prediction": "p"}, "checks": [{"slices": {"by": ["aa"]}}]}
+    ).results[0]
     assert r.status == "error" and "'aa'" in r.message and "did you mean 'a'" in r.message
     r = datacheck.run(df, {"name": "s", "dataset": {"label": "y"}, "checks": [{"slices": {"by": ["a"]}}]}).results[0]
     assert r.status == "error" and "dataset.prediction" in r.message
@@ -223,8 +285,11 @@ def test_regression_max_gap_defaults_to_a_share_of_the_target_spread():
     d = load_diabetes(as_frame=True, scaled=False).frame
     rng = np.random.default_rng(0)
     sd = d.target.std()
-    suite = {"name": "r", "dataset": {"label": "target", "prediction": "pred", "task": "regression"},
-             "checks": [{"slices": {"by": ["sex"], "metrics": ["mae"], "bins": {"sex": "values"}}}]}
+    suite = {
+        "name": "r",
+        "dataset": {"label": "target", "prediction": "pred", "task": "regression"},
+        "checks": [{"slices": {"by": ["sex"], "metrics": ["mae"], "bins": {"sex": "values"}}}],
+    }
     # errors independent of the slice, but with a chance MAE gap far above 0.05 target units
     null_fail = 0
     for seed in range(10):
@@ -240,6 +305,8 @@ def test_regression_max_gap_defaults_to_a_share_of_the_target_spread():
     res = datacheck.run(d.assign(pred=d.target + noise), suite).results[0]
     assert res.status == "fail" and res.observed["worst_slice"] == "sex = 2"
     # an explicit max_gap is used as given; classification keeps 0.05
-    res = datacheck.run(d.assign(pred=d.target + noise), {**suite, "checks": [{"slices": {
-        "by": ["sex"], "metrics": ["mae"], "max_gap": 1000}}]}).results[0]
+    res = datacheck.run(
+        d.assign(pred=d.target + noise),
+        {**suite, "checks": [{"slices": {"by": ["sex"], "metrics": ["mae"], "max_gap": 1000}}]},
+    ).results[0]
     assert res.status == "pass" and res.expected["max_gap_rule"] == "max_gap"

@@ -6,11 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from _slices_data import FEATURES, adult_scored, plant_weak_slice
 
 import datacheck
 from datacheck.errors import SuiteError
-
-from _slices_data import FEATURES, adult_scored, plant_weak_slice
 
 
 def _has_planted(slice_text: str) -> bool:
@@ -33,8 +32,9 @@ def test_planted_weak_slice_is_found_on_all_rows():
 
 def test_planted_weak_slice_is_found_on_a_sample():
     df = plant_weak_slice(adult_scored(), fraction=0.5)
-    t = datacheck.find_slices(df, label="income", prediction="pred", features=FEATURES, max_depth=2,
-                              method="sample", sample_rows=8000, seed=3)
+    t = datacheck.find_slices(
+        df, label="income", prediction="pred", features=FEATURES, max_depth=2, method="sample", sample_rows=8000, seed=3
+    )
     assert _has_planted(t.loc[0, "slice"])
     assert "sample of 8,000" in t.attrs["method"]
 
@@ -43,10 +43,14 @@ def test_passes_and_in_memory_search_agree_on_the_same_bins():
     """With the same bin edges, the streamed per-level passes and the in-memory search on all rows
     (a sample as large as the data) return the same slices."""
     df = plant_weak_slice(adult_scored())
-    bins = {"age": [17, 30, 45, 91], "hours-per-week": [1, 40, 41, 100], "capital-gain": "values",
-            "capital-loss": "values", "education-num": [1, 9, 13, 17]}
-    kw = dict(label="income", prediction="pred", features=FEATURES, max_depth=2, top_k=8, bins=bins,
-              max_categories=200)
+    bins = {
+        "age": [17, 30, 45, 91],
+        "hours-per-week": [1, 40, 41, 100],
+        "capital-gain": "values",
+        "capital-loss": "values",
+        "education-num": [1, 9, 13, 17],
+    }
+    kw = dict(label="income", prediction="pred", features=FEATURES, max_depth=2, top_k=8, bins=bins, max_categories=200)
     a = datacheck.find_slices(df, **kw)
     b = datacheck.find_slices(df, method="sample", sample_rows=len(df), **kw)
     assert a["slice"].tolist() == b["slice"].tolist()
@@ -57,8 +61,11 @@ def test_streamed_parquet_equals_in_memory(tmp_path):
     df = plant_weak_slice(adult_scored())
     path = tmp_path / "a.parquet"
     df.to_parquet(path, row_group_size=4000)
-    suite = {"name": "s", "dataset": {"label": "income", "prediction": "pred"},
-             "checks": [{"worst_slices": {"features": FEATURES, "max_depth": 2}}]}
+    suite = {
+        "name": "s",
+        "dataset": {"label": "income", "prediction": "pred"},
+        "checks": [{"worst_slices": {"features": FEATURES, "max_depth": 2}}],
+    }
     mem = datacheck.run(df, suite).results[0]
     st = datacheck.run(str(path), suite, batch_rows=3000).results[0]
     assert [s["slice"] for s in mem.details["slices"]] == [s["slice"] for s in st.details["slices"]]
@@ -69,8 +76,11 @@ def test_streamed_parquet_equals_in_memory(tmp_path):
 def test_false_alarm_rate_when_errors_ignore_the_features():
     base = adult_scored()[FEATURES + ["income"]].copy()
     flip = {">50K": "<=50K", "<=50K": ">50K"}
-    suite = {"name": "s", "dataset": {"label": "income", "prediction": "pred"},
-             "checks": [{"worst_slices": {"features": FEATURES, "max_depth": 2, "min_support": 0.02}}]}
+    suite = {
+        "name": "s",
+        "dataset": {"label": "income", "prediction": "pred"},
+        "checks": [{"worst_slices": {"features": FEATURES, "max_depth": 2, "min_support": 0.02}}],
+    }
     runs, alarms = 12, 0
     for seed in range(runs):
         rng = np.random.default_rng(100 + seed)
@@ -89,9 +99,14 @@ def test_without_predictions_or_label_errors_the_result_is_an_error():
 @pytest.mark.slow
 def test_uses_label_errors_out_of_fold_predictions():
     df = adult_scored()[FEATURES + ["income"]].sample(2000, random_state=0).reset_index(drop=True)
-    rep = datacheck.run(df, {"name": "s", "dataset": {"label": "income"},
-                             "checks": [{"label_errors": {"progress": False, "folds": 3}},
-                                        {"worst_slices": {"max_depth": 2}}]})
+    rep = datacheck.run(
+        df,
+        {
+            "name": "s",
+            "dataset": {"label": "income"},
+            "checks": [{"label_errors": {"progress": False, "folds": 3}}, {"worst_slices": {"max_depth": 2}}],
+        },
+    )
     r = rep.select(check="worst_slices")[0]
     assert r.status in ("pass", "fail"), r.message
     assert r.details["source"] == "label_errors.oof"
@@ -113,8 +128,15 @@ def test_regression_errors_and_missing_features():
 
     d = load_diabetes(as_frame=True, scaled=False).frame
     d["pred"] = cross_val_predict(Ridge(), d.drop(columns="target"), d["target"], cv=5)
-    t = datacheck.find_slices(d, label="target", prediction="pred", metric="abs_error", max_depth=2,
-                              min_support=30, features=["age", "sex", "bmi"])
+    t = datacheck.find_slices(
+        d,
+        label="target",
+        prediction="pred",
+        metric="abs_error",
+        max_depth=2,
+        min_support=30,
+        features=["age", "sex", "bmi"],
+    )
     assert len(t) > 0 and (t["support"] >= 30).all()
     assert t.attrs["mean_error"] == pytest.approx(np.abs(d.target - d.pred).mean())
     with pytest.raises(ValueError, match="'bmx'"):

@@ -14,15 +14,23 @@ import datacheck
 from datacheck.engines.files import detect_format
 from datacheck.engines.sources import open_source
 
-SUITE = {"name": "f", "checks": [{"missing": {"max_fraction": 0}}, {"range": {"columns": "x", "min": 0, "max": 50}},
-                                 {"allowed_values": {"columns": "s", "values": ["a", "b"]}}, {"row_count": {"min": 100}}]}
+SUITE = {
+    "name": "f",
+    "checks": [
+        {"missing": {"max_fraction": 0}},
+        {"range": {"columns": "x", "min": 0, "max": 50}},
+        {"allowed_values": {"columns": "s", "values": ["a", "b"]}},
+        {"row_count": {"min": 100}},
+    ],
+}
 
 
 @pytest.fixture(scope="module")
 def frame():
     rng = np.random.default_rng(0)
-    return pd.DataFrame({"x": rng.integers(0, 100, 120).astype(float), "n": np.arange(120),
-                         "s": rng.choice(["a", "b", "c"], 120)})
+    return pd.DataFrame(
+        {"x": rng.integers(0, 100, 120).astype(float), "n": np.arange(120), "s": rng.choice(["a", "b", "c"], 120)}
+    )
 
 
 def write(df, path, how):
@@ -75,8 +83,9 @@ def test_every_format_is_detected_said_and_gives_the_same_results(frame, tmp_pat
     assert src.schema.names == ["x", "n", "s"]
     expected = datacheck.run(frame, SUITE)
     got = datacheck.run(path, SUITE, batch_rows=37)
-    assert [(r.check, r.column, r.status, r.observed) for r in got.results] == \
-           [(r.check, r.column, r.status, r.observed) for r in expected.results]
+    assert [(r.check, r.column, r.status, r.observed) for r in got.results] == [
+        (r.check, r.column, r.status, r.observed) for r in expected.results
+    ]
     assert got.n_rows == 120
     assert f"{name} was read as {said}" in got.summary()
 
@@ -84,8 +93,9 @@ def test_every_format_is_detected_said_and_gives_the_same_results(frame, tmp_pat
 def test_a_tsv_is_not_read_as_one_column(frame, tmp_path):
     path = tmp_path / "d.tsv"
     write(frame, path, "tsv")
-    r = datacheck.run(path, {"name": "t", "checks": [{"schema": {"columns": {"x": "float", "n": "integer",
-                                                                             "s": "string"}}}]})
+    r = datacheck.run(
+        path, {"name": "t", "checks": [{"schema": {"columns": {"x": "float", "n": "integer", "s": "string"}}}]}
+    )
     assert r.passed, r.summary()
 
 

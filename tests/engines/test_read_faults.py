@@ -38,7 +38,7 @@ def _cli(tmp_path, data, capsys):
 def test_parquet_corrupted_mid_stream_names_file_and_row_group(parquet, tmp_path, capsys):
     raw = bytearray(parquet.read_bytes())
     mid = len(raw) // 2
-    raw[mid:mid + 3000] = b"\xab" * 3000
+    raw[mid : mid + 3000] = b"\xab" * 3000
     bad = tmp_path / "bad.parquet"
     bad.write_bytes(bytes(raw))
     with pytest.raises(DataError, match=r"bad\.parquet \(row group \d+ of 10\)"):

@@ -23,36 +23,55 @@ def frame(seed=0, n=N, with_string_nulls=True):
     x[rng.choice(n, 20, replace=False)] = rng.uniform(200, 400, 20)
     i = rng.integers(-5, 100, n)
     i[rng.choice(n, 30, replace=False)] = -999
-    s = rng.choice(["alpha", "beta", "gamma", "?", "", " ", "Δelta", "n/a"], n, p=[.3, .3, .2, .05, .05, .04, .04, .02])
+    s = rng.choice(
+        ["alpha", "beta", "gamma", "?", "", " ", "Δelta", "n/a"], n, p=[0.3, 0.3, 0.2, 0.05, 0.05, 0.04, 0.04, 0.02]
+    )
     s = s.astype(object)
     if with_string_nulls:
         s[rng.random(n) < 0.02] = None
-    return pd.DataFrame({
-        "x": x,
-        "i": i,
-        "s": s,
-        "b": rng.random(n) < 0.3,
-        "d": pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 800, n), unit="D"),
-        "k": np.arange(n) % (n - 50),   # 50 duplicate keys
-        "y": rng.choice(["yes", "no"], n, p=[0.08, 0.92]),
-    })
+    return pd.DataFrame(
+        {
+            "x": x,
+            "i": i,
+            "s": s,
+            "b": rng.random(n) < 0.3,
+            "d": pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 800, n), unit="D"),
+            "k": np.arange(n) % (n - 50),  # 50 duplicate keys
+            "y": rng.choice(["yes", "no"], n, p=[0.08, 0.92]),
+        }
+    )
 
 
-SUITE = {"name": "all", "dataset": {"label": "y"}, "checks": [
-    {"schema": {"columns": {"x": "float", "i": "integer", "s": "string", "b": "boolean", "d": "datetime",
-                            "k": "integer", "y": "string"}}},
-    {"row_count": {"min": 10}},
-    {"missing": {"max_fraction": 0.01, "sentinels": [-999]}},
-    {"range": {"columns": ["x", "i"], "min": 0, "max": 150}},
-    {"range": {"columns": "d", "min": "2020-01-01", "max": "2021-12-31"}},
-    {"allowed_values": {"columns": ["s", "y"], "values": ["alpha", "beta", "gamma", "yes", "no"]}},
-    {"pattern": {"columns": "s", "regex": "[a-z]+"}},
-    {"unique": {"columns": ["k", ["k", "y"]]}},
-    {"duplicates": {"columns": ["k", "y"]}},
-    {"outliers": {"columns": ["x", "i"], "method": "iqr"}},
-    {"outliers": {"columns": ["x"], "method": "zscore"}},
-    {"skew": {"columns": ["x", "i", "s", "y"], "min_class_share": 0.05}},
-]}
+SUITE = {
+    "name": "all",
+    "dataset": {"label": "y"},
+    "checks": [
+        {
+            "schema": {
+                "columns": {
+                    "x": "float",
+                    "i": "integer",
+                    "s": "string",
+                    "b": "boolean",
+                    "d": "datetime",
+                    "k": "integer",
+                    "y": "string",
+                }
+            }
+        },
+        {"row_count": {"min": 10}},
+        {"missing": {"max_fraction": 0.01, "sentinels": [-999]}},
+        {"range": {"columns": ["x", "i"], "min": 0, "max": 150}},
+        {"range": {"columns": "d", "min": "2020-01-01", "max": "2021-12-31"}},
+        {"allowed_values": {"columns": ["s", "y"], "values": ["alpha", "beta", "gamma", "yes", "no"]}},
+        {"pattern": {"columns": "s", "regex": "[a-z]+"}},
+        {"unique": {"columns": ["k", ["k", "y"]]}},
+        {"duplicates": {"columns": ["k", "y"]}},
+        {"outliers": {"columns": ["x", "i"], "method": "iqr"}},
+        {"outliers": {"columns": ["x"], "method": "zscore"}},
+        {"skew": {"columns": ["x", "i", "s", "y"], "min_class_share": 0.05}},
+    ],
+}
 
 
 def normal(v):
@@ -151,6 +170,7 @@ def test_record_batch_and_series_inputs():
 def test_zero_column_batches_count_rows(n, batch_rows):
     src = open_source(pd.DataFrame({"x": range(n)}), batch_rows=batch_rows)
     assert sum(b.num_rows for b in src.batches(["x"])) == n
-    r = datacheck.run(pd.DataFrame({"x": range(n)}), {"name": "s", "checks": [{"row_count": {"min": 1}}]},
-                      batch_rows=batch_rows)
+    r = datacheck.run(
+        pd.DataFrame({"x": range(n)}), {"name": "s", "checks": [{"row_count": {"min": 1}}]}, batch_rows=batch_rows
+    )
     assert r.n_rows == n and r.results[0].observed == n

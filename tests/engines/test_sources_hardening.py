@@ -1,7 +1,6 @@
 """Sources read what pandas/Arrow hold without crashing: unencodable text, null-typed and nested
 columns, mixed object columns, zero-column frames."""
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
@@ -29,11 +28,14 @@ def test_invalid_utf8_binary_is_read_as_escaped_text():
     assert run(t, [{"pattern": {"columns": "b", "regex": "ok"}}]).results[0].observed["mismatched"] == 1
 
 
-@pytest.mark.parametrize("series", [
-    pd.Series([None] * 4, dtype="category"),
-    pd.Series(pa.nulls(4), dtype=pd.ArrowDtype(pa.null())),
-    pd.Series([None] * 4, dtype=object),
-])
+@pytest.mark.parametrize(
+    "series",
+    [
+        pd.Series([None] * 4, dtype="category"),
+        pd.Series(pa.nulls(4), dtype=pd.ArrowDtype(pa.null())),
+        pd.Series([None] * 4, dtype=object),
+    ],
+)
 def test_all_null_and_null_typed_columns_work_in_every_check(series):
     from datacheck.checks import REGISTRY
 
@@ -69,8 +71,13 @@ def test_zero_column_frames_keep_their_row_count():
 
 
 def test_periods_intervals_lists_structs_become_readable_group_labels():
-    df = pd.DataFrame({"p": pd.Series([pd.Period("2020-01", "M"), pd.Period("2021-06", "M")] * 40),
-                       "y": [0, 1] * 40, "yhat": [0, 0, 1, 1] * 20})
+    df = pd.DataFrame(
+        {
+            "p": pd.Series([pd.Period("2020-01", "M"), pd.Period("2021-06", "M")] * 40),
+            "y": [0, 1] * 40,
+            "yhat": [0, 0, 1, 1] * 20,
+        }
+    )
     r = run(df, ["bias"], dataset={"label": "y", "prediction": "yhat", "protected": ["p"]})
     assert not [x for x in r.results if "internal_error" in x.details]
     assert "p=2020-01" in r.results[0].message

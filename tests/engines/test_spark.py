@@ -24,13 +24,16 @@ def spark():
 
     os.environ["PYSPARK_PYTHON"] = sys.executable
     os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
-    session = (SparkSession.builder.master("local[2]").appName("datacheck-tests")
-               .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-               .config("spark.ui.enabled", "false")
-               .config("spark.sql.shuffle.partitions", "4")
-               .config("spark.driver.bindAddress", "127.0.0.1")
-               .config("spark.driver.host", "127.0.0.1")
-               .getOrCreate())
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("datacheck-tests")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.driver.host", "127.0.0.1")
+        .getOrCreate()
+    )
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()
@@ -64,8 +67,13 @@ def test_spark_matches_local_on_adult(spark, adult_raw):
 def test_spark_kernel_failure_is_isolated(spark):
     df = pd.DataFrame({"x": np.arange(100.0), "s": ["a"] * 100})
     sdf = spark.createDataFrame(df)
-    report = datacheck.run(sdf, {"name": "t", "checks": [
-        {"pattern": {"columns": "s", "regex": "a"}}, {"range": {"columns": "x", "min": 0, "max": 50}}]})
+    report = datacheck.run(
+        sdf,
+        {
+            "name": "t",
+            "checks": [{"pattern": {"columns": "s", "regex": "a"}}, {"range": {"columns": "x", "min": 0, "max": 50}}],
+        },
+    )
     statuses = {r.check: r.status for r in report.results}
     assert statuses == {"pattern": "pass", "range": "fail"}
     rng = report.select(check="range")[0]
@@ -75,16 +83,28 @@ def test_spark_kernel_failure_is_isolated(spark):
 def test_spark_timestamps_convert_and_match_local(spark):
     """A TimestampType column maps to Arrow with the session's time zone (issue 15: it gave
     'cannot map the Spark schema to Arrow: ' with an empty reason)."""
-    pdf = pd.DataFrame({"t": pd.to_datetime(["2020-01-01 00:00", "2021-06-30 12:00", None, "2030-01-01 00:00"]),
-                        "x": [1.0, 2.0, 3.0, 4.0]})
+    pdf = pd.DataFrame(
+        {
+            "t": pd.to_datetime(["2020-01-01 00:00", "2021-06-30 12:00", None, "2030-01-01 00:00"]),
+            "x": [1.0, 2.0, 3.0, 4.0],
+        }
+    )
     sdf = spark.createDataFrame(pdf)
-    suite = {"name": "t", "checks": [{"range": {"columns": "t", "min": "2019-01-01", "max": "2025-01-01"}},
-                                     {"missing": {"columns": "t"}}]}
+    suite = {
+        "name": "t",
+        "checks": [
+            {"range": {"columns": "t", "min": "2019-01-01", "max": "2025-01-01"}},
+            {"missing": {"columns": "t"}},
+        ],
+    }
     remote = datacheck.run(sdf, suite)
     local = datacheck.run(sdf.toPandas(), suite)
-    assert [(r.status, r.observed.get("above") if "above" in r.observed else r.observed.get("count"))
-            for r in remote.results] == [(r.status, r.observed.get("above") if "above" in r.observed
-                                          else r.observed.get("count")) for r in local.results]
+    assert [
+        (r.status, r.observed.get("above") if "above" in r.observed else r.observed.get("count"))
+        for r in remote.results
+    ] == [
+        (r.status, r.observed.get("above") if "above" in r.observed else r.observed.get("count")) for r in local.results
+    ]
     assert remote.results[0].status == "fail" and remote.results[0].observed["above"] == 1
 
 

@@ -13,8 +13,24 @@ import datacheck
 from datacheck.engines.local import fold
 from datacheck.engines.sources import open_source
 from datacheck.kernels import (
-    Bin, Col, ColumnCounts, CountEqual, CountOutside, DisguisedMissing, EdgeValues, Extremes, Frequencies,
-    GroupCounts, Histogram, IsMissing, Moments, NotInSet, PatternMismatch, RowCount, RowHashes, Sample,
+    Bin,
+    Col,
+    ColumnCounts,
+    CountEqual,
+    CountOutside,
+    DisguisedMissing,
+    EdgeValues,
+    Extremes,
+    Frequencies,
+    GroupCounts,
+    Histogram,
+    IsMissing,
+    Moments,
+    NotInSet,
+    PatternMismatch,
+    RowCount,
+    RowHashes,
+    Sample,
 )
 
 
@@ -26,31 +42,36 @@ def data(seed: int, n: int = 12_000) -> pd.DataFrame:
     core[rng.random(n) < 0.02] = np.nan
     cnt = rng.poisson(3, n).astype(float)
     cnt[rng.choice(n, 25, replace=False)] = 9999
-    return pd.DataFrame({
-        "u": core,
-        "c": cnt,
-        "s": rng.choice(["a", "b", "?", "", "c1", None], n, p=[.4, .3, .1, .05, .1, .05]),
-        "g": rng.choice(["m", "f"], n),
-        "d": pd.Timestamp("2019-01-01") + pd.to_timedelta(rng.integers(0, 2000, n), unit="h"),
-        "id": np.r_[np.arange(n - 30), np.arange(30)],
-    })
+    return pd.DataFrame(
+        {
+            "u": core,
+            "c": cnt,
+            "s": rng.choice(["a", "b", "?", "", "c1", None], n, p=[0.4, 0.3, 0.1, 0.05, 0.1, 0.05]),
+            "g": rng.choice(["m", "f"], n),
+            "d": pd.Timestamp("2019-01-01") + pd.to_timedelta(rng.integers(0, 2000, n), unit="h"),
+            "id": np.r_[np.arange(n - 30), np.arange(30)],
+        }
+    )
 
 
-SUITE = {"name": "stream", "checks": [
-    {"row_count": {"min": 1}},
-    {"schema": {"columns": ["u", "c", "s", "g", "d", "id"], "allow_extra": False}},
-    {"missing": {"max_fraction": 0.01}},
-    {"range": {"columns": ["u", "c"], "min": -10, "max": 100}},
-    {"range": {"columns": "d", "max": "2019-06-01"}},
-    {"allowed_values": {"columns": ["s", "g"], "values": ["a", "b", "m", "f"]}},
-    {"pattern": {"columns": "s", "regex": "[a-z]"}},
-    {"unique": {"columns": ["id", ["id", "g"]]}},
-    "duplicates",
-    {"outliers": {"columns": ["u", "c"], "method": "iqr", "evidence_rows": 5}},
-    {"outliers": {"columns": ["u"], "method": "robust_z"}},
-    {"outliers": {"columns": ["u", "c"], "method": "zscore"}},
-    {"skew": {"columns": ["u", "c", "s", "g"], "min_class_share": 0.01}},
-]}
+SUITE = {
+    "name": "stream",
+    "checks": [
+        {"row_count": {"min": 1}},
+        {"schema": {"columns": ["u", "c", "s", "g", "d", "id"], "allow_extra": False}},
+        {"missing": {"max_fraction": 0.01}},
+        {"range": {"columns": ["u", "c"], "min": -10, "max": 100}},
+        {"range": {"columns": "d", "max": "2019-06-01"}},
+        {"allowed_values": {"columns": ["s", "g"], "values": ["a", "b", "m", "f"]}},
+        {"pattern": {"columns": "s", "regex": "[a-z]"}},
+        {"unique": {"columns": ["id", ["id", "g"]]}},
+        "duplicates",
+        {"outliers": {"columns": ["u", "c"], "method": "iqr", "evidence_rows": 5}},
+        {"outliers": {"columns": ["u"], "method": "robust_z"}},
+        {"outliers": {"columns": ["u", "c"], "method": "zscore"}},
+        {"skew": {"columns": ["u", "c", "s", "g"], "min_class_share": 0.01}},
+    ],
+}
 
 
 def close(a, b) -> bool:
@@ -82,11 +103,26 @@ def test_streamed_equals_in_memory(tmp_path, seed, row_group, batch_rows):
 
 
 KERNELS = [
-    RowCount(), ColumnCounts("u"), ColumnCounts("s"), ColumnCounts("d"), CountOutside("u", -1.0, 1.0),
-    CountEqual("c", 9999.0), Moments("u"), Moments("d"), Extremes("u", 7), Extremes("d", 3), EdgeValues("c"),
-    Histogram("u", (-1.0, -0.5, 0.0, 0.5, 1.0)), Frequencies("s"), Frequencies("g", cap=1),
-    DisguisedMissing("s", ("?",)), PatternMismatch("s", "[a-z]"), NotInSet("s", ("a",)),
-    RowHashes(("id",)), RowHashes(("s", "g")), GroupCounts((Col("g"), IsMissing("u"), Bin("c", (0.0, 3.0, 10.0)))),
+    RowCount(),
+    ColumnCounts("u"),
+    ColumnCounts("s"),
+    ColumnCounts("d"),
+    CountOutside("u", -1.0, 1.0),
+    CountEqual("c", 9999.0),
+    Moments("u"),
+    Moments("d"),
+    Extremes("u", 7),
+    Extremes("d", 3),
+    EdgeValues("c"),
+    Histogram("u", (-1.0, -0.5, 0.0, 0.5, 1.0)),
+    Frequencies("s"),
+    Frequencies("g", cap=1),
+    DisguisedMissing("s", ("?",)),
+    PatternMismatch("s", "[a-z]"),
+    NotInSet("s", ("a",)),
+    RowHashes(("id",)),
+    RowHashes(("s", "g")),
+    GroupCounts((Col("g"), IsMissing("u"), Bin("c", (0.0, 3.0, 10.0)))),
     Sample(("u", "s"), k=50, seed=4),
 ]
 
@@ -131,17 +167,20 @@ _cells = st.tuples(
     st.one_of(st.none(), st.sampled_from(["a", "b", "", " ", "?", "N/A", "é"]), st.text(max_size=3)),
 )
 
-HSUITE = {"name": "h", "checks": [
-    {"missing": {"max_fraction": 0.1}},
-    {"range": {"columns": ["i", "f"], "min": -100, "max": 100}},
-    {"allowed_values": {"columns": ["s"], "values": ["a", "b"]}},
-    {"pattern": {"columns": "s", "regex": "[a-z]*"}},
-    {"unique": {"columns": ["i", ["i", "s"]]}},
-    "duplicates",
-    {"outliers": {"columns": ["i", "f"]}},
-    {"outliers": {"columns": ["f"], "method": "zscore"}},
-    {"skew": {"columns": ["i", "f", "s"], "min_class_share": 0.1}},
-]}
+HSUITE = {
+    "name": "h",
+    "checks": [
+        {"missing": {"max_fraction": 0.1}},
+        {"range": {"columns": ["i", "f"], "min": -100, "max": 100}},
+        {"allowed_values": {"columns": ["s"], "values": ["a", "b"]}},
+        {"pattern": {"columns": "s", "regex": "[a-z]*"}},
+        {"unique": {"columns": ["i", ["i", "s"]]}},
+        "duplicates",
+        {"outliers": {"columns": ["i", "f"]}},
+        {"outliers": {"columns": ["f"], "method": "zscore"}},
+        {"skew": {"columns": ["i", "f", "s"], "min_class_share": 0.1}},
+    ],
+}
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -25,8 +25,11 @@ def report():
     x[rng.random(n) < np.where(g == "c", 0.3, 0.05)] = np.nan
     y = rng.random(n) < 0.3
     df = pd.DataFrame({"g": g, "x": x, "y": y, "pred": rng.random(n) < np.where(g == "b", 0.1, 0.4)})
-    suite = {"name": "s", "dataset": {"label": "y", "prediction": "pred", "protected": ["g"]},
-             "checks": [{"bias": {"expected_shares": {"g": {"a": 0.5, "b": 0.3, "c": 0.2}}}}]}
+    suite = {
+        "name": "s",
+        "dataset": {"label": "y", "prediction": "pred", "protected": ["g"]},
+        "checks": [{"bias": {"expected_shares": {"g": {"a": 0.5, "b": 0.3, "c": 0.2}}}}],
+    }
     return datacheck.run(df, suite)
 
 
@@ -72,10 +75,19 @@ def test_bias_panels_text_is_readable_and_long_groups_wrap():
     rng = np.random.default_rng(2)
     n = 4000
     long = "A-very-long-country-name-that-goes-on-and-on"
-    df = pd.DataFrame({"c": rng.choice(["short", long], n), "s": rng.choice(["F", "M"], n),
-                       "y": rng.random(n) < 0.3, "pred": rng.random(n) < 0.3})
-    suite = {"name": "s", "dataset": {"label": "y", "prediction": "pred", "protected": ["c", "s"]},
-             "checks": [{"bias": {"intersections": True, "metrics": ["selection_rate", "tpr", "fpr"]}}]}
+    df = pd.DataFrame(
+        {
+            "c": rng.choice(["short", long], n),
+            "s": rng.choice(["F", "M"], n),
+            "y": rng.random(n) < 0.3,
+            "pred": rng.random(n) < 0.3,
+        }
+    )
+    suite = {
+        "name": "s",
+        "dataset": {"label": "y", "prediction": "pred", "protected": ["c", "s"]},
+        "checks": [{"bias": {"intersections": True, "metrics": ["selection_rate", "tpr", "fpr"]}}],
+    }
     fig = bias_rates(datacheck.run(df, suite))
     visible = [a for a in fig.axes if a.get_visible()]
     fig.canvas.draw()

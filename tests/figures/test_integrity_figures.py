@@ -66,7 +66,9 @@ def test_draws_from_report_and_from_reloaded_json(report, reloaded, name):
         fig = _figure_of(FIGURES[name].draw(rep))
         _render(fig)
         assert fig.axes, name
-        texts = [t.get_text() for a in fig.axes for t in a.texts + [a.title]] + [fig._suptitle.get_text() if fig._suptitle else ""]
+        texts = [t.get_text() for a in fig.axes for t in a.texts + [a.title]] + [
+            fig._suptitle.get_text() if fig._suptitle else ""
+        ]
         assert any(texts), f"{name} drew no text at all"
     assert report.to_dict() == before, "a figure must not change the results it draws"
 
@@ -182,8 +184,13 @@ def test_save_figures_png_and_svg_use_the_figure_names(tmp_path):
 
 def test_text_from_the_data_is_never_mathtext_and_labels_are_bounded():
     rng = np.random.default_rng(1)
-    df = pd.DataFrame({"a$b$c$": rng.lognormal(size=400), "$\\frac{x}{0}$": rng.normal(size=400),
-                       "c" * 200: rng.choice(["$$", "x$y", "<b>"], 400)})
+    df = pd.DataFrame(
+        {
+            "a$b$c$": rng.lognormal(size=400),
+            "$\\frac{x}{0}$": rng.normal(size=400),
+            "c" * 200: rng.choice(["$$", "x$y", "<b>"], 400),
+        }
+    )
     rep = datacheck.run(df, {"name": "$weird$", "checks": ["missing", {"outliers": {}}, "skew"]})
     for spec in figures_for(rep):
         _render(_figure_of(spec.draw(rep)))
@@ -254,7 +261,8 @@ def test_no_figure_text_below_8_points(reloaded):
         drawn = spec.draw(reloaded)
         fig = drawn if isinstance(drawn, Figure) else drawn.figure
         fig.canvas.draw()
-        small = [t.get_text() for t in fig.findobj(Text)
-                 if t.get_visible() and t.get_text().strip() and t.get_fontsize() < 8]
+        small = [
+            t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip() and t.get_fontsize() < 8
+        ]
         plt.close(fig)
         assert small == [], (spec.name, small[:5])

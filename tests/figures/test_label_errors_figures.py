@@ -13,8 +13,7 @@ import pytest  # noqa: E402
 
 import datacheck  # noqa: E402
 from datacheck.figures import FIGURES, figures_for  # noqa: E402
-from datacheck.figures.label_errors import (label_issue_rates, label_issues_by_class,  # noqa: E402
-                                            label_quality_distribution)
+from datacheck.figures.label_errors import label_issue_rates, label_issues_by_class, label_quality_distribution  # noqa: E402
 
 NAMES = ("label_quality_distribution", "label_issues_by_class", "label_issue_rates")
 
@@ -29,8 +28,14 @@ def report():
     worse = (g == "c") & (rng.random(n) < 0.25)  # group c gets extra wrong labels
     y[worse] = np.where(y[worse] == "yes", "no", "yes")
     df = pd.DataFrame({"x": x, "z": rng.normal(size=n), "g": g, "y": y})
-    return datacheck.run(df, {"name": "f", "dataset": {"label": "y", "protected": ["g"]},
-                              "checks": [{"label_errors": {"progress": False, "max_fraction": 0.5}}]})
+    return datacheck.run(
+        df,
+        {
+            "name": "f",
+            "dataset": {"label": "y", "protected": ["g"]},
+            "checks": [{"label_errors": {"progress": False, "max_fraction": 0.5}}],
+        },
+    )
 
 
 def test_registered_and_applies(report):
@@ -63,9 +68,14 @@ def test_distribution_threshold_line_only_for_a_threshold_filter():
     rng = np.random.default_rng(1)
     x = rng.normal(size=400)
     y = np.where(x + rng.normal(scale=0.4, size=400) > 0, "yes", "no")
-    rep = datacheck.run(pd.DataFrame({"x": x, "y": y}),
-                        {"name": "f", "dataset": {"label": "y"},
-                         "checks": [{"label_errors": {"progress": False, "filter_by": "low_self_confidence"}}]})
+    rep = datacheck.run(
+        pd.DataFrame({"x": x, "y": y}),
+        {
+            "name": "f",
+            "dataset": {"label": "y"},
+            "checks": [{"label_errors": {"progress": False, "filter_by": "low_self_confidence"}}],
+        },
+    )
     thr = rep.results[0].details["flag_threshold"]
     assert thr is not None
     ax = label_quality_distribution(rep)

@@ -19,13 +19,27 @@ from datacheck.figures.slices import slice_forest, slice_heatmap, worst_slices_b
 def report():
     rng = np.random.default_rng(0)
     n = 4000
-    df = pd.DataFrame({"a": rng.choice(["x", "y", "z"], n), "b": rng.choice(["u", "v"], n), "age": rng.integers(18, 80, n),
-                       "y": rng.integers(0, 2, n)})
+    df = pd.DataFrame(
+        {
+            "a": rng.choice(["x", "y", "z"], n),
+            "b": rng.choice(["u", "v"], n),
+            "age": rng.integers(18, 80, n),
+            "y": rng.integers(0, 2, n),
+        }
+    )
     weak = ((df.a == "z") & (df.b == "v")).to_numpy()
     df["p"] = np.where(rng.random(n) < np.where(weak, 0.4, 0.1), 1 - df.y, df.y)
-    return datacheck.run(df, {"name": "s", "dataset": {"label": "y", "prediction": "p"},
-                              "checks": [{"slices": {"by": ["a", ["a", "b"], "age"], "metrics": ["accuracy", "f1"]}},
-                                         {"worst_slices": {"max_depth": 2}}]})
+    return datacheck.run(
+        df,
+        {
+            "name": "s",
+            "dataset": {"label": "y", "prediction": "p"},
+            "checks": [
+                {"slices": {"by": ["a", ["a", "b"], "age"], "metrics": ["accuracy", "f1"]}},
+                {"worst_slices": {"max_depth": 2}},
+            ],
+        },
+    )
 
 
 def test_figures_are_registered_and_draw(report):
@@ -60,8 +74,14 @@ def _heat_report(n_small: int):
     df = pd.concat([big, small], ignore_index=True) if n_small else big
     df["y"] = rng.integers(0, 2, len(df))
     df["p"] = np.where(rng.random(len(df)) < 0.15, 1 - df.y, df.y)
-    return datacheck.run(df, {"name": "h", "dataset": {"label": "y", "prediction": "p"},
-                              "checks": [{"slices": {"by": [["a", "b"]], "min_support": 50}}]})
+    return datacheck.run(
+        df,
+        {
+            "name": "h",
+            "dataset": {"label": "y", "prediction": "p"},
+            "checks": [{"slices": {"by": [["a", "b"]], "min_support": 50}}],
+        },
+    )
 
 
 def test_heatmap_greys_cells_below_min_support():

@@ -25,9 +25,29 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from datacheck.kernels import (
-    Bin, BatchView, Col, ColumnCounts, CountEqual, CountOutside, DisguisedMissing, EdgeValues,
-    ExactQuantiles, HashedCounts, Extremes, Frequencies, GroupCounts, Histogram, IsMissing, Moments, NotInSet,
-    PatternMismatch, RowCount, RowHashes, Sample, Sketch, SketchValue,
+    BatchView,
+    Bin,
+    Col,
+    ColumnCounts,
+    CountEqual,
+    CountOutside,
+    DisguisedMissing,
+    EdgeValues,
+    ExactQuantiles,
+    Extremes,
+    Frequencies,
+    GroupCounts,
+    HashedCounts,
+    Histogram,
+    IsMissing,
+    Moments,
+    NotInSet,
+    PatternMismatch,
+    RowCount,
+    RowHashes,
+    Sample,
+    Sketch,
+    SketchValue,
 )
 from datacheck.kernels.frequencies import mg_add
 from datacheck.kernels.quantiles import ExactAbsDeviation
@@ -39,7 +59,7 @@ NAN, INF = math.nan, math.inf
 
 # -- data -------------------------------------------------------------------------------------
 
-ints = st.one_of(st.none(), st.integers(-3, 3), st.integers(-(2 ** 40), 2 ** 40))
+ints = st.one_of(st.none(), st.integers(-3, 3), st.integers(-(2**40), 2**40))
 floats = st.one_of(
     st.none(),
     st.sampled_from([NAN, INF, -INF, 0.0, -0.0, 1.0, -1.0, 0.5, -999.0]),
@@ -63,12 +83,14 @@ def _string_array(values, kind):
 
 def make_batch(rows, kind="string") -> pa.RecordBatch:
     cols = list(zip(*rows)) if rows else [(), (), (), ()]
-    return pa.record_batch({
-        "i": pa.array(list(cols[0]), pa.int64()),
-        "f": pa.array(list(cols[1]), pa.float64()),  # NaN stays NaN, None is null
-        "s": _string_array(list(cols[2]), kind),
-        "b": pa.array(list(cols[3]), pa.bool_()),
-    })
+    return pa.record_batch(
+        {
+            "i": pa.array(list(cols[0]), pa.int64()),
+            "f": pa.array(list(cols[1]), pa.float64()),  # NaN stays NaN, None is null
+            "s": _string_array(list(cols[2]), kind),
+            "b": pa.array(list(cols[3]), pa.bool_()),
+        }
+    )
 
 
 def cut_points(n: int, raw: list[int]) -> list[int]:
@@ -84,6 +106,7 @@ def parts_of(rows, kind, raw_splits):
 
 
 # -- comparing values -------------------------------------------------------------------------
+
 
 def same(a, b, rel=0.0, abs_=0.0) -> bool:
     """Deep equality with NaN == NaN, optional float tolerance, numpy arrays and Arrow tables."""
@@ -116,7 +139,7 @@ def moments_same(a: dict, b: dict) -> bool:
     if not math.isclose(a["mean"], b["mean"], rel_tol=1e-9, abs_tol=1e-12 * scale_mean):
         return False
     for k in (2, 3, 4):
-        tol = 1e-8 * n * spread ** k + 1e-8 * n * (1e-12 * scale_mean) ** k
+        tol = 1e-8 * n * spread**k + 1e-8 * n * (1e-12 * scale_mean) ** k
         if not math.isclose(a["state"][k], b["state"][k], rel_tol=1e-7, abs_tol=tol):
             return False
     return True
@@ -129,6 +152,7 @@ def equal_values(kernel, a, b) -> bool:
 
 
 # -- folding ----------------------------------------------------------------------------------
+
 
 def fold_whole(kernel, batch):
     return kernel.finalize(kernel.update(kernel.init(), BatchView(batch, 0)))
@@ -149,29 +173,64 @@ def part_states(kernel, parts):
 
 KERNELS = [
     RowCount(),
-    ColumnCounts("i"), ColumnCounts("f"), ColumnCounts("s"), ColumnCounts("b"),
-    CountOutside("f", -1.0, 1.0), CountOutside("i", None, 0.0), CountOutside("f", -INF, None),
-    CountOutside("b", 0.5, None), CountOutside("i", -1, 2), CountOutside("i", -(2**70), 2**63),
-    CountEqual("f", 0.0), CountEqual("i", -1.0), CountEqual("f", -999.0),
-    Moments("f"), Moments("i"), Moments("b"),
-    Extremes("f", 3), Extremes("i", 2), Extremes("i", 1),
-    EdgeValues("f"), EdgeValues("i"),
-    Histogram("f", (-1.0, 0.0, 0.5, 1.0, 10.0)), Histogram("i", (-3.0, 0.0, 3.0)),
-    Frequencies("s"), Frequencies("i"), Frequencies("b"), Frequencies("f"),
-    HashedCounts("s", 16), HashedCounts("i", 4), HashedCounts("b"), HashedCounts("f", 7),
-    DisguisedMissing("s", ("?", "n/a", "NA", "null")), DisguisedMissing("s"),
-    PatternMismatch("s", "[a-z]+"), PatternMismatch("s", "a", search=True), PatternMismatch("s", "\\p{L}+"),
-    NotInSet("s", ("a", "b", " ")), NotInSet("i", (0, 1, 2)), NotInSet("f", (0.0, 1.5, -999)),
+    ColumnCounts("i"),
+    ColumnCounts("f"),
+    ColumnCounts("s"),
+    ColumnCounts("b"),
+    CountOutside("f", -1.0, 1.0),
+    CountOutside("i", None, 0.0),
+    CountOutside("f", -INF, None),
+    CountOutside("b", 0.5, None),
+    CountOutside("i", -1, 2),
+    CountOutside("i", -(2**70), 2**63),
+    CountEqual("f", 0.0),
+    CountEqual("i", -1.0),
+    CountEqual("f", -999.0),
+    Moments("f"),
+    Moments("i"),
+    Moments("b"),
+    Extremes("f", 3),
+    Extremes("i", 2),
+    Extremes("i", 1),
+    EdgeValues("f"),
+    EdgeValues("i"),
+    Histogram("f", (-1.0, 0.0, 0.5, 1.0, 10.0)),
+    Histogram("i", (-3.0, 0.0, 3.0)),
+    Frequencies("s"),
+    Frequencies("i"),
+    Frequencies("b"),
+    Frequencies("f"),
+    HashedCounts("s", 16),
+    HashedCounts("i", 4),
+    HashedCounts("b"),
+    HashedCounts("f", 7),
+    DisguisedMissing("s", ("?", "n/a", "NA", "null")),
+    DisguisedMissing("s"),
+    PatternMismatch("s", "[a-z]+"),
+    PatternMismatch("s", "a", search=True),
+    PatternMismatch("s", "\\p{L}+"),
+    NotInSet("s", ("a", "b", " ")),
+    NotInSet("i", (0, 1, 2)),
+    NotInSet("f", (0.0, 1.5, -999)),
     NotInSet("b", (True,)),
-    RowHashes(("i", "s")), RowHashes(("f",), skip_missing=True), RowHashes(("i", "f", "s", "b")),
+    RowHashes(("i", "s")),
+    RowHashes(("f",), skip_missing=True),
+    RowHashes(("i", "f", "s", "b")),
     RowHashes(("s", "b"), skip_missing=True),
-    GroupCounts((Col("s"), Col("b"))), GroupCounts((Bin("f", (-1.0, 0.0, 1.0)), IsMissing("i"))),
-    GroupCounts((Col("f"),)), GroupCounts((IsMissing("f"), IsMissing("s"), Col("i"))),
-    Sample(("i", "s"), k=5, seed=3), Sample(("f", "b"), k=100, seed=0),
+    GroupCounts((Col("s"), Col("b"))),
+    GroupCounts((Bin("f", (-1.0, 0.0, 1.0)), IsMissing("i"))),
+    GroupCounts((Col("f"),)),
+    GroupCounts((IsMissing("f"), IsMissing("s"), Col("i"))),
+    Sample(("i", "s"), k=5, seed=3),
+    Sample(("f", "b"), k=100, seed=0),
     # ids with repeats, nulls and (for "f") NaN; k small enough that ids are dropped
-    KeyedHashes("i", ("f", "s", "b"), k=3), KeyedHashes("i", ("s",), k=100), KeyedHashes("f", ("i", "b"), k=4),
-    KeyedHashes("s", ("i", "f"), k=2), KeyedHashes("b", ("s",), k=1),
-    ExactAbsDeviation("f", 0.0, 5, 0.0, 2.0), ExactAbsDeviation("i", 1.0, 3, 0.5, 1e9),
+    KeyedHashes("i", ("f", "s", "b"), k=3),
+    KeyedHashes("i", ("s",), k=100),
+    KeyedHashes("f", ("i", "b"), k=4),
+    KeyedHashes("s", ("i", "f"), k=2),
+    KeyedHashes("b", ("s",), k=1),
+    ExactAbsDeviation("f", 0.0, 5, 0.0, 2.0),
+    ExactAbsDeviation("i", 1.0, 3, 0.5, 1e9),
 ]
 IDS = [repr(k) for k in KERNELS]
 
@@ -216,6 +275,7 @@ def test_empty_batch_is_identity(kernel, rows, kind):
 
 
 # -- kernel-specific truths (the laws alone would pass a kernel that is consistently wrong) -----
+
 
 @SETTINGS
 @given(rows=rows_st, kind=string_types)
@@ -271,8 +331,11 @@ def test_frequencies_exact_below_cap(rows):
 
 
 @SETTINGS
-@given(values=st.lists(st.integers(0, 30), max_size=300), cap=st.integers(1, 8),
-       splits=st.lists(st.integers(0, 300), max_size=5))
+@given(
+    values=st.lists(st.integers(0, 30), max_size=300),
+    cap=st.integers(1, 8),
+    splits=st.lists(st.integers(0, 300), max_size=5),
+)
 def test_frequencies_misra_gries_bound_above_cap(values, cap, splits):
     """Beyond ``cap`` distinct values: counts are lower bounds within ``max_error``; heavy hitters kept."""
     k = Frequencies("x", cap=cap)
@@ -391,19 +454,26 @@ def test_sample_is_a_sample_of_the_rows(rows, splits):
 
 # -- sketch and exact quantiles -------------------------------------------------------------------
 
+
 def _true_rank_interval(sorted_x: np.ndarray, v: float) -> tuple[float, float]:
     n = sorted_x.size
     return np.searchsorted(sorted_x, v, "left") / n, np.searchsorted(sorted_x, v, "right") / n
 
 
 @settings(max_examples=25, deadline=None)
-@given(seed=st.integers(0, 2 ** 32 - 1), splits=st.lists(st.integers(0, 6000), max_size=5),
-       dist=st.sampled_from(["normal", "lognormal", "ints"]))
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    splits=st.lists(st.integers(0, 6000), max_size=5),
+    dist=st.sampled_from(["normal", "lognormal", "ints"]),
+)
 def test_sketch_merge_within_rank_error(seed, splits, dist):
     rng = np.random.default_rng(seed)
     n = 6000
-    x = {"normal": lambda: rng.normal(size=n), "lognormal": lambda: rng.lognormal(sigma=2, size=n),
-         "ints": lambda: rng.integers(0, 50, size=n).astype(float)}[dist]()
+    x = {
+        "normal": lambda: rng.normal(size=n),
+        "lognormal": lambda: rng.lognormal(sigma=2, size=n),
+        "ints": lambda: rng.integers(0, 50, size=n).astype(float),
+    }[dist]()
     k = Sketch("x")
     pts = cut_points(n, splits)
     parts = [(pa.record_batch({"x": x[a:b]}), a) for a, b in zip(pts[:-1], pts[1:])]
@@ -459,13 +529,19 @@ def test_exact_quantiles_small(rows, splits):
 
 
 @settings(max_examples=20, deadline=None)
-@given(seed=st.integers(0, 2 ** 32 - 1), splits=st.lists(st.integers(0, 20000), max_size=5),
-       dist=st.sampled_from(["normal", "ties", "heavy"]))
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    splits=st.lists(st.integers(0, 20000), max_size=5),
+    dist=st.sampled_from(["normal", "ties", "heavy"]),
+)
 def test_exact_quantiles_large_vs_numpy(seed, splits, dist):
     rng = np.random.default_rng(seed)
     n = 20000
-    x = {"normal": lambda: rng.normal(size=n), "ties": lambda: rng.integers(0, 7, size=n).astype(float),
-         "heavy": lambda: rng.standard_cauchy(size=n)}[dist]()
+    x = {
+        "normal": lambda: rng.normal(size=n),
+        "ties": lambda: rng.integers(0, 7, size=n).astype(float),
+        "heavy": lambda: rng.standard_cauchy(size=n),
+    }[dist]()
     pts = cut_points(n, splits)
     parts = [(pa.record_batch({"x": x[a:b]}), a) for a, b in zip(pts[:-1], pts[1:])]
     _check_exact(x, parts)
@@ -489,14 +565,29 @@ def test_states_survive_serialisation(kernel, rows, kind, splits):
 def test_every_core_kernel_is_under_the_laws():
     import inspect
 
-    from datacheck.kernels import (counts, extremes, frequencies, groups, hashing, histogram, moments, quantiles,
-                                   sample, strings)
+    from datacheck.kernels import (
+        counts,
+        extremes,
+        frequencies,
+        groups,
+        hashing,
+        histogram,
+        moments,
+        quantiles,
+        sample,
+        strings,
+    )
     from datacheck.kernels.base import Kernel
 
-    core = {cls for mod in (counts, extremes, frequencies, groups, hashing, histogram, moments, quantiles, sample, strings)
-            for _, cls in inspect.getmembers(mod, inspect.isclass)
-            if issubclass(cls, Kernel) and cls is not Kernel and cls.__module__ == mod.__name__
-            and not cls.__name__.startswith("_")}  # private bases
+    core = {
+        cls
+        for mod in (counts, extremes, frequencies, groups, hashing, histogram, moments, quantiles, sample, strings)
+        for _, cls in inspect.getmembers(mod, inspect.isclass)
+        if issubclass(cls, Kernel)
+        and cls is not Kernel
+        and cls.__module__ == mod.__name__
+        and not cls.__name__.startswith("_")
+    }  # private bases
     tested = {type(k) for k in KERNELS} | {Sketch, ExactQuantiles}
     assert core - tested == set()
 

@@ -29,8 +29,9 @@ def check_against_reference(x: np.ndarray, m: tuple, rtol: float = 1e-9) -> None
     np.testing.assert_allclose(ms.std(m), np.std(x, ddof=1), rtol=rtol)
     # skewness and kurtosis: compare on the scale of the quantity (they are O(1) quantities)
     np.testing.assert_allclose(ms.skewness(m), stats.skew(x, bias=True), rtol=rtol * 100, atol=1e-7)
-    np.testing.assert_allclose(ms.excess_kurtosis(m), stats.kurtosis(x, fisher=True, bias=True),
-                               rtol=rtol * 100, atol=1e-7)
+    np.testing.assert_allclose(
+        ms.excess_kurtosis(m), stats.kurtosis(x, fisher=True, bias=True), rtol=rtol * 100, atol=1e-7
+    )
 
 
 DISTS = {
@@ -43,16 +44,24 @@ DISTS = {
 
 
 @settings(max_examples=40, deadline=None)
-@given(seed=st.integers(0, 2 ** 32 - 1), n=st.integers(4, 3000), dist=st.sampled_from(sorted(DISTS)),
-       cuts=st.lists(st.integers(0, 3000), max_size=8))
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(4, 3000),
+    dist=st.sampled_from(sorted(DISTS)),
+    cuts=st.lists(st.integers(0, 3000), max_size=8),
+)
 def test_merged_moments_match_scipy(seed, n, dist, cuts):
     x = DISTS[dist](np.random.default_rng(seed), n)
     check_against_reference(x, merged_state(x, cuts))
 
 
 @settings(max_examples=40, deadline=None)
-@given(seed=st.integers(0, 2 ** 32 - 1), offset=st.sampled_from([1e6, 1e9, -1e9, 1e12]),
-       noise=st.sampled_from([1e-3, 1.0, 10.0]), cuts=st.lists(st.integers(0, 2000), max_size=8))
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    offset=st.sampled_from([1e6, 1e9, -1e9, 1e12]),
+    noise=st.sampled_from([1e-3, 1.0, 10.0]),
+    cuts=st.lists(st.integers(0, 2000), max_size=8),
+)
 def test_catastrophic_cancellation(seed, offset, noise, cuts):
     """A large offset plus small noise: the naive sum-of-squares formula loses every digit here;
     the pairwise (Chan / Pebay) merge keeps the variance to the precision the data allows."""
@@ -78,12 +87,12 @@ def test_naive_formula_would_fail_but_merge_does_not():
     true = np.var(x, ddof=1)
     assert abs(naive - true) / true > 0.5
     # one value per batch: the most merges, every one across a large mean
-    m = reduce(ms.merge_moments, [ms.batch_moments(x[i:i + 1]) for i in range(x.size)], ms.EMPTY)
+    m = reduce(ms.merge_moments, [ms.batch_moments(x[i : i + 1]) for i in range(x.size)], ms.EMPTY)
     np.testing.assert_allclose(ms.variance(m), true, rtol=1e-4)  # 11 of 16 digits are the offset
 
 
 @settings(max_examples=30, deadline=None)
-@given(seed=st.integers(0, 2 ** 32 - 1), cuts=st.lists(st.integers(0, 500), max_size=6))
+@given(seed=st.integers(0, 2**32 - 1), cuts=st.lists(st.integers(0, 500), max_size=6))
 def test_moments_kernel_through_batches(seed, cuts):
     """The kernel (nulls, NaN, inf dropped) merged over batches against scipy on the finite values."""
     rng = np.random.default_rng(seed)
@@ -94,7 +103,9 @@ def test_moments_kernel_through_batches(seed, cuts):
     arr = pa.array([None if i % 17 == 0 else v for i, v in enumerate(arr.to_pylist())], pa.float64())
     k = Moments("x")
     pts = sorted({0, 500, *(min(c, 500) for c in cuts)})
-    states = [k.update(k.init(), BatchView(pa.record_batch({"x": arr.slice(a, b - a)}), a)) for a, b in zip(pts[:-1], pts[1:])]
+    states = [
+        k.update(k.init(), BatchView(pa.record_batch({"x": arr.slice(a, b - a)}), a)) for a, b in zip(pts[:-1], pts[1:])
+    ]
     v = k.finalize(reduce(k.merge, states))
     finite = np.array([t for t in arr.to_pylist() if t is not None and math.isfinite(t)])
     assert v["n"] == finite.size
@@ -136,6 +147,8 @@ def test_constant_column_has_its_value_as_mean_and_no_spread(value, n):
 
     import datacheck
 
-    r = datacheck.run(pd.DataFrame({"x": np.full(n, value)}),
-                      {"name": "c", "checks": [{"outliers": {"method": "zscore", "max_fraction": 0.0}}]})
+    r = datacheck.run(
+        pd.DataFrame({"x": np.full(n, value)}),
+        {"name": "c", "checks": [{"outliers": {"method": "zscore", "max_fraction": 0.0}}]},
+    )
     assert r.results[0].observed["count"] == 0 and r.results[0].status == "pass"

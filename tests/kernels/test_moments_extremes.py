@@ -15,7 +15,7 @@ from datacheck.kernels import mathstats as ms
 def test_moments_of_huge_values_match_scipy_on_rescaled_data(scale):
     rng = np.random.default_rng(3)
     x = rng.normal(size=600) * scale + scale / 3
-    m = reduce(ms.merge_moments, [ms.batch_moments(x[i:i + 70]) for i in range(0, x.size, 70)], ms.EMPTY)
+    m = reduce(ms.merge_moments, [ms.batch_moments(x[i : i + 70]) for i in range(0, x.size, 70)], ms.EMPTY)
     y = x / scale
     np.testing.assert_allclose(ms.std(m) / scale, np.std(y, ddof=1), rtol=1e-9)
     np.testing.assert_allclose(ms.skewness(m), stats.skew(y), rtol=1e-7)
@@ -49,7 +49,8 @@ def test_checks_judge_huge_values_instead_of_erroring(check):
 def test_values_at_both_float_limits_do_not_break_checks():
     df = pd.DataFrame({"x": [1.7e308, -1.7e308, 0.0, 1.0, 5e-324]})
     for method in ("iqr", "zscore", "robust_z"):
-        r = datacheck.run(df, {"name": "s", "checks": [{"outliers": {"method": method}}, "skew",
-                                                       {"range": {"max": 1}}]}).results
+        r = datacheck.run(
+            df, {"name": "s", "checks": [{"outliers": {"method": method}}, "skew", {"range": {"max": 1}}]}
+        ).results
         assert not [x.message for x in r if x.status == "error"]
         assert r[-1].status == "fail" and r[-1].observed["above"] == 1

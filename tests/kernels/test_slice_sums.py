@@ -40,8 +40,10 @@ def _fold(kernel, table: pa.Table, cuts: list[int]):
 
 
 KERNELS = [
-    GroupSums((Col("g"), Bin("x", (-1.0, 0.0, 1.0))), (Ne("y", "p"), LogLoss("y", "s", 1), Brier("y", "s", 1),
-                                                       AbsDiff("y", "s"), SqDiff("y", "s"))),
+    GroupSums(
+        (Col("g"), Bin("x", (-1.0, 0.0, 1.0))),
+        (Ne("y", "p"), LogLoss("y", "s", 1), Brier("y", "s", 1), AbsDiff("y", "s"), SqDiff("y", "s")),
+    ),
     LevelSums((Col("g"), Bin("x", (-1.0, 0.0, 1.0)), Col("y")), ((0,), (1,), (2,), (0, 1), (0, 1, 2)), Ne("y", "p")),
     LevelSums((Col("g"), Bin("x", (-1.0, 0.0, 1.0))), ((0,), (0, 1)), AbsDiff("y", "s")),
 ]
@@ -59,8 +61,12 @@ def _close(a, b):
 
 
 @settings(max_examples=30, deadline=None)
-@given(n=st.integers(0, 300), cuts=st.lists(st.integers(0, 300), max_size=4), seed=st.integers(0, 5),
-       which=st.integers(0, len(KERNELS) - 1))
+@given(
+    n=st.integers(0, 300),
+    cuts=st.lists(st.integers(0, 300), max_size=4),
+    seed=st.integers(0, 5),
+    which=st.integers(0, len(KERNELS) - 1),
+)
 def test_any_split_merges_to_the_whole(n, cuts, seed, which):
     k = KERNELS[which]
     t = _table(n, seed)
@@ -88,7 +94,7 @@ def test_group_sums_values_match_numpy():
     st_ = out[("a",)]["stats"]
     assert out[("a",)]["n"] == len(sub)
     assert st_[0][0] == len(sub) and st_[0][1] == pytest.approx(ll.sum())
-    assert st_[0][2] == pytest.approx((ll ** 2).sum()) and st_[0][3] == pytest.approx(ll.max())
+    assert st_[0][2] == pytest.approx((ll**2).sum()) and st_[0][3] == pytest.approx(ll.max())
     assert st_[1][1] == pytest.approx(((s - y) ** 2).sum())
     assert st_[2][1] == pytest.approx(((y - s) ** 2).sum())
 
