@@ -26,7 +26,10 @@ demo: $(VENV)/.installed
 	MPLBACKEND=Agg $(PY) examples/adult_audit.py --out out
 
 test: $(VENV)/.installed-dev
-	MPLBACKEND=Agg $(PY) -m pytest -n 2 -q
+	$(PY) -m ruff check datacheck tests benchmarks examples
+	$(PY) -m ruff format --check datacheck tests benchmarks examples
+	$(PY) -m mypy datacheck
+	MPLBACKEND=Agg $(PY) -m pytest -n 2 -q --doctest-modules datacheck tests
 
 # the fuzzer's long profile (10,000+ generated cases over every check and source); figures to fuzz-figures.json
 fuzz: $(VENV)/.installed-dev
