@@ -57,7 +57,7 @@ def _warn_to_stderr():
 
 
 def run_command(args) -> int:
-    import yaml
+    import yaml  # type: ignore[import-untyped]  # PyYAML ships no annotations; types-PyYAML is not a dependency
 
     _warn_to_stderr()
     if args.command == "convert":

@@ -118,6 +118,13 @@ class Context:
     def has_reference(self) -> bool:
         return self.reference is not None
 
+    def require_reference(self) -> Metrics:
+        """The reference's metrics, for checks that need a reference. The runner skips those checks
+        when none was given, so the error is for a caller that judges one without a reference."""
+        if self.reference is None:
+            raise MetricUnavailable("no reference data or profile was given")
+        return self.reference
+
     def label_rows(self, positions) -> list:
         """Row labels for evidence: the pandas index labels when the data had a custom index."""
         positions = [int(p) for p in positions]

@@ -635,13 +635,14 @@ def _named_columns(sel) -> list | None:
 
 def _export_check(name: str, p: Mapping[str, Any]) -> tuple[list[tuple[str, dict]], str | None]:
     """[(gx_type, kwargs)] for one check, and a note on what is lost (None when nothing is)."""
-    cols = _named_columns(p.get("columns"))
+    named = _named_columns(p.get("columns"))
     per_col = name not in ("schema", "row_count", "duplicates")
-    if per_col and cols is None:
+    if per_col and named is None:
         raise _Unmapped(
             f"its column selector {p.get('columns')!r} is resolved against the data; list the columns "
             "by name to export it"
         )
+    cols: list = named if named is not None else []  # only the table-level checks get here without names
     out: list[tuple[str, dict]] = []
     note = None
     if name == "missing":
@@ -918,7 +919,7 @@ def report_to_great_expectations(report: Report, suite: Any = None) -> dict:
         if not main and r.check == "missing":
             continue  # the disguised/suspected follow-ups of one missing check: GX has one result
         cfg_type, cfg_kw = f"datacheck.{r.check}", {}
-        for t, kw in configs.get(r.check_index, []):
+        for t, kw in configs.get(r.check_index, []) if r.check_index is not None else []:
             if (
                 kw.get("column") == r.column
                 or kw.get("column_list") == (list(r.column) if isinstance(r.column, tuple) else None)

@@ -139,7 +139,7 @@ class LabelQuality:
 
     def p_given(self) -> np.ndarray | None:
         """Out-of-sample probability of the given label (classification)."""
-        if self.proba is None:
+        if self.proba is None or self.classes is None:  # both set for classification, neither otherwise
             return None
         idx = {c: i for i, c in enumerate(self.classes)}
         codes = np.array([idx[v] for v in self.given])
@@ -894,23 +894,22 @@ def subgroup_rates(
         for g in sorted(set(groups), key=str):
             m = groups == g
             gn, gk = int(m.sum()), int(is_issue[m].sum())
+            rest_k = int(is_issue[~m].sum())
             if weights is None:
                 rate, ne, rest_n = (gk / gn if gn else 0.0), float(gn), float(n - gn)
-                rest = (int(is_issue[~m].sum()) / (n - gn)) if n - gn else None
-                k1, k2 = gk, int(is_issue[~m].sum())
+                rest = (rest_k / (n - gn)) if n - gn else None
             else:
                 rate, ne = weighted_share(is_issue[m], weights[m])
                 rest, rest_n = weighted_share(is_issue[~m], weights[~m]) if n - gn else (None, 0.0)
-                k1, k2 = rate * ne, (rest or 0.0) * rest_n
             if weights is None:
                 lo, hi = wilson_interval(gk, gn, confidence)
             else:
                 lo, hi = wilson_interval(rate * ne, ne, confidence) if ne > 0 else (math.nan, math.nan)
             if rest_n > 0:
                 if weights is None:
-                    p, test = proportion_test(k1, gn, k2, n - gn)
-                else:
-                    p, test = _weighted_test(k1, ne, k2, rest_n)
+                    p, test = proportion_test(gk, gn, rest_k, n - gn)
+                else:  # effective (weighted) issue counts in and outside the group
+                    p, test = _weighted_test(rate * ne, ne, (rest or 0.0) * rest_n, rest_n)
             else:
                 p, test = math.nan, "none"
             row = {

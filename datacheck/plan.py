@@ -109,9 +109,9 @@ def bind(suite: Suite, columns: dict[str, ColumnInfo]) -> tuple[list[Unit], list
         chosen: list[Any] = []
         if isinstance(sel, str) and sel in KEYWORD_TYPES:
             kinds = KEYWORD_TYPES[sel]
-            role_cols = _role_columns(roles, check.keyword_roles)
+            role_excluded = _role_columns(roles, check.keyword_roles)
             for c, info in columns.items():
-                if c in exclude or c in role_cols:
+                if c in exclude or c in role_excluded:
                     continue
                 if kinds is not None and info.logical not in kinds:
                     continue

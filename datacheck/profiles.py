@@ -370,7 +370,8 @@ def profile(data: Any, suite: str | Mapping[str, Any] | Suite, *, batch_rows: in
     suite = load_suite(suite)
     src = open_source(data, batch_rows=batch_rows)
     columns = schema_info(src.schema)
-    ctx = Context(suite=suite, columns=columns, reference=Metrics(), reference_columns=columns)
+    reference = Metrics()
+    ctx = Context(suite=suite, columns=columns, reference=reference, reference_columns=columns)
     units, _ = bind(suite, columns)
     units = [u for u in units if u.check.needs_reference]
     if not any(REGISTRY[c.name].needs_reference for c in suite.checks):
@@ -389,11 +390,11 @@ def profile(data: Any, suite: str | Mapping[str, Any] | Suite, *, batch_rows: in
         need |= ref
         if not need:
             break
-        ctx.reference.update(*fold(src, need))
+        reference.update(*fold(src, need))
         need = set()
-    n_rows = ctx.reference.values.get(RowCount(), src.num_rows or 0)
+    n_rows = reference.values.get(RowCount(), src.num_rows or 0)
     return Profile(
-        metrics=ctx.reference,
+        metrics=reference,
         schema=src.schema,
         n_rows=n_rows,
         source=src.description,

@@ -479,8 +479,8 @@ class Report:
         try:
             from datacheck.html import render_compact
         except ImportError:  # pragma: no cover - html module missing
-            render_compact = None
-        if render_compact is not None:
+            pass
+        else:
             return render_compact(self)
         e = html.escape
         rows = "".join(

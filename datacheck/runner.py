@@ -160,8 +160,8 @@ def run(
         show = bar(
             total=rows or None, desc=f"datacheck pass {passes + 1}", unit="row", unit_scale=True, enabled=progress
         )
-        if ref and ref_src is None:
-            ctx.reference.update(
+        if ref and ref_src is None:  # reference kernels are collected only when there is a reference
+            ctx.require_reference().update(
                 {},
                 {
                     k: "the reference profile does not hold this statistic; save the profile again with this suite"
@@ -172,7 +172,7 @@ def run(
         # shared cores and held ~190 MiB more at 1M rows (two folds' batches and temporaries at once)
         with show:
             if ref and ref_src is not None:
-                ctx.reference.update(*_fold(ref_src, ref, show))
+                ctx.require_reference().update(*_fold(ref_src, ref, show))
             if cur:
                 ctx.current.update(*_fold(src, cur, show))
         passes += 1

@@ -154,10 +154,10 @@ def count_interval_and_test(
     counts). Others: percentile bootstrap interval, and a z test whose standard error combines the
     bootstrap variances of slice and complement (independent: they share no rows).
     """
-    prop = proportion_of(name, C, pos)
-    if prop is not None:
+    prop, prop_c = proportion_of(name, C, pos), proportion_of(name, Cc, pos)  # both None or neither
+    if prop is not None and prop_c is not None:
         k, n = prop
-        kc, nc = proportion_of(name, Cc, pos)
+        kc, nc = prop_c
         ci = wilson_interval(k, n, confidence)
         p, how = proportion_test(k, n, kc, nc)
         return ci, p, f"Wilson interval; two-proportion {'z' if how == 'z' else 'Fisher exact'} test vs complement"

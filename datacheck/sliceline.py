@@ -190,7 +190,7 @@ class LatticeSearch:
     def threshold(self) -> float:
         return self.top[-1].score if len(self.top) >= self.k else MIN_SCORE
 
-    def feed(self, stats: Mapping[tuple, Mapping[tuple, Sequence[float]]]) -> None:
+    def feed(self, stats: Mapping[tuple, Mapping[tuple, Sequence[float] | np.ndarray]]) -> None:
         if self.done:
             return
         if self.level == 0:

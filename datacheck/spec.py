@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped]  # PyYAML ships no annotations; types-PyYAML is not a dependency
 
 from datacheck.errors import SuiteError
 from datacheck.params import Param
@@ -183,6 +183,7 @@ class _Parser:
         name = data.get("name")
         if not isinstance(name, str) or not name.strip():
             self.problem(("name",), f"must be a non-empty string; got {name!r}")
+            name = ""  # unused: the recorded problem is raised before the Suite is built
         desc = data.get("description")
         if desc is not None and not isinstance(desc, str):
             self.problem(("description",), f"must be a string; got {desc!r}")

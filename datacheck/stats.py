@@ -31,8 +31,9 @@ __all__ = [
 ]
 
 
-def wilson_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval for a proportion k/n; ``(nan, nan)`` when n == 0."""
+def wilson_interval(k: float, n: float, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for a proportion k/n; ``(nan, nan)`` when n == 0. ``k`` and ``n`` may be
+    effective (weighted, non-integer) counts."""
     if n <= 0:
         return (math.nan, math.nan)
     z = float(_st.norm.ppf(0.5 + confidence / 2))

@@ -44,7 +44,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import yaml
+import yaml  # type: ignore[import-untyped]  # PyYAML ships no annotations; types-PyYAML is not a dependency
 
 __all__ = ["suggest", "suggest_yaml", "infer"]
 
@@ -177,7 +177,7 @@ def infer(
             if not m["n"]:
                 continue
             distinct = freq["distinct"] if freq is not None and freq["exact"] else None
-            if distinct is not None and distinct <= min(LOW_CARDINALITY, 20) and lt == "integer":
+            if freq is not None and distinct is not None and distinct <= min(LOW_CARDINALITY, 20) and lt == "integer":
                 vals = sorted(freq["counts"])
                 add(
                     {
@@ -222,11 +222,11 @@ def infer(
             if lt == "boolean":
                 continue
             sample = pa.array([str(v) for v in freq["counts"]], pa.large_string())
-            for label, rx in SHAPES:
+            for shape, rx in SHAPES:
                 if len(sample) and pc.all(pc.match_substring_regex(sample, f"^(?:{rx})$")).as_py():
                     add(
                         {"pattern": {"columns": c, "regex": rx, "max_fraction": round(max(0.001, 3 / n), 4)}},
-                        f"{c}: every value seen is a {label}",
+                        f"{c}: every value seen is a {shape}",
                     )
                     ls = values.get(LengthStats(c))
                     if ls and ls["min"] is not None:
@@ -283,7 +283,7 @@ def infer(
             add({"label_errors": {}}, f"likely mislabelled rows of {label!r} (cleanlab, out-of-fold)")
         if label and pred:
             add({"slices": {}}, "slices where the model does worst")
-    suite = {
+    suite: dict[str, Any] = {
         "name": name,
         "description": f"Suggested by datacheck from {src.description} ({n:,} rows). "
         "Review every bound before relying on it.",

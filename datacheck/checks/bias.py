@@ -579,7 +579,7 @@ class BiasCheck(Check):
     def _score_edges(self, cfg: _Config, ctx) -> tuple[tuple[float, ...] | None, list]:
         """Equal-width score bins between the exact minimum and maximum (a first pass), so the
         histogram -- and the AUC -- do not depend on how the data was split into batches."""
-        if "auc" not in cfg.metrics:
+        if "auc" not in cfg.metrics or cfg.score is None:  # auc is chosen only with a score column
             return None, []
         mk = Moments(cfg.score)
         if mk not in ctx.current:
@@ -616,10 +616,15 @@ class BiasCheck(Check):
         out["missing"] = (
             {c: GroupCounts(k + (IsMissing(c),)) for c in cfg.miss_cols} if "missingness" in cfg.metrics else {}
         )
-        if "auc" in cfg.metrics:
+        if "auc" in cfg.metrics and cfg.label is not None and cfg.score is not None:  # auc is chosen only with both
             out["auc"] = GroupCounts(k + (Col(cfg.label), Bin(cfg.score, edges)))
         out["ref"] = GroupCounts(k) if "representation" in cfg.metrics else None
-        out["reg"] = _reg.kernels(keys, cfg.label, cfg.prediction, cfg.regression) if cfg.regression else {}
+        # regression metrics are chosen only with a label column
+        out["reg"] = (
+            _reg.kernels(keys, cfg.label, cfg.prediction, cfg.regression)
+            if cfg.regression and cfg.label is not None
+            else {}
+        )
         return out
 
     # -- planning ------------------------------------------------------------------------------
@@ -921,7 +926,8 @@ class _Audit:
             return
         row["difference"] = v - r
         row["direction"] = "higher" if v > r else ("lower" if v < r else "equal")
-        good = _HIGHER_IS_BETTER.get(row.get("metric"))
+        metric = row.get("metric")
+        good = _HIGHER_IS_BETTER.get(metric) if metric is not None else None
         # which side the gap favours: for a metric where higher is better (AUC, TPR, ...) a group above
         # the reference is advantaged -- with reference: largest, flagged groups can be either side
         row["advantaged"] = None if good is None or v == r else ("group" if (v > r) == good else "reference")
@@ -975,7 +981,7 @@ class _Audit:
                     N,
                     k,
                     "expected" if lab in expected else None,
-                    expected.get(lab, math.nan),
+                    expected.get(lab, math.nan) if lab is not None else math.nan,
                 )
             if N < max(self.p["min_group_size"], 1):
                 row["status"], row["message"] = "skipped", f"insufficient data (n={N} < min_group_size)"
@@ -1060,14 +1066,14 @@ class _Audit:
         complete: list[str] = []
         for col, kern in kernels.items():
             cube = ctx.current[kern]
-            counts: dict[tuple, list] = {}
+            tally: dict[tuple, list] = {}
             for key, c in cube.items():
                 g = tuple(key[i] for i in dim)
-                kn = counts.setdefault(g, [0, 0])
+                kn = tally.setdefault(g, [0, 0])
                 kn[1] += c
                 if key[-1]:
                     kn[0] += c
-            counts = {g: (k, n) for g, (k, n) in counts.items()}
+            counts = {g: (k, n) for g, (k, n) in tally.items()}
             if not any(k for k, _ in counts.values()):
                 complete.append(col)  # no missing value in any group: nothing to compare
                 continue

@@ -467,10 +467,8 @@ def compare_categorical(ref: dict, cur: dict) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------
 # the check
 # ---------------------------------------------------------------------------------------------
-class DriftMixin:
+class DriftMixin(Check):
     """Planning and judging one column's drift; shared by ``drift``, ``label_drift`` and ``prediction_drift``."""
-
-    p: Any
 
     def kind(self, column: str, ctx: Context) -> str:
         """``numeric`` or ``categorical``; raises ValueError when the column is absent or changed type."""
@@ -518,9 +516,10 @@ class DriftMixin:
             return first + ([OnReference(exact), exact] if exact is not None else [])
         qe = self.edges_kernel(column)
         first = [OnReference(qe), OnReference(Moments(column))]
-        if qe not in ctx.reference:
+        ref = ctx.require_reference()
+        if qe not in ref:
             return first
-        edges = ctx.reference[qe]["edges"]
+        edges = ref[qe]["edges"]
         if not edges:
             return first
         bc = BinCounts(column, edges)
@@ -531,9 +530,10 @@ class DriftMixin:
         values than :class:`Frequencies` keeps), a second pass counting both sides exactly in fixed
         hash buckets. None while the first pass is pending or when it was exact."""
         f = Frequencies(column)
-        if f not in ctx.reference or f not in ctx.current:
+        ref = ctx.require_reference()
+        if f not in ref or f not in ctx.current:
             return None
-        if ctx.reference[f]["exact"] and ctx.current[f]["exact"]:
+        if ref[f]["exact"] and ctx.current[f]["exact"]:
             return None
         return HashedCounts(column, _HASH_BUCKETS)
 
@@ -541,10 +541,11 @@ class DriftMixin:
         """Both sides' category counts: the first pass when exact, else the hash buckets of the
         exact second pass (as categories ``#0`` ... ``#4095``)."""
         exact = self.exact_counts_kernel(column, ctx)
+        ref = ctx.require_reference()
         if exact is None:
-            return ctx.reference[Frequencies(column)], ctx.current[Frequencies(column)]
+            return ref[Frequencies(column)], ctx.current[Frequencies(column)]
         out = []
-        for side in (ctx.reference[exact], ctx.current[exact]):
+        for side in (ref[exact], ctx.current[exact]):
             counts = {f"#{j}": int(v) for j, v in enumerate(side["counts"]) if v}
             out.append(
                 {"counts": counts, "total": side["total"], "nulls": side["nulls"], "exact": True, "max_error": 0}
@@ -555,11 +556,12 @@ class DriftMixin:
         """All statistics of one column plus the judged method's effect, p-value and MDE."""
         kind = self.kind(column, ctx)
         method = self.method_for(kind)
+        ref = ctx.require_reference()
         if kind == "categorical":
             s = compare_categorical(*self.category_counts(column, ctx))
             hashed = self.exact_counts_kernel(column, ctx) is not None
             if hashed:  # show the heaviest real categories (approximate counts), not bucket numbers
-                fr, fc = ctx.reference[Frequencies(column)], ctx.current[Frequencies(column)]
+                fr, fc = ref[Frequencies(column)], ctx.current[Frequencies(column)]
                 top = list(dict.fromkeys(list(fr["counts"])[:_MAX_SHOWN_CATEGORIES] + list(fc["counts"])))
                 top = top[:_MAX_SHOWN_CATEGORIES]
                 s["categories"] = {
@@ -595,12 +597,12 @@ class DriftMixin:
                     "distribution cannot differ by construction); categories shown with approximate counts"
                 )
         else:
-            qe = ctx.reference[self.edges_kernel(column)]
+            qe = ref[self.edges_kernel(column)]
             if not qe["edges"]:
                 raise NoValues("no finite values on the reference side")
             bc = BinCounts(column, qe["edges"])
-            std = ctx.reference[Moments(column)]["std"]
-            s = compare_numeric(ctx.reference[bc], ctx.current[bc], std if std == std else 0.0, self.p["bins"])
+            std = ref[Moments(column)]["std"]
+            s = compare_numeric(ref[bc], ctx.current[bc], std if std == std else 0.0, self.p["bins"])
             res = s["ks_resolution"]
             nb = s["fine_bins"]
             if method in ("ks", "wasserstein", "wasserstein_sd"):

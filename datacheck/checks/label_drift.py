@@ -66,7 +66,8 @@ class RoleDriftMixin(DriftMixin):
             return "categorical"
         if task == "regression":
             return "numeric"
-        logical = (ctx.reference_columns[column].logical, ctx.columns[column].logical)
+        # kind() above found the column on both sides
+        logical = ((ctx.reference_columns or {})[column].logical, ctx.columns[column].logical)
         if "integer" in logical:
             return "categorical"
         if "datetime" in logical:
@@ -74,15 +75,16 @@ class RoleDriftMixin(DriftMixin):
         # float on both sides: classes when the reference holds only a few whole values (0/1 labels
         # read as float because of a missing value, say); decided from the reference's counts
         qe = self.edges_kernel(column)
-        if qe not in ctx.reference:
+        ref = ctx.require_reference()
+        if qe not in ref:
             return None
-        edges = ctx.reference[qe]["edges"]
+        edges = ref[qe]["edges"]
         if not edges or len(edges) > MAX_FLOAT_CLASSES or any(e != int(e) for e in edges):
             return "numeric"  # the edges hold every sampled value when there are few: a cheap screen
         fr = Frequencies(column)
-        if fr not in ctx.reference:
+        if fr not in ref:
             return None
-        f = ctx.reference[fr]
+        f = ref[fr]
         ok = (
             f["exact"] and 0 < len(f["counts"]) <= MAX_FLOAT_CLASSES and all(float(v).is_integer() for v in f["counts"])
         )

@@ -222,9 +222,9 @@ class SlicesCheck(Check):
             raise MetricUnavailable(
                 f"dataset.scores column {score!r} must be numeric; it is {ctx.columns[score].logical}"
             )
-        if self.task(ctx) == "regression":
+        if self.task(ctx) == "regression":  # regression metrics all need the prediction: both roles are set
             for c in (r.label, r.prediction):
-                if ctx.columns[c].logical not in ("float", "integer"):
+                if c is not None and ctx.columns[c].logical not in ("float", "integer"):
                     raise MetricUnavailable(
                         f"mae/rmse need numeric label and prediction; {c!r} is {ctx.columns[c].logical}"
                     )
@@ -309,7 +309,7 @@ class SlicesCheck(Check):
     def _count_records(self, ks, roles, metric, ctx, rng) -> tuple[list[dict], dict, str]:
         table = ctx.current[ks["counts"]]
         ng = len(ks["keys"])
-        ylab = {}
+        ylab: dict[Any, int] = {}
         classes_y, classes_p = set(), set()
         for key, c in table.items():
             y, p = key[ng], key[ng + 1]
@@ -347,7 +347,7 @@ class SlicesCheck(Check):
                 continue
             m = per.setdefault(key[:ng], np.zeros((K, K), dtype=np.int64))
             m[idx[y], idx[p]] += c
-        total = sum(per.values()) if per else np.zeros((K, K), dtype=np.int64)
+        total = sum(per.values(), np.zeros((K, K), dtype=np.int64))
         records = []
         method = ""
         for key, C in per.items():
@@ -424,7 +424,7 @@ class SlicesCheck(Check):
             h = hist.setdefault(key[:ng], np.zeros((2, nb)))
             is_pos = (y == pos_value) or str(y) == str(pos_value)
             h[0 if is_pos else 1, int(b) + 1] += c
-        tot = sum(hist.values()) if hist else np.zeros((2, nb))
+        tot = sum(hist.values(), np.zeros((2, nb)))
         records = []
         conf = self.p["confidence"]
         for key, h in hist.items():

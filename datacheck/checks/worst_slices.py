@@ -102,6 +102,7 @@ def encode_table(
             or pa.types.is_date(t)
         )
         b = bins_for(bins, f)
+        key: Bin | Col
         if numeric and b != "values":
             if isinstance(b, tuple):
                 key = Bin(f, b)
@@ -245,7 +246,10 @@ class WorstSlicesCheck(Check):
     def _positive(self, ctx: Context) -> Any:
         if ctx.roles.positive_label is not None:
             return ctx.roles.positive_label
-        counts = {k[0]: c for k, c in ctx.current[GroupCounts((Col(ctx.roles.label),))].items()}
+        label = ctx.roles.label
+        if label is None:  # callers judge from the roles only when a label is set
+            raise MetricUnavailable(f"{self.p['metric']} needs dataset.label")
+        counts = {k[0]: c for k, c in ctx.current[GroupCounts((Col(label),))].items()}
         pos, _ = infer_positive(counts)
         if pos is None:
             raise MetricUnavailable(f"{self.p['metric']} is for binary labels; the label has more than two values")

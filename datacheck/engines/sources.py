@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -41,7 +41,7 @@ class Source:
         self.num_rows = num_rows
         self.notes: list[str] = []
         self.format: str | None = None  # what a file was read as ("Parquet", "tab-separated text", ...)
-        self.row_labels = None  # callable(positions) -> labels, for pandas indexes
+        self.row_labels: Callable[[Any], list] | None = None  # positions -> labels, for pandas indexes
 
     def batches(self, columns: Sequence[str] | None = None) -> Iterator[pa.RecordBatch]:  # pragma: no cover
         raise NotImplementedError
@@ -477,7 +477,7 @@ def normalise_table(table: pa.Table, notes: list[str]) -> pa.Table:
         elif pa.types.is_binary(t) or pa.types.is_large_binary(t) or pa.types.is_fixed_size_binary(t):
             vals = col.to_pylist()
             text = [None if v is None else _text(v) for v in vals]
-            bad = sum(1 for v, s in zip(vals, text) if v is not None and s.encode("utf-8") != v)
+            bad = sum(1 for v, s in zip(vals, text) if v is not None and s is not None and s.encode("utf-8") != v)
             if bad:
                 notes.append(
                     f"column {f.name!r} holds {bad:,} binary value(s) that are not valid UTF-8 text; "

@@ -95,7 +95,8 @@ def _group_label(group: Any, n: Any = None) -> str:
 def _status_color(g: dict) -> str:
     if g.get("is_reference"):
         return _COLORS["reference"]
-    return _COLORS.get(g.get("status"), _COLORS["pass"])
+    status = g.get("status")
+    return _COLORS.get(status, _COLORS["pass"]) if status is not None else _COLORS["pass"]
 
 
 def rate_panel(result: Any, ax=None):

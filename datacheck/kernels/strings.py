@@ -86,6 +86,7 @@ class _OffenderKernel(Kernel):
     name their count with ``count_key``. State: (checked, failing, offender counts, error bound).
     """
 
+    column: str  # a field of every subclass
     count_key = "failing"
 
     def bad(self, values: pa.Array):  # pragma: no cover - interface
