@@ -39,30 +39,33 @@ class InternalFailure(str):
 
 
 class Metrics(Mapping):
-    """Kernel -> finalized value, plus the kernels that failed and why."""
+    """Kernel -> finalized value, plus the kernels that failed and why.
+
+    ``found`` holds the values (named so as not to hide ``Mapping.values()``), ``failures`` the reasons.
+    """
 
     def __init__(self, values: dict | None = None, failures: dict | None = None) -> None:
-        self.values: dict = dict(values or {})
+        self.found: dict = dict(values or {})
         self.failures: dict = dict(failures or {})
 
     def __contains__(self, key: object) -> bool:
-        return key in self.values or key in self.failures
+        return key in self.found or key in self.failures
 
     def __getitem__(self, key: Any) -> Any:
-        if key in self.values:
-            return self.values[key]
+        if key in self.found:
+            return self.found[key]
         if key in self.failures:
             raise MetricUnavailable(self.failures[key])
         raise KeyError(key)
 
     def __iter__(self):
-        return iter(self.values)
+        return iter(self.found)
 
     def __len__(self) -> int:
-        return len(self.values)
+        return len(self.found)
 
     def update(self, values: dict, failures: dict) -> None:
-        self.values.update(values)
+        self.found.update(values)
         self.failures.update(failures)
 
 

@@ -238,7 +238,7 @@ class Profile:
 
     def as_metrics(self) -> Metrics:
         """A fresh :class:`~datacheck.context.Metrics` holding the saved reference metrics."""
-        return Metrics(dict(self.metrics.values), dict(self.metrics.failures))
+        return Metrics(dict(self.metrics.found), dict(self.metrics.failures))
 
     # -- persistence ----------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -256,7 +256,7 @@ class Profile:
             "n_rows": self.n_rows,
             "columns": {c: {"type": str(i.type), "logical": i.logical} for c, i in self.columns.items()},
             "schema": _schema_b64(self.schema),
-            "metrics": [{"kernel": _encode_dataclass(k), "value": _encode(v)} for k, v in self.metrics.values.items()],
+            "metrics": [{"kernel": _encode_dataclass(k), "value": _encode(v)} for k, v in self.metrics.found.items()],
             "failures": [{"kernel": _encode_dataclass(k), "reason": r} for k, r in self.metrics.failures.items()],
         }
         d["checksum"] = _checksum(d)
@@ -392,7 +392,7 @@ def profile(data: Any, suite: str | Mapping[str, Any] | Suite, *, batch_rows: in
             break
         reference.update(*fold(src, need))
         need = set()
-    n_rows = reference.values.get(RowCount(), src.num_rows or 0)
+    n_rows = reference.found.get(RowCount(), src.num_rows or 0)
     return Profile(
         metrics=reference,
         schema=src.schema,

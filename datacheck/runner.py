@@ -180,10 +180,10 @@ def run(
     for u in units:
         results.extend(_evaluate(u, ctx, u in skipped))
 
-    n_rows = ctx.current.values.get(RowCount(), src.num_rows or 0)
+    n_rows = ctx.current.found.get(RowCount(), src.num_rows or 0)
     ref_rows = None
     if ctx.reference is not None:
-        ref_rows = ctx.reference.values.get(RowCount(), getattr(ref_obj, "n_rows", None))
+        ref_rows = ctx.reference.found.get(RowCount(), getattr(ref_obj, "n_rows", None))
     report = Report(
         suite_name=suite.name,
         results=results,

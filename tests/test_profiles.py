@@ -51,7 +51,7 @@ def test_profile_round_trip_gives_the_same_report(split, tmp_path):
     loaded = Profile.load(path)
     assert loaded.n_rows == len(ref) and set(loaded.columns) == set(ref.columns)
     assert loaded.columns["age"].logical == "integer"
-    assert set(loaded.metrics.values) == set(prof.metrics.values)
+    assert set(loaded.metrics.found) == set(prof.metrics.found)
     direct = datacheck.run(cur, SUITE, reference=ref)
     via_obj = datacheck.run(cur, SUITE, reference=loaded)
     via_path = datacheck.run(cur, SUITE, reference=str(path))

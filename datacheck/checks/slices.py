@@ -455,7 +455,7 @@ class SlicesCheck(Check):
     def evaluate(self, column, ctx):
         roles = self.roles(ctx)
         kern = self.kernels(ctx)
-        n_rows = ctx.current.values.get(_row_count_kernel(), 0)
+        n_rows = ctx.current.found.get(_row_count_kernel(), 0)
         threshold = support_threshold(self.p["min_support"], n_rows)
         max_gap, rule = self.gap_rule(ctx)
         self._gap = (max_gap, rule)

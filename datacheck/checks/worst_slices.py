@@ -403,7 +403,7 @@ class WorstSlicesCheck(Check):
         expr = self._expr(ctx)
         batch = pa.RecordBatch.from_pydict({c: table.column(c).combine_chunks() for c in expr.columns})
         errors = expr.values(BatchView(batch))
-        n_rows = ctx.current.values.get(_row_count(), table.num_rows)
+        n_rows = ctx.current.found.get(_row_count(), table.num_rows)
         source = (
             f"in memory on a seeded uniform sample of {table.num_rows:,} of {n_rows:,} rows "
             f"(Sample kernel, seed {self.p['seed']}); bins from the sample's quantiles"
