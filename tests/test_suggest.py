@@ -86,3 +86,21 @@ def test_cli_suggest_yaml_and_gx(tmp_path, halves, capsys):
     )
     assert main(["convert", str(bad), "-o", str(tmp_path / "x.yaml")]) == 2
     assert "has no datacheck equivalent" in capsys.readouterr().err
+
+
+def test_past_the_row_budget_duplicates_and_ids_are_not_hashed(tmp_path, monkeypatch):
+    """Bounded memory on any file: past MAX_HASHED_ROWS (known from the Parquet footer) no row hash
+    is kept; the duplicates check keeps its default bound and says why, and no unique is suggested."""
+    import datacheck.suggestions as sg
+
+    df = pd.DataFrame({"id": np.arange(400), "x": np.random.default_rng(0).normal(size=400)})
+    path = tmp_path / "d.parquet"
+    df.to_parquet(path)
+    suite, notes = sg.infer(str(path))
+    assert any("unique" in c for c in suite["checks"])
+    monkeypatch.setattr(sg, "MAX_HASHED_ROWS", 100)
+    suite, notes = sg.infer(str(path))
+    assert not any("unique" in c for c in suite["checks"])
+    dup = next(c for c in suite["checks"] if "duplicates" in c)
+    assert dup["duplicates"]["max_fraction"] == 0.001
+    assert any("not profiled" in n for n in notes)
