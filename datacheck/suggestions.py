@@ -14,9 +14,10 @@ Rules
 * missing values: observed share + 5 standard errors of a difference of two samples (+ 3/n);
   placeholders found (``?``, ``n/a``, empty strings, ...) are allowed at their observed share
   plus the same slack, and sentinel detection stays on;
-* numeric ranges: observed [min, max] widened by 25% of the span, a share max(0.5%, 4/n) allowed outside;
-* low-cardinality columns (<= 50 values): the observed values, with a small share (0.5% or 3/n)
-  allowed outside for rare values the sample missed;
+* numeric ranges: observed [min, max] widened by 25% of the span, a share max(0.5%, 6/n) of the values present allowed outside;
+* low-cardinality columns (<= 50 values): the observed values, with a share allowed outside for
+  rare values the sample missed: the Good–Turing unseen mass (values seen once / n) plus slack, at
+  least 0.5% or 3/n;
 * string columns whose values share one shape (digits, ISO dates, upper-case codes, uuids, ids):
   that pattern, and the observed length range;
 * id-like columns (every value distinct, integer or string): uniqueness;
@@ -72,6 +73,15 @@ def _slack(p: float, n: int, z: float = 5.0) -> float:
     if n <= 0:
         return 1.0
     return z * math.sqrt(2 * max(p, 1.0 / n) * (1 - min(p, 1 - 1.0 / n)) / n) + 3.0 / n
+
+
+def _unseen_allowance(counts: Mapping[Any, int], n: int) -> float:
+    """Share of values outside the ones seen to allow in a fresh sample: the Good–Turing estimate of
+    the unseen mass (values seen once / n) plus sampling slack, and at least 0.5% or 3/n. A count
+    column with a long tail (prior offences 0..40) brings new values in every fresh sample; codes seen
+    many times each do not."""
+    singletons = sum(1 for v in counts.values() if v == 1)
+    return round(max(0.005, 3 / n, _share(singletons / n, n) if n else 1.0), 4)
 
 
 def _share(p: float, n: int) -> float:
@@ -179,8 +189,10 @@ def infer(
         dm = values.get(DisguisedMissing(c, DEFAULT_PLACEHOLDERS))
         if dm is not None:
             dis = dm["empty"] + dm["whitespace"] + sum(dm["tokens"].values())
+            # even when none was seen: a fresh sample may hold one (a film titled "Missing"), and the
+            # check's own default (0) then failed half the fresh splits of a movie table
+            params["max_disguised_fraction"] = _share(dis / n, n)
             if dis:
-                params["max_disguised_fraction"] = _share(dis / n, n)
                 found = ", ".join(repr(t) for t in list(dm["tokens"])[:5]) or "empty strings"
                 note += f"; placeholders found ({found}: {dis / n:.2%}) are allowed at that share"
         add({"missing": params}, note)
@@ -200,7 +212,7 @@ def infer(
                         "allowed_values": {
                             "columns": c,
                             "values": [int(v) for v in vals],
-                            "max_fraction": round(max(0.005, 3 / n), 4),
+                            "max_fraction": _unseen_allowance(freq["counts"], n),
                         }
                     },
                     f"{c}: {distinct} integer codes seen",
@@ -216,7 +228,7 @@ def infer(
                         "columns": c,
                         "min": _nice(lo),
                         "max": _nice(hi),
-                        "max_fraction": round(max(0.005, 4 / n), 4),
+                        "max_fraction": round(max(0.005, 6 / max(1, int(m["n"]))), 4),  # of the values present
                     }
                 },
                 f"{c}: values seen in [{m['min']:.6g}, {m['max']:.6g}]; bounds widened by 25% of the span",
@@ -231,7 +243,13 @@ def infer(
             if freq["exact"] and freq["distinct"] is not None and freq["distinct"] <= LOW_CARDINALITY:
                 vals = [v for v in freq["counts"]]
                 add(
-                    {"allowed_values": {"columns": c, "values": vals, "max_fraction": round(max(0.005, 3 / n), 4)}},
+                    {
+                        "allowed_values": {
+                            "columns": c,
+                            "values": vals,
+                            "max_fraction": _unseen_allowance(freq["counts"], n),
+                        }
+                    },
                     f"{c}: {len(vals)} values seen; a small share of unseen values is allowed for rare ones",
                 )
                 continue
