@@ -12,32 +12,20 @@ Examples
 from __future__ import annotations
 
 from datacheck.checks._util import fraction, pct
-from datacheck.checks.base import Check, register
-from datacheck.kernels import Frequencies, NotInSet
+from datacheck.checks.allowed_values import AllowedValues
+from datacheck.checks.base import register
+from datacheck.kernels import Frequencies
 from datacheck.params import REQUIRED, Param
 
 
 @register("forbidden_values")
-class ForbiddenValues(Check):
-    column_types = ("string", "categorical", "integer", "float", "boolean")
-    default_columns = REQUIRED
+class ForbiddenValues(AllowedValues):
+    """The converse of ``allowed_values``: the same value list, its validation and its kernel."""
+
     params = {
         "values": Param("list", default=REQUIRED, doc="values that must not occur"),
         "max_fraction": Param("number", default=0.0, low=0, high=1, doc="share of forbidden values allowed"),
     }
-
-    @classmethod
-    def validate_params(cls, p):
-        vals = p.get("values") or ()
-        if not vals:
-            return [("values", "must list at least one value")]
-        bad = [v for v in vals if not isinstance(v, (str, int, float, bool))]
-        if bad:
-            return [("values", f"must be scalars (strings, numbers, booleans); got {bad[0]!r}")]
-        return []
-
-    def kernel(self, column):
-        return NotInSet(column, tuple(self.p["values"]))
 
     def requires(self, column, ctx):
         return [self.kernel(column), Frequencies(column)]
