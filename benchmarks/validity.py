@@ -168,6 +168,10 @@ def _heavy_col(df: pd.DataFrame, roles: dict) -> str | None:
     return best
 
 
+def _heavy_or_num(df: pd.DataFrame, roles: dict) -> str | None:
+    return _heavy_col(df, roles) or _num_col(df, roles)
+
+
 def _cat_col(df: pd.DataFrame, roles: dict) -> str | None:
     for c in df.columns:
         if c in (roles.get("label"),) or pd.api.types.is_numeric_dtype(df[c]):
@@ -192,6 +196,16 @@ def plant_scale(cur, col, rng):
 
 def plant_unit(cur, col, rng):
     cur[col] = cur[col].astype(float) * 1000
+    return cur
+
+
+def plant_unit_some(cur, col, rng, share=0.01):
+    """A unit slip in ``share`` of the rows (at least one): those values x 1000."""
+    x = cur[col].astype(float).to_numpy(copy=True)
+    ok = np.flatnonzero(~np.isnan(x) & (x != 0))
+    idx = rng.choice(ok, max(1, int(round(share * len(x)))), replace=False)
+    x[idx] *= 1000
+    cur[col] = x
     return cur
 
 
@@ -236,6 +250,7 @@ PLANTS: dict[str, tuple[Callable, Callable]] = {
     "shift_0.2sd": (plant_shift, _num_col),
     "scale_x1.25": (plant_scale, _num_col),
     "unit_x1000": (plant_unit, _num_col),
+    "unit_x1000_1pct": (plant_unit_some, _heavy_or_num),
     "new_category_2pct": (plant_new_category, _cat_col),
     "category_share_x2": (plant_double_share, _cat_col),
     "missing_plus_5pts": (plant_missing, _num_col),

@@ -21,7 +21,14 @@ per column present on both sides reports:
   values fall outside the range of ``n_ref`` reference values by chance (the reference extremes are
   themselves random), so it fails only when the share exceeds that chance level by more than
   ``max_outside_share`` *and* an exact test (:func:`outside_pvalue`, exchangeability of the two
-  samples) is significant.
+  samples) is significant;
+* **far out of range** (numeric columns): share of current values beyond the reference range
+  widened by its own width on each side, the mark of a unit slip (a part of the rows in cents, or
+  x 1000) or a sentinel (999999). The out-of-range test then fails when over
+  ``max_far_outside_share`` (0.1%) of the values are far outside, even if the share outside is
+  within ``max_outside_share``: one hypothesis (more values outside than chance), two effect sizes
+  that matter. A slip in 1% of the rows is under the 1% that ``max_outside_share`` allows and was
+  caught by no default check before.
 
 "Significant" means a Benjamini–Hochberg q-value below ``alpha`` across every test of every column
 of the check, so a wide table does not raise false alarms by the number of its columns.
@@ -94,6 +101,14 @@ class SchemaSkewCheck(Check):
             doc="share of current values outside the reference's [min, max] allowed "
             "above the chance level 2 / (n_ref + 1)",
         ),
+        "max_far_outside_share": Param(
+            "number",
+            default=0.001,
+            low=0,
+            high=1,
+            doc="share of current values far outside the reference range (beyond it by more than its "
+            "own width: unit slips, sentinels) allowed",
+        ),
         "allow_new_columns": Param("bool", default=True, doc="columns only in the current data pass"),
         "allow_missing_columns": Param("bool", default=False, doc="columns only in the reference pass"),
         "allow_type_changes": Param(
@@ -144,6 +159,9 @@ class SchemaSkewCheck(Check):
                     m = ctx.reference[Moments(c)]
                     if m["n"]:
                         need.append(CountOutside(c, m["min"], m["max"]))
+                        far = _far_bounds(m) if ctx.columns[c].logical in ("integer", "float") else None
+                        if far is not None:
+                            need.append(CountOutside(c, *far))
                 else:
                     ref_done = False
         if not ref_done:  # reference first: the current side's range counts need its min and max
@@ -201,7 +219,7 @@ class SchemaSkewCheck(Check):
         for t, q in zip(flat, qs):
             t.q = float(q)
         for c, obs, tests, method in tested:
-            bad = [t for t in tests if t.excess > t.allowed and t.q == t.q and t.q < self.alpha]
+            bad = [t for t in tests if t.over and t.q == t.q and t.q < self.alpha]
             for t in tests:
                 obs[f"{t.key}_q_value"] = t.q
             msg = "; ".join(t.text + f" (q = {num(t.q)})" for t in bad) if bad else "no schema skew"
@@ -219,6 +237,7 @@ class SchemaSkewCheck(Check):
                             "max_vanished_share",
                             "max_missing_change",
                             "max_outside_share",
+                            "max_far_outside_share",
                             "alpha",
                         )
                     },
@@ -331,6 +350,22 @@ class SchemaSkewCheck(Check):
                     expected_outside_share=chance,
                     outside_p_value=p_out,
                 )
+                far = _far_bounds(m) if ctx.columns[c].logical in ("integer", "float") else None
+                far_text, far_over = "", False
+                if far is not None:
+                    cf = ctx.current[CountOutside(c, *far)]
+                    k_far = cf["below"] + cf["above"]
+                    share_far = k_far / n_c if n_c else 0.0
+                    far_over = share_far > self.p["max_far_outside_share"]
+                    obs.update(far_bounds=list(far), far_outside=k_far, far_outside_share=share_far)
+                    if k_far:
+                        far_text = (
+                            f"; {pct(share_far)} far outside, beyond [{num(far[0])}, {num(far[1])}] (the range's "
+                            "width again on each side: a unit slip or a sentinel)"
+                        )
+                # one hypothesis (more values outside the range than chance puts there), two sizes that
+                # matter: many values just outside, or a few far outside (far outside is a part of outside,
+                # so it needs no test of its own)
                 tests.append(
                     _Test(
                         "outside",
@@ -339,10 +374,23 @@ class SchemaSkewCheck(Check):
                         p_out,
                         f"{pct(share)} of values outside the reference range [{num(m['min'])}, "
                         f"{num(m['max'])}] ({co['below']:,} below, {co['above']:,} above; chance level "
-                        f"{pct(chance)}, p = {num(p_out)})",
+                        f"{pct(chance)}, p = {num(p_out)}){far_text}",
+                        exceeds=(share - chance > self.p["max_outside_share"]) or far_over,
                     )
                 )
         return obs, tests, method
+
+
+def _far_bounds(m: dict) -> tuple[float, float] | None:
+    """The reference range widened by its own width on each side; None when it has no width."""
+    try:
+        lo, hi = float(m["min"]), float(m["max"])
+    except (TypeError, ValueError, OverflowError):
+        return None
+    w = hi - lo
+    if not (math.isfinite(w) and w > 0) or not (math.isfinite(lo - w) and math.isfinite(hi + w)):
+        return None
+    return (lo - w, hi + w)
 
 
 @dataclass
@@ -355,6 +403,12 @@ class _Test:
     p: float
     text: str
     q: float = math.nan
+    #: whether the effect is large enough to matter, when that is more than ``excess > allowed``
+    exceeds: bool | None = None
+
+    @property
+    def over(self) -> bool:
+        return self.excess > self.allowed if self.exceeds is None else self.exceeds
 
 
 def outside_pvalue(k: int, n_cur: int, n_ref: int) -> float:

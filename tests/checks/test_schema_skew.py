@@ -131,3 +131,31 @@ def test_out_of_range_shift_is_caught(n_ref, n_cur):
     )["x"]
     assert r.status == "fail" and r.observed["outside_p_value"] < 1e-12  # a unit change
     assert r.observed["expected_outside_share"] == pytest.approx(2 / 1001)
+
+
+def test_far_outside_catches_a_unit_slip_in_one_percent_of_rows():
+    """0.6% of rows x 1000: under the 1% that max_outside_share allows, far beyond the range."""
+    rng = np.random.default_rng(5)
+    ref = pd.DataFrame({"x": rng.lognormal(3, 1, 5000)})
+    cur = pd.DataFrame({"x": rng.lognormal(3, 1, 5000)})
+    x = cur["x"].to_numpy().copy()
+    x[rng.choice(5000, 30, replace=False)] *= 1000
+    r = datacheck.run(cur.assign(x=x), {"name": "s", "checks": ["schema_skew"]}, reference=ref).results[1]
+    assert r.status == "fail" and "far outside" in r.message and r.observed["far_outside"] == 30
+    assert r.observed["outside_share"] - r.observed["expected_outside_share"] < 0.01  # under max_outside_share
+    # the same data unchanged passes, and a setting of 1 switches the test off
+    assert datacheck.run(cur, {"name": "s", "checks": ["schema_skew"]}, reference=ref).results[1].status == "pass"
+    off = {"name": "s", "checks": [{"schema_skew": {"max_far_outside_share": 1}}]}
+    assert datacheck.run(cur.assign(x=x), off, reference=ref).results[1].status == "pass"
+
+
+def test_far_outside_rarely_fires_on_very_heavy_tails():
+    """Exchangeable samples of a Pareto(0.5) (no mean): the far-outside test keeps its level."""
+    rng = np.random.default_rng(6)
+    fails = 0
+    for _ in range(60):
+        ref = pd.DataFrame({"x": rng.pareto(0.5, 500)})
+        cur = pd.DataFrame({"x": rng.pareto(0.5, 500)})
+        r = datacheck.run(cur, {"name": "s", "checks": ["schema_skew"]}, reference=ref).results[1]
+        fails += r.status == "fail"
+    assert fails <= 6, fails  # 5% level: more than 6 of 60 has probability < 4%
