@@ -16,8 +16,11 @@ Examples
 >>> import numpy as np, pandas as pd, datacheck
 >>> x = np.random.default_rng(0).lognormal(sigma=1.5, size=5000)
 >>> r = datacheck.run(pd.DataFrame({"x": x}), {"name": "s", "checks": ["skew"]}).results[0]
->>> r.status, r.observed["skewness"] > 2
-('fail', True)
+>>> r.status, r.observed["skewness"] > 2      # default thresholds describe: a warning
+('warn', True)
+>>> gate = {"name": "s", "checks": [{"skew": {"max_abs_skewness": 2}}]}
+>>> datacheck.run(pd.DataFrame({"x": x}), gate).results[0].status
+'fail'
 """
 
 from __future__ import annotations
