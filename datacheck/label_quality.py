@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,9 +34,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from datacheck.kernels.base import logical_type
+from datacheck.context import MetricUnavailable
+from datacheck.kernels.base import BatchView, logical_type
+from datacheck.kernels.groups import Bin, Col
 from datacheck.kernels.sample import Sample
 from datacheck.kernels.stratified import StratifiedSample
+from datacheck.roles import key_from_rows, positive_label, value_label
 from datacheck.stats import benjamini_hochberg, proportion_test, wilson_interval
 
 __all__ = [
@@ -116,6 +119,8 @@ class LabelQuality:
     #: per-row weights (rows of the data each scored row stands for) when the rows are a
     #: stratified sample with unequal class sampling rates; None when every row counts once
     weights: np.ndarray | None = None
+    #: the class a single probability column is for (:func:`datacheck.roles.positive_label`)
+    positive_label: Any = None
 
     @property
     def n(self) -> int:
@@ -537,21 +542,18 @@ def _dropped_note(dropped: dict[str, str], limit: int = 5) -> str:
 def choose_positive(counts: dict, given: Any = None) -> tuple[Any, str]:
     """The class a single binary score column is the probability of, and how it was chosen.
 
-    The same rule as the ``slices`` and ``bias`` checks
-    (:func:`datacheck.checks._slice_keys.infer_positive`): ``given`` (``dataset.positive_label``)
-    matched by value or by its text; else ``True``/``1``/"yes"-like; else the less frequent class.
-    A ``given`` that is no class raises :class:`LabelQualityError` -- never a silent fallback.
+    The rule of every family, :func:`datacheck.roles.positive_label`: ``given``
+    (``dataset.positive_label``) matched by value or by its text; else ``True``/``1``/"yes"-like;
+    else the less frequent class. A ``given`` that is no class raises :class:`LabelQualityError` --
+    never a silent fallback.
 
     >>> choose_positive({"<=50K": 80, ">50K": 20})
     ('>50K', "inferred: the less frequent label value '>50K'; set dataset.positive_label to choose")
     >>> choose_positive({0: 30, 1: 70})[0]
     1
     """
-    from datacheck.checks._slice_keys import infer_positive  # the checks package imports this module
-    from datacheck.context import MetricUnavailable
-
     try:
-        pos, how = infer_positive(counts, given)
+        pos, how = positive_label(counts, given)
     except MetricUnavailable:
         classes = _sort_classes(list(counts))
         close = [c for c in classes if str(c).strip().lower() == str(given).strip().lower()]
@@ -702,12 +704,15 @@ def assess(
     used: list[str] = []
     dropped: dict[str, str] = {}
 
+    pos = None
     if score_columns:
         P = np.column_stack([_numeric(table.column(c)) for c in score_columns])
         if P.min() < 0 or P.max() > 1:
             raise LabelQualityError(f"probability columns {list(score_columns)} must hold values in [0, 1]")
         if P.shape[1] == 1 and K == 2:
-            pos, pos_how = choose_positive({c: counts[c] for c in classes}, positive_label)
+            # class counts of the data (a stratified sample keeps small classes at higher rates)
+            w = class_weights or {}
+            pos, pos_how = choose_positive({c: counts[c] * w.get(c, 1.0) for c in classes}, positive_label)
             p = P[:, 0]
             proba = np.column_stack([1 - p, p]) if code_of[pos] == 1 else np.column_stack([p, 1 - p])
             model = f"probabilities of {pos!r} from column {score_columns[0]!r} ({pos_how})"
@@ -783,6 +788,7 @@ def assess(
         notes=notes,
         cleanlab_estimate=estimate,
         weights=weights,
+        positive_label=pos,
     )
 
 
@@ -834,34 +840,21 @@ def _assess_regression(table, label, lab, features, estimator, folds, seed, excl
 # -- where the issues are ----------------------------------------------------------------------
 
 
-def group_labels(arr: pa.ChunkedArray, max_groups: int = 20, bins: int = 5) -> np.ndarray:
-    """Group names for subgroup rates: the value as text; numeric columns with more than ``2 * bins``
-    distinct values in ``bins`` quantile bins; missing as ``(missing)``; beyond ``max_groups``
-    groups the smallest pooled as ``(other)``."""
-    n = len(arr)
-    kind = logical_type(arr.type)
-    null = np.asarray(arr.is_null().to_numpy(zero_copy_only=False), dtype=bool) if arr.null_count else np.zeros(n, bool)
-    if kind in ("integer", "float") and pc.count_distinct(arr).as_py() > 2 * bins:
-        x = _numeric(arr)
-        null |= np.isnan(x)
-        edges = np.unique(np.nanquantile(x[~null], np.linspace(0, 1, bins + 1))) if (~null).any() else np.array([0.0])
-        idx = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, max(len(edges) - 2, 0))
-
-        def fmt(v):
-            return f"{v:.4g}"
-
-        names = (
-            [
-                f"[{fmt(edges[i])}, {fmt(edges[i + 1])}{']' if i == len(edges) - 2 else ')'}"
-                for i in range(max(len(edges) - 1, 1))
-            ]
-            if len(edges) > 1
-            else [fmt(edges[0])]
-        )
-        out = np.array([names[i] for i in idx], dtype=object)
+def group_labels(arr: pa.ChunkedArray, max_groups: int = 20, key: Col | Bin | None = None) -> np.ndarray:
+    """Group names for subgroup rates, by the grouping rule of :mod:`datacheck.roles`: ``key`` (the
+    check's, from the whole data) or else :func:`datacheck.roles.key_from_rows` on these rows;
+    missing as ``(missing)``; beyond ``max_groups`` groups the smallest pooled as ``(other)``."""
+    name = "__group__"
+    view = BatchView(pa.RecordBatch.from_arrays([arr.combine_chunks()], names=[name]))
+    if key is None:
+        key = key_from_rows(name, view)
+    elif isinstance(key, Bin):
+        key = Bin(name, key.edges)
     else:
-        out = np.array(["" if v is None else str(v) for v in arr.to_pylist()], dtype=object)
-    out[null] = "(missing)"
+        key = Col(name)
+    codes = key.array(view).to_pylist()
+    names = {v: value_label(key, v, missing="(missing)") for v in set(codes)}
+    out = np.array([names[v] for v in codes], dtype=object)
     values, counts = np.unique(out, return_counts=True)
     if len(values) > max_groups:
         keep = set(values[np.argsort(-counts, kind="stable")[: max_groups - 1]])
@@ -877,8 +870,10 @@ def subgroup_rates(
     max_groups: int = 20,
     confidence: float = 0.95,
     weights: np.ndarray | None = None,
+    keys: Mapping[str, Col | Bin] | None = None,
 ) -> list[dict[str, Any]]:
-    """Label-issue rate per group of each column, with a Wilson interval and a test against the
+    """Label-issue rate per group of each column (grouped by ``keys``, the checks' grouping keys of
+    :mod:`datacheck.roles`, else by the same rule on these rows), with a Wilson interval and a test against the
     rest of the rows (two-proportion z or Fisher), q-values by Benjamini–Hochberg over all groups.
 
     With ``weights`` (rows of a stratified sample, see :func:`sample_weights`) the rates are
@@ -890,7 +885,7 @@ def subgroup_rates(
     is_issue = np.asarray(is_issue, dtype=bool)
     n = len(is_issue)
     for col in columns:
-        groups = group_labels(table.column(col), max_groups=max_groups)
+        groups = group_labels(table.column(col), max_groups=max_groups, key=(keys or {}).get(col))
         for g in sorted(set(groups), key=str):
             m = groups == g
             gn, gk = int(m.sum()), int(is_issue[m].sum())

@@ -47,12 +47,14 @@ from typing import Any
 import numpy as np
 from scipy import stats as _st
 
+from datacheck import roles as _roles
 from datacheck.checks import _bias_regression as _reg
-from datacheck.checks._util import num, quantiles_need, quantiles_value
+from datacheck.checks._util import num
 from datacheck.checks.base import Check, OnReference, register
 from datacheck.context import MetricUnavailable
-from datacheck.kernels import Bin, Col, Frequencies, GroupCounts, IsMissing, Moments, Sketch
+from datacheck.kernels import Bin, Col, GroupCounts, IsMissing, Moments
 from datacheck.params import Param
+from datacheck.roles import dimensions, group_key, key_needs, positive_label, validate_bins, value_label
 from datacheck.stats import (
     benjamini_hochberg,
     clopper_pearson_interval,
@@ -69,8 +71,8 @@ _NEEDS_LABEL = {"base_rate", "tpr", "fpr", "fnr", "ppv", "auc"}
 _NEEDS_PRED = {"selection_rate", "tpr", "fpr", "fnr", "ppv"}
 _LOWER_IS_BETTER = {"fpr", "fnr", "missingness", "mae"}
 #: a numeric attribute with at most this many distinct values (and no ``bins``) is taken as categorical
-DISCRETE_MAX = 12
-DEFAULT_QUANTILES = 4
+#: (the rule of :mod:`datacheck.roles`)
+DISCRETE_MAX = _roles.DISCRETE_MAX
 MISSING_LABEL = "(missing)"
 OVERALL = "(overall)"
 
@@ -386,33 +388,9 @@ class BiasCheck(Check):
                     out.append(("expected_shares", f"{attr}: shares must be numbers in [0, 1]; got {bad[0]!r}"))
                 elif sum(m.values()) > 1 + 1e-6:
                     out.append(("expected_shares", f"{attr}: shares sum to {sum(m.values()):.4g} > 1"))
-        bins = p.get("bins")
-        if bins is not None:
-            for attr, spec in bins.items():
-                if isinstance(spec, Mapping):
-                    q = spec.get("quantiles")
-                    if set(spec) != {"quantiles"} or isinstance(q, bool) or not isinstance(q, int) or q < 2:
-                        out.append(
-                            (
-                                "bins",
-                                f"{attr}: must be a list of edges or {{quantiles: q}} with an integer "
-                                f"q >= 2; got {spec!r}",
-                            )
-                        )
-                elif isinstance(spec, (list, tuple)):
-                    ok = len(spec) >= 2 and all(
-                        isinstance(e, (int, float)) and not isinstance(e, bool) and math.isfinite(e) for e in spec
-                    )
-                    if not ok or list(spec) != sorted(set(spec)):
-                        out.append(
-                            (
-                                "bins",
-                                f"{attr}: edges must be at least two strictly increasing finite "
-                                f"numbers; got {list(spec)!r}",
-                            )
-                        )
-                else:
-                    out.append(("bins", f"{attr}: must be a list of edges or {{quantiles: q}}; got {spec!r}"))
+        msg = validate_bins(p.get("bins"))
+        if msg:
+            out.append(("bins", msg))
         return out
 
     # -- configuration -------------------------------------------------------------------------
@@ -458,22 +436,11 @@ class BiasCheck(Check):
                     score = None
         cfg.label, cfg.prediction, cfg.score = label, pred, score
         # dimensions: each attribute, then intersections
-        dims: list[tuple[int, ...]] = [(i,) for i in range(len(attrs))]
-        inter = p["intersections"]
-        if inter is True and len(attrs) >= 2:
-            dims.append(tuple(range(len(attrs))))
-        elif isinstance(inter, (list, tuple)):
-            for combo in inter:
-                unknown = [c for c in combo if c not in attrs]
-                if unknown:
-                    cfg.problem = (
-                        f"intersections name {', '.join(map(repr, unknown))}, which is not among the "
-                        f"attributes {attrs!r} [{self.spec.path}.intersections]"
-                    )
-                    return cfg
-                d = tuple(sorted(attrs.index(c) for c in combo))
-                if d not in dims:
-                    dims.append(d)
+        try:
+            dims = dimensions(attrs, p["intersections"])
+        except ValueError as e:
+            cfg.problem = f"{e} [{self.spec.path}.intersections]"
+            return cfg
         cfg.dims = dims
         for key in p["expected_shares"] or {}:
             if key not in attrs:
@@ -547,34 +514,13 @@ class BiasCheck(Check):
 
     # -- attribute keys (numeric attributes need one or two passes first) ----------------------
     def _attr_key(self, attr: str, ctx) -> tuple[Any, list, str]:
-        """(key or None, kernels still needed, how the groups were formed)."""
-        info = ctx.columns[attr]
-        if not info.numeric:
-            return Col(attr), [], "values"
-        spec = (self.p["bins"] or {}).get(attr)
-        if isinstance(spec, (list, tuple)):
-            return Bin(attr, tuple(float(e) for e in spec)), [], "fixed edges"
-        if spec is None:
-            fr = Frequencies(attr, cap=DISCRETE_MAX)
-            if fr not in ctx.current:
-                return None, [fr], ""
-            f = ctx.current[fr]
-            if f["exact"]:
-                return Col(attr), [], f"values (at most {DISCRETE_MAX} distinct)"
-            q = DEFAULT_QUANTILES
-        else:
-            q = int(spec["quantiles"])
-        qs = tuple(i / q for i in range(1, q))
-        need = quantiles_need(attr, qs, ctx)
+        """(key or None, kernels still needed, how the groups were formed): the grouping rule of
+        :mod:`datacheck.roles`, shared with ``slices``, ``worst_slices`` and ``label_errors``."""
+        need = key_needs([attr], self.p["bins"], ctx)
         if need:
             return None, need, ""
-        vals, how = quantiles_value(attr, qs, ctx)
-        sk = ctx.current[Sketch(attr)]
-        edges = sorted({float(sk.quantile(0.0)), *map(float, vals.values()), float(sk.quantile(1.0))})
-        edges = [e for e in edges if math.isfinite(e)]
-        if len(edges) < 2:
-            return Col(attr), [], "values (constant column)"
-        return Bin(attr, tuple(edges)), [], f"{q} quantile bins ({how})"
+        key, how = group_key(attr, self.p["bins"], ctx)
+        return key, [], how
 
     def _score_edges(self, cfg: _Config, ctx) -> tuple[tuple[float, ...] | None, list]:
         """Equal-width score bins between the exact minimum and maximum (a first pass), so the
@@ -672,10 +618,6 @@ class BiasCheck(Check):
 # ------------------------------------------------------------------------------------------------
 # the audit itself: counts -> rows -> BH -> verdicts -> results
 # ------------------------------------------------------------------------------------------------
-def _fmt_edge(e: float) -> str:
-    return f"{e:g}"
-
-
 class _Audit:
     def __init__(self, check: BiasCheck, cfg: _Config, keys: list, how: dict, ctx) -> None:
         self.check, self.cfg, self.keys, self.how = check, cfg, keys, how
@@ -689,20 +631,7 @@ class _Audit:
 
     # labels --------------------------------------------------------------------------------
     def value_label(self, i: int, v: Any) -> str:
-        if v is None:
-            return MISSING_LABEL
-        k = self.keys[i]
-        if isinstance(k, Bin):
-            e = k.edges
-            if v < 0:
-                return f"< {_fmt_edge(e[0])}"
-            if v >= len(e) - 1:
-                return f"> {_fmt_edge(e[-1])}"
-            close = "]" if v == len(e) - 2 else ")"
-            return f"[{_fmt_edge(e[v])}, {_fmt_edge(e[v + 1])}{close}"
-        if isinstance(v, float) and v.is_integer():
-            return str(int(v))
-        return str(v)
+        return value_label(self.keys[i], v, missing=MISSING_LABEL)
 
     def dim_name(self, dim: tuple[int, ...]) -> str:
         return " x ".join(self.cfg.attributes[i] for i in dim)
@@ -719,26 +648,19 @@ class _Audit:
         return tuple((v is None, v if v is not None else 0) for v in gkey)
 
     # positive label ------------------------------------------------------------------------
-    def infer_positive(self, label_values: set, pred_values: set) -> tuple[Any, str]:
+    def infer_positive(self, label_counts: dict, pred_counts: dict) -> tuple[Any, str]:
+        """The rule of :func:`datacheck.roles.positive_label` on the label's values (the
+        prediction's when there is no label); ``bias.positive_label`` overrides the dataset's."""
         given = self.p["positive_label"]
         if given is None:
             given = self.check_roles_positive
-        if given is not None:
-            return given, "given"
-        vals = label_values or pred_values
-        vals = {v for v in vals if v is not None}
-        if vals and vals <= {0, 1}:  # also True/False
-            return (True if any(isinstance(v, bool) for v in vals) else 1), "inferred (1/True)"
-        if len(vals) == 2:
-            return sorted(vals, key=str)[-1], "inferred (the larger of the two label values)"
-        if len(vals) == 1:
-            (v,) = vals
-            if str(v).strip().lower() in ("1", "true", "yes", "y", "positive", "pos"):
-                return v, "inferred"
-        raise MetricUnavailable(
-            f"cannot infer the positive label from values {sorted(map(str, vals))[:6]}; set dataset.positive_label "
-            "or bias.positive_label"
-        )
+        pos, how = positive_label(label_counts or pred_counts, given)
+        if pos is None:
+            raise MetricUnavailable(
+                f"cannot infer the positive label ({how}: {sorted(map(str, label_counts or pred_counts))[:6]}); "
+                "set dataset.positive_label or bias.positive_label"
+            )
+        return pos, ("given" if how == "dataset.positive_label" else how)
 
     def is_pos(self, v) -> bool:
         if v is None:
@@ -751,12 +673,17 @@ class _Audit:
         cfg = self.cfg
         self.check_roles_positive = ctx.roles.positive_label
         li, pi = ks["li"], ks["pi"]
-        label_values = {k[li] for k in cube} if li is not None else set()
-        pred_values = {k[pi] for k in cube} if pi is not None else set()
+        label_counts: dict = {}
+        pred_counts: dict = {}
+        for k, c in cube.items():
+            if li is not None and k[li] is not None:
+                label_counts[k[li]] = label_counts.get(k[li], 0) + c
+            if pi is not None and k[pi] is not None:
+                pred_counts[k[pi]] = pred_counts.get(k[pi], 0) + c
         needs_pos = any(m in _NEEDS_LABEL or m in _NEEDS_PRED for m in cfg.metrics)
         self.pos_how = None
         if needs_pos:
-            self.pos, self.pos_how = self.infer_positive(label_values, pred_values)
+            self.pos, self.pos_how = self.infer_positive(label_counts, pred_counts)
         self.total = sum(cube.values())
         # per-dimension group statistics from the one cube
         dim_stats: dict[tuple, dict] = {}

@@ -59,6 +59,7 @@ from datacheck.label_quality import (
     subgroup_rates,
 )
 from datacheck.params import Param
+from datacheck.roles import key_needs, make_key
 from datacheck.stats import wilson_interval
 
 _HIST_BINS = 20
@@ -208,6 +209,10 @@ class LabelErrorsCheck(Check):
         extra = [c for c in (*ctx.roles.protected, *self.p["slices"]) if c in ctx.columns]
         return list(dict.fromkeys([*cols, *extra]))
 
+    def _group_columns(self, ctx) -> list[str]:
+        """Columns whose groups get issue rates: the protected attributes, then ``slices``."""
+        return list(dict.fromkeys(c for c in (*ctx.roles.protected, *self.p["slices"]) if c in ctx.columns))
+
     def _task(self, ctx):
         freqs = ctx.current[Frequencies(ctx.roles.label)]
         return infer_task(ctx.columns[ctx.roles.label].type, freqs, ctx.roles.task, self.p["max_classes"])
@@ -234,6 +239,7 @@ class LabelErrorsCheck(Check):
         # first the row count and the label's classes, then only the sample that will be used
         # (every row, or a stratified sample above max_rows): no row is read before that is known
         need = [k for k in (RowCount(), Frequencies(ctx.roles.label)) if k not in ctx.current]
+        need += key_needs(self._group_columns(ctx), None, ctx)  # subgroups keyed as bias and slices key them
         if need:
             return need
         kernel, _ = self._kernel(ctx)
@@ -308,14 +314,20 @@ class LabelErrorsCheck(Check):
         else:
             ok = frac <= self.p["max_fraction"]
         evidence = self._evidence(lq, ctx)
-        groups = [c for c in (*roles.protected, *self.p["slices"]) if c in lq.table.column_names]
+        groups = [c for c in self._group_columns(ctx) if c in lq.table.column_names]
         subgroups = subgroup_rates(
-            lq.table, list(dict.fromkeys(groups)), lq.is_issue, max_groups=self.p["max_groups"], weights=lq.weights
+            lq.table,
+            groups,
+            lq.is_issue,
+            max_groups=self.p["max_groups"],
+            weights=lq.weights,
+            keys={c: make_key(c, None, ctx) for c in groups},
         )
         edges = np.linspace(0.0, 1.0, _HIST_BINS + 1)
         details = {
             "task": lq.task,
             "task_reason": why,
+            "positive_label": lq.positive_label,
             "model": lq.model,
             "folds": self.p["folds"],
             "seed": self.p["seed"],

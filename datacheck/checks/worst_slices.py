@@ -52,17 +52,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from datacheck.checks._slice_keys import (
-    bins_for,
-    edges_from_quantiles,
-    infer_positive,
-    key_needs,
-    make_key,
-    predicate,
-    require_columns,
-    validate_bins,
-    value_label,
-)
 from datacheck.checks._util import num
 from datacheck.checks.base import Check, register
 from datacheck.context import Context, MetricUnavailable
@@ -71,6 +60,17 @@ from datacheck.kernels.groups import Bin, Col, GroupCounts
 from datacheck.kernels.sample import Sample
 from datacheck.kernels.slice_sums import EPS, AbsDiff, Brier, LevelSums, LogLoss, Ne, SqDiff
 from datacheck.params import Param
+from datacheck.roles import (
+    bins_param,
+    key_from_rows,
+    key_needs,
+    make_key,
+    positive_label,
+    predicate,
+    require_columns,
+    validate_bins,
+    value_label,
+)
 from datacheck.sliceline import LatticeSearch, SliceLineResult, complement_test, sliceline
 
 __all__ = ["WorstSlicesCheck", "METRICS", "encode_table", "excess_lower_bound", "drop_chance_refinements"]
@@ -84,7 +84,8 @@ def encode_table(
 ) -> tuple[np.ndarray, list[str], list[Any], list[list[Any]], list[str]]:
     """Integer codes of ``features`` for the in-memory search.
 
-    Numeric columns are cut at quantiles of these rows (or the given edges); missing values get a
+    Keys follow :func:`datacheck.roles.key_from_rows` (numeric columns with many values cut at
+    quantiles of these rows, or at the given edges); missing values get a
     code of their own. Returns ``(X, kept feature names, keys, values per code, dropped)`` where
     categorical features with more than ``max_categories`` values are dropped.
     """
@@ -92,29 +93,7 @@ def encode_table(
     view = BatchView(pa.RecordBatch.from_pydict(arrays) if arrays else pa.record_batch({"_": pa.nulls(table.num_rows)}))
     cols, names, keys, decoders, dropped = [], [], [], [], []
     for f in features:
-        arr = view.column(f)
-        t = arr.type
-        numeric = (
-            pa.types.is_integer(t)
-            or pa.types.is_floating(t)
-            or pa.types.is_decimal(t)
-            or pa.types.is_timestamp(t)
-            or pa.types.is_date(t)
-        )
-        b = bins_for(bins, f)
-        key: Bin | Col
-        if numeric and b != "values":
-            if isinstance(b, tuple):
-                key = Bin(f, b)
-            else:
-                x = view.numeric(f).values
-                if x.size == 0:
-                    key = Bin(f, (0.0, 1.0))
-                else:
-                    qs = np.quantile(x, [i / b for i in range(1, b)])
-                    key = Bin(f, edges_from_quantiles(float(x.min()), [float(q) for q in qs], float(x.max())))
-        else:
-            key = Col(f)
+        key = key_from_rows(f, view, bins)
         coded = pc.dictionary_encode(key.array(view))
         values = coded.dictionary.to_pylist()
         if isinstance(key, Col) and len(values) > max_categories:
@@ -172,7 +151,7 @@ class WorstSlicesCheck(Check):
             low_open=True,
             doc="slices with more than this share of the rows are not reported (rank: evidence)",
         ),
-        "bins": Param("any", default=4, doc="numeric features: quantile bin count, edges, 'values', or a mapping"),
+        "bins": bins_param("numeric features"),
         "max_gap": Param("number", default=0.05, low=0, doc="largest tolerated excess error of a slice over the rest"),
         "significance": Param(
             "number",
@@ -244,13 +223,11 @@ class WorstSlicesCheck(Check):
         return self._role_expr(ctx, positive=0) is not None
 
     def _positive(self, ctx: Context) -> Any:
-        if ctx.roles.positive_label is not None:
-            return ctx.roles.positive_label
         label = ctx.roles.label
         if label is None:  # callers judge from the roles only when a label is set
             raise MetricUnavailable(f"{self.p['metric']} needs dataset.label")
         counts = {k[0]: c for k, c in ctx.current[GroupCounts((Col(label),))].items()}
-        pos, _ = infer_positive(counts)
+        pos, _ = positive_label(counts, ctx.roles.positive_label)
         if pos is None:
             raise MetricUnavailable(f"{self.p['metric']} is for binary labels; the label has more than two values")
         return pos
@@ -347,7 +324,7 @@ class WorstSlicesCheck(Check):
             need = [self._sample_kernel(ctx)]
         else:
             need = key_needs(self.features(ctx), self.p["bins"], ctx)
-        if self.p["metric"] in ("log_loss", "brier") and ctx.roles.positive_label is None:
+        if self.p["metric"] in ("log_loss", "brier"):
             need.append(GroupCounts((Col(ctx.roles.label),)))
         need = [k for k in need if k not in ctx.current]
         if need or self.p["method"] == "sample":
@@ -357,6 +334,12 @@ class WorstSlicesCheck(Check):
 
     # -- judging ------------------------------------------------------------------------------
     def evaluate(self, column, ctx):
+        result = self._evaluate(ctx)
+        if self._uses_roles(ctx) and self.p["metric"] in ("log_loss", "brier") and getattr(result, "details", None):
+            result.details["positive_label"] = self._positive(ctx)  # the rule of datacheck.roles
+        return result
+
+    def _evaluate(self, ctx):
         if self._uses_roles(ctx):
             if self.p["method"] == "sample":
                 return self._in_memory_from_sample(ctx)
