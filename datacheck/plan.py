@@ -29,7 +29,7 @@ from datacheck.kernels.base import Kernel
 from datacheck.report import Result
 from datacheck.spec import Suite
 
-__all__ = ["Unit", "bind", "collect_needs", "KEYWORD_TYPES"]
+__all__ = ["Unit", "bind", "collect_needs", "evaluation_order", "KEYWORD_TYPES"]
 
 KEYWORD_TYPES = {
     "*": None,
@@ -180,3 +180,35 @@ def collect_needs(units: list[Unit], ctx: Context) -> tuple[set[Kernel], set[Ker
         if not missing:
             u.done = True
     return cur, ref
+
+
+def evaluation_order(units: list[Unit]) -> list[Unit]:
+    """``units`` in the order to evaluate them: every producer of an artifact (``Check.produces``)
+    before the units that consume it (``Check.consumes``), otherwise in suite order.
+
+    A unit whose consumed key has no producer in the suite keeps its place (it then finds no
+    artifact and says so); a cycle of declarations falls back to suite order for the units in it.
+
+    >>> from types import SimpleNamespace as NS
+    >>> a = Unit(NS(produces=(), consumes=("k",)), None)
+    >>> b = Unit(NS(produces=("k",), consumes=()), None)
+    >>> evaluation_order([a, b]) == [b, a]
+    True
+    """
+    producers: dict[str, list[int]] = {}
+    for i, u in enumerate(units):
+        for key in getattr(u.check, "produces", ()):
+            producers.setdefault(key, []).append(i)
+    after = {
+        i: {j for key in getattr(u.check, "consumes", ()) for j in producers.get(key, ()) if j != i}
+        for i, u in enumerate(units)
+    }
+    order: list[int] = []
+    placed: set[int] = set()
+    while len(order) < len(units):
+        ready = [i for i in range(len(units)) if i not in placed and after[i] <= placed]
+        if not ready:  # a cycle: the first unplaced unit goes next
+            ready = [min(set(range(len(units))) - placed)]
+        order.append(ready[0])
+        placed.add(ready[0])
+    return [units[i] for i in order]

@@ -27,7 +27,7 @@ from datacheck.engines.files import is_profile
 from datacheck.engines.local import fold
 from datacheck.engines.sources import DEFAULT_BATCH_ROWS, Source, open_source
 from datacheck.kernels.counts import RowCount
-from datacheck.plan import Unit, bind, collect_needs
+from datacheck.plan import Unit, bind, collect_needs, evaluation_order
 from datacheck.progress import bar
 from datacheck.progress import shown as show_progress
 from datacheck.report import Report, Result
@@ -177,8 +177,10 @@ def run(
                 ctx.current.update(*_fold(src, cur, show))
         passes += 1
 
+    # producers of ctx.artifacts before their consumers; results stay in suite order
+    by_unit = {id(u): _evaluate(u, ctx, u in skipped) for u in evaluation_order(units)}
     for u in units:
-        results.extend(_evaluate(u, ctx, u in skipped))
+        results.extend(by_unit[id(u)])
 
     n_rows = ctx.current.found.get(RowCount(), src.num_rows or 0)
     ref_rows = None

@@ -70,11 +70,16 @@ _MAX_FEATURES_LISTED = 100
 _THRESHOLD_FILTERS = {"low_self_confidence": "self_confidence", "low_normalized_margin": "normalized_margin"}
 
 
+#: the ``ctx.artifacts`` key of the out-of-fold predictions this check leaves (``worst_slices`` reads it)
+OOF_KEY = "label_errors.oof"
+
+
 @register("label_errors")
 class LabelErrorsCheck(Check):
     family = "label_errors"
     per_column = False
     default_columns = None
+    produces = (OOF_KEY,)
     params = {
         "max_fraction": Param(
             "number",
@@ -281,7 +286,7 @@ class LabelErrorsCheck(Check):
         n_rows = ctx.current[RowCount()]
         sampled = n_rows > self.p["max_rows"]
 
-        ctx.artifacts["label_errors.oof"] = {
+        ctx.artifacts[OOF_KEY] = {
             "rows": lq.rows,
             "label": lq.given,
             "pred": lq.suggested,

@@ -18,8 +18,10 @@ Where the per-row errors come from, in this order:
 1. the ``dataset`` roles: ``error_rate`` compares ``label`` and ``prediction``; ``abs_error`` and
    ``squared_error`` need numeric label and prediction; ``log_loss`` and ``brier`` need one
    ``scores`` column (probability of the positive label);
-2. otherwise the out-of-fold predictions the ``label_errors`` check left earlier in the same suite
-   (``ctx.artifacts["label_errors.oof"]``; the search then runs on that check's sampled rows);
+2. otherwise the out-of-fold predictions of the ``label_errors`` check of the same suite
+   (``ctx.artifacts["label_errors.oof"]``; declared in ``consumes``, so the planner evaluates
+   ``label_errors`` first wherever it stands in the suite; the search then runs on that check's
+   sampled rows);
 3. otherwise the result is ``error``, saying so.
 
 With roles, ``method: passes`` (default) is exact on all the data and streams: every lattice level
@@ -54,6 +56,7 @@ import pyarrow.compute as pc
 
 from datacheck.checks._util import num
 from datacheck.checks.base import Check, register
+from datacheck.checks.label_errors import OOF_KEY
 from datacheck.context import Context, MetricUnavailable
 from datacheck.kernels.base import BatchView
 from datacheck.kernels.groups import Bin, Col, GroupCounts
@@ -76,7 +79,6 @@ from datacheck.sliceline import LatticeSearch, SliceLineResult, complement_test,
 __all__ = ["WorstSlicesCheck", "METRICS", "encode_table", "excess_lower_bound", "drop_chance_refinements"]
 
 METRICS = ("error_rate", "abs_error", "squared_error", "log_loss", "brier")
-OOF_KEY = "label_errors.oof"
 
 
 def encode_table(
@@ -113,6 +115,7 @@ class WorstSlicesCheck(Check):
     family = "slices"
     per_column = False
     default_columns = None
+    consumes = (OOF_KEY,)  # the label_errors check's out-of-fold predictions, when the roles lack errors
     params = {
         "metric": Param("choice", default="error_rate", choices=METRICS, doc="per-row error the search maximises"),
         "features": Param(
@@ -360,8 +363,8 @@ class WorstSlicesCheck(Check):
                 None,
                 f"worst_slices needs per-row errors: set dataset.label and dataset.prediction"
                 f"{' (or one dataset.scores column)' if self.p['metric'] in ('log_loss', 'brier') else ''}"
-                f" for metric {self.p['metric']!r}, or run the label_errors check earlier in the "
-                "same suite so that its out-of-fold predictions can be used",
+                f" for metric {self.p['metric']!r}, or add the label_errors check to the same suite "
+                "so that its out-of-fold predictions can be used",
             )
         return self._in_memory_from_oof(ctx, oof)
 
