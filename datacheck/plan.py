@@ -20,6 +20,7 @@ Examples
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +30,10 @@ from datacheck.kernels.base import Kernel
 from datacheck.report import Result
 from datacheck.spec import Suite
 
-__all__ = ["Unit", "bind", "collect_needs", "evaluation_order", "KEYWORD_TYPES"]
+__all__ = ["Unit", "bind", "collect_needs", "fold_passes", "evaluation_order", "KEYWORD_TYPES", "MAX_PASSES"]
+
+#: most passes over the data one run (or profile) makes; a check asking beyond this is a bug
+MAX_PASSES = 6
 
 KEYWORD_TYPES = {
     "*": None,
@@ -180,6 +184,41 @@ def collect_needs(units: list[Unit], ctx: Context) -> tuple[set[Kernel], set[Ker
         if not missing:
             u.done = True
     return cur, ref
+
+
+def fold_passes(
+    units: list[Unit],
+    ctx: Context,
+    fold: Callable[[set[Kernel], set[Kernel]], None],
+    *,
+    first: tuple[Kernel, ...] = (),
+    first_reference: tuple[Kernel, ...] = (),
+    current: bool = True,
+    max_passes: int = MAX_PASSES,
+) -> int:
+    """The one pass loop: ask the units what they need, fold it, ask again, until nothing new is asked.
+
+    ``fold(current_kernels, reference_kernels)`` folds one pass and updates ``ctx``. ``first`` /
+    ``first_reference`` join the first pass. With ``current=False`` (:func:`datacheck.profile`,
+    which folds data as a reference) what the checks ask of the current data is not collected.
+    Returns the number of passes; units still asking after ``max_passes`` end with an error.
+    """
+    passes = 0
+    extra_cur, extra_ref = set(first), set(first_reference)
+    while True:
+        cur, ref = collect_needs(units, ctx)
+        cur = (cur | extra_cur) if current else set()
+        ref |= extra_ref
+        extra_cur, extra_ref = set(), set()
+        if not cur and not ref:
+            return passes
+        if passes >= max_passes:  # pragma: no cover - a check asking forever is a bug
+            for u in units:
+                if not u.done:
+                    u.done, u.error = True, f"still needed data after {max_passes} passes"
+            return passes
+        fold(cur, ref)
+        passes += 1
 
 
 def evaluation_order(units: list[Unit]) -> list[Unit]:
