@@ -260,6 +260,8 @@ class LabelErrorsCheck(Check):
         kernel, how = self._kernel(ctx)
         table = ctx.current[kernel]
         task, why = self._task(ctx)
+        # options (Python objects, run(options={"label_errors": {...}})): estimator, threads,
+        # progress, and keep (a list the whole assessment is appended to)
         opts = dict(ctx.options.get("label_errors") or {})
         progress = opts.get("progress", self.p["progress"])
         freqs = ctx.current[Frequencies(label)]
@@ -285,6 +287,9 @@ class LabelErrorsCheck(Check):
             return self.error(None, str(exc))
         n_rows = ctx.current[RowCount()]
         sampled = n_rows > self.p["max_rows"]
+        keep = opts.get("keep")
+        if keep is not None:  # the notebook API (label_issues) takes the whole assessment
+            keep.append({"quality": lq, "rows": ctx.label_rows(lq.rows), "sample": how})
 
         ctx.artifacts[OOF_KEY] = {
             "rows": lq.rows,
