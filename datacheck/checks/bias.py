@@ -56,6 +56,10 @@ from datacheck.kernels import Bin, Col, GroupCounts, IsMissing, Moments
 from datacheck.params import Param
 from datacheck.roles import dimensions, group_key, key_needs, positive_label, validate_bins, value_label
 from datacheck.stats import (
+    auc_estimate,
+    auc_interval,
+    auc_test,
+    auc_variance_floor,
     benjamini_hochberg,
     clopper_pearson_interval,
     proportion_test,
@@ -63,7 +67,7 @@ from datacheck.stats import (
     wilson_interval,
 )
 
-__all__ = ["BiasCheck", "METRICS", "binned_auc", "auc_variance_floor"]
+__all__ = ["BiasCheck", "METRICS"]
 
 #: every metric the check knows, in report order
 METRICS = ("representation", "base_rate", "missingness", "selection_rate", "tpr", "fpr", "fnr", "ppv", "auc")
@@ -97,123 +101,6 @@ def _metric_item(v: Any) -> str:
     if not isinstance(v, str) or v not in METRICS + _reg.REGRESSION_METRICS:
         raise ValueError(f"must be a list of metrics from {', '.join(METRICS + _reg.REGRESSION_METRICS)}; got {v!r}")
     return v
-
-
-# ------------------------------------------------------------------------------------------------
-# statistics on counts (pure functions; tested directly)
-# ------------------------------------------------------------------------------------------------
-def binned_auc(pos: np.ndarray, neg: np.ndarray) -> tuple[float, float, float]:
-    """ROC AUC, its DeLong variance, and the binning error bound, from score-histogram counts.
-
-    Parameters
-    ----------
-    pos, neg : array of int
-        Counts of positives and negatives per score bin, bins in increasing score order.
-
-    Returns
-    -------
-    auc : float
-        ``P(S+ > S-) + P(S+ = S-)/2`` treating scores in one bin as tied.
-    var : float
-        DeLong et al. (1988) variance of that estimate (placement values per bin).
-    bound : float
-        ``|auc - exact AUC| <= bound``: only positive-negative pairs sharing a bin can be misordered,
-        and each contributes at most 1/2, so the bound is half the share of such pairs.
-
-    Examples
-    --------
-    >>> a, v, b = binned_auc(np.array([0, 1, 3]), np.array([3, 1, 0]))
-    >>> round(a, 4), round(b, 4)
-    (0.9688, 0.0312)
-    """
-    pos = np.asarray(pos, dtype=float)
-    neg = np.asarray(neg, dtype=float)
-    P, N = pos.sum(), neg.sum()
-    if P == 0 or N == 0:
-        return (math.nan, math.nan, math.nan)
-    v10 = (np.cumsum(neg) - neg + 0.5 * neg) / N  # per positive in bin b: share of negatives below
-    v01 = (P - np.cumsum(pos) + 0.5 * pos) / P  # per negative in bin b: share of positives above
-    auc = float((pos * v10).sum() / P)
-    s10 = float((pos * (v10 - auc) ** 2).sum() / (P - 1)) if P > 1 else math.nan
-    s01 = float((neg * (v01 - auc) ** 2).sum() / (N - 1)) if N > 1 else math.nan
-    var = float(s10 / P + s01 / N)
-    bound = float(0.5 * (pos * neg).sum() / (P * N))
-    return (auc, var, bound)
-
-
-def auc_interval(auc: float, var: float, confidence: float) -> tuple[float, float]:
-    """Normal interval for an AUC on the logit scale (stays inside [0, 1])."""
-    if not (math.isfinite(auc) and math.isfinite(var)):
-        return (math.nan, math.nan)
-    z = float(_st.norm.ppf(0.5 + confidence / 2))
-    if auc <= 0 or auc >= 1 or var <= 0:
-        h = z * math.sqrt(max(var, 0.0))
-        return (max(0.0, auc - h), min(1.0, auc + h))
-    lo = math.log(auc / (1 - auc))
-    se = math.sqrt(var) / (auc * (1 - auc))
-    return (1 / (1 + math.exp(-(lo - z * se))), 1 / (1 + math.exp(-(lo + z * se))))
-
-
-def auc_variance_floor(auc: float, P: float, N: float) -> float:
-    """Hanley & McNeil (1982) variance of an AUC from ``P`` positives and ``N`` negatives, at the AUC
-    shrunk by half a pair (``(auc*P*N + 0.5) / (P*N + 1)``): positive even when the observed AUC is
-    exactly 0 or 1.
-
-    DeLong's variance is estimated from the sample's placement values, so a small group whose
-    scores separate perfectly gets variance 0 and any comparison with it looks certain (groups of
-    30 reached q = 1e-104 with no disparity). The check uses the larger of the two for intervals,
-    and for tests also this variance at the *comparison's* AUC (the group's variance under the null
-    hypothesis of equal AUCs, as a score test does).
-
-    Examples
-    --------
-    >>> auc_variance_floor(1.0, 3, 27) > 1e-4     # DeLong's variance here is 0
-    True
-    >>> round(auc_variance_floor(0.8, 500, 500) ** 0.5, 3)
-    0.014
-    """
-    if not (P > 0 and N > 0 and math.isfinite(auc)):
-        return math.nan
-    a = (auc * P * N + 0.5) / (P * N + 1)
-    q1, q2 = a / (2 - a), 2 * a * a / (1 + a)
-    return float((a * (1 - a) + (P - 1) * (q1 - a * a) + (N - 1) * (q2 - a * a)) / (P * N))
-
-
-def _auc_test(
-    a1: float, v1: float, a2: float, v2: float, *, min_ratio: float | None = None, max_difference: float | None = None
-) -> tuple[float, str]:
-    """(p-value, test name) comparing two AUCs with variances ``v1``, ``v2``: evidence of any
-    difference (two-sided z) without tolerances, or -- given ``min_ratio`` and/or
-    ``max_difference`` -- one-sided evidence that the gap is *beyond* them (log ratio by the delta
-    method; the larger p when both are set), as :func:`datacheck.stats.tolerance_test` does for rates.
-
-    Examples
-    --------
-    >>> round(_auc_test(0.9, 0.001, 0.9, 0.001, min_ratio=0.8)[0], 3)   # equal AUCs: no evidence
-    1.0
-    >>> _auc_test(0.6, 0.0004, 0.9, 0.0004, min_ratio=0.8)[0] < 1e-4     # 0.6 vs 0.9: beyond 0.8
-    True
-    """
-    s = v1 + v2
-    if not (math.isfinite(s) and math.isfinite(a1) and math.isfinite(a2)):
-        return math.nan, "none"
-    if s <= 0:
-        return (1.0 if a1 == a2 else math.nan), "none"
-    if min_ratio is None and max_difference is None:
-        return float(2 * _st.norm.sf(abs(a1 - a2) / math.sqrt(s))), "z (DeLong variances, floored)"
-    ps = []
-    if min_ratio is not None:
-        if a1 <= 0 or a2 <= 0:
-            ps.append(0.0 if a1 != a2 else 1.0)
-        else:
-            lr = math.log(a1 / a2)
-            se = math.sqrt(v1 / a1**2 + v2 / a2**2)
-            lt = math.log(min_ratio)
-            ps.append(min(float(_st.norm.cdf((lr - lt) / se)), float(_st.norm.sf((lr + lt) / se))))
-    if max_difference is not None:
-        d, se = a1 - a2, math.sqrt(s)
-        ps.append(min(float(_st.norm.sf((d - max_difference) / se)), float(_st.norm.cdf((d + max_difference) / se))))
-    return min(1.0, max(ps)), "z beyond tolerance (DeLong variances, floored)"
 
 
 def _nan_to_none(x: Any) -> Any:
@@ -1050,7 +937,7 @@ class _Audit:
         arr = {g: arrays(h) for g, h in hists.items()}
         tot_pos = sum((a[0] for a in arr.values()), np.zeros(len(all_bins)))
         tot_neg = sum((a[1] for a in arr.values()), np.zeros(len(all_bins)))
-        est = {g: self._auc_est(*a) for g, a in arr.items()}
+        est = {g: auc_estimate(*a) for g, a in arr.items()}
         mgs = max(self.p["min_group_size"], 1)
         mcs = self.p["min_auc_class_size"]
         sizes = {g: int(a[0].sum() + a[1].sum()) for g, a in arr.items()}
@@ -1058,7 +945,7 @@ class _Audit:
         values = {g: e[0] for g, e in est.items()}
         ref, problem = self.choose_reference(dim, "auc", values, sizes, eligible)
         if ref == OVERALL:
-            ra, rv, _ = self._auc_est(tot_pos, tot_neg)
+            ra, rv, _ = auc_estimate(tot_pos, tot_neg)
             ref_label = OVERALL
         elif ref is not None:
             ra, rv, _ = est[ref]
@@ -1086,7 +973,7 @@ class _Audit:
                 row["is_reference"], row["message"] = True, "reference group"
             else:
                 if ref == OVERALL:
-                    ca, cv, _ = self._auc_est(tot_pos - arr[g][0], tot_neg - arr[g][1])
+                    ca, cv, _ = auc_estimate(tot_pos - arr[g][0], tot_neg - arr[g][1])
                 else:
                     ca, cv = ra, rv
                 tol = self.p["significance"] == "tolerance"
@@ -1094,7 +981,7 @@ class _Audit:
                 # separates perfectly by chance has DeLong variance ~0, which is no evidence at all
                 v_null = auc_variance_floor(ca, float(arr[g][0].sum()), float(arr[g][1].sum()))
                 v = max(v, v_null) if math.isfinite(v_null) else v
-                row["p"], row["test"] = _auc_test(
+                row["p"], row["test"] = auc_test(
                     a,
                     v,
                     ca,
@@ -1118,15 +1005,6 @@ class _Audit:
                 "occupied_bins": len(all_bins),
             }
         )
-
-    @staticmethod
-    def _auc_est(pos: np.ndarray, neg: np.ndarray) -> tuple[float, float, float]:
-        """``binned_auc`` with the variance floored (:func:`auc_variance_floor`)."""
-        a, v, bound = binned_auc(pos, neg)
-        floor = auc_variance_floor(a, float(np.sum(pos)), float(np.sum(neg)))
-        if math.isfinite(floor):
-            v = max(v, floor) if math.isfinite(v) else floor
-        return a, v, bound
 
     # verdicts ------------------------------------------------------------------------------
     def finish(self) -> None:
