@@ -382,8 +382,8 @@ def sliceline(
 def complement_test(s: Slice, res: SliceLineResult, binary: bool) -> tuple[float, str]:
     """Two-sided p-value of the slice's mean error vs the rest's, and the test's name: the
     two-proportion test for 0/1 errors, Welch's t test (from sums) otherwise."""
-    from datacheck.slice_math import welch_from_sums
     from datacheck.stats import proportion_test
+    from datacheck.stats.slices import welch_from_sums
 
     n2 = res.n - s.support
     if binary:

@@ -19,7 +19,7 @@ as the same data in memory:
 * ROC AUC: per-slice histograms of the score by class on ``auc_bins`` equal-width bins; each slice
   states its binning error bound (``auc_bin_error``: the AUC of the raw scores is within it).
 
-Intervals and tests are described in :mod:`datacheck.slice_math` and named in each result's
+Intervals and tests are described in :mod:`datacheck.stats.slices` and named in each result's
 ``method``.
 
 Examples
@@ -61,7 +61,8 @@ from datacheck.roles import (
     validate_bins,
     value_label,
 )
-from datacheck.slice_math import (
+from datacheck.stats import benjamini_hochberg
+from datacheck.stats.slices import (
     ALL_METRICS,
     COUNT_METRICS,
     HIGHER_IS_BETTER,
@@ -74,7 +75,6 @@ from datacheck.slice_math import (
     rmse_interval,
     welch_from_sums,
 )
-from datacheck.stats import benjamini_hochberg
 
 __all__ = ["SlicesCheck"]
 

@@ -621,8 +621,8 @@ def drop_chance_refinements(slices: list, binary: bool, level: float = 0.05) -> 
     >>> [s.predicates for s in drop_chance_refinements([piece, bad], binary=True)]
     [((0, 'a'),)]
     """
-    from datacheck.slice_math import welch_from_sums
     from datacheck.stats import proportion_test
+    from datacheck.stats.slices import welch_from_sums
 
     out = []
     for s in slices:

@@ -9,10 +9,12 @@ module                 what it holds
 ``distances``          between two binned distributions: chi-square with pooling, PSI,
                        Jensen-Shannon, binned KS p-value, W1, minimum detectable effects (shift)
 ``auc``                ROC AUC from score histograms, DeLong / Hanley-McNeil variances, AUC tests
+``slices``             per-slice metrics from confusion counts and sums, their intervals and tests
+                       against the rest (``slices`` check; was ``datacheck/slice_math.py``)
 =====================  ==========================================================================
 
-Moments and their merge formulas are in :mod:`datacheck.kernels.mathstats` (kernels fold them);
-the per-slice metric arithmetic is in :mod:`datacheck.slice_math`. Every function here is tested
+Moments and their merge formulas are in :mod:`datacheck.kernels.mathstats` (kernels fold them).
+Every function here is tested
 against scipy or scikit-learn where they have one (``tests/test_stats.py``).
 
 Examples
