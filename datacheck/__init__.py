@@ -10,10 +10,9 @@ One call, one pass over the data, sound verdicts::
 public name below is imported from its module on first use.
 """
 
-__version__ = "0.1.0"
-
 from typing import TYPE_CHECKING, Any  # noqa: E402
 
+from datacheck._version import __version__  # noqa: E402
 from datacheck.errors import DatacheckError, DataError, SuiteError, ValidationFailed  # noqa: E402
 
 # public name -> (module, attribute; None for the module itself), imported on first use so that

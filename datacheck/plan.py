@@ -27,6 +27,7 @@ from typing import Any
 from datacheck.checks import REGISTRY, Check, OnReference
 from datacheck.context import ColumnInfo, Context, InternalFailure, MetricUnavailable
 from datacheck.kernels.base import Kernel
+from datacheck.params import KEYWORD_TYPES, keyword_columns
 from datacheck.report import Result
 from datacheck.spec import Suite
 
@@ -34,15 +35,6 @@ __all__ = ["Unit", "bind", "collect_needs", "fold_passes", "evaluation_order", "
 
 #: most passes over the data one run (or profile) makes; a check asking beyond this is a bug
 MAX_PASSES = 6
-
-KEYWORD_TYPES = {
-    "*": None,
-    "numeric": ("integer", "float"),
-    "categorical": ("string", "categorical", "boolean"),
-    "string": ("string", "categorical"),
-    "boolean": ("boolean",),
-    "datetime": ("datetime",),
-}
 
 
 @dataclass
@@ -112,16 +104,9 @@ def bind(suite: Suite, columns: dict[str, ColumnInfo]) -> tuple[list[Unit], list
         accepted = check.column_types
         chosen: list[Any] = []
         if isinstance(sel, str) and sel in KEYWORD_TYPES:
-            kinds = KEYWORD_TYPES[sel]
-            role_excluded = _role_columns(roles, check.keyword_roles)
-            for c, info in columns.items():
-                if c in exclude or c in role_excluded:
-                    continue
-                if kinds is not None and info.logical not in kinds:
-                    continue
-                if accepted is not None and info.logical not in accepted:
-                    continue
-                chosen.append(c)
+            logical = {c: info.logical for c, info in columns.items()}
+            skip = exclude | _role_columns(roles, check.keyword_roles)
+            chosen = [c for c in keyword_columns(sel, logical, skip=skip) if accepted is None or logical[c] in accepted]
         else:
             names = [sel] if isinstance(sel, str) else list(sel)
             for c in names:

@@ -43,6 +43,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from datacheck._version import __version__
 from datacheck.checks import REGISTRY
 from datacheck.context import ColumnInfo, Context, Metrics, schema_info
 from datacheck.engines.local import fold
@@ -363,8 +364,6 @@ def profile(data: Any, suite: str | Mapping[str, Any] | Suite, *, batch_rows: in
     >>> p.n_rows, p.columns["x"].logical
     (3, 'float')
     """
-    from datacheck import __version__
-
     suite = load_suite(suite)
     src = open_source(data, batch_rows=batch_rows)
     columns = schema_info(src.schema)

@@ -22,6 +22,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from datacheck._version import __version__
 from datacheck.context import Context, InternalFailure, Metrics, MetricUnavailable, schema_info
 from datacheck.engines.files import is_profile
 from datacheck.engines.local import fold
@@ -37,8 +38,6 @@ __all__ = ["run", "MAX_PASSES"]
 
 
 def _version() -> str:
-    from datacheck import __version__
-
     return __version__
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from datacheck.context import Context
+from datacheck.context import Context, plain
+from datacheck.params import KEYWORD_TYPES, keyword_columns
 from datacheck.quantiles import quantiles_need, quantiles_value
 
 __all__ = [
@@ -65,11 +66,6 @@ def duplicates_result(check, column, d: dict, ctx: Context, *, noun: str, clean:
     )
 
 
-def plain(v: Any) -> Any:
-    """A numpy scalar as the Python value (for reports); anything else unchanged."""
-    return v.item() if hasattr(v, "item") else v
-
-
 def shared_columns(
     check,
     ctx: Context,
@@ -85,15 +81,12 @@ def shared_columns(
     role column explicitly keeps it. ``never``: columns always left out. ``types``: logical types
     both sides must have (None: any).
     """
-    from datacheck.plan import KEYWORD_TYPES  # plan imports the checks package
-
     ref = ctx.reference_columns or {}
     sel = check.p["columns"]
     skip = set(check.p["exclude"] or ()) | {c for c in never if c}
     if isinstance(sel, str) and sel in KEYWORD_TYPES:
         skip |= {c for c in skip_roles if c}
-        kinds = KEYWORD_TYPES[sel]
-        names = [c for c, i in ctx.columns.items() if kinds is None or i.logical in kinds]
+        names = keyword_columns(sel, {c: i.logical for c, i in ctx.columns.items()})
     else:
         names = [sel] if isinstance(sel, str) else list(sel)
     return [
