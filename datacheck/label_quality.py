@@ -1,6 +1,7 @@
 """Label quality: out-of-fold model predictions scored by cleanlab, for the check and for notebooks.
 
-This module is the one code path behind the ``label_errors`` check and :func:`label_issues`:
+This module is the one code path behind the ``label_errors`` check (and so behind
+:func:`datacheck.label_issues`, which runs that check):
 
 1. rows come from a bounded, seeded sample (:func:`sample_kernel`): every row when the data has
    at most ``max_rows`` rows, else a stratified sample by label (:class:`StratifiedSample`);
@@ -935,12 +936,3 @@ def _weighted_test(k1: float, n1: float, k2: float, n2: float) -> tuple[float, s
     a, b = max(r(n1), 1), max(r(n2), 1)
     p, test = proportion_test(min(r(k1), a), a, min(r(k2), b), b)
     return p, test + " (effective n)"
-
-
-def __getattr__(name: str) -> Any:
-    # label_issues moved to datacheck.labels (it calls run, which imports the checks that import this module)
-    if name == "label_issues":
-        from datacheck.labels import label_issues
-
-        return label_issues
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
