@@ -1,6 +1,6 @@
 """Label quality: out-of-fold model predictions scored by cleanlab, for the check and for notebooks.
 
-This module is the one code path behind the ``label_errors`` check (and so behind
+This module (with :mod:`datacheck.label_model` and :mod:`datacheck.label_subgroups`) is the one code path behind the ``label_errors`` check (and so behind
 :func:`datacheck.label_issues`, which runs that check):
 
 1. rows come from a bounded, seeded sample (:func:`sample_kernel`): every row when the data has
@@ -24,10 +24,8 @@ Examples
 
 from __future__ import annotations
 
-import math
-import sys
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,12 +34,23 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from datacheck.context import MetricUnavailable
-from datacheck.kernels.base import BatchView, logical_type
-from datacheck.kernels.groups import Bin, Col
+from datacheck.kernels.base import logical_type
 from datacheck.kernels.sample import Sample
 from datacheck.kernels.stratified import StratifiedSample
-from datacheck.roles import key_from_rows, positive_label, value_label
-from datacheck.stats import benjamini_hochberg, proportion_test, wilson_interval
+from datacheck.label_model import (
+    _describe_estimator,
+    _dropped_note,
+    _numeric,
+    _sort_classes,
+    _threads,
+    default_classifier,
+    default_regressor,
+    encode_features,
+    out_of_fold_proba,
+)
+from datacheck.label_subgroups import weighted_share
+from datacheck.roles import positive_label
+from datacheck.stats import wilson_interval
 
 __all__ = [
     "LabelQuality",
@@ -51,7 +60,6 @@ __all__ = [
     "sample_weights",
     "infer_task",
     "choose_positive",
-    "subgroup_rates",
     "weighted_share",
     "FILTER_METHODS",
     "SCORE_METHODS",
@@ -69,8 +77,6 @@ FILTER_METHODS = (
 )
 #: ``method`` values of :func:`cleanlab.rank.get_label_quality_scores`
 SCORE_METHODS = ("self_confidence", "normalized_margin", "confidence_weighted_entropy")
-
-_MAX_CAT_LEVELS = 254  # HistGradientBoosting handles at most max_bins - 1 = 254 categories
 
 
 class LabelQualityError(ValueError):
@@ -235,19 +241,6 @@ def sample_weights(kernel: Any, freqs: dict | None) -> dict | None:
     return w
 
 
-def weighted_share(flag: np.ndarray, weights: np.ndarray | None) -> tuple[float, float]:
-    """``(share, effective n)`` of ``flag``: weighted by ``weights`` (Kish's effective sample size
-    ``(sum w)^2 / sum w^2``) or, without weights, ``flag.mean()`` and ``len(flag)``."""
-    flag = np.asarray(flag, dtype=bool)
-    if flag.size == 0:
-        return 0.0, 0.0
-    if weights is None:
-        return float(flag.mean()), float(flag.size)
-    w = np.asarray(weights, dtype=float)
-    sw = float(w.sum())
-    return float(w[flag].sum() / sw), float(sw * sw / float((w * w).sum()))
-
-
 def confident_disagreement(
     proba: np.ndarray,
     given: np.ndarray,
@@ -364,179 +357,6 @@ def confident_disagreement(
         "share": share,
         "per_class": per_class,
     }
-
-
-# -- features ----------------------------------------------------------------------------------
-
-
-def _numeric(arr: pa.ChunkedArray) -> np.ndarray:
-    t = arr.type
-    if pa.types.is_dictionary(t):
-        arr = arr.cast(t.value_type)
-        t = arr.type
-    if pa.types.is_timestamp(t) or pa.types.is_date(t) or pa.types.is_duration(t):
-        if pa.types.is_date32(t):
-            arr = pc.cast(arr, pa.date64())
-        arr = pc.cast(pc.cast(arr, pa.int64()), pa.float64(), safe=False)
-    elif pa.types.is_boolean(t) or pa.types.is_decimal(t) or pa.types.is_integer(t):
-        arr = pc.cast(arr, pa.float64(), safe=False)  # a model feature: integers beyond 2**53 may round
-    out = np.asarray(arr.to_numpy(zero_copy_only=False), dtype=np.float64).copy()
-    if arr.null_count:
-        out[np.asarray(arr.is_null().to_numpy(zero_copy_only=False), dtype=bool)] = np.nan
-    return out
-
-
-def encode_features(
-    table: pa.Table, features: Sequence[str]
-) -> tuple[np.ndarray, np.ndarray, list[str], dict[str, str]]:
-    """Float matrix for HistGradientBoosting: numeric columns as numbers (datetimes in their
-    integer unit), text columns as category codes (missing -> NaN; beyond 254 levels the rarest
-    are pooled). Columns with every value missing (HistGradientBoosting cannot bin them),
-    identifier-like text columns (almost every value distinct) and nested types are dropped, with
-    the reason.
-
-    Returns ``(X, categorical_mask, used, dropped)``.
-    """
-    n = table.num_rows
-    cols, mask, used, dropped = [], [], [], {}
-    for name in features:
-        arr = table.column(name)
-        kind = logical_type(arr.type)
-        if n and arr.null_count == n:
-            dropped[name] = "all values missing"
-            continue
-        if kind in ("integer", "float", "boolean", "datetime", "duration") or (
-            pa.types.is_dictionary(arr.type) and logical_type(arr.type.value_type) in ("integer", "float")
-        ):
-            x = _numeric(arr)
-            if np.isinf(x).any():
-                x[np.isinf(x)] = np.nan
-            if n and np.isnan(x).all():  # NaN (not null) or infinite everywhere
-                dropped[name] = "all values missing"
-                continue
-            cols.append(x)
-            mask.append(False)
-        elif kind in ("string", "categorical"):
-            s = arr.cast(arr.type.value_type) if pa.types.is_dictionary(arr.type) else arr
-            vc = pc.value_counts(s.drop_null() if s.null_count else s)
-            values = vc.field("values").to_pylist()
-            counts = np.asarray(vc.field("counts").to_numpy(zero_copy_only=False))
-            if n > 50 and len(values) > 0.9 * n:
-                dropped[name] = f"identifier-like ({len(values):,} distinct values in {n:,} rows)"
-                continue
-            order = np.argsort(-counts, kind="stable")
-            keep = [values[i] for i in order[:_MAX_CAT_LEVELS]]
-            codes = pc.index_in(s, value_set=pa.array(keep, s.type)).to_numpy(zero_copy_only=False)
-            x = np.asarray(codes, dtype=np.float64)
-            if len(values) > _MAX_CAT_LEVELS:  # pool the rarest levels into one
-                x[np.isnan(x)] = _MAX_CAT_LEVELS
-                if s.null_count:
-                    x[np.asarray(s.is_null().to_numpy(zero_copy_only=False), dtype=bool)] = np.nan
-            cols.append(x)
-            mask.append(True)
-        else:
-            dropped[name] = f"type {arr.type} is not used as a feature"
-            continue
-        used.append(name)
-    X = np.column_stack(cols) if cols else np.empty((n, 0))
-    return X, np.asarray(mask, dtype=bool), used, dropped
-
-
-# -- the model ---------------------------------------------------------------------------------
-
-
-def _progress(total: int, enabled: bool | None, desc: str):
-    from tqdm.auto import tqdm
-
-    disable = (not sys.stderr.isatty()) if enabled is None else (not enabled)
-    return tqdm(total=total, desc=desc, unit="fold", disable=disable, leave=False)
-
-
-def _threads(threads: int | None):
-    """Limit OpenMP/BLAS threads during the fits (None: leave the libraries' defaults).
-
-    One thread is the default: OpenMP's busy-waiting threads make gradient boosting many times
-    slower whenever the cores are shared (measured on a busy 2-core machine: Adult 5-fold took
-    119 s with 2 threads and 5 s with 1; breast_cancer 38 s and 2.6 s).
-    """
-    import contextlib
-
-    if threads is None:
-        return contextlib.nullcontext()
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(limits=threads)
-
-
-def default_classifier(mask: np.ndarray, seed: int):
-    """The default model: scikit-learn's HistGradientBoostingClassifier, early stopping at every size
-    (scikit-learn's default stops early only above 10,000 rows; 100 full rounds on a few hundred rows
-    give overconfident out-of-fold probabilities, which the label-noise estimate reads as noise)."""
-    from sklearn.ensemble import HistGradientBoostingClassifier
-
-    return HistGradientBoostingClassifier(
-        categorical_features=mask if mask.any() else None, random_state=seed, early_stopping=True
-    )
-
-
-def default_regressor(mask: np.ndarray, seed: int):
-    from sklearn.ensemble import HistGradientBoostingRegressor
-
-    return HistGradientBoostingRegressor(categorical_features=mask if mask.any() else None, random_state=seed)
-
-
-def out_of_fold_proba(
-    X: Any,
-    y: np.ndarray,
-    n_classes: int,
-    estimator: Any,
-    folds: int,
-    seed: int,
-    progress: bool | None = None,
-    threads: int | None = 1,
-) -> np.ndarray:
-    """Stratified K-fold out-of-sample ``predict_proba`` (what ``cross_val_predict`` computes,
-    one fold at a time so that a progress bar can follow). ``y`` holds codes ``0..n_classes-1``."""
-    from sklearn.base import clone
-    from sklearn.model_selection import StratifiedKFold
-
-    proba = np.zeros((len(y), n_classes))
-    cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    take = (lambda idx: X.iloc[idx]) if hasattr(X, "iloc") else (lambda idx: X[idx])
-    with _progress(folds, progress, "label_errors: cross-validation") as bar, _threads(threads):
-        for train, test in cv.split(np.zeros(len(y)), y):
-            Xtr = take(train)
-            if isinstance(Xtr, np.ndarray) and Xtr.dtype.kind == "f" and Xtr.size:
-                # a sparse column can be missing in every training row of a fold; HistGradientBoosting
-                # cannot bin it, so it is held constant there (the fold's model cannot split on it)
-                empty = np.isnan(Xtr).all(axis=0)
-                if empty.any():
-                    Xtr = Xtr.copy()
-                    Xtr[:, empty] = 0.0
-            model = clone(estimator).fit(Xtr, y[train])
-            p = np.asarray(model.predict_proba(take(test)), dtype=float)
-            cols = np.asarray(model.classes_, dtype=int)  # a class missing from a training fold gets 0
-            proba[np.ix_(test, cols)] = p
-            bar.update(1)
-    return proba
-
-
-def _sort_classes(values: list) -> list:
-    try:
-        return sorted(values)
-    except TypeError:
-        return sorted(values, key=lambda v: (type(v).__name__, str(v)))
-
-
-def _describe_estimator(est: Any) -> str:
-    return type(est).__name__
-
-
-def _dropped_note(dropped: dict[str, str], limit: int = 5) -> str:
-    items = list(dropped.items())
-    text = ", ".join(f"{k!r} ({v})" for k, v in items[:limit])
-    more = f" and {len(items) - limit} more" if len(items) > limit else ""
-    return f"feature column(s) not used: {text}{more}"
 
 
 def choose_positive(counts: dict, given: Any = None) -> tuple[Any, str]:
@@ -835,104 +655,3 @@ def _assess_regression(table, label, lab, features, estimator, folds, seed, excl
         notes=notes,
         cleanlab_estimate=None,
     )
-
-
-# -- where the issues are ----------------------------------------------------------------------
-
-
-def group_labels(arr: pa.ChunkedArray, max_groups: int = 20, key: Col | Bin | None = None) -> np.ndarray:
-    """Group names for subgroup rates, by the grouping rule of :mod:`datacheck.roles`: ``key`` (the
-    check's, from the whole data) or else :func:`datacheck.roles.key_from_rows` on these rows;
-    missing as ``(missing)``; beyond ``max_groups`` groups the smallest pooled as ``(other)``."""
-    name = "__group__"
-    view = BatchView(pa.RecordBatch.from_arrays([arr.combine_chunks()], names=[name]))
-    if key is None:
-        key = key_from_rows(name, view)
-    elif isinstance(key, Bin):
-        key = Bin(name, key.edges)
-    else:
-        key = Col(name)
-    codes = key.array(view).to_pylist()
-    names = {v: value_label(key, v, missing="(missing)") for v in set(codes)}
-    out = np.array([names[v] for v in codes], dtype=object)
-    values, counts = np.unique(out, return_counts=True)
-    if len(values) > max_groups:
-        keep = set(values[np.argsort(-counts, kind="stable")[: max_groups - 1]])
-        out = np.array([v if v in keep else "(other)" for v in out], dtype=object)
-    return out
-
-
-def subgroup_rates(
-    table: pa.Table,
-    columns: Sequence[str],
-    is_issue: np.ndarray,
-    *,
-    max_groups: int = 20,
-    confidence: float = 0.95,
-    weights: np.ndarray | None = None,
-    keys: Mapping[str, Col | Bin] | None = None,
-) -> list[dict[str, Any]]:
-    """Label-issue rate per group of each column (grouped by ``keys``, the checks' grouping keys of
-    :mod:`datacheck.roles`, else by the same rule on these rows), with a Wilson interval and a test against the
-    rest of the rows (two-proportion z or Fisher), q-values by Benjamini–Hochberg over all groups.
-
-    With ``weights`` (rows of a stratified sample, see :func:`sample_weights`) the rates are
-    weighted estimates for the whole data; the intervals and tests use the weighted rate with
-    Kish's effective sample size (``n_eff``; the effective counts are rounded for Fisher's test).
-    ``n`` and ``issues`` stay the scored rows and flagged rows of the sample.
-    """
-    out: list[dict[str, Any]] = []
-    is_issue = np.asarray(is_issue, dtype=bool)
-    n = len(is_issue)
-    for col in columns:
-        groups = group_labels(table.column(col), max_groups=max_groups, key=(keys or {}).get(col))
-        for g in sorted(set(groups), key=str):
-            m = groups == g
-            gn, gk = int(m.sum()), int(is_issue[m].sum())
-            rest_k = int(is_issue[~m].sum())
-            if weights is None:
-                rate, ne, rest_n = (gk / gn if gn else 0.0), float(gn), float(n - gn)
-                rest = (rest_k / (n - gn)) if n - gn else None
-            else:
-                rate, ne = weighted_share(is_issue[m], weights[m])
-                rest, rest_n = weighted_share(is_issue[~m], weights[~m]) if n - gn else (None, 0.0)
-            if weights is None:
-                lo, hi = wilson_interval(gk, gn, confidence)
-            else:
-                lo, hi = wilson_interval(rate * ne, ne, confidence) if ne > 0 else (math.nan, math.nan)
-            if rest_n > 0:
-                if weights is None:
-                    p, test = proportion_test(gk, gn, rest_k, n - gn)
-                else:  # effective (weighted) issue counts in and outside the group
-                    p, test = _weighted_test(rate * ne, ne, (rest or 0.0) * rest_n, rest_n)
-            else:
-                p, test = math.nan, "none"
-            row = {
-                "attribute": col,
-                "group": g,
-                "n": gn,
-                "issues": gk,
-                "rate": rate,
-                "ci_low": lo,
-                "ci_high": hi,
-                "rest_rate": rest,
-                "p_value": p,
-                "test": test,
-            }
-            if weights is not None:
-                row["n_eff"] = ne
-            out.append(row)
-    q = benjamini_hochberg([r["p_value"] for r in out])
-    for r, qv in zip(out, q):
-        r["q_value"] = None if math.isnan(qv) else float(qv)
-        if isinstance(r["p_value"], float) and math.isnan(r["p_value"]):
-            r["p_value"] = None
-    return out
-
-
-def _weighted_test(k1: float, n1: float, k2: float, n2: float) -> tuple[float, str]:
-    """:func:`proportion_test` on effective counts (rounded to whole rows for Fisher's test)."""
-    r = lambda v: max(int(round(v)), 0)  # noqa: E731
-    a, b = max(r(n1), 1), max(r(n2), 1)
-    p, test = proportion_test(min(r(k1), a), a, min(r(k2), b), b)
-    return p, test + " (effective n)"

@@ -56,8 +56,8 @@ from datacheck.label_quality import (
     infer_task,
     sample_kernel,
     sample_weights,
-    subgroup_rates,
 )
+from datacheck.label_subgroups import subgroup_rates
 from datacheck.params import Param
 from datacheck.roles import key_needs, make_key
 from datacheck.stats import wilson_interval
