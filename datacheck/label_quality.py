@@ -1,7 +1,8 @@
 """Label quality: out-of-fold model predictions scored by cleanlab, for the check and for notebooks.
 
-This module (with :mod:`datacheck.label_model` and :mod:`datacheck.label_subgroups`) is the one code path behind the ``label_errors`` check (and so behind
-:func:`datacheck.label_issues`, which runs that check):
+This module (with :mod:`datacheck.label_model` and :mod:`datacheck.label_subgroups`) is the one
+code path behind the ``label_errors`` check (and so behind :func:`datacheck.label_issues`, which
+runs that check):
 
 1. rows come from a bounded, seeded sample (:func:`sample_kernel`): every row when the data has
    at most ``max_rows`` rows, else a stratified sample by label (:class:`StratifiedSample`);
