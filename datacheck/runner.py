@@ -137,6 +137,8 @@ def run(
             u.done = True
             skipped.append(u)
 
+    passes_done = 0
+
     def fold_pass(cur: set, ref: set) -> None:
         nonlocal passes_done
         rows = (src.num_rows or 0) * bool(cur) + ((ref_src.num_rows or 0) if ref and ref_src is not None else 0)
@@ -160,7 +162,6 @@ def run(
                 ctx.current.update(*_fold(src, cur, show))
         passes_done += 1
 
-    passes_done = 0
     passes = fold_passes(
         units, ctx, fold_pass, first=(RowCount(),), first_reference=(RowCount(),) if ref_src is not None else ()
     )

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy import stats as _st
 
 from datacheck.checks import _bias_regression as _reg
 from datacheck.checks._util import num
+from datacheck.checks.base import Check
 from datacheck.context import MetricUnavailable
 from datacheck.roles import positive_label, value_label
 from datacheck.stats import (
@@ -28,9 +30,6 @@ from datacheck.stats import (
     tolerance_test,
     wilson_interval,
 )
-
-if TYPE_CHECKING:
-    from datacheck.checks.bias import BiasCheck, _Config
 
 #: every metric the check knows, in report order
 METRICS = ("representation", "base_rate", "missingness", "selection_rate", "tpr", "fpr", "fnr", "ppv", "auc")
@@ -63,8 +62,23 @@ def _nan_to_none(x: Any) -> Any:
     return x
 
 
+#: the check's configuration resolved against the data and the roles (made by BiasCheck._config)
+@dataclass
+class _Config:
+    attributes: list[str]
+    dims: list[tuple[int, ...]]
+    label: str | None
+    prediction: str | None
+    score: str | None
+    metrics: list[str]
+    unavailable: dict[str, str] = field(default_factory=dict)
+    miss_cols: list[str] = field(default_factory=list)
+    problem: str | None = None
+    regression: list[str] = field(default_factory=list)  # dataset.task: regression (see _bias_regression)
+
+
 class _Audit:
-    def __init__(self, check: BiasCheck, cfg: _Config, keys: list, how: dict, ctx) -> None:
+    def __init__(self, check: Check, cfg: _Config, keys: list, how: dict, ctx) -> None:
         self.check, self.cfg, self.keys, self.how = check, cfg, keys, how
         self.p = check.p
         self.rows: list[dict] = []  # every group x metric x column row

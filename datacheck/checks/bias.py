@@ -41,14 +41,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from datacheck import roles as _roles
 from datacheck.checks import _bias_regression as _reg
-from datacheck.checks._bias_audit import _NEEDS_LABEL, _NEEDS_PRED, METRICS, _Audit
+from datacheck.checks._bias_audit import _NEEDS_LABEL, _NEEDS_PRED, METRICS, _Audit, _Config
 from datacheck.checks.base import Check, OnReference, register
 from datacheck.kernels import Bin, Col, GroupCounts, IsMissing, Moments
 from datacheck.params import Param
@@ -70,20 +69,6 @@ def _metric_item(v: Any) -> str:
 # ------------------------------------------------------------------------------------------------
 # configuration resolved against the data and the roles
 # ------------------------------------------------------------------------------------------------
-@dataclass
-class _Config:
-    attributes: list[str]
-    dims: list[tuple[int, ...]]
-    label: str | None
-    prediction: str | None
-    score: str | None
-    metrics: list[str]
-    unavailable: dict[str, str] = field(default_factory=dict)
-    miss_cols: list[str] = field(default_factory=list)
-    problem: str | None = None
-    regression: list[str] = field(default_factory=list)  # dataset.task: regression (see _bias_regression)
-
-
 @register("bias")
 class BiasCheck(Check):
     """Subgroup bias audit (see the module docstring for the decision rule)."""

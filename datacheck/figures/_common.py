@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import math
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeGuard
 
 __all__ = [
     "STATUS_COLORS",
@@ -101,7 +101,7 @@ def fmt_num(x: Any) -> str:
     return text_label(x, 24)
 
 
-def finite(x: Any) -> bool:
+def finite(x: Any) -> TypeGuard[float]:
     """A real, finite number (not a bool, None, NaN or infinity): what a figure can place."""
     return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
 
