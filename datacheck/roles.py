@@ -55,7 +55,7 @@ import numpy as np
 from datacheck.context import Context, MetricUnavailable
 from datacheck.kernels.base import BatchView, logical_type
 from datacheck.kernels.frequencies import Frequencies
-from datacheck.kernels.groups import Bin, Col
+from datacheck.kernels.groups import Bin, Col, GroupCounts
 from datacheck.kernels.quantiles import Sketch
 from datacheck.params import Param
 from datacheck.quantiles import quantiles_need, quantiles_value
@@ -64,6 +64,8 @@ __all__ = [
     "DEFAULT_BINS",
     "DISCRETE_MAX",
     "positive_label",
+    "positive_label_of",
+    "label_counts_kernel",
     "validate_bins",
     "bins_param",
     "bins_for",
@@ -141,6 +143,18 @@ def positive_label(label_counts: Mapping[Any, int], given: Any = None) -> tuple[
         return values[0], "inferred: the only label value"
     a, _ = sorted(values, key=lambda v: (label_counts[v], str(v)))
     return a, f"inferred: the less frequent label value {a!r}; set dataset.positive_label to choose"
+
+
+def label_counts_kernel(label: str) -> GroupCounts:
+    """The kernel whose value :func:`positive_label_of` reads: the label's value counts."""
+    return GroupCounts((Col(label),))
+
+
+def positive_label_of(ctx: Context, label: str, given: Any = None) -> tuple[Any, str]:
+    """:func:`positive_label` on the label's counts in the current data (after
+    :func:`label_counts_kernel` was folded); ``given`` defaults to ``dataset.positive_label``."""
+    counts = {k[0]: c for k, c in ctx.current[label_counts_kernel(label)].items()}
+    return positive_label(counts, ctx.roles.positive_label if given is None else given)
 
 
 # -- bins of numeric grouping columns --------------------------------------------------------------

@@ -53,8 +53,10 @@ from datacheck.roles import (
     bins_param,
     crosses,
     key_needs,
+    label_counts_kernel,
     make_key,
     positive_label,
+    positive_label_of,
     predicate,
     require_columns,
     support_threshold,
@@ -227,8 +229,7 @@ class SlicesCheck(Check):
         return {"label": r.label, "pred": r.prediction if need_pred else None, "score": score, "metrics": metrics}
 
     def _positive_for_scores(self, ctx: Context, label: str) -> Any:
-        counts = {k[0]: c for k, c in ctx.current[GroupCounts((Col(label),))].items()}
-        pos, _ = positive_label(counts, ctx.roles.positive_label)
+        pos, _ = positive_label_of(ctx, label)
         if pos is None:
             raise MetricUnavailable(
                 "roc_auc, log_loss and brier are for binary labels; the label has more than two values"
@@ -291,7 +292,7 @@ class SlicesCheck(Check):
             need.append(Moments(roles["label"]))
         metrics = roles["metrics"]
         if any(m in ("roc_auc",) + _SUM_METRICS for m in metrics):
-            need.append(GroupCounts((Col(roles["label"]),)))
+            need.append(label_counts_kernel(roles["label"]))
         if "roc_auc" in metrics:
             need.append(Moments(roles["score"]))
         need = [k for k in need if k not in ctx.current]

@@ -59,7 +59,7 @@ from datacheck.checks.base import Check, register
 from datacheck.checks.label_errors import OOF_KEY
 from datacheck.context import Context, MetricUnavailable
 from datacheck.kernels.base import BatchView
-from datacheck.kernels.groups import Bin, Col, GroupCounts
+from datacheck.kernels.groups import Bin, Col
 from datacheck.kernels.sample import Sample
 from datacheck.kernels.slice_sums import EPS, AbsDiff, Brier, LevelSums, LogLoss, Ne, SqDiff
 from datacheck.params import Param
@@ -67,8 +67,9 @@ from datacheck.roles import (
     bins_param,
     key_from_rows,
     key_needs,
+    label_counts_kernel,
     make_key,
-    positive_label,
+    positive_label_of,
     predicate,
     require_columns,
     validate_bins,
@@ -229,8 +230,7 @@ class WorstSlicesCheck(Check):
         label = ctx.roles.label
         if label is None:  # callers judge from the roles only when a label is set
             raise MetricUnavailable(f"{self.p['metric']} needs dataset.label")
-        counts = {k[0]: c for k, c in ctx.current[GroupCounts((Col(label),))].items()}
-        pos, _ = positive_label(counts, ctx.roles.positive_label)
+        pos, _ = positive_label_of(ctx, label)
         if pos is None:
             raise MetricUnavailable(f"{self.p['metric']} is for binary labels; the label has more than two values")
         return pos
@@ -328,7 +328,7 @@ class WorstSlicesCheck(Check):
         else:
             need = key_needs(self.features(ctx), self.p["bins"], ctx)
         if self.p["metric"] in ("log_loss", "brier"):
-            need.append(GroupCounts((Col(ctx.roles.label),)))
+            need.append(label_counts_kernel(ctx.roles.label))
         need = [k for k in need if k not in ctx.current]
         if need or self.p["method"] == "sample":
             return need
