@@ -1,8 +1,9 @@
 """Common tests derived from the registries, in the manner of scikit-learn's common tests: every
 registered check gives the same results from pandas, Arrow, polars, streamed Parquet and streamed
 CSV (an odd batch size, so batches split the data unevenly), its report survives JSON, and every
-registered figure draws from a reloaded JSON report. A new check or figure joins by being
-registered; a check with required parameters adds one line to ``REQUIRED``.
+registered figure draws from a reloaded JSON report, and an empty frame, all-null columns or
+wrong-typed columns give results in words, never an exception. A new check or figure joins by
+being registered; a check with required parameters adds one line to ``REQUIRED``.
 
 (Kernels: ``tests/kernels/test_laws.py`` walks every kernel module. Generated and broken inputs:
 ``tests/test_fuzz.py`` walks the check registry.)
@@ -208,3 +209,26 @@ def test_reports_name_no_temporary_path_in_results(reports, data):
     path = os.path.dirname(str(data["csv"][0]))
     for name in reports:
         assert path not in reports[name]["csv"].to_json(indent=0).split('"results"', 1)[1], name
+
+
+def _degenerate(kind: str) -> pd.DataFrame:
+    base = _frame(1, n=60)
+    if kind == "empty":
+        return base.iloc[:0]
+    if kind == "all_null":
+        nulls = {c: pd.array([None] * 60, dtype="Int64") for c in ("age", "y", "pred")}
+        text = {c: pd.array([None] * 60, dtype="string") for c in ("grade", "sex")}
+        return base.assign(x=np.nan, score=np.nan, **nulls, **text)
+    # wrong types: text where numbers are expected and the other way round
+    return base.assign(x=["a"] * 60, age=["b"] * 60, grade=np.arange(60), score=["s"] * 60, y=["u", "v"] * 30)
+
+
+@pytest.mark.parametrize("kind", ["empty", "all_null", "wrong_type"])
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_degenerate_columns_give_results_in_words(name, kind):
+    df = _degenerate(kind)
+    rep = datacheck.run(df, _suite(name), reference=df if REGISTRY[name].needs_reference else None, progress=False)
+    assert rep.results
+    for r in rep.results:
+        assert r.status in ("pass", "warn", "fail", "error", "skipped") and r.message
+        assert "internal_error" not in (r.details or {}), (name, kind, r.details["internal_error"])
