@@ -1,6 +1,6 @@
 """``worst_slices``: find the slices where the model errs most, by SliceLine, and test them.
 
-SliceLine (:mod:`datacheck.sliceline`) searches conjunctions of up to ``max_depth`` predicates
+SliceLine (:mod:`datacheck.stats.sliceline`) searches conjunctions of up to ``max_depth`` predicates
 over the ``features`` (numeric ones cut into quantile bins) for the ``top_k`` slices of highest
 score ``α·((slice error / slice size)/mean error − 1) − (1−α)·(n/slice size − 1)``, among slices
 with at least ``min_support`` rows (``alpha`` 0.99 by default: at the paper's 0.95 a 5% slice with
@@ -75,7 +75,7 @@ from datacheck.roles import (
     validate_bins,
     value_label,
 )
-from datacheck.sliceline import LatticeSearch, SliceLineResult, complement_test, sliceline
+from datacheck.stats.sliceline import LatticeSearch, SliceLineResult, complement_test, sliceline
 
 __all__ = ["WorstSlicesCheck", "METRICS", "encode_table", "excess_lower_bound", "drop_chance_refinements"]
 
@@ -589,7 +589,7 @@ def excess_lower_bound(s, res: SliceLineResult, z: float = 1.959963984540054) ->
 
     Examples
     --------
-    >>> from datacheck.sliceline import Slice, SliceLineResult
+    >>> from datacheck.stats.sliceline import Slice, SliceLineResult
     >>> res = SliceLineResult(top=[], n=1000, total_error=400.0, total_sq_error=400.0, mean_error=0.4,
     ...                       min_support=10, evaluated=1)
     >>> round(excess_lower_bound(Slice(((0, 1),), 100, 70.0, 70.0, 1.0, 0.5), res), 3)   # 0.70 vs 0.37
@@ -615,7 +615,7 @@ def drop_chance_refinements(slices: list, binary: bool, level: float = 0.05) -> 
 
     Examples
     --------
-    >>> from datacheck.sliceline import Slice
+    >>> from datacheck.stats.sliceline import Slice
     >>> bad = Slice(((0, "a"),), 200, 110.0, 110.0, 1.0, 1.0)         # error 0.55
     >>> piece = Slice(((0, "a"), (1, "x")), 50, 33.0, 33.0, 1.0, 1.2)  # 0.66, vs 0.51 in the rest of 'a'
     >>> [s.predicates for s in drop_chance_refinements([piece, bad], binary=True)]

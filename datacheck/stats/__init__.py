@@ -11,6 +11,7 @@ module                 what it holds
 ``auc``                ROC AUC from score histograms, DeLong / Hanley-McNeil variances, AUC tests
 ``slices``             per-slice metrics from confusion counts and sums, their intervals and tests
                        against the rest (``slices`` check; was ``datacheck/slice_math.py``)
+``sliceline``          the SliceLine lattice search and its scores (``worst_slices``)
 =====================  ==========================================================================
 
 Moments and their merge formulas are in :mod:`datacheck.kernels.mathstats` (kernels fold them).
