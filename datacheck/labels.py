@@ -77,7 +77,8 @@ def label_issues(
         Cross-validation folds.
     pred_probs : list of str or ndarray, optional
         Out-of-sample probabilities: names of columns in ``data``, or an array with one row per
-        row of ``data`` (one column per class in sorted class order, or one column for binary).
+        row of ``data`` (one column per class in sorted class order, or one column for binary);
+        with an array, data other than a pandas frame is read into memory to add its columns.
     protected : list of str
         Carried into the result (and out of the features).
     task : {'classification', 'regression'}, optional

@@ -110,6 +110,15 @@ def test_positive_label_given_overrides_everywhere():
     }
 
 
+def test_a_check_parameter_overrides_for_that_check_only():
+    suite = {**SUITE, "checks": [{"bias": {"metrics": ["tpr"], "positive_label": "zapproved"}}, *SUITE["checks"][1:2]]}
+    res = _by_check(datacheck.run(_data(), suite))
+    assert {r.details["positive_label"] for r in res["bias"] if r.details and "positive_label" in r.details} == {
+        "zapproved"
+    }
+    assert {r.details["positive_label"] for r in res["slices"]} == {"denied"}
+
+
 def test_positive_label_rule():
     assert positive_label({"denied": 30, "approved": 70})[0] == "denied"  # less frequent
     assert positive_label({"b": 5, "a": 5})[0] == "a"  # tie: first in text order
