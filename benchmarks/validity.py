@@ -23,6 +23,7 @@ Usage::
     python benchmarks/validity.py null --splits 100 --sizes 200 1000 5000 half --out out/validity
     python benchmarks/validity.py null --splits 20 --sizes 1M --tables adult flights
     python benchmarks/validity.py integrity --splits 50
+    python benchmarks/validity.py integrity-power --splits 10   # planted defects: empty column, copies, ...
     python benchmarks/validity.py power --splits 40 --sizes 200 1000 5000
     python benchmarks/validity.py table out/validity/*.jsonl      # the markdown tables for docs
 
@@ -127,7 +128,7 @@ def split(df: pd.DataFrame, size: str, seed: int) -> tuple[pd.DataFrame, pd.Data
     return df.iloc[idx[:n]].reset_index(drop=True), df.iloc[idx[n : 2 * n]].reset_index(drop=True)
 
 
-def failing(report) -> list[dict]:
+def failing(report, statuses: tuple[str, ...] = ("fail", "error")) -> list[dict]:
     return [
         {
             "check": r.check,
@@ -136,7 +137,7 @@ def failing(report) -> list[dict]:
             "message": r.message[:300],
         }
         for r in report.results
-        if r.status in ("fail", "error")
+        if r.status in statuses
     ]
 
 
@@ -287,11 +288,99 @@ def run_integrity(tables, sizes, splits, out, seed0=0):
                     continue
                 sample = df if size == "full" else df.iloc[rng.choice(len(df), n, replace=False)].reset_index(drop=True)
                 rep = datacheck.run(sample, suite)
-                rec = {"kind": "integrity", "table": name, "size": size, "seed": s, "n": n, "fails": failing(rep)}
+                rec = {
+                    "kind": "integrity",
+                    "table": name,
+                    "size": size,
+                    "seed": s,
+                    "n": n,
+                    "fails": failing(rep),
+                    "warns": failing(rep, ("warn",)),
+                }
                 out.write(json.dumps(rec) + "\n")
                 out.flush()
                 if size == "full":
                     break
+
+
+# defects planted into one sample of a table, and what the default integrity suite must say about them:
+# (check, the changed column or None for the table, statuses that count as caught)
+def defect_empty_column(df, cols, rng):
+    col = cols["num"]
+    out = df.copy()
+    out[col] = np.nan
+    return out, col, ("missing", col, ("fail",))
+
+
+def defect_double_load(df, cols, rng):
+    extra = df.iloc[rng.choice(len(df), max(1, len(df) // 50), replace=False)]
+    return pd.concat([df, extra], ignore_index=True), None, ("duplicates", None, ("fail",))
+
+
+def defect_unit_slip(df, cols, rng):
+    col = cols["heavy"]
+    out = df.copy()
+    x = out[col].astype(float).to_numpy(copy=True)
+    idx = rng.choice(np.flatnonzero(~np.isnan(x)), max(1, len(x) // 100), replace=False)
+    x[idx] *= 1000
+    out[col] = x
+    return out, col, ("outliers", col, ("warn", "fail"))
+
+
+def defect_sentinel(df, cols, rng):
+    col = cols["num"]
+    out = df.copy()
+    x = out[col].astype(float).to_numpy(copy=True)
+    idx = rng.choice(len(x), max(1, len(x) // 50), replace=False)
+    x[idx] = -999.0
+    out[col] = x
+    return out, col, ("missing", col, ("warn", "fail"))
+
+
+DEFECTS = {
+    "empty_column": defect_empty_column,
+    "double_load_2pct": defect_double_load,
+    "unit_slip_1pct": defect_unit_slip,
+    "sentinel_2pct": defect_sentinel,
+}
+
+
+def run_integrity_power(tables, sizes, splits, out, seed0=0):
+    for name in tables:
+        df, roles = table(name)
+        suite = {
+            "name": "default-integrity",
+            "dataset": {k: roles[k] for k in ("label", "positive_label") if k in roles},
+            "checks": INTEGRITY_CHECKS,
+        }
+        # the changed columns are chosen on the whole table, once
+        cols = {"num": _num_col(df, roles), "heavy": _heavy_col(df, roles) or _num_col(df, roles)}
+        for size in sizes:
+            n = len(df) if size == "full" else int(size)
+            if n > len(df):
+                continue
+            for s in range(seed0, seed0 + (1 if size == "full" else splits)):
+                rng = np.random.default_rng(s)
+                sample = df if size == "full" else df.iloc[rng.choice(len(df), n, replace=False)].reset_index(drop=True)
+                for dname, plant in DEFECTS.items():
+                    changed, col, (check, where, caught_by) = plant(sample, cols, rng)
+                    rep = datacheck.run(changed, suite)
+                    hit = [
+                        r for r in rep.results if r.check == check and (where is None or str(r.column) == str(where))
+                    ]
+                    rec = {
+                        "kind": "integrity_power",
+                        "table": name,
+                        "size": size,
+                        "seed": s,
+                        "defect": dname,
+                        "column": col,
+                        "check": check,
+                        "caught": int(any(r.status in caught_by for r in hit)),
+                        "statuses": [r.status for r in hit],
+                    }
+                    out.write(json.dumps(rec) + "\n")
+                    out.flush()
 
 
 def run_power(tables, sizes, splits, out, plants=None, seed0=0):
@@ -367,21 +456,50 @@ def summarize(paths: list[str]) -> str:
     integ = [r for r in recs if r["kind"] == "integrity"]
     if integ:
         agg = defaultdict(lambda: defaultdict(int))
+        warn = defaultdict(lambda: defaultdict(int))
         tot: dict = defaultdict(int)
         for r in integ:
             tot[(r["table"], r["size"])] += 1
             for c in {f["check"] for f in r["fails"]}:
                 agg[(r["table"], r["size"])][c] += 1
+            for c in {f["check"] for f in r.get("warns", [])}:
+                warn[(r["table"], r["size"])][c] += 1
         lines += [
             "### Default integrity checks on samples of real tables",
             "",
-            "| table | rows | " + " | ".join(INTEGRITY_CHECKS) + " |",
-            "|---|---|" + "---|" * len(INTEGRITY_CHECKS),
+            "Samples on which each check fails (and, in brackets, on which it warns).",
+            "",
+            "| table | rows | run fails | " + " | ".join(INTEGRITY_CHECKS) + " |",
+            "|---|---|---|" + "---|" * len(INTEGRITY_CHECKS),
         ]
+        runs_failed = defaultdict(int)
+        for r in integ:
+            runs_failed[(r["table"], r["size"])] += bool(r["fails"])
         for key, n in tot.items():
             lines.append(
-                f"| {key[0]} | {key[1]} | " + " | ".join(f"{agg[key][c]}/{n}" for c in INTEGRITY_CHECKS) + " |"
+                f"| {key[0]} | {key[1]} | {_fmt(runs_failed[key], n)} | "
+                + " | ".join(f"{agg[key][c]}/{n} ({warn[key][c]} warn)" for c in INTEGRITY_CHECKS)
+                + " |"
             )
+        lines.append("")
+    ipow = [r for r in recs if r["kind"] == "integrity_power"]
+    if ipow:
+        agg2 = defaultdict(lambda: [0, 0])
+        for r in ipow:
+            a = agg2[(r["defect"], r["check"], r["table"], r["size"])]
+            a[0] += r["caught"]
+            a[1] += 1
+        lines += [
+            "### Planted defects caught by the default integrity suite",
+            "",
+            "`empty_column`, `double_load_2pct`: caught = the check fails. `unit_slip_1pct`,"
+            " `sentinel_2pct`: caught = reported (warn or fail) on the changed column.",
+            "",
+            "| defect | check | table | rows | caught |",
+            "|---|---|---|---|---|",
+        ]
+        for (d, c, t, size), (k, n) in sorted(agg2.items(), key=lambda kv: (kv[0][0], kv[0][2], _size_key(kv[0][3]))):
+            lines.append(f"| {d} | {c} | {t} | {size} | {_fmt(k, n)} |")
         lines.append("")
     power = [r for r in recs if r["kind"] == "power"]
     if power:
@@ -415,7 +533,7 @@ def _size_key(size: str) -> float:
 def main(argv: list[str] | None = None) -> int:
     warnings.filterwarnings("ignore")
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("mode", choices=["null", "integrity", "power", "table"])
+    ap.add_argument("mode", choices=["null", "integrity", "integrity-power", "power", "table"])
     ap.add_argument("paths", nargs="*", help="(table) JSON-lines files to summarise")
     ap.add_argument("--tables", nargs="+", default=list(TABLES))
     ap.add_argument("--sizes", nargs="+", default=None)
@@ -434,6 +552,8 @@ def main(argv: list[str] | None = None) -> int:
             run_null(a.tables, a.sizes or ["200", "1000", "5000", "half"], a.splits, out, a.seed0)
         elif a.mode == "integrity":
             run_integrity(a.tables, a.sizes or ["200", "1000", "full"], a.splits, out, a.seed0)
+        elif a.mode == "integrity-power":
+            run_integrity_power(a.tables, a.sizes or ["200", "1000", "full"], a.splits, out, a.seed0)
         else:
             run_power(a.tables, a.sizes or ["200", "1000", "5000"], a.splits, out, a.plants, a.seed0)
     print(summarize([path]))

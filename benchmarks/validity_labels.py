@@ -100,8 +100,8 @@ def label_errors_cell(table: str, size: int, scenario: str, runs: int) -> dict:
 
     df0, roles = load(table)
     lab, pos = roles["label"], roles["positive_label"]
-    fails = old_fails = 0
-    aucs, noise, flagged = [], [], []
+    fails = old_fails = warns = 0
+    aucs, noise, flagged, model_aucs = [], [], [], []
     t0 = time.perf_counter()
     for seed in range(runs):
         df = subsample(df0, size, seed)
@@ -112,6 +112,8 @@ def label_errors_cell(table: str, size: int, scenario: str, runs: int) -> dict:
             df, m = flip_labels(df, lab, pos, 0.10, seed, positives_only=True)
         res, oof = label_errors_run(df, roles)
         fails += res.status == "fail"
+        warns += res.status == "warn"  # inconclusive: the model's AUC is under min_model_auc
+        model_aucs.append(res.observed.get("model_auc") or np.nan)
         old_fails += res.observed["fraction"] > 0.05
         noise.append(res.observed["noise_rate"])
         flagged.append(res.observed["fraction"])
@@ -126,6 +128,8 @@ def label_errors_cell(table: str, size: int, scenario: str, runs: int) -> dict:
         "runs": runs,
         "fail_rate": round(fails / runs, 3),
         "fail_ci": _interval(fails, runs),
+        "inconclusive_rate": round(warns / runs, 3),
+        "model_auc_mean": round(float(np.nanmean(model_aucs)), 3),
         "before_fail_rate": round(old_fails / runs, 3),
         "noise_rate_mean": round(float(np.mean(noise)), 3),
         "flagged_mean": round(float(np.mean(flagged)), 3),
@@ -204,7 +208,7 @@ def worst_slices_cell(table: str, size: int, runs: int) -> list[dict]:
         "alpha 0.99, rank: score": {"alpha": 0.99, "rank": "score"},
         "default": {},
     }
-    tallies = {k: {"top1": 0, "top5": 0, "huge": 0, "fail": 0} for k in configs}
+    tallies = {k: {"top1": 0, "top5": 0, "huge": 0, "fail": 0, "as_bad": 0, "outranked": 0} for k in configs}
     info = {}
     t0 = time.perf_counter()
     for seed in range(runs):
@@ -257,6 +261,20 @@ def worst_slices_cell(table: str, size: int, runs: int) -> list[dict]:
             t = tallies[name]
             t["top1"] += bool(sl) and _is_planted(sl[0], preds, int(inside.sum()))
             t["top5"] += any(_is_planted(x, preds, int(inside.sum())) for x in sl[:5])
+            # what a person would call the worst slice: the planted one, or a reported first slice at
+            # least as bad (error no lower, on at least half as many rows) -- the table's own weak spots
+            planted_err, planted_n = float(err[inside].mean()), int(inside.sum())
+            # a miss is "outranked" when five reported slices each have a larger lower 95% bound on their
+            # excess error than the planted slice itself (the table's own weak spots are worse); otherwise
+            # the search did not find it
+            m1, m2 = planted_err, float(err[~inside].mean())
+            planted_lower = (m1 - m2) - 1.96 * np.sqrt(m1 * (1 - m1) / planted_n + m2 * (1 - m2) / (~inside).sum())
+            found5 = any(_is_planted(x, preds, planted_n) for x in sl[:5])
+            t["outranked"] += (not found5) and len(sl) >= 5 and all(x["gap_lower"] >= planted_lower for x in sl[:5])
+            t["as_bad"] += bool(sl) and (
+                _is_planted(sl[0], preds, planted_n)
+                or (sl[0]["error"] >= planted_err and sl[0]["support"] >= planted_n / 2)
+            )
             t["huge"] += any(x["support"] > 0.5 * len(data) for x in sl[:5])
             t["fail"] += res.status == "fail"
     out = []
@@ -287,6 +305,9 @@ def worst_slices_cell(table: str, size: int, runs: int) -> list[dict]:
                 "top1": t["top1"],
                 "top5": t["top5"],
                 "top5_ci": _interval(t["top5"], runs),
+                "top1_as_bad": t["as_bad"],
+                "missed_but_outranked": t["outranked"],
+                "top1_as_bad_ci": _interval(t["as_bad"], runs),
                 "huge_reported": t["huge"],
                 "fail": t["fail"],
                 "seconds": round(time.perf_counter() - t0, 1),

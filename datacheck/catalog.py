@@ -112,7 +112,14 @@ def describe(name: str) -> CheckEntry:
     for pname, p in list(cls.params.items()) + list(COMMON_PARAMS.items()):
         if pname in {e.name for e in params}:
             continue
-        params.append(ParamEntry(pname, _kind_text(p), _default_text(p), " ".join(p.doc.split())))
+        default, doc = _default_text(p), " ".join(p.doc.split())
+        if pname == "severity" and cls.advisory_params:
+            default = "warn while the thresholds are defaults"
+            doc += (
+                f"; this check's default thresholds describe the data (a finding warns): setting any of "
+                f"{', '.join(cls.advisory_params)}, or severity, makes it gate"
+            )
+        params.append(ParamEntry(pname, _kind_text(p), default, doc))
     return CheckEntry(
         name=name,
         family=cls.family,

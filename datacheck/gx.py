@@ -804,12 +804,14 @@ def suite_to_great_expectations(suite: Any) -> dict:
     >>> [e["type"] for e in d["expectations"]], d["meta"]["datacheck"]["not_exported"][0]["check"]
     (['expect_table_row_count_to_be_between'], 'drift')
     """
+    from datacheck.checks import REGISTRY
     from datacheck.spec import load_suite
 
     suite = load_suite(suite)
     exps, skipped, partial = [], [], []
     for spec in suite.checks:
         p = dict(spec.params)
+        p["severity"] = REGISTRY[spec.name](spec).severity  # advisory defaults export as warnings
         try:
             items, note = _export_check(spec.name, p)
         except _Unmapped as exc:

@@ -221,6 +221,8 @@ def _severity_note(r) -> str:
     if r.status in ("fail", "error"):
         return "fails the run" if r.severity == "error" else "does not fail the run (warn-level check)"
     # a warning: either a warn-severity check that failed, or an advisory finding of an error-level check
+    if r.details.get("advisory"):
+        return str(r.details["advisory"])
     return "warn-level check: does not fail the run" if r.severity == "warn" else "advisory: does not fail the run"
 
 

@@ -340,6 +340,12 @@ class Report:
                 lines.append(f"        next: {_clip(step, 400)}")
         if len(shown) > max_lines:
             lines.append(f"  ... {len(shown) - max_lines} more (see the JSON or HTML report)")
+        advisory = sorted({r.check for r in self.results if r.status == "warn" and r.details.get("advisory")})
+        if advisory:
+            lines.append(
+                f"  note: the warnings of {', '.join(advisory)} come from default thresholds, which describe the "
+                "data and do not fail the run; set a threshold (or severity: error) in the suite to gate"
+            )
         for n in self.notes:
             lines.append(f"  note: {_clip(n, 400)}")
         return "\n".join(lines)

@@ -74,6 +74,8 @@ class CheckSpec:
     path: str
     line: int | None = None
     columns: Any = None
+    #: the parameters the suite itself set (the rest hold their defaults)
+    given: frozenset[str] = frozenset()
 
     def __hash__(self) -> int:
         return hash((self.name, self.index))
@@ -273,6 +275,7 @@ class _Parser:
                     path=_fmt_path(path + (cname,)),
                     line=self.lines.get(path),
                     columns=values.get("columns"),
+                    given=frozenset(k for k in params if k in values),
                 )
             )
         if self.problems:

@@ -278,7 +278,10 @@ def test_report_files_create_their_directory(tmp_path):
 def test_repr_is_one_short_line_outside_jupyter():
     import datacheck as dc
 
-    rep = dc.run(__import__("pandas").DataFrame({"x": [1.0, None] * 50}), {"name": "r", "checks": ["missing"]})
+    rep = dc.run(
+        __import__("pandas").DataFrame({"x": [1.0, None] * 50}),
+        {"name": "r", "checks": [{"missing": {"max_fraction": 0.01}}]},
+    )
     text = repr(rep)
     assert text == "<datacheck.Report 'r': FAILED (1 fail); 100 rows x 1 columns>"
     assert "\n" not in repr(rep.results[0]) and len(repr(rep.results[0])) < 160

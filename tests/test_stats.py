@@ -4,12 +4,16 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from datacheck.stats import (
     benjamini_hochberg,
+    chance_duplicate_share,
     clopper_pearson_interval,
     proportion_test,
+    remove_from_largest,
     tolerance_test,
     wilson_interval,
 )
@@ -66,3 +70,33 @@ def test_tolerance_test_needs_both_when_both_are_set():
     p, _ = tolerance_test(100, 10000, 200, 10000, min_ratio=0.8, max_difference=0.05)
     assert p > 0.5
     assert math.isnan(tolerance_test(1, 0, 1, 10, min_ratio=0.8)[0])
+
+
+@given(st.lists(st.integers(0, 30), min_size=1, max_size=8), st.data())
+@settings(max_examples=200, deadline=None)
+def test_remove_from_largest_matches_one_at_a_time(counts, data):
+    k = data.draw(st.integers(0, sum(counts)))
+    brute = np.array(counts, dtype=np.int64)
+    for _ in range(k):
+        brute[np.argmax(brute)] -= 1
+    got = remove_from_largest(counts, k)
+    assert sorted(got.tolist()) == sorted(brute.tolist())
+
+
+def test_chance_duplicate_share_against_shuffled_tables():
+    """The expectation equals what shuffling each column of a real-shaped table gives."""
+    rng = np.random.default_rng(3)
+    n = 2000
+    cols = [rng.integers(0, k, n) for k in (2, 2, 3, 6, 40)]
+    counts = [np.bincount(c) for c in cols]
+    sims = []
+    for _ in range(30):
+        rows = np.stack([rng.permutation(c) for c in cols], axis=1)
+        sims.append(1 - np.unique(rows, axis=0).shape[0] / n)
+    assert chance_duplicate_share(counts, n) == pytest.approx(np.mean(sims), abs=3 * np.std(sims) + 1e-3)
+    # a column of distinct values rules chance out; one coarse column makes repeats certain
+    assert chance_duplicate_share(counts + [np.ones(n)], n) == 0.0
+    assert chance_duplicate_share([[n // 2, n // 2]], n) == pytest.approx(1 - 2 / n)
+    # beyond 2 million rows, the pair bound (an upper bound) is used
+    big = 4_000_000
+    assert chance_duplicate_share([[big // 2] * 2, [big // 1000] * 1000], big) == 1.0

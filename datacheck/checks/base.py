@@ -107,6 +107,9 @@ class Check:
     produces: ClassVar[tuple[str, ...]] = ()
     #: ``ctx.artifacts`` keys read in ``evaluate``: their producers are evaluated first
     consumes: ClassVar[tuple[str, ...]] = ()
+    #: threshold parameters whose defaults describe the data rather than gate it: when the suite
+    #: sets none of them and no ``severity``, a finding is a warning (see :attr:`advisory`)
+    advisory_params: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, spec: CheckSpec) -> None:
         self.spec = spec
@@ -144,8 +147,27 @@ class Check:
 
     # -- helpers for subclasses ---------------------------------------------------------------
     @property
-    def severity(self) -> str:
+    def advisory(self) -> bool:
+        """True when this check judges only by default thresholds that describe the data.
+
+        Heavy tails, skewness, real missingness and class imbalance are facts of most real tables:
+        on seven clean public tables the default ``outliers``, ``skew`` and ``missing`` thresholds
+        failed every one (docs/integrity.md). A threshold nobody chose cannot tell a clean table
+        from a broken one, so such a finding is a ``warn``; a threshold the suite sets (or
+        ``severity: error``) gates the run. Findings that are defects whatever the table (an
+        entirely missing column) are judged with :attr:`strict_severity`.
+        """
+        given: frozenset[str] = getattr(self.spec, "given", frozenset())
+        return bool(self.advisory_params) and not (given & {"severity", *self.advisory_params})
+
+    @property
+    def strict_severity(self) -> str:
+        """The suite's severity, ignoring the advisory default."""
         return self.spec.params.get("severity", "error")
+
+    @property
+    def severity(self) -> str:
+        return "warn" if self.advisory else self.strict_severity
 
     def result(
         self,
@@ -162,14 +184,26 @@ class Check:
         interval: tuple[float, float] | None = None,
         p_value: float | None = None,
         status: str | None = None,
+        strict: bool = False,
     ) -> Result:
-        """Build a :class:`~datacheck.report.Result`; ``ok=False`` becomes ``fail`` or ``warn`` by severity."""
+        """Build a :class:`~datacheck.report.Result`; ``ok=False`` becomes ``fail`` or ``warn`` by severity.
+
+        ``strict=True`` judges by the suite's severity even where the thresholds are advisory
+        defaults (a finding that is a defect on any table).
+        """
+        severity = self.strict_severity if strict else self.severity
         if status is None:
-            status = "pass" if ok else ("fail" if self.severity == "error" else "warn")
+            status = "pass" if ok else ("fail" if severity == "error" else "warn")
+        if not ok and not strict and self.advisory and status == "warn":
+            shown = " or ".join(self.advisory_params[:2])
+            details = {
+                **dict(details or {}),
+                "advisory": f"default threshold: reported, not gating (set {shown} or severity: error to gate)",
+            }
         return Result(
             check=self.name,
             column=column,
-            severity=self.severity,
+            severity=severity,
             status=status,
             observed=observed,
             expected=expected,

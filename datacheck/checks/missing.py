@@ -88,6 +88,7 @@ def _as_number(v, logical: str) -> float | None:
 class MissingCheck(Check):
     keyword_roles = ("label", "prediction", "scores", "id")
     default_columns = "*"
+    advisory_params = ("max_fraction", "max_disguised_fraction")
     params = {
         "max_fraction": Param(
             "number",
@@ -159,6 +160,7 @@ class MissingCheck(Check):
         main = self.result(
             column,
             ok,
+            strict=bool(n) and c["missing"] == n,  # an empty column is a defect on any table
             observed={"fraction": frac, "count": c["missing"], "nulls": c["nulls"], "nan": c["nan"]},
             expected={"max_fraction": self.p["max_fraction"]},
             message=msg,

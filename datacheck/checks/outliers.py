@@ -100,6 +100,7 @@ def _degenerate(sk, value: float) -> str:
 class OutliersCheck(Check):
     column_types = ("integer", "float")
     default_columns = "numeric"
+    advisory_params = ("max_fraction", "k", "method")
     params = {
         "method": Param("choice", default="iqr", choices=("iqr", "robust_z", "zscore"), doc="fence rule"),
         "k": Param(

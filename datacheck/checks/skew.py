@@ -38,6 +38,7 @@ class SkewCheck(Check):
     keyword_roles = ("label",)
     column_types = _NUM + _CAT
     default_columns = "*"
+    advisory_params = ("max_abs_skewness", "max_kurtosis", "min_label_share", "min_class_share", "max_dominant_share")
     params = {
         "max_abs_skewness": Param(
             "number",

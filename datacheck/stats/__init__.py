@@ -5,7 +5,7 @@ module                 what it holds
 =====================  ==========================================================================
 ``inference``          intervals for proportions (Wilson, Clopper-Pearson), two-proportion z /
                        Fisher tests, tests beyond a tolerance, Benjamini-Hochberg, the permutation
-                       test of never-seen categories
+                       test of never-seen categories, duplicates expected by chance
 ``distances``          between two binned distributions: chi-square with pooling, PSI,
                        Jensen-Shannon, binned KS p-value, W1, minimum detectable effects (shift)
 ``auc``                ROC AUC from score histograms, DeLong / Hanley-McNeil variances, AUC tests
@@ -28,8 +28,10 @@ Examples
 from datacheck.stats.auc import auc_estimate, auc_interval, auc_test, auc_variance_floor, binned_auc
 from datacheck.stats.inference import (
     benjamini_hochberg,
+    chance_duplicate_share,
     clopper_pearson_interval,
     proportion_test,
+    remove_from_largest,
     tolerance_test,
     unseen_permutation_test,
     wilson_interval,
@@ -42,6 +44,8 @@ __all__ = [
     "tolerance_test",
     "benjamini_hochberg",
     "unseen_permutation_test",
+    "chance_duplicate_share",
+    "remove_from_largest",
     "binned_auc",
     "auc_interval",
     "auc_variance_floor",

@@ -28,6 +28,7 @@ __all__ = [
     "tolerance_test",
     "benjamini_hochberg",
     "unseen_permutation_test",
+    "chance_duplicate_share",
 ]
 
 
@@ -241,4 +242,86 @@ def unseen_permutation_test(
     out["new_p_value"] = (1 + hit_new) / (1 + done) if obs_new else 1.0
     out["vanished_p_value"] = (1 + hit_gone) / (1 + done) if obs_gone else 1.0
     out["draws"] = done
+    return out
+
+
+def chance_duplicate_share(marginals: Sequence[Sequence[float]], n: int, *, seed: int = 0) -> float:
+    """Expected share of ``n`` rows that repeat an earlier row if each column's values were shuffled
+    on their own (the columns independent, each column's values exactly as observed).
+
+    ``marginals`` holds each column's value counts (nulls count as a value; each list sums to
+    ``n``). Rows of a table with a few coarse columns (eight yes/no and small-count columns, say)
+    repeat by chance; rows with one column of distinct values (an id, an amount, a time) never do.
+    Computed by shuffling codes (the mean of seeded draws, ``n`` up to 2 million), and beyond that by
+    the pair bound ``(n - 1) / 2 * q``, with ``q`` the chance that two distinct rows agree on every
+    column (an upper bound on the share). Columns that depend on each other repeat more often than
+    independent ones as a rule: the figure is what chance alone explains, not a ceiling.
+
+    Examples
+    --------
+    >>> chance_duplicate_share([[1] * 100, [50, 50]], 100)   # a column of distinct values
+    0.0
+    >>> 0.6 < chance_duplicate_share([[50, 50], [50, 50]], 100) < 1   # two coins: 4 distinct rows
+    True
+    """
+    if n <= 1 or not marginals:
+        return 0.0
+    cols = []
+    for m in marginals:
+        a = np.asarray(m, dtype=float)
+        a = np.round(a[a > 0]).astype(np.int64)
+        if a.size == 0:
+            return 0.0
+        cols.append(a)
+    q = float(np.prod([float((c * (c - 1)).sum()) / (n * (n - 1)) for c in cols]))
+    if q == 0.0:
+        return 0.0
+    bound = min(1.0, q * (n - 1) / 2)
+    if bound < 1e-9 or n > 2_000_000:
+        return bound
+    rng = np.random.default_rng(seed)
+    draws = int(max(1, min(20, 2_000_000 // n)))
+    shares = []
+    for _ in range(draws):
+        codes = np.zeros(n, dtype=np.uint64)
+        for c in cols:
+            col = rng.permutation(np.repeat(np.arange(c.size, dtype=np.uint64), c))
+            if col.size < n:  # counts that do not reach n (rounding): the rest as one more value
+                col = rng.permutation(np.r_[col, np.full(n - col.size, c.size, dtype=np.uint64)])
+            codes = codes * np.uint64(c.size + 1) + col[:n]  # wraps past 2**64: a hash
+        shares.append(1.0 - np.unique(codes).size / n)
+    return float(np.mean(shares))
+
+
+def remove_from_largest(counts: Sequence[float], k: int) -> np.ndarray:
+    """``counts`` less ``k`` units taken one at a time from the largest count (water-filling).
+
+    The value counts of a column with ``k`` rows removed, chosen to make the column as varied as
+    possible: with it, the chance of agreeing rows is never overstated by the rows removed.
+
+    Examples
+    --------
+    >>> remove_from_largest([5, 3, 1], 4).tolist()
+    [2, 2, 1]
+    """
+    c = np.sort(np.asarray(counts, dtype=np.int64))[::-1].copy()
+    k = int(min(max(k, 0), c.sum()))
+    if k == 0:
+        return c
+    # find the level L such that sum(max(c - L, 0)) >= k > sum(max(c - (L + 1), 0))
+    lo, hi = 0, int(c[0])
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if int(np.maximum(c - mid, 0).sum()) > k:
+            lo = mid + 1
+        else:
+            hi = mid
+    out = np.minimum(c, lo)
+    extra = k - int((c - out).sum())  # still to remove: one each from the values at the level
+    if extra < 0:  # removed too many at this level: give back one each to as many values
+        idx = np.flatnonzero(c > lo)[:-extra]
+        out[idx] += 1
+    elif extra > 0:
+        idx = np.flatnonzero(out == lo)[:extra]
+        out[idx] -= 1
     return out

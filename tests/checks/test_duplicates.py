@@ -47,3 +47,37 @@ def test_warn_severity_never_fails_the_run():
 def test_unknown_subset_column_is_an_error_result():
     r = run(pd.DataFrame({"a": [1]}), columns=["a", "nope"])
     assert r.status == "error" and "nope" in r.message
+
+
+def _coarse(n, seed=0):
+    """Seven coarse independent columns (like the carData Arrests table): rows repeat by chance."""
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({f"c{j}": rng.integers(0, k, n) for j, k in enumerate((2, 2, 2, 2, 3, 6, 7))})
+
+
+def test_coarse_table_repeats_by_chance_and_warns():
+    df = _coarse(1000)
+    r = datacheck.run(df, {"name": "t", "checks": ["duplicates"]})
+    res = r.results[0]
+    assert res.observed["fraction"] > 0.05 and res.status == "warn" and r.passed
+    assert res.details["chance_share"] > 0.001 and "by chance" in res.message
+    # a threshold the suite sets gates, coarse or not
+    r = datacheck.run(df, {"name": "t", "checks": [{"duplicates": {"max_fraction": 0.01}}]})
+    assert r.results[0].status == "fail" and "chance_share" not in r.results[0].details
+
+
+def test_copied_rows_in_a_fine_table_fail_even_when_copies_make_values_repeat():
+    """2% of rows loaded twice: the copies repeat values of the fine column, but chance is judged
+    with the copies set aside, so the check still fails."""
+    rng = np.random.default_rng(1)
+    a = pd.DataFrame({"x": rng.normal(size=1000), "g": rng.integers(0, 3, 1000)})
+    df = pd.concat([a, a.iloc[:20]], ignore_index=True)
+    res = datacheck.run(df, {"name": "t", "checks": ["duplicates"]}).results[0]
+    assert res.status == "fail" and res.observed["duplicates"] == 20 and res.details["chance_share"] < 0.001
+
+
+def test_chance_is_not_asked_for_within_tolerance():
+    rng = np.random.default_rng(2)
+    df = pd.DataFrame({"x": rng.normal(size=5000)})
+    rep = datacheck.run(df, {"name": "t", "checks": ["duplicates"]})
+    assert rep.results[0].status == "pass" and rep.passes == 1

@@ -159,3 +159,19 @@ def test_adult_raw_placeholders(adult_raw):
         d = kinds(r, col)["disguised"]
         assert d.observed["count"] == count
         assert d.evidence[0]["value"] == "?"
+
+
+def test_default_threshold_warns_but_an_empty_column_fails():
+    """Real missingness is a fact of real tables (Adult 5.6%, loans 85%): the unset threshold warns.
+    An entirely missing column is a defect on any table and fails; a threshold the suite sets gates."""
+    df = pd.DataFrame({"some": [1.0, None, 3.0, 4.0] * 25, "none": [None] * 100, "full": range(100)})
+    r = {x.column: x for x in datacheck.run(df, {"name": "t", "checks": ["missing"]}).results if x.check == "missing"}
+    assert r["some"].status == "warn" and r["some"].severity == "warn" and "advisory" in r["some"].details
+    assert r["none"].status == "fail" and r["none"].severity == "error" and r["none"].failed
+    assert r["full"].status == "pass"
+    rep = datacheck.run(df[["some", "full"]], {"name": "t", "checks": [{"missing": {"max_fraction": 0.1}}]})
+    assert [x.status for x in rep.results] == ["fail", "pass"] and not rep.passed
+    rep = datacheck.run(df[["some"]], {"name": "t", "checks": [{"missing": {"severity": "error"}}]})
+    assert rep.results[0].status == "fail"
+    rep = datacheck.run(df[["none"]], {"name": "t", "checks": [{"missing": {"severity": "warn"}}]})
+    assert rep.results[0].status == "warn" and rep.passed  # the suite's own severity is kept

@@ -18,7 +18,8 @@ def _fresh_rng():
 
 
 def run(df, dataset=None, **params):
-    suite = {"name": "t", "checks": [{"skew": params}]}
+    # the checks' logic is tested at error severity; the advisory default has its own test below
+    suite = {"name": "t", "checks": [{"skew": {"severity": "error", **params}}]}
     if dataset:
         suite["dataset"] = dataset
     return datacheck.run(df, suite).results
@@ -105,7 +106,7 @@ def test_regression_target_is_judged_as_numeric_not_as_classes():
     base = {
         "name": "s",
         "dataset": {"label": "target", "task": "regression"},
-        "checks": [{"skew": {"columns": ["target"]}}],
+        "checks": [{"skew": {"columns": ["target"], "severity": "error"}}],
     }
     r = datacheck.run(d, base).results[0]
     assert r.status == "pass" and "skewness" in r.observed and "min_class_share" not in r.observed
@@ -118,3 +119,13 @@ def test_regression_target_is_judged_as_numeric_not_as_classes():
     skewed = pd.DataFrame({"target": rng.lognormal(sigma=1.5, size=3000)})
     r = datacheck.run(skewed, base).results[0]
     assert r.status == "fail" and "skewness" in r.message
+
+
+def test_default_thresholds_are_advisory():
+    """Unset thresholds describe (warn, not gating); any threshold the suite sets gates the run."""
+    x = np.random.default_rng(0).lognormal(0, 0.8, 5000)
+    df = pd.DataFrame({"x": x})
+    r = datacheck.run(df, {"name": "t", "checks": ["skew"]})
+    assert r.results[0].status == "warn" and r.passed and "advisory" in r.results[0].details
+    r = datacheck.run(df, {"name": "t", "checks": [{"skew": {"max_abs_skewness": 2}}]})
+    assert r.results[0].status == "fail" and not r.passed
