@@ -4,7 +4,7 @@
    at exact quartiles) on N rows (default 10M), against a hand-written pandas groupby of the same
    per-slice confusion counts (``pd.cut`` on the same edges, ``groupby(...).size()`` per
    attribute) -- the metrics themselves are a few hundred numbers either way.
-2. SliceLine on 100k rows x 10 features, depth 3: the in-memory search (``datacheck.sliceline``)
+2. SliceLine on 100k rows x 10 features, depth 3: the in-memory search (``datacheck.stats.sliceline``)
    and the ``worst_slices`` check (one pass per level over the data).
 
 Run: ``python benchmarks/bench_slices.py [rows]``
@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 
 import datacheck
-from datacheck.sliceline import sliceline
+from datacheck.stats.sliceline import sliceline
 
 
 def make(n: int, seed: int = 0) -> pa.Table:

@@ -10,10 +10,9 @@ One call, one pass over the data, sound verdicts::
 public name below is imported from its module on first use.
 """
 
-__version__ = "0.1.0"
-
 from typing import TYPE_CHECKING, Any  # noqa: E402
 
+from datacheck._version import __version__  # noqa: E402
 from datacheck.errors import DatacheckError, DataError, SuiteError, ValidationFailed  # noqa: E402
 
 # public name -> (module, attribute; None for the module itself), imported on first use so that
@@ -28,7 +27,7 @@ _LAZY = {
     "profile": ("datacheck.profiles", "profile"),
     "Profile": ("datacheck.profiles", "Profile"),
     "bias_table": ("datacheck.bias", "bias_table"),
-    "label_issues": ("datacheck.label_quality", "label_issues"),
+    "label_issues": ("datacheck.labels", "label_issues"),
     "slice_metrics": ("datacheck.slicing", "slice_metrics"),
     "find_slices": ("datacheck.slicing", "find_slices"),
     "figures": ("datacheck.figures", None),
@@ -46,7 +45,7 @@ if TYPE_CHECKING:  # type checkers see the lazy names with their real types (and
     from datacheck import pipeline as pipeline
     from datacheck.bias import bias_table
     from datacheck.gx import from_great_expectations
-    from datacheck.label_quality import label_issues
+    from datacheck.labels import label_issues
     from datacheck.pipeline import DataValidator, ValidationWarning, validate
     from datacheck.profiles import Profile, profile
     from datacheck.report import Report, Result

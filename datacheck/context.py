@@ -133,8 +133,9 @@ class Context:
         positions = [int(p) for p in positions]
         if self.row_labels is None:
             return positions
-        return [_plain(v) for v in self.row_labels(positions)]
+        return [plain(v) for v in self.row_labels(positions)]
 
 
-def _plain(v: Any) -> Any:
+def plain(v: Any) -> Any:
+    """A numpy scalar as the Python value (for reports); anything else unchanged."""
     return v.item() if hasattr(v, "item") else v

@@ -33,6 +33,8 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
+from datacheck._version import __version__
+
 __all__ = ["render", "render_compact", "draw_figures", "FigureImage", "FAMILY_ORDER", "FAMILY_TITLES", "HTML_DPI"]
 
 #: report sections in this order; families not listed follow, alphabetically
@@ -297,8 +299,6 @@ def _counts(results) -> dict[str, int]:
 
 
 def _context(report, figure_format: str = "png", with_figures: bool = True) -> dict[str, Any]:
-    import datacheck
-
     results = list(report.results)
     images = draw_figures(report, format=figure_format, dpi=HTML_DPI[figure_format]) if with_figures else []
     views = [_result_view(r) for r in results]
@@ -334,8 +334,8 @@ def _context(report, figure_format: str = "png", with_figures: bool = True) -> d
         "duration": report.duration_s,
         "passes": report.passes,
         "started_at": report.started_at,
-        "version": report.version or datacheck.__version__,
-        "tool_version": datacheck.__version__,
+        "version": report.version or __version__,
+        "tool_version": __version__,
         "passed": report.passed,
         "counts": counts,
         "statuses": _STATUS_ORDER,

@@ -1,6 +1,8 @@
 """Label quality: out-of-fold model predictions scored by cleanlab, for the check and for notebooks.
 
-This module is the one code path behind the ``label_errors`` check and :func:`label_issues`:
+This module (with :mod:`datacheck.label_model` and :mod:`datacheck.label_subgroups`) is the one
+code path behind the ``label_errors`` check (and so behind :func:`datacheck.label_issues`, which
+runs that check):
 
 1. rows come from a bounded, seeded sample (:func:`sample_kernel`): every row when the data has
    at most ``max_rows`` rows, else a stratified sample by label (:class:`StratifiedSample`);
@@ -23,8 +25,6 @@ Examples
 
 from __future__ import annotations
 
-import math
-import sys
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -34,21 +34,33 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from datacheck.context import MetricUnavailable
 from datacheck.kernels.base import logical_type
 from datacheck.kernels.sample import Sample
 from datacheck.kernels.stratified import StratifiedSample
-from datacheck.stats import benjamini_hochberg, proportion_test, wilson_interval
+from datacheck.label_model import (
+    _describe_estimator,
+    _dropped_note,
+    _numeric,
+    _sort_classes,
+    _threads,
+    default_classifier,
+    default_regressor,
+    encode_features,
+    out_of_fold_proba,
+)
+from datacheck.label_subgroups import weighted_share
+from datacheck.roles import positive_label
+from datacheck.stats import wilson_interval
 
 __all__ = [
     "LabelQuality",
     "LabelQualityError",
     "assess",
-    "label_issues",
     "sample_kernel",
     "sample_weights",
     "infer_task",
     "choose_positive",
-    "subgroup_rates",
     "weighted_share",
     "FILTER_METHODS",
     "SCORE_METHODS",
@@ -66,8 +78,6 @@ FILTER_METHODS = (
 )
 #: ``method`` values of :func:`cleanlab.rank.get_label_quality_scores`
 SCORE_METHODS = ("self_confidence", "normalized_margin", "confidence_weighted_entropy")
-
-_MAX_CAT_LEVELS = 254  # HistGradientBoosting handles at most max_bins - 1 = 254 categories
 
 
 class LabelQualityError(ValueError):
@@ -116,6 +126,8 @@ class LabelQuality:
     #: per-row weights (rows of the data each scored row stands for) when the rows are a
     #: stratified sample with unequal class sampling rates; None when every row counts once
     weights: np.ndarray | None = None
+    #: the class a single probability column is for (:func:`datacheck.roles.positive_label`)
+    positive_label: Any = None
 
     @property
     def n(self) -> int:
@@ -228,19 +240,6 @@ def sample_weights(kernel: Any, freqs: dict | None) -> dict | None:
     if not w or max(w.values()) - min(w.values()) <= 1e-9 * max(w.values()):
         return None
     return w
-
-
-def weighted_share(flag: np.ndarray, weights: np.ndarray | None) -> tuple[float, float]:
-    """``(share, effective n)`` of ``flag``: weighted by ``weights`` (Kish's effective sample size
-    ``(sum w)^2 / sum w^2``) or, without weights, ``flag.mean()`` and ``len(flag)``."""
-    flag = np.asarray(flag, dtype=bool)
-    if flag.size == 0:
-        return 0.0, 0.0
-    if weights is None:
-        return float(flag.mean()), float(flag.size)
-    w = np.asarray(weights, dtype=float)
-    sw = float(w.sum())
-    return float(w[flag].sum() / sw), float(sw * sw / float((w * w).sum()))
 
 
 def confident_disagreement(
@@ -361,197 +360,21 @@ def confident_disagreement(
     }
 
 
-# -- features ----------------------------------------------------------------------------------
-
-
-def _numeric(arr: pa.ChunkedArray) -> np.ndarray:
-    t = arr.type
-    if pa.types.is_dictionary(t):
-        arr = arr.cast(t.value_type)
-        t = arr.type
-    if pa.types.is_timestamp(t) or pa.types.is_date(t) or pa.types.is_duration(t):
-        if pa.types.is_date32(t):
-            arr = pc.cast(arr, pa.date64())
-        arr = pc.cast(pc.cast(arr, pa.int64()), pa.float64(), safe=False)
-    elif pa.types.is_boolean(t) or pa.types.is_decimal(t) or pa.types.is_integer(t):
-        arr = pc.cast(arr, pa.float64(), safe=False)  # a model feature: integers beyond 2**53 may round
-    out = np.asarray(arr.to_numpy(zero_copy_only=False), dtype=np.float64).copy()
-    if arr.null_count:
-        out[np.asarray(arr.is_null().to_numpy(zero_copy_only=False), dtype=bool)] = np.nan
-    return out
-
-
-def encode_features(
-    table: pa.Table, features: Sequence[str]
-) -> tuple[np.ndarray, np.ndarray, list[str], dict[str, str]]:
-    """Float matrix for HistGradientBoosting: numeric columns as numbers (datetimes in their
-    integer unit), text columns as category codes (missing -> NaN; beyond 254 levels the rarest
-    are pooled). Columns with every value missing (HistGradientBoosting cannot bin them),
-    identifier-like text columns (almost every value distinct) and nested types are dropped, with
-    the reason.
-
-    Returns ``(X, categorical_mask, used, dropped)``.
-    """
-    n = table.num_rows
-    cols, mask, used, dropped = [], [], [], {}
-    for name in features:
-        arr = table.column(name)
-        kind = logical_type(arr.type)
-        if n and arr.null_count == n:
-            dropped[name] = "all values missing"
-            continue
-        if kind in ("integer", "float", "boolean", "datetime", "duration") or (
-            pa.types.is_dictionary(arr.type) and logical_type(arr.type.value_type) in ("integer", "float")
-        ):
-            x = _numeric(arr)
-            if np.isinf(x).any():
-                x[np.isinf(x)] = np.nan
-            if n and np.isnan(x).all():  # NaN (not null) or infinite everywhere
-                dropped[name] = "all values missing"
-                continue
-            cols.append(x)
-            mask.append(False)
-        elif kind in ("string", "categorical"):
-            s = arr.cast(arr.type.value_type) if pa.types.is_dictionary(arr.type) else arr
-            vc = pc.value_counts(s.drop_null() if s.null_count else s)
-            values = vc.field("values").to_pylist()
-            counts = np.asarray(vc.field("counts").to_numpy(zero_copy_only=False))
-            if n > 50 and len(values) > 0.9 * n:
-                dropped[name] = f"identifier-like ({len(values):,} distinct values in {n:,} rows)"
-                continue
-            order = np.argsort(-counts, kind="stable")
-            keep = [values[i] for i in order[:_MAX_CAT_LEVELS]]
-            codes = pc.index_in(s, value_set=pa.array(keep, s.type)).to_numpy(zero_copy_only=False)
-            x = np.asarray(codes, dtype=np.float64)
-            if len(values) > _MAX_CAT_LEVELS:  # pool the rarest levels into one
-                x[np.isnan(x)] = _MAX_CAT_LEVELS
-                if s.null_count:
-                    x[np.asarray(s.is_null().to_numpy(zero_copy_only=False), dtype=bool)] = np.nan
-            cols.append(x)
-            mask.append(True)
-        else:
-            dropped[name] = f"type {arr.type} is not used as a feature"
-            continue
-        used.append(name)
-    X = np.column_stack(cols) if cols else np.empty((n, 0))
-    return X, np.asarray(mask, dtype=bool), used, dropped
-
-
-# -- the model ---------------------------------------------------------------------------------
-
-
-def _progress(total: int, enabled: bool | None, desc: str):
-    from tqdm.auto import tqdm
-
-    disable = (not sys.stderr.isatty()) if enabled is None else (not enabled)
-    return tqdm(total=total, desc=desc, unit="fold", disable=disable, leave=False)
-
-
-def _threads(threads: int | None):
-    """Limit OpenMP/BLAS threads during the fits (None: leave the libraries' defaults).
-
-    One thread is the default: OpenMP's busy-waiting threads make gradient boosting many times
-    slower whenever the cores are shared (measured on a busy 2-core machine: Adult 5-fold took
-    119 s with 2 threads and 5 s with 1; breast_cancer 38 s and 2.6 s).
-    """
-    import contextlib
-
-    if threads is None:
-        return contextlib.nullcontext()
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(limits=threads)
-
-
-def default_classifier(mask: np.ndarray, seed: int):
-    """The default model: scikit-learn's HistGradientBoostingClassifier, early stopping at every size
-    (scikit-learn's default stops early only above 10,000 rows; 100 full rounds on a few hundred rows
-    give overconfident out-of-fold probabilities, which the label-noise estimate reads as noise)."""
-    from sklearn.ensemble import HistGradientBoostingClassifier
-
-    return HistGradientBoostingClassifier(
-        categorical_features=mask if mask.any() else None, random_state=seed, early_stopping=True
-    )
-
-
-def default_regressor(mask: np.ndarray, seed: int):
-    from sklearn.ensemble import HistGradientBoostingRegressor
-
-    return HistGradientBoostingRegressor(categorical_features=mask if mask.any() else None, random_state=seed)
-
-
-def out_of_fold_proba(
-    X: Any,
-    y: np.ndarray,
-    n_classes: int,
-    estimator: Any,
-    folds: int,
-    seed: int,
-    progress: bool | None = None,
-    threads: int | None = 1,
-) -> np.ndarray:
-    """Stratified K-fold out-of-sample ``predict_proba`` (what ``cross_val_predict`` computes,
-    one fold at a time so that a progress bar can follow). ``y`` holds codes ``0..n_classes-1``."""
-    from sklearn.base import clone
-    from sklearn.model_selection import StratifiedKFold
-
-    proba = np.zeros((len(y), n_classes))
-    cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    take = (lambda idx: X.iloc[idx]) if hasattr(X, "iloc") else (lambda idx: X[idx])
-    with _progress(folds, progress, "label_errors: cross-validation") as bar, _threads(threads):
-        for train, test in cv.split(np.zeros(len(y)), y):
-            Xtr = take(train)
-            if isinstance(Xtr, np.ndarray) and Xtr.dtype.kind == "f" and Xtr.size:
-                # a sparse column can be missing in every training row of a fold; HistGradientBoosting
-                # cannot bin it, so it is held constant there (the fold's model cannot split on it)
-                empty = np.isnan(Xtr).all(axis=0)
-                if empty.any():
-                    Xtr = Xtr.copy()
-                    Xtr[:, empty] = 0.0
-            model = clone(estimator).fit(Xtr, y[train])
-            p = np.asarray(model.predict_proba(take(test)), dtype=float)
-            cols = np.asarray(model.classes_, dtype=int)  # a class missing from a training fold gets 0
-            proba[np.ix_(test, cols)] = p
-            bar.update(1)
-    return proba
-
-
-def _sort_classes(values: list) -> list:
-    try:
-        return sorted(values)
-    except TypeError:
-        return sorted(values, key=lambda v: (type(v).__name__, str(v)))
-
-
-def _describe_estimator(est: Any) -> str:
-    return type(est).__name__
-
-
-def _dropped_note(dropped: dict[str, str], limit: int = 5) -> str:
-    items = list(dropped.items())
-    text = ", ".join(f"{k!r} ({v})" for k, v in items[:limit])
-    more = f" and {len(items) - limit} more" if len(items) > limit else ""
-    return f"feature column(s) not used: {text}{more}"
-
-
 def choose_positive(counts: dict, given: Any = None) -> tuple[Any, str]:
     """The class a single binary score column is the probability of, and how it was chosen.
 
-    The same rule as the ``slices`` and ``bias`` checks
-    (:func:`datacheck.checks._slice_keys.infer_positive`): ``given`` (``dataset.positive_label``)
-    matched by value or by its text; else ``True``/``1``/"yes"-like; else the less frequent class.
-    A ``given`` that is no class raises :class:`LabelQualityError` -- never a silent fallback.
+    The rule of every family, :func:`datacheck.roles.positive_label`: ``given``
+    (``dataset.positive_label``) matched by value or by its text; else ``True``/``1``/"yes"-like;
+    else the less frequent class. A ``given`` that is no class raises :class:`LabelQualityError` --
+    never a silent fallback.
 
     >>> choose_positive({"<=50K": 80, ">50K": 20})
     ('>50K', "inferred: the less frequent label value '>50K'; set dataset.positive_label to choose")
     >>> choose_positive({0: 30, 1: 70})[0]
     1
     """
-    from datacheck.checks._slice_keys import infer_positive  # the checks package imports this module
-    from datacheck.context import MetricUnavailable
-
     try:
-        pos, how = infer_positive(counts, given)
+        pos, how = positive_label(counts, given)
     except MetricUnavailable:
         classes = _sort_classes(list(counts))
         close = [c for c in classes if str(c).strip().lower() == str(given).strip().lower()]
@@ -702,12 +525,15 @@ def assess(
     used: list[str] = []
     dropped: dict[str, str] = {}
 
+    pos = None
     if score_columns:
         P = np.column_stack([_numeric(table.column(c)) for c in score_columns])
         if P.min() < 0 or P.max() > 1:
             raise LabelQualityError(f"probability columns {list(score_columns)} must hold values in [0, 1]")
         if P.shape[1] == 1 and K == 2:
-            pos, pos_how = choose_positive({c: counts[c] for c in classes}, positive_label)
+            # class counts of the data (a stratified sample keeps small classes at higher rates)
+            w = class_weights or {}
+            pos, pos_how = choose_positive({c: counts[c] * w.get(c, 1.0) for c in classes}, positive_label)
             p = P[:, 0]
             proba = np.column_stack([1 - p, p]) if code_of[pos] == 1 else np.column_stack([p, 1 - p])
             model = f"probabilities of {pos!r} from column {score_columns[0]!r} ({pos_how})"
@@ -783,6 +609,7 @@ def assess(
         notes=notes,
         cleanlab_estimate=estimate,
         weights=weights,
+        positive_label=pos,
     )
 
 
@@ -829,292 +656,3 @@ def _assess_regression(table, label, lab, features, estimator, folds, seed, excl
         notes=notes,
         cleanlab_estimate=None,
     )
-
-
-# -- where the issues are ----------------------------------------------------------------------
-
-
-def group_labels(arr: pa.ChunkedArray, max_groups: int = 20, bins: int = 5) -> np.ndarray:
-    """Group names for subgroup rates: the value as text; numeric columns with more than ``2 * bins``
-    distinct values in ``bins`` quantile bins; missing as ``(missing)``; beyond ``max_groups``
-    groups the smallest pooled as ``(other)``."""
-    n = len(arr)
-    kind = logical_type(arr.type)
-    null = np.asarray(arr.is_null().to_numpy(zero_copy_only=False), dtype=bool) if arr.null_count else np.zeros(n, bool)
-    if kind in ("integer", "float") and pc.count_distinct(arr).as_py() > 2 * bins:
-        x = _numeric(arr)
-        null |= np.isnan(x)
-        edges = np.unique(np.nanquantile(x[~null], np.linspace(0, 1, bins + 1))) if (~null).any() else np.array([0.0])
-        idx = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, max(len(edges) - 2, 0))
-
-        def fmt(v):
-            return f"{v:.4g}"
-
-        names = (
-            [
-                f"[{fmt(edges[i])}, {fmt(edges[i + 1])}{']' if i == len(edges) - 2 else ')'}"
-                for i in range(max(len(edges) - 1, 1))
-            ]
-            if len(edges) > 1
-            else [fmt(edges[0])]
-        )
-        out = np.array([names[i] for i in idx], dtype=object)
-    else:
-        out = np.array(["" if v is None else str(v) for v in arr.to_pylist()], dtype=object)
-    out[null] = "(missing)"
-    values, counts = np.unique(out, return_counts=True)
-    if len(values) > max_groups:
-        keep = set(values[np.argsort(-counts, kind="stable")[: max_groups - 1]])
-        out = np.array([v if v in keep else "(other)" for v in out], dtype=object)
-    return out
-
-
-def subgroup_rates(
-    table: pa.Table,
-    columns: Sequence[str],
-    is_issue: np.ndarray,
-    *,
-    max_groups: int = 20,
-    confidence: float = 0.95,
-    weights: np.ndarray | None = None,
-) -> list[dict[str, Any]]:
-    """Label-issue rate per group of each column, with a Wilson interval and a test against the
-    rest of the rows (two-proportion z or Fisher), q-values by Benjamini–Hochberg over all groups.
-
-    With ``weights`` (rows of a stratified sample, see :func:`sample_weights`) the rates are
-    weighted estimates for the whole data; the intervals and tests use the weighted rate with
-    Kish's effective sample size (``n_eff``; the effective counts are rounded for Fisher's test).
-    ``n`` and ``issues`` stay the scored rows and flagged rows of the sample.
-    """
-    out: list[dict[str, Any]] = []
-    is_issue = np.asarray(is_issue, dtype=bool)
-    n = len(is_issue)
-    for col in columns:
-        groups = group_labels(table.column(col), max_groups=max_groups)
-        for g in sorted(set(groups), key=str):
-            m = groups == g
-            gn, gk = int(m.sum()), int(is_issue[m].sum())
-            rest_k = int(is_issue[~m].sum())
-            if weights is None:
-                rate, ne, rest_n = (gk / gn if gn else 0.0), float(gn), float(n - gn)
-                rest = (rest_k / (n - gn)) if n - gn else None
-            else:
-                rate, ne = weighted_share(is_issue[m], weights[m])
-                rest, rest_n = weighted_share(is_issue[~m], weights[~m]) if n - gn else (None, 0.0)
-            if weights is None:
-                lo, hi = wilson_interval(gk, gn, confidence)
-            else:
-                lo, hi = wilson_interval(rate * ne, ne, confidence) if ne > 0 else (math.nan, math.nan)
-            if rest_n > 0:
-                if weights is None:
-                    p, test = proportion_test(gk, gn, rest_k, n - gn)
-                else:  # effective (weighted) issue counts in and outside the group
-                    p, test = _weighted_test(rate * ne, ne, (rest or 0.0) * rest_n, rest_n)
-            else:
-                p, test = math.nan, "none"
-            row = {
-                "attribute": col,
-                "group": g,
-                "n": gn,
-                "issues": gk,
-                "rate": rate,
-                "ci_low": lo,
-                "ci_high": hi,
-                "rest_rate": rest,
-                "p_value": p,
-                "test": test,
-            }
-            if weights is not None:
-                row["n_eff"] = ne
-            out.append(row)
-    q = benjamini_hochberg([r["p_value"] for r in out])
-    for r, qv in zip(out, q):
-        r["q_value"] = None if math.isnan(qv) else float(qv)
-        if isinstance(r["p_value"], float) and math.isnan(r["p_value"]):
-            r["p_value"] = None
-    return out
-
-
-def _weighted_test(k1: float, n1: float, k2: float, n2: float) -> tuple[float, str]:
-    """:func:`proportion_test` on effective counts (rounded to whole rows for Fisher's test)."""
-    r = lambda v: max(int(round(v)), 0)  # noqa: E731
-    a, b = max(r(n1), 1), max(r(n2), 1)
-    p, test = proportion_test(min(r(k1), a), a, min(r(k2), b), b)
-    return p, test + " (effective n)"
-
-
-# -- notebooks ---------------------------------------------------------------------------------
-
-
-def label_issues(
-    data: Any,
-    label: str,
-    *,
-    features: Sequence[str] | None = None,
-    estimator: Any = None,
-    folds: int = 5,
-    pred_probs: Any = None,
-    protected: Sequence[str] = (),
-    task: str | None = None,
-    positive_label: Any = None,
-    seed: int = 0,
-    max_rows: int = 100_000,
-    filter_by: str = "prune_by_noise_rate",
-    score_method: str = "self_confidence",
-    max_classes: int = 50,
-    progress: bool | None = None,
-    threads: int | None = 1,
-):
-    """Rank every label by how likely it is wrong (cleanlab on out-of-fold predictions).
-
-    The same code path as the ``label_errors`` check, returned as a pandas DataFrame.
-
-    Parameters
-    ----------
-    data : pandas.DataFrame, pyarrow.Table, polars.DataFrame or path
-    label : str
-        The label column.
-    features : list of str, optional
-        Feature columns; default every column except the label, ``protected`` and score columns.
-    estimator : scikit-learn estimator, optional
-        Cloned and fitted per fold (default: HistGradientBoosting with native categoricals).
-    folds : int
-        Cross-validation folds.
-    pred_probs : list of str or ndarray, optional
-        Out-of-sample probabilities: names of columns in ``data``, or an array with one row per
-        row of ``data`` (one column per class in sorted class order, or one column for binary).
-    protected : list of str
-        Carried into the result (and out of the features).
-    task : {'classification', 'regression'}, optional
-        Inferred from the label when not given.
-    seed, max_rows : int
-        Above ``max_rows`` rows a seeded stratified sample is scored.
-    filter_by, score_method : str
-        cleanlab's ``find_label_issues(filter_by=...)`` and ``get_label_quality_scores(method=...)``.
-    progress : bool or None
-        Progress bar over folds; None shows it only on a terminal.
-    threads : int or None
-        OpenMP/BLAS threads for the fits (default 1, fastest on shared machines; None: no limit).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per scored row, worst first: ``row`` (position, or index label), ``given_label``,
-        ``suggested_label``, ``quality``, ``is_issue``, ``p_given`` (classification), then the
-        ``protected`` columns, and ``weight`` when a stratified sample kept classes at unequal
-        rates. ``attrs`` holds ``fraction`` (the estimated share of issues in the data, weighted by
-        class in that case), ``count``, ``model``, ``sample``, ``notes`` and ``dropped_features``.
-
-    Examples
-    --------
-    >>> import numpy as np, pandas as pd
-    >>> rng = np.random.default_rng(0)
-    >>> x = rng.normal(size=400)
-    >>> df = pd.DataFrame({"x": x, "y": np.where(x > 0, "pos", "neg")})
-    >>> df.loc[:4, "y"] = np.where(df.loc[:4, "x"] > 0, "neg", "pos")   # five wrong labels
-    >>> ranked = label_issues(df, label="y", progress=False)
-    >>> sorted(ranked["row"].head(5).tolist())
-    [0, 1, 2, 3, 4]
-    """
-    import pandas as pd
-
-    from datacheck.engines.local import fold
-    from datacheck.engines.sources import open_source
-    from datacheck.kernels import Frequencies, RowCount
-
-    src = open_source(data)
-    names = src.schema.names
-    if label not in names:
-        raise LabelQualityError(f"label column {label!r} is not in the data")
-    protected = list(protected)
-    arr_probs = None
-    score_columns: list[str] = []
-    if pred_probs is not None:
-        if isinstance(pred_probs, str):
-            pred_probs = [pred_probs]
-        if isinstance(pred_probs, (list, tuple)) and all(isinstance(c, str) for c in pred_probs):
-            score_columns = list(pred_probs)
-        else:
-            arr_probs = np.asarray(pred_probs, dtype=float)
-            arr_probs = arr_probs.reshape(len(arr_probs), -1)
-    for c in [*(features or ()), *protected, *score_columns]:
-        if c not in names:
-            raise LabelQualityError(f"column {c!r} is not in the data")
-    if features is None:
-        features = [c for c in names if c not in {label, *protected, *score_columns}]
-    values, failures = fold(src, [RowCount(), Frequencies(label)])
-    if failures:
-        raise LabelQualityError(f"cannot read label {label!r}: {next(iter(failures.values()))}")
-    n_rows, freqs = values[RowCount()], values[Frequencies(label)]
-    kind, _ = infer_task(src.schema.field(label).type, freqs, task, max_classes)
-    cols = list(score_columns) if (score_columns or arr_probs is not None) else list(features)
-    kernel, how = sample_kernel(
-        [*cols, *protected],
-        label,
-        n_rows,
-        freqs,
-        max_rows=max_rows,
-        seed=seed,
-        folds=folds,
-        stratify=kind == "classification",
-    )
-    values, failures = fold(src, [kernel])
-    if failures:
-        raise LabelQualityError(f"cannot sample the rows: {next(iter(failures.values()))}")
-    table = values[kernel]
-    if arr_probs is not None:
-        if len(arr_probs) != n_rows:
-            raise LabelQualityError(f"pred_probs has {len(arr_probs):,} rows; the data has {n_rows:,}")
-        sub = arr_probs[table.column("__row__").to_numpy()]
-        score_columns = [f"__proba_{i}__" for i in range(sub.shape[1])]
-        for i, c in enumerate(score_columns):
-            table = table.append_column(c, pa.array(sub[:, i]))
-    lq = assess(
-        table,
-        label,
-        features=features,
-        task=kind,
-        estimator=estimator,
-        score_columns=score_columns,
-        positive_label=positive_label,
-        folds=folds,
-        seed=seed,
-        filter_by=filter_by,
-        score_method=score_method,
-        max_classes=max_classes,
-        progress=progress,
-        threads=threads,
-        class_weights=sample_weights(kernel, freqs),
-    )
-    rows = lq.rows.tolist() if src.row_labels is None else list(src.row_labels(lq.rows))
-    out = pd.DataFrame(
-        {
-            "row": rows,
-            "given_label": lq.given,
-            "suggested_label": lq.suggested,
-            "quality": lq.quality,
-            "is_issue": lq.is_issue,
-        }
-    )
-    pg = lq.p_given()
-    if pg is not None:
-        out["p_given"] = pg
-    for c in protected:
-        out[c] = lq.table.column(c).to_pylist()
-    if lq.weights is not None:  # rows of the data each sampled row stands for (stratified sample)
-        out["weight"] = lq.weights
-    out = out.sort_values(["quality", "row"], kind="stable").reset_index(drop=True)
-    out.attrs.update(
-        {
-            "model": lq.model,
-            "sample": how,
-            "notes": list(lq.notes),
-            "task": lq.task,
-            "classes": lq.classes,
-            "fraction": lq.fraction,
-            "count": lq.count,
-            "dropped_features": dict(lq.dropped_features),
-            "weighted": lq.weights is not None,
-        }
-    )
-    return out

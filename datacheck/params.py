@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Param", "REQUIRED", "COLUMN_KEYWORDS", "MAX_REGEX_CHARS"]
+__all__ = ["Param", "REQUIRED", "COLUMN_KEYWORDS", "KEYWORD_TYPES", "keyword_columns", "MAX_REGEX_CHARS"]
 
 
 class _Required:
@@ -36,8 +36,32 @@ REQUIRED: Any = _Required()
 #: longest regular expression a suite may give (the engine is RE2: linear time, but memory grows with size)
 MAX_REGEX_CHARS = 2_000
 
+#: Column selector keywords and the logical types each selects (None: every type).
+KEYWORD_TYPES: dict[str, tuple[str, ...] | None] = {
+    "*": None,
+    "numeric": ("integer", "float"),
+    "categorical": ("string", "categorical", "boolean"),
+    "string": ("string", "categorical"),
+    "boolean": ("boolean",),
+    "datetime": ("datetime",),
+}
+
 #: Column selector keywords understood by every column check.
-COLUMN_KEYWORDS = ("*", "numeric", "categorical", "string", "boolean", "datetime")
+COLUMN_KEYWORDS = tuple(KEYWORD_TYPES)
+
+
+def keyword_columns(sel: str, logical: Mapping[str, str], *, skip: Iterable[str] = ()) -> list[str]:
+    """The columns a type keyword selects, in schema order: those whose logical type the keyword
+    names (``logical``: column -> logical type), minus ``skip``. The one meaning of a selector
+    keyword, for the planner (``columns`` of per-column checks) and for checks that select their
+    own columns.
+
+    >>> keyword_columns("numeric", {"a": "float", "b": "string", "c": "integer"}, skip=["c"])
+    ['a']
+    """
+    kinds = KEYWORD_TYPES[sel]
+    skipped = set(skip)
+    return [c for c, t in logical.items() if c not in skipped and (kinds is None or t in kinds)]
 
 
 def _has_nan(v: Any) -> bool:

@@ -20,25 +20,21 @@ Examples
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from datacheck.checks import REGISTRY, Check, OnReference
 from datacheck.context import ColumnInfo, Context, InternalFailure, MetricUnavailable
 from datacheck.kernels.base import Kernel
+from datacheck.params import KEYWORD_TYPES, keyword_columns
 from datacheck.report import Result
 from datacheck.spec import Suite
 
-__all__ = ["Unit", "bind", "collect_needs", "KEYWORD_TYPES"]
+__all__ = ["Unit", "bind", "collect_needs", "fold_passes", "evaluation_order", "KEYWORD_TYPES", "MAX_PASSES"]
 
-KEYWORD_TYPES = {
-    "*": None,
-    "numeric": ("integer", "float"),
-    "categorical": ("string", "categorical", "boolean"),
-    "string": ("string", "categorical"),
-    "boolean": ("boolean",),
-    "datetime": ("datetime",),
-}
+#: most passes over the data one run (or profile) makes; a check asking beyond this is a bug
+MAX_PASSES = 6
 
 
 @dataclass
@@ -108,16 +104,9 @@ def bind(suite: Suite, columns: dict[str, ColumnInfo]) -> tuple[list[Unit], list
         accepted = check.column_types
         chosen: list[Any] = []
         if isinstance(sel, str) and sel in KEYWORD_TYPES:
-            kinds = KEYWORD_TYPES[sel]
-            role_excluded = _role_columns(roles, check.keyword_roles)
-            for c, info in columns.items():
-                if c in exclude or c in role_excluded:
-                    continue
-                if kinds is not None and info.logical not in kinds:
-                    continue
-                if accepted is not None and info.logical not in accepted:
-                    continue
-                chosen.append(c)
+            logical = {c: info.logical for c, info in columns.items()}
+            skip = exclude | _role_columns(roles, check.keyword_roles)
+            chosen = [c for c in keyword_columns(sel, logical, skip=skip) if accepted is None or logical[c] in accepted]
         else:
             names = [sel] if isinstance(sel, str) else list(sel)
             for c in names:
@@ -180,3 +169,70 @@ def collect_needs(units: list[Unit], ctx: Context) -> tuple[set[Kernel], set[Ker
         if not missing:
             u.done = True
     return cur, ref
+
+
+def fold_passes(
+    units: list[Unit],
+    ctx: Context,
+    fold: Callable[[set[Kernel], set[Kernel]], None],
+    *,
+    first: tuple[Kernel, ...] = (),
+    first_reference: tuple[Kernel, ...] = (),
+    current: bool = True,
+    max_passes: int = MAX_PASSES,
+) -> int:
+    """The one pass loop: ask the units what they need, fold it, ask again, until nothing new is asked.
+
+    ``fold(current_kernels, reference_kernels)`` folds one pass and updates ``ctx``. ``first`` /
+    ``first_reference`` join the first pass. With ``current=False`` (:func:`datacheck.profile`,
+    which folds data as a reference) what the checks ask of the current data is not collected.
+    Returns the number of passes; units still asking after ``max_passes`` end with an error.
+    """
+    passes = 0
+    extra_cur, extra_ref = set(first), set(first_reference)
+    while True:
+        cur, ref = collect_needs(units, ctx)
+        cur = (cur | extra_cur) if current else set()
+        ref |= extra_ref
+        extra_cur, extra_ref = set(), set()
+        if not cur and not ref:
+            return passes
+        if passes >= max_passes:  # pragma: no cover - a check asking forever is a bug
+            for u in units:
+                if not u.done:
+                    u.done, u.error = True, f"still needed data after {max_passes} passes"
+            return passes
+        fold(cur, ref)
+        passes += 1
+
+
+def evaluation_order(units: list[Unit]) -> list[Unit]:
+    """``units`` in the order to evaluate them: every producer of an artifact (``Check.produces``)
+    before the units that consume it (``Check.consumes``), otherwise in suite order.
+
+    A unit whose consumed key has no producer in the suite keeps its place (it then finds no
+    artifact and says so); a cycle of declarations falls back to suite order for the units in it.
+
+    >>> from types import SimpleNamespace as NS
+    >>> a = Unit(NS(produces=(), consumes=("k",)), None)
+    >>> b = Unit(NS(produces=("k",), consumes=()), None)
+    >>> evaluation_order([a, b]) == [b, a]
+    True
+    """
+    producers: dict[str, list[int]] = {}
+    for i, u in enumerate(units):
+        for key in getattr(u.check, "produces", ()):
+            producers.setdefault(key, []).append(i)
+    after = {
+        i: {j for key in getattr(u.check, "consumes", ()) for j in producers.get(key, ()) if j != i}
+        for i, u in enumerate(units)
+    }
+    order: list[int] = []
+    placed: set[int] = set()
+    while len(order) < len(units):
+        ready = [i for i in range(len(units)) if i not in placed and after[i] <= placed]
+        if not ready:  # a cycle: the first unplaced unit goes next
+            ready = [min(set(range(len(units))) - placed)]
+        order.append(ready[0])
+        placed.add(ready[0])
+    return [units[i] for i in order]

@@ -43,22 +43,21 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from datacheck._version import __version__
 from datacheck.checks import REGISTRY
 from datacheck.context import ColumnInfo, Context, Metrics, schema_info
 from datacheck.engines.local import fold
 from datacheck.engines.sources import DEFAULT_BATCH_ROWS, open_source
 from datacheck.errors import DataError
-from datacheck.kernels.base import Kernel
 from datacheck.kernels.counts import RowCount
 from datacheck.kernels.quantiles import SketchValue
-from datacheck.plan import bind, collect_needs
+from datacheck.plan import bind, fold_passes
 from datacheck.spec import Suite, load_suite
 
 __all__ = ["profile", "Profile", "PROFILE_FORMAT", "PROFILE_VERSION"]
 
 PROFILE_FORMAT = "datacheck-profile"
 PROFILE_VERSION = 1
-_MAX_PASSES = 6
 _KERNEL_PACKAGE = "datacheck.kernels"
 
 
@@ -365,8 +364,6 @@ def profile(data: Any, suite: str | Mapping[str, Any] | Suite, *, batch_rows: in
     >>> p.n_rows, p.columns["x"].logical
     (3, 'float')
     """
-    from datacheck import __version__
-
     suite = load_suite(suite)
     src = open_source(data, batch_rows=batch_rows)
     columns = schema_info(src.schema)
@@ -384,14 +381,13 @@ def profile(data: Any, suite: str | Mapping[str, Any] | Suite, *, batch_rows: in
             source=suite.source,
             line=suite.line_of(("checks",)),
         )
-    need: set[Kernel] = {RowCount()}
-    for _ in range(_MAX_PASSES + 1):
-        _, ref = collect_needs(units, ctx)
-        need |= ref
-        if not need:
-            break
-        reference.update(*fold(src, need))
-        need = set()
+    fold_passes(
+        units,
+        ctx,
+        lambda _cur, ref: reference.update(*fold(src, ref)),
+        first_reference=(RowCount(),),
+        current=False,
+    )
     n_rows = reference.found.get(RowCount(), src.num_rows or 0)
     return Profile(
         metrics=reference,

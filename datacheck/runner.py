@@ -22,12 +22,13 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from datacheck._version import __version__
 from datacheck.context import Context, InternalFailure, Metrics, MetricUnavailable, schema_info
 from datacheck.engines.files import is_profile
 from datacheck.engines.local import fold
 from datacheck.engines.sources import DEFAULT_BATCH_ROWS, Source, open_source
 from datacheck.kernels.counts import RowCount
-from datacheck.plan import Unit, bind, collect_needs
+from datacheck.plan import MAX_PASSES, Unit, bind, evaluation_order, fold_passes
 from datacheck.progress import bar
 from datacheck.progress import shown as show_progress
 from datacheck.report import Report, Result
@@ -35,12 +36,8 @@ from datacheck.spec import Suite, load_suite
 
 __all__ = ["run", "MAX_PASSES"]
 
-MAX_PASSES = 6
-
 
 def _version() -> str:
-    from datacheck import __version__
-
     return __version__
 
 
@@ -140,25 +137,13 @@ def run(
             u.done = True
             skipped.append(u)
 
-    passes = 0
-    first = True
-    while True:
-        cur, ref = collect_needs(units, ctx)
-        if first:
-            cur.add(RowCount())
-            if ref_src is not None:
-                ref.add(RowCount())
-            first = False
-        if not cur and not ref:
-            break
-        if passes >= MAX_PASSES:  # pragma: no cover - a check asking forever is a bug
-            for u in units:
-                if not u.done:
-                    u.done, u.error = True, f"still needed data after {MAX_PASSES} passes"
-            break
+    passes_done = 0
+
+    def fold_pass(cur: set, ref: set) -> None:
+        nonlocal passes_done
         rows = (src.num_rows or 0) * bool(cur) + ((ref_src.num_rows or 0) if ref and ref_src is not None else 0)
         show = bar(
-            total=rows or None, desc=f"datacheck pass {passes + 1}", unit="row", unit_scale=True, enabled=progress
+            total=rows or None, desc=f"datacheck pass {passes_done + 1}", unit="row", unit_scale=True, enabled=progress
         )
         if ref and ref_src is None:  # reference kernels are collected only when there is a reference
             ctx.require_reference().update(
@@ -175,10 +160,16 @@ def run(
                 ctx.require_reference().update(*_fold(ref_src, ref, show))
             if cur:
                 ctx.current.update(*_fold(src, cur, show))
-        passes += 1
+        passes_done += 1
 
+    passes = fold_passes(
+        units, ctx, fold_pass, first=(RowCount(),), first_reference=(RowCount(),) if ref_src is not None else ()
+    )
+
+    # producers of ctx.artifacts before their consumers; results stay in suite order
+    by_unit = {id(u): _evaluate(u, ctx, u in skipped) for u in evaluation_order(units)}
     for u in units:
-        results.extend(_evaluate(u, ctx, u in skipped))
+        results.extend(by_unit[id(u)])
 
     n_rows = ctx.current.found.get(RowCount(), src.num_rows or 0)
     ref_rows = None

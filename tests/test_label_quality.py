@@ -14,7 +14,8 @@ from sklearn.metrics import roc_auc_score
 import datacheck
 from datacheck.kernels.base import BatchView
 from datacheck.kernels.stratified import StratifiedSample
-from datacheck.label_quality import LabelQualityError, label_issues, sample_kernel
+from datacheck.label_quality import LabelQualityError, sample_kernel
+from datacheck.labels import label_issues
 
 
 def flip_labels(y: np.ndarray, rate: float, seed: int, n_classes: int) -> tuple[np.ndarray, np.ndarray]:

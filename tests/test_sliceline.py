@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from datacheck.sliceline import LatticeSearch, brute_force, score, sliceline, subset_stats, upper_bound
+from datacheck.stats.sliceline import LatticeSearch, brute_force, score, sliceline, subset_stats, upper_bound
 
 
 @st.composite

@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from datacheck.context import Context
-from datacheck.kernels import ExactQuantiles, Sketch
-from datacheck.kernels.quantiles import DEFAULT_K
+from datacheck.context import Context, plain
+from datacheck.params import KEYWORD_TYPES, keyword_columns
+from datacheck.quantiles import quantiles_need, quantiles_value
 
 __all__ = [
     "pct",
@@ -43,39 +43,6 @@ def fraction(k: int, n: int) -> float:
     return k / n if n else 0.0
 
 
-def quantiles_need(column: str, qs: tuple[float, ...], ctx: Context, k: int = DEFAULT_K):
-    """Kernels still needed for exact quantiles of ``column`` (a sketch, then the refinement)."""
-    sk = Sketch(column, k)
-    if sk not in ctx.current:
-        return [sk]
-    if ctx.current[sk].n == 0:
-        return []  # no finite values: nothing to refine (and NaN brackets would never compare equal)
-    eq = ExactQuantiles.from_sketch(column, qs, ctx.current[sk])
-    return [] if eq in ctx.current else [eq]
-
-
-def quantiles_value(
-    column: str, qs: tuple[float, ...], ctx: Context, k: int = DEFAULT_K
-) -> tuple[dict[float, float], str]:
-    """Exact quantiles when the refinement succeeded, else the sketch's; and how they were computed."""
-    sk = ctx.current[Sketch(column, k)]
-    if sk.n == 0:
-        return {q: math.nan for q in qs}, "no finite values"
-    eq = ctx.current[ExactQuantiles.from_sketch(column, qs, sk)]
-    out, exact = {}, True
-    for q in qs:
-        v = eq["values"].get(q)
-        if v is None:
-            v, exact = sk.quantile(q), False
-        out[q] = v
-    method = (
-        "exact quantiles (KLL sketch brackets refined in a second pass)"
-        if exact
-        else f"approximate quantiles (KLL sketch, rank error <= {sk.rank_error:.2%})"
-    )
-    return out, method
-
-
 def duplicates_result(check, column, d: dict, ctx: Context, *, noun: str, clean: str):
     """The verdict on a ``RowHashes`` value (shared by ``duplicates`` and ``unique``)."""
     from datacheck.kernels import RowHashes
@@ -99,11 +66,6 @@ def duplicates_result(check, column, d: dict, ctx: Context, *, noun: str, clean:
     )
 
 
-def plain(v: Any) -> Any:
-    """A numpy scalar as the Python value (for reports); anything else unchanged."""
-    return v.item() if hasattr(v, "item") else v
-
-
 def shared_columns(
     check,
     ctx: Context,
@@ -119,15 +81,12 @@ def shared_columns(
     role column explicitly keeps it. ``never``: columns always left out. ``types``: logical types
     both sides must have (None: any).
     """
-    from datacheck.plan import KEYWORD_TYPES  # plan imports the checks package
-
     ref = ctx.reference_columns or {}
     sel = check.p["columns"]
     skip = set(check.p["exclude"] or ()) | {c for c in never if c}
     if isinstance(sel, str) and sel in KEYWORD_TYPES:
         skip |= {c for c in skip_roles if c}
-        kinds = KEYWORD_TYPES[sel]
-        names = [c for c, i in ctx.columns.items() if kinds is None or i.logical in kinds]
+        names = keyword_columns(sel, {c: i.logical for c, i in ctx.columns.items()})
     else:
         names = [sel] if isinstance(sel, str) else list(sel)
     return [

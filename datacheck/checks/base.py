@@ -87,6 +87,10 @@ class Check:
     keyword_roles : tuple of str
         Roles whose columns type keywords still select (default none: label, prediction, score and
         id columns are selected by name only).
+    produces, consumes : tuple of str
+        Keys of ``ctx.artifacts`` the check writes in ``evaluate`` / reads there. The planner
+        evaluates every producer of a key before its consumers (:func:`datacheck.plan.evaluation_order`),
+        so the order of checks in a suite never changes a result.
     """
 
     name: ClassVar[str] = ""
@@ -99,6 +103,10 @@ class Check:
     #: roles (``label``, ``prediction``, ``scores``, ``id``) whose columns a type keyword such as
     #: ``numeric`` or ``*`` still selects for this check; the others are selected only by name
     keyword_roles: ClassVar[tuple[str, ...]] = ()
+    #: ``ctx.artifacts`` keys written in ``evaluate`` (for checks evaluated later)
+    produces: ClassVar[tuple[str, ...]] = ()
+    #: ``ctx.artifacts`` keys read in ``evaluate``: their producers are evaluated first
+    consumes: ClassVar[tuple[str, ...]] = ()
     #: threshold parameters whose defaults describe the data rather than gate it: when the suite
     #: sets none of them and no ``severity``, a finding is a warning (see :attr:`advisory`)
     advisory_params: ClassVar[tuple[str, ...]] = ()

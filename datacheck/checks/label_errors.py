@@ -56,9 +56,10 @@ from datacheck.label_quality import (
     infer_task,
     sample_kernel,
     sample_weights,
-    subgroup_rates,
 )
+from datacheck.label_subgroups import subgroup_rates
 from datacheck.params import Param
+from datacheck.roles import key_needs, make_key
 from datacheck.stats import wilson_interval
 
 _HIST_BINS = 20
@@ -69,11 +70,16 @@ _MAX_FEATURES_LISTED = 100
 _THRESHOLD_FILTERS = {"low_self_confidence": "self_confidence", "low_normalized_margin": "normalized_margin"}
 
 
+#: the ``ctx.artifacts`` key of the out-of-fold predictions this check leaves (``worst_slices`` reads it)
+OOF_KEY = "label_errors.oof"
+
+
 @register("label_errors")
 class LabelErrorsCheck(Check):
     family = "label_errors"
     per_column = False
     default_columns = None
+    produces = (OOF_KEY,)
     params = {
         "max_fraction": Param(
             "number",
@@ -208,6 +214,10 @@ class LabelErrorsCheck(Check):
         extra = [c for c in (*ctx.roles.protected, *self.p["slices"]) if c in ctx.columns]
         return list(dict.fromkeys([*cols, *extra]))
 
+    def _group_columns(self, ctx) -> list[str]:
+        """Columns whose groups get issue rates: the protected attributes, then ``slices``."""
+        return list(dict.fromkeys(c for c in (*ctx.roles.protected, *self.p["slices"]) if c in ctx.columns))
+
     def _task(self, ctx):
         freqs = ctx.current[Frequencies(ctx.roles.label)]
         return infer_task(ctx.columns[ctx.roles.label].type, freqs, ctx.roles.task, self.p["max_classes"])
@@ -234,6 +244,7 @@ class LabelErrorsCheck(Check):
         # first the row count and the label's classes, then only the sample that will be used
         # (every row, or a stratified sample above max_rows): no row is read before that is known
         need = [k for k in (RowCount(), Frequencies(ctx.roles.label)) if k not in ctx.current]
+        need += key_needs(self._group_columns(ctx), None, ctx)  # subgroups keyed as bias and slices key them
         if need:
             return need
         kernel, _ = self._kernel(ctx)
@@ -249,6 +260,8 @@ class LabelErrorsCheck(Check):
         kernel, how = self._kernel(ctx)
         table = ctx.current[kernel]
         task, why = self._task(ctx)
+        # options (Python objects, run(options={"label_errors": {...}})): estimator, threads,
+        # progress, and keep (a list the whole assessment is appended to)
         opts = dict(ctx.options.get("label_errors") or {})
         progress = opts.get("progress", self.p["progress"])
         freqs = ctx.current[Frequencies(label)]
@@ -274,8 +287,11 @@ class LabelErrorsCheck(Check):
             return self.error(None, str(exc))
         n_rows = ctx.current[RowCount()]
         sampled = n_rows > self.p["max_rows"]
+        keep = opts.get("keep")
+        if keep is not None:  # the notebook API (label_issues) takes the whole assessment
+            keep.append({"quality": lq, "rows": ctx.label_rows(lq.rows), "sample": how})
 
-        ctx.artifacts["label_errors.oof"] = {
+        ctx.artifacts[OOF_KEY] = {
             "rows": lq.rows,
             "label": lq.given,
             "pred": lq.suggested,
@@ -308,14 +324,20 @@ class LabelErrorsCheck(Check):
         else:
             ok = frac <= self.p["max_fraction"]
         evidence = self._evidence(lq, ctx)
-        groups = [c for c in (*roles.protected, *self.p["slices"]) if c in lq.table.column_names]
+        groups = [c for c in self._group_columns(ctx) if c in lq.table.column_names]
         subgroups = subgroup_rates(
-            lq.table, list(dict.fromkeys(groups)), lq.is_issue, max_groups=self.p["max_groups"], weights=lq.weights
+            lq.table,
+            groups,
+            lq.is_issue,
+            max_groups=self.p["max_groups"],
+            weights=lq.weights,
+            keys={c: make_key(c, None, ctx) for c in groups},
         )
         edges = np.linspace(0.0, 1.0, _HIST_BINS + 1)
         details = {
             "task": lq.task,
             "task_reason": why,
+            "positive_label": lq.positive_label,
             "model": lq.model,
             "folds": self.p["folds"],
             "seed": self.p["seed"],

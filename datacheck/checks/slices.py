@@ -19,7 +19,7 @@ as the same data in memory:
 * ROC AUC: per-slice histograms of the score by class on ``auc_bins`` equal-width bins; each slice
   states its binning error bound (``auc_bin_error``: the AUC of the raw scores is within it).
 
-Intervals and tests are described in :mod:`datacheck.slice_math` and named in each result's
+Intervals and tests are described in :mod:`datacheck.stats.slices` and named in each result's
 ``method``.
 
 Examples
@@ -42,16 +42,6 @@ from typing import Any
 
 import numpy as np
 
-from datacheck.checks._slice_keys import (
-    infer_positive,
-    key_needs,
-    make_key,
-    predicate,
-    require_columns,
-    support_threshold,
-    validate_bins,
-    value_label,
-)
 from datacheck.checks._util import num
 from datacheck.checks.base import Check, register
 from datacheck.context import Context, MetricUnavailable
@@ -59,7 +49,22 @@ from datacheck.kernels.groups import Bin, Col, GroupCounts
 from datacheck.kernels.moments import Moments
 from datacheck.kernels.slice_sums import AbsDiff, Brier, GroupSums, LogLoss, SqDiff
 from datacheck.params import Param
-from datacheck.slice_math import (
+from datacheck.roles import (
+    bins_param,
+    crosses,
+    key_needs,
+    label_counts_kernel,
+    make_key,
+    positive_label,
+    positive_label_of,
+    predicate,
+    require_columns,
+    support_threshold,
+    validate_bins,
+    value_label,
+)
+from datacheck.stats import benjamini_hochberg
+from datacheck.stats.slices import (
     ALL_METRICS,
     COUNT_METRICS,
     HIGHER_IS_BETTER,
@@ -72,7 +77,6 @@ from datacheck.slice_math import (
     rmse_interval,
     welch_from_sums,
 )
-from datacheck.stats import benjamini_hochberg
 
 __all__ = ["SlicesCheck"]
 
@@ -129,11 +133,7 @@ class SlicesCheck(Check):
             high_open=True,
             doc="false discovery rate (Benjamini-Hochberg across all slices of the check)",
         ),
-        "bins": Param(
-            "any",
-            default=4,
-            doc="numeric columns: quantile bin count, list of edges, 'values', or a mapping per column",
-        ),
+        "bins": bins_param("numeric columns"),
         "confidence": Param(
             "number", default=0.95, low=0, high=1, low_open=True, high_open=True, doc="interval confidence level"
         ),
@@ -170,9 +170,7 @@ class SlicesCheck(Check):
             if not ctx.roles.protected:
                 raise MetricUnavailable("slices needs 'by' (columns to slice by) or dataset.protected")
             by = ctx.roles.protected
-        if isinstance(by, str):
-            by = (by,)
-        out = [tuple(b) if isinstance(b, (list, tuple)) else (b,) for b in by]
+        out = crosses(by)
         require_columns([c for g in out for c in g], ctx, f"{self.spec.path}.by")
         return out
 
@@ -231,10 +229,7 @@ class SlicesCheck(Check):
         return {"label": r.label, "pred": r.prediction if need_pred else None, "score": score, "metrics": metrics}
 
     def _positive_for_scores(self, ctx: Context, label: str) -> Any:
-        if ctx.roles.positive_label is not None:
-            return ctx.roles.positive_label
-        counts = {k[0]: c for k, c in ctx.current[GroupCounts((Col(label),))].items()}
-        pos, _ = infer_positive(counts)
+        pos, _ = positive_label_of(ctx, label)
         if pos is None:
             raise MetricUnavailable(
                 "roc_auc, log_loss and brier are for binary labels; the label has more than two values"
@@ -296,8 +291,8 @@ class SlicesCheck(Check):
         if self.p["max_gap"] is None and self.task(ctx) == "regression":
             need.append(Moments(roles["label"]))
         metrics = roles["metrics"]
-        if any(m in ("roc_auc",) + _SUM_METRICS for m in metrics) and ctx.roles.positive_label is None:
-            need.append(GroupCounts((Col(roles["label"]),)))
+        if any(m in ("roc_auc",) + _SUM_METRICS for m in metrics):
+            need.append(label_counts_kernel(roles["label"]))
         if "roc_auc" in metrics:
             need.append(Moments(roles["score"]))
         need = [k for k in need if k not in ctx.current]
@@ -334,7 +329,7 @@ class SlicesCheck(Check):
         classes = sorted(classes_y | classes_p, key=_sort_key)
         idx = {v: i for i, v in enumerate(classes)}
         pos_value, pos_how = (
-            infer_positive(ylab, ctx.roles.positive_label) if len(classes) <= 2 else (None, "macro average")
+            positive_label(ylab, ctx.roles.positive_label) if len(classes) <= 2 else (None, "macro average")
         )
         if len(classes) <= 2 and pos_value is not None and pos_value not in idx:
             pos_value = None

@@ -1,6 +1,6 @@
 """``worst_slices``: find the slices where the model errs most, by SliceLine, and test them.
 
-SliceLine (:mod:`datacheck.sliceline`) searches conjunctions of up to ``max_depth`` predicates
+SliceLine (:mod:`datacheck.stats.sliceline`) searches conjunctions of up to ``max_depth`` predicates
 over the ``features`` (numeric ones cut into quantile bins) for the ``top_k`` slices of highest
 score ``α·((slice error / slice size)/mean error − 1) − (1−α)·(n/slice size − 1)``, among slices
 with at least ``min_support`` rows (``alpha`` 0.99 by default: at the paper's 0.95 a 5% slice with
@@ -18,8 +18,10 @@ Where the per-row errors come from, in this order:
 1. the ``dataset`` roles: ``error_rate`` compares ``label`` and ``prediction``; ``abs_error`` and
    ``squared_error`` need numeric label and prediction; ``log_loss`` and ``brier`` need one
    ``scores`` column (probability of the positive label);
-2. otherwise the out-of-fold predictions the ``label_errors`` check left earlier in the same suite
-   (``ctx.artifacts["label_errors.oof"]``; the search then runs on that check's sampled rows);
+2. otherwise the out-of-fold predictions of the ``label_errors`` check of the same suite
+   (``ctx.artifacts["label_errors.oof"]``; declared in ``consumes``, so the planner evaluates
+   ``label_errors`` first wherever it stands in the suite; the search then runs on that check's
+   sampled rows);
 3. otherwise the result is ``error``, saying so.
 
 With roles, ``method: passes`` (default) is exact on all the data and streams: every lattice level
@@ -52,31 +54,32 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from datacheck.checks._slice_keys import (
-    bins_for,
-    edges_from_quantiles,
-    infer_positive,
+from datacheck.checks._util import num
+from datacheck.checks.base import Check, register
+from datacheck.checks.label_errors import OOF_KEY
+from datacheck.context import Context, MetricUnavailable
+from datacheck.kernels.base import BatchView
+from datacheck.kernels.groups import Bin, Col
+from datacheck.kernels.sample import Sample
+from datacheck.kernels.slice_sums import EPS, AbsDiff, Brier, LevelSums, LogLoss, Ne, SqDiff
+from datacheck.params import Param
+from datacheck.roles import (
+    bins_param,
+    key_from_rows,
     key_needs,
+    label_counts_kernel,
     make_key,
+    positive_label_of,
     predicate,
     require_columns,
     validate_bins,
     value_label,
 )
-from datacheck.checks._util import num
-from datacheck.checks.base import Check, register
-from datacheck.context import Context, MetricUnavailable
-from datacheck.kernels.base import BatchView
-from datacheck.kernels.groups import Bin, Col, GroupCounts
-from datacheck.kernels.sample import Sample
-from datacheck.kernels.slice_sums import EPS, AbsDiff, Brier, LevelSums, LogLoss, Ne, SqDiff
-from datacheck.params import Param
-from datacheck.sliceline import LatticeSearch, SliceLineResult, complement_test, sliceline
+from datacheck.stats.sliceline import LatticeSearch, SliceLineResult, complement_test, sliceline
 
 __all__ = ["WorstSlicesCheck", "METRICS", "encode_table", "excess_lower_bound", "drop_chance_refinements"]
 
 METRICS = ("error_rate", "abs_error", "squared_error", "log_loss", "brier")
-OOF_KEY = "label_errors.oof"
 
 
 def encode_table(
@@ -84,7 +87,8 @@ def encode_table(
 ) -> tuple[np.ndarray, list[str], list[Any], list[list[Any]], list[str]]:
     """Integer codes of ``features`` for the in-memory search.
 
-    Numeric columns are cut at quantiles of these rows (or the given edges); missing values get a
+    Keys follow :func:`datacheck.roles.key_from_rows` (numeric columns with many values cut at
+    quantiles of these rows, or at the given edges); missing values get a
     code of their own. Returns ``(X, kept feature names, keys, values per code, dropped)`` where
     categorical features with more than ``max_categories`` values are dropped.
     """
@@ -92,29 +96,7 @@ def encode_table(
     view = BatchView(pa.RecordBatch.from_pydict(arrays) if arrays else pa.record_batch({"_": pa.nulls(table.num_rows)}))
     cols, names, keys, decoders, dropped = [], [], [], [], []
     for f in features:
-        arr = view.column(f)
-        t = arr.type
-        numeric = (
-            pa.types.is_integer(t)
-            or pa.types.is_floating(t)
-            or pa.types.is_decimal(t)
-            or pa.types.is_timestamp(t)
-            or pa.types.is_date(t)
-        )
-        b = bins_for(bins, f)
-        key: Bin | Col
-        if numeric and b != "values":
-            if isinstance(b, tuple):
-                key = Bin(f, b)
-            else:
-                x = view.numeric(f).values
-                if x.size == 0:
-                    key = Bin(f, (0.0, 1.0))
-                else:
-                    qs = np.quantile(x, [i / b for i in range(1, b)])
-                    key = Bin(f, edges_from_quantiles(float(x.min()), [float(q) for q in qs], float(x.max())))
-        else:
-            key = Col(f)
+        key = key_from_rows(f, view, bins)
         coded = pc.dictionary_encode(key.array(view))
         values = coded.dictionary.to_pylist()
         if isinstance(key, Col) and len(values) > max_categories:
@@ -134,6 +116,7 @@ class WorstSlicesCheck(Check):
     family = "slices"
     per_column = False
     default_columns = None
+    consumes = (OOF_KEY,)  # the label_errors check's out-of-fold predictions, when the roles lack errors
     params = {
         "metric": Param("choice", default="error_rate", choices=METRICS, doc="per-row error the search maximises"),
         "features": Param(
@@ -172,7 +155,7 @@ class WorstSlicesCheck(Check):
             low_open=True,
             doc="slices with more than this share of the rows are not reported (rank: evidence)",
         ),
-        "bins": Param("any", default=4, doc="numeric features: quantile bin count, edges, 'values', or a mapping"),
+        "bins": bins_param("numeric features"),
         "max_gap": Param("number", default=0.05, low=0, doc="largest tolerated excess error of a slice over the rest"),
         "significance": Param(
             "number",
@@ -244,13 +227,10 @@ class WorstSlicesCheck(Check):
         return self._role_expr(ctx, positive=0) is not None
 
     def _positive(self, ctx: Context) -> Any:
-        if ctx.roles.positive_label is not None:
-            return ctx.roles.positive_label
         label = ctx.roles.label
         if label is None:  # callers judge from the roles only when a label is set
             raise MetricUnavailable(f"{self.p['metric']} needs dataset.label")
-        counts = {k[0]: c for k, c in ctx.current[GroupCounts((Col(label),))].items()}
-        pos, _ = infer_positive(counts)
+        pos, _ = positive_label_of(ctx, label)
         if pos is None:
             raise MetricUnavailable(f"{self.p['metric']} is for binary labels; the label has more than two values")
         return pos
@@ -347,8 +327,8 @@ class WorstSlicesCheck(Check):
             need = [self._sample_kernel(ctx)]
         else:
             need = key_needs(self.features(ctx), self.p["bins"], ctx)
-        if self.p["metric"] in ("log_loss", "brier") and ctx.roles.positive_label is None:
-            need.append(GroupCounts((Col(ctx.roles.label),)))
+        if self.p["metric"] in ("log_loss", "brier"):
+            need.append(label_counts_kernel(ctx.roles.label))
         need = [k for k in need if k not in ctx.current]
         if need or self.p["method"] == "sample":
             return need
@@ -357,6 +337,12 @@ class WorstSlicesCheck(Check):
 
     # -- judging ------------------------------------------------------------------------------
     def evaluate(self, column, ctx):
+        result = self._evaluate(ctx)
+        if self._uses_roles(ctx) and self.p["metric"] in ("log_loss", "brier") and getattr(result, "details", None):
+            result.details["positive_label"] = self._positive(ctx)  # the rule of datacheck.roles
+        return result
+
+    def _evaluate(self, ctx):
         if self._uses_roles(ctx):
             if self.p["method"] == "sample":
                 return self._in_memory_from_sample(ctx)
@@ -377,8 +363,8 @@ class WorstSlicesCheck(Check):
                 None,
                 f"worst_slices needs per-row errors: set dataset.label and dataset.prediction"
                 f"{' (or one dataset.scores column)' if self.p['metric'] in ('log_loss', 'brier') else ''}"
-                f" for metric {self.p['metric']!r}, or run the label_errors check earlier in the "
-                "same suite so that its out-of-fold predictions can be used",
+                f" for metric {self.p['metric']!r}, or add the label_errors check to the same suite "
+                "so that its out-of-fold predictions can be used",
             )
         return self._in_memory_from_oof(ctx, oof)
 
@@ -603,7 +589,7 @@ def excess_lower_bound(s, res: SliceLineResult, z: float = 1.959963984540054) ->
 
     Examples
     --------
-    >>> from datacheck.sliceline import Slice, SliceLineResult
+    >>> from datacheck.stats.sliceline import Slice, SliceLineResult
     >>> res = SliceLineResult(top=[], n=1000, total_error=400.0, total_sq_error=400.0, mean_error=0.4,
     ...                       min_support=10, evaluated=1)
     >>> round(excess_lower_bound(Slice(((0, 1),), 100, 70.0, 70.0, 1.0, 0.5), res), 3)   # 0.70 vs 0.37
@@ -629,14 +615,14 @@ def drop_chance_refinements(slices: list, binary: bool, level: float = 0.05) -> 
 
     Examples
     --------
-    >>> from datacheck.sliceline import Slice
+    >>> from datacheck.stats.sliceline import Slice
     >>> bad = Slice(((0, "a"),), 200, 110.0, 110.0, 1.0, 1.0)         # error 0.55
     >>> piece = Slice(((0, "a"), (1, "x")), 50, 33.0, 33.0, 1.0, 1.2)  # 0.66, vs 0.51 in the rest of 'a'
     >>> [s.predicates for s in drop_chance_refinements([piece, bad], binary=True)]
     [((0, 'a'),)]
     """
-    from datacheck.slice_math import welch_from_sums
     from datacheck.stats import proportion_test
+    from datacheck.stats.slices import welch_from_sums
 
     out = []
     for s in slices:

@@ -18,33 +18,15 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pyarrow as pa
 
+from datacheck.engines.base import DEFAULT_BATCH_ROWS, Source
 from datacheck.errors import DataError
 
 __all__ = ["Source", "open_source", "DEFAULT_BATCH_ROWS"]
-
-DEFAULT_BATCH_ROWS = 1 << 18  # 262,144 rows: measured faster and lighter than 1M for streaming
-
-
-class Source:
-    """A dataset datacheck can read: ``schema``, ``batches(columns)``, ``description``."""
-
-    kind = "data"
-
-    def __init__(self, schema: pa.Schema, description: str, num_rows: int | None = None) -> None:
-        self.schema = schema
-        self.description = description
-        self.num_rows = num_rows
-        self.notes: list[str] = []
-        self.format: str | None = None  # what a file was read as ("Parquet", "tab-separated text", ...)
-        self.row_labels: Callable[[Any], list] | None = None  # positions -> labels, for pandas indexes
-
-    def batches(self, columns: Sequence[str] | None = None) -> Iterator[pa.RecordBatch]:  # pragma: no cover
-        raise NotImplementedError
 
 
 class TableSource(Source):

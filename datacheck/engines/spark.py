@@ -23,7 +23,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from datacheck.engines.sources import Source
+from datacheck.engines.base import Source
 from datacheck.errors import DataError
 from datacheck.kernels.base import BatchView, Kernel
 

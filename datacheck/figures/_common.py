@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import math
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeGuard
 
 __all__ = [
     "STATUS_COLORS",
@@ -101,8 +101,13 @@ def fmt_num(x: Any) -> str:
     return text_label(x, 24)
 
 
+def finite(x: Any) -> TypeGuard[float]:
+    """A real, finite number (not a bool, None, NaN or infinity): what a figure can place."""
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+
+
 def fmt_pct(x: float | None) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
+    if not finite(x):
         return "n/a"
     if x == 0:
         return "0%"

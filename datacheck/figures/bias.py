@@ -26,6 +26,7 @@ import math
 from typing import Any
 
 from datacheck.figures import figure, new_ax
+from datacheck.figures._common import finite as _finite
 from datacheck.figures._common import text_label
 
 #: text sizes (points) in the bias panels: shown in a 1,100 px page column they stay >= 11 px
@@ -49,10 +50,6 @@ def _results(report: Any, metrics, metric=None, dimension=None) -> list:
             continue
         out.append(r)
     return out
-
-
-def _finite(x) -> bool:
-    return x is not None and isinstance(x, (int, float)) and math.isfinite(x)
 
 
 def _grid(n: int, ax, panel_size=(4.6, 0.0), heights=None):

@@ -44,6 +44,9 @@ from datacheck.figures._common import (
     theme,
     worst_status,
 )
+from datacheck.figures._common import (
+    finite as _finite,
+)
 
 __all__ = ["missingness", "numeric_distributions", "skewness", "value_shares", "MAX_PANELS", "MAX_ROWS"]
 
@@ -73,10 +76,6 @@ def _colour_ticklabels(labels, statuses) -> None:
         if _is_problem(s):
             lab.set_color(STATUS_COLORS[s])
             lab.set_fontweight("bold")
-
-
-def _finite(x) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
 
 
 # -- missingness ---------------------------------------------------------------------------------

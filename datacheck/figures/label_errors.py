@@ -26,12 +26,13 @@ Examples
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
 from datacheck.figures import figure, new_ax
+from datacheck.figures._common import finite as _finite
+from datacheck.figures._common import fmt_pct
 
 __all__ = ["label_quality_distribution", "label_issues_by_class", "label_issue_rates"]
 
@@ -61,12 +62,6 @@ def text_label(value: Any, width: int = 28) -> str:
     return s.replace("$", r"\$")
 
 
-def fmt_pct(x: Any) -> str:
-    if not _finite(x):
-        return "n/a"
-    return f"{x * 100:.2f}%" if abs(x) < 0.1 else f"{x * 100:.1f}%"
-
-
 def _result(report: Any, need: str):
     """The first evaluated ``label_errors`` result that carries ``details[need]``."""
     for r in getattr(report, "results", [report]):
@@ -74,10 +69,6 @@ def _result(report: Any, need: str):
         if getattr(r, "check", None) == "label_errors" and r.status not in ("error", "skipped") and d.get(need):
             return r
     return None
-
-
-def _finite(x) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
 
 
 def _applies(need: str):

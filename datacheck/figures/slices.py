@@ -26,15 +26,12 @@ import math
 from typing import Any
 
 from datacheck.figures import figure, new_ax
+from datacheck.figures._common import finite as _finite
 
 __all__ = ["slice_forest", "slice_heatmap", "worst_slices_bars"]
 
 _COLORS = {"pass": "#4C72B0", "fail": "#C44E52", "small": "#AAAAAA", "undefined": "#AAAAAA"}
 _MAX_ROWS = 30
-
-
-def _finite(x: Any) -> bool:
-    return isinstance(x, (int, float)) and math.isfinite(x)
 
 
 def _slice_results(report: Any, metric: str | None = None, crossed: bool | None = None) -> list:

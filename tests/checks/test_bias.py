@@ -24,8 +24,8 @@ from fairlearn.metrics import (
 from sklearn.metrics import precision_score, roc_auc_score
 
 import datacheck
-from datacheck.checks.bias import binned_auc
 from datacheck.errors import SuiteError
+from datacheck.stats import binned_auc
 
 RATE_METRICS = ["base_rate", "selection_rate", "tpr", "fpr", "fnr", "ppv"]
 

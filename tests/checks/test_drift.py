@@ -233,7 +233,7 @@ def test_numeric_chi2_keeps_power(n, shift, least):
 
 
 def test_numeric_chi2_pools_by_reference_shares_only():
-    from datacheck.checks.drift import _pool_by_reference
+    from datacheck.stats.distances import pool_by_reference as _pool_by_reference
 
     r = np.array([3] * 10)
     for c in (np.array([7, 1, 1, 1, 0, 3, 5, 9, 3, 0]), np.array([3] * 10)):

@@ -45,6 +45,9 @@ from itertools import combinations
 
 import numpy as np
 
+from datacheck.stats.inference import proportion_test
+from datacheck.stats.slices import welch_from_sums
+
 __all__ = [
     "Slice",
     "SliceLineResult",
@@ -382,9 +385,6 @@ def sliceline(
 def complement_test(s: Slice, res: SliceLineResult, binary: bool) -> tuple[float, str]:
     """Two-sided p-value of the slice's mean error vs the rest's, and the test's name: the
     two-proportion test for 0/1 errors, Welch's t test (from sums) otherwise."""
-    from datacheck.slice_math import welch_from_sums
-    from datacheck.stats import proportion_test
-
     n2 = res.n - s.support
     if binary:
         p, how = proportion_test(int(round(s.errors)), s.support, int(round(res.total_error - s.errors)), n2)

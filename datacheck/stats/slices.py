@@ -35,7 +35,8 @@ import math
 import numpy as np
 from scipy import stats as _st
 
-from datacheck.stats import proportion_test, wilson_interval
+from datacheck.stats.auc import binned_auc
+from datacheck.stats.inference import proportion_test, wilson_interval
 
 __all__ = [
     "COUNT_METRICS",
@@ -215,19 +216,14 @@ def welch_from_sums(n1: float, s1: float, ss1: float, n2: float, s2: float, ss2:
 
 
 def auc_from_histograms(pos: np.ndarray, neg: np.ndarray) -> tuple[float, float]:
-    """ROC AUC from positive and negative counts per ordered score bin, and its binning error bound.
+    """ROC AUC from positive and negative counts per ordered score bin, and its binning error bound
+    (:func:`datacheck.stats.auc.binned_auc` without the variance).
 
     Same-bin pairs count 1/2 (as ties do in the exact AUC), so the result is within
     ``0.5 * sum(pos * neg) / (P * N)`` of the AUC of the unbinned scores.
     """
-    pos = np.asarray(pos, dtype=float)
-    neg = np.asarray(neg, dtype=float)
-    P, N = pos.sum(), neg.sum()
-    if P == 0 or N == 0:
-        return (math.nan, math.nan)
-    below = np.cumsum(neg) - neg
-    same = float((pos * neg).sum())
-    return (float(((pos * below).sum() + 0.5 * same) / (P * N)), float(0.5 * same / (P * N)))
+    auc, _, bound = binned_auc(pos, neg)
+    return auc, bound
 
 
 def hanley_mcneil_se(auc: float, n_pos: float, n_neg: float) -> float:
