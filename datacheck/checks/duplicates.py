@@ -13,7 +13,7 @@ from __future__ import annotations
 from datacheck.checks._util import duplicates_result
 from datacheck.checks.base import Check, register
 from datacheck.context import MetricUnavailable
-from datacheck.kernels import RowHashes
+from datacheck.kernels import RowCount, RowHashes
 from datacheck.params import Param
 
 
@@ -40,8 +40,18 @@ class DuplicatesCheck(Check):
         missing = [c for c in (self.p.get("columns") or ()) if c not in ctx.columns]
         if missing:
             raise MetricUnavailable(f"column(s) {missing!r} not in the data [{self.spec.path}.columns]")
+        if not self.kernel(ctx).columns:
+            return [RowCount()]  # for the message only
         return [self.kernel(ctx)]
 
     def evaluate(self, column, ctx):
+        if not self.kernel(ctx).columns:
+            # rows with no values cannot be told apart or alike: pandas calls none of them duplicated,
+            # the empty tuples are all equal; neither is a finding about the data
+            return self.skipped(
+                None,
+                f"no columns to compare: the data has {ctx.current[RowCount()]:,} row(s) but no columns, so duplicate "
+                "rows cannot be judged",
+            )
         d = ctx.current[self.kernel(ctx)]
         return duplicates_result(self, None, d, ctx, noun="row", clean=f"no duplicate rows among {d['rows']:,}")
