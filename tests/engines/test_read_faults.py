@@ -128,3 +128,35 @@ def test_csv_numbers_with_a_few_texts_inside_the_first_block_are_named(tmp_path)
     clean = tmp_path / "clean.csv"
     clean.write_text("s\n" + "".join(f"v{i}\n" for i in range(500)))
     assert not [n for n in datacheck.run(clean, {"name": "s", "checks": ["missing"]}).notes if "read as text" in n]
+
+
+def test_csv_type_break_late_in_a_column_no_check_reads(tmp_path, capsys):
+    """A suite that reads only `s` still stops at the value that breaks `n`'s inferred type past the
+    first 16 MB block: the file does not hold the types it was read with, so no report is made."""
+    p = tmp_path / "late_other.csv"
+    pad = "v" * 40
+    with open(p, "w") as fh:
+        fh.write("n,s\n")
+        fh.write("".join(f"{i},{pad}{i % 5}\n" for i in range(420_000)))
+        fh.write(f"x,{pad}0\n")
+        fh.write("".join(f"{i},{pad}1\n" for i in range(10)))
+    assert p.stat().st_size > 16 << 20
+    suite = {"name": "s", "checks": [{"allowed_values": {"columns": "s", "values": [f"{pad}{i}" for i in range(5)]}}]}
+    with pytest.raises(DataError, match=r"late_other\.csv, line 420,002, column 'n' \(type int64 inferred"):
+        datacheck.run(p, suite)
+    y = tmp_path / "only_s.yaml"
+    y.write_text("name: s\nchecks:\n  - missing: {columns: s}\n")
+    code = main(["run", str(p), "--suite", str(y), "--json", str(tmp_path / "out" / "r.json")])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and len(err.splitlines()) == 1 and "line 420,002, column 'n'" in err, err
+    assert not (tmp_path / "out" / "r.json").exists()
+
+
+def test_csv_columns_converted_whole_once_then_only_what_is_read(tmp_path):
+    p = tmp_path / "ok.csv"
+    p.write_text("n,s\n" + "".join(f"{i},t{i % 3}\n" for i in range(1000)))
+    src = open_source(p)
+    assert [b.schema.names for b in src.batches(["s"])] == [["s"]]  # the first pass checks n too
+    assert src._types_checked
+    r = datacheck.run(src, {"name": "s", "checks": [{"outliers": {"columns": "n"}}, "missing"]})
+    assert r.n_rows == 1000 and {x.status for x in r.results} <= {"pass", "warn"}
