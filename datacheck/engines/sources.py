@@ -229,10 +229,11 @@ class CsvSource(Source):
         # inferred type past the first block stops the run (file, line, column) whichever columns
         # the suite reads: a report on the other columns of a file that does not hold the types it
         # was read with would be presented as complete. Later passes convert only what they read.
-        whole = columns is None or not self._types_checked
+        wanted = None if columns is None else list(columns)
+        whole = wanted is None or not self._types_checked
         co = pcsv.ConvertOptions(
             strings_can_be_null=False,
-            include_columns=None if whole else list(columns),
+            include_columns=None if whole else wanted,
             column_types={f.name: f.type for f in self.schema},
         )
         try:
@@ -244,7 +245,7 @@ class CsvSource(Source):
                     if not any_batch:
                         self._note_text_numbers(b)
                     any_batch = True
-                    yield b if columns is None or not whole else b.select(list(columns))
+                    yield b if wanted is None or not whole else b.select(wanted)
                 if whole:
                     self._types_checked = True
                 if not any_batch:
