@@ -91,14 +91,15 @@ class _Block:
     __slots__ = ("h", "used")
 
     def __init__(self, capacity: int) -> None:
-        # one allocation of at least 32 MiB: malloc serves it with its own mapping (untouched pages
+        # full-size blocks are 32 MiB: malloc serves each with its own mapping (untouched pages
         # cost nothing), so the batches' temporaries never sit between the hashes held
         self.h = np.empty(capacity, dtype=np.uint64)
         self.used = 0
 
 
-#: rows per block (32 MiB of hashes)
+#: rows per block once the state holds a million rows (32 MiB of hashes); smaller before
 _BLOCK_ROWS = 1 << 22
+_FIRST_BLOCK_ROWS = 1 << 16
 _SCAN_ROWS = 1 << 20
 
 
@@ -114,7 +115,7 @@ class RowHashes(Kernel):
     hashes at ``block.h[start:]`` are those of the ``span`` rows starting at row ``offset``, minus
     the rows skipped for a missing key, which ``kept`` records (``np.packbits``, 1 bit per row; None
     when none was skipped). Row positions are never stored: they follow from the offset and the
-    kept bits. Hashes are written into blocks of 4M rows (8 bytes per row held); merging
+    kept bits. Hashes are written into blocks growing to 4M rows (8 bytes per row held); merging
     concatenates segments; ``finalize`` sorts one copy of the hashes, counts equal neighbours and,
     only when there are duplicates, walks the segments in row order for the example rows.
     """
@@ -207,13 +208,15 @@ def _write(state: tuple, offset: int, span: int, h: np.ndarray, kept) -> tuple:
     """A segment for ``h``, written after the state's last segment when its block has room and
     nothing was written there since, else into a new block."""
     block = None
+    held = 0
     if state:
         last = state[-1]
         b, end = last[2], last[3] + last[4]
         if b.used == end and end + h.size <= b.h.size:
             block = b
-    if block is None:
-        block = _Block(max(_BLOCK_ROWS, h.size))
+        held = sum(seg[4] for seg in state)
+    if block is None:  # blocks grow with what is held (few rows reserve little), up to 4M rows
+        block = _Block(max(h.size, min(_BLOCK_ROWS, max(_FIRST_BLOCK_ROWS, 4 * held))))
     start = block.used
     block.h[start : start + h.size] = h
     block.used = start + h.size
