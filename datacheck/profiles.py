@@ -520,6 +520,12 @@ class Profile:
         for k in ("source", "created_at", "datacheck_version"):
             if not isinstance(d[k], str):
                 raise ValueError(f"{k} must be text; got {d[k]!r}")
+        described = {c: {"type": str(i.type), "logical": i.logical} for c, i in schema_info(schema).items()}
+        if d["columns"] != described:
+            raise DataError(
+                "its column list does not match its schema: the file was edited or put together from "
+                "another profile; save the profile again with `datacheck profile`"
+            )
         _validate(values, n_rows, schema)
         return cls(
             metrics=Metrics(values, failures),

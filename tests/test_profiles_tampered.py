@@ -231,6 +231,8 @@ def _forge(doc, how):
         _metric(d, "KeyedHashes")["value"]["missing_ids"] = 40
     elif how == "foreign_column":
         _metric(d, "Moments", "x")["kernel"]["fields"]["column"] = "salary"
+    elif how == "column_type_changed":
+        d["columns"]["x"] = {"type": "string", "logical": "string"}
     elif how == "kernel_name_unknown":
         _metric(d, "Moments", "x")["kernel"]["__kernel__"] = "datacheck.kernels.moments:Forged"
     d["checksum"] = _checksum(d)
@@ -251,6 +253,7 @@ FORGERIES = {
     "sample_rows_beyond_data": "Sample statistics of columns",
     "ids_not_adding_up": "KeyedHashes statistics of columns",
     "foreign_column": "Moments statistics name column(s) ['salary']",
+    "column_type_changed": "its column list does not match its schema",
     "kernel_name_unknown": "datacheck.kernels.moments:Forged",
 }
 
