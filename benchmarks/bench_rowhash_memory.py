@@ -6,13 +6,19 @@ run in a fresh process: with ``row_count`` only (the baseline: reading, batches)
 ``duplicates`` (all three columns) and with ``unique`` on the id. The peak RSS is taken from
 Linux's ``VmHWM`` after resetting it once the data is loaded (``/proc/self/clear_refs``), so it is
 the memory above the data; minus the baseline's and divided by N, it is what the row hashes cost
-per row.
+per row. Arrow is told to use the system allocator (its own keeps freed pages for a while and hands
+them back mid-run, which would hide the peak).
+
+``--kernel-only`` measures ``RowHashes`` alone in one process (an in-memory id column folded batch
+by batch): the RSS held after reading and the peak while counting, per row.
 
 Usage::
 
     PYTHONPATH=$PWD python benchmarks/bench_rowhash_memory.py 5000000 20000000 [--dir DIR]
+    PYTHONPATH=$PWD python benchmarks/bench_rowhash_memory.py 20000000 --kernel-only
 
-Run it from the root of the checkout to measure (``PYTHONPATH`` picks the datacheck measured).
+``PYTHONPATH`` (an absolute path) picks the datacheck measured: the children run in the data's
+directory, so the working directory's checkout is not imported instead.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 CHILD = r"""
-import json, sys, time
+import gc, json, sys, time
 import datacheck
 import pyarrow.parquet as pq
 
@@ -41,6 +47,8 @@ def status(key):
 
 path, where, which = sys.argv[1], sys.argv[2], sys.argv[3]
 data = pq.read_table(path) if where == "memory" else path
+datacheck.run(pq.read_table(path).slice(0, 1000), {"name": "warm", "checks": ["duplicates"]})  # imports
+gc.collect()
 checks = [{"row_count": {"min": 0}}]
 if which == "duplicates":
     checks.append("duplicates")
@@ -55,6 +63,55 @@ dt = time.perf_counter() - t0
 print(json.dumps({"extra": status("VmHWM") - before, "seconds": dt, "rows": r.n_rows,
                   "observed": [x.observed for x in r.results[1:]]}))
 """
+
+KERNEL_CHILD = r"""
+import json, sys
+import numpy as np, pyarrow as pa
+from datacheck.engines.sources import open_source
+from datacheck.kernels import RowHashes
+from datacheck.kernels.base import BatchView
+
+def status(key):
+    for line in open("/proc/self/status"):
+        if line.startswith(key + ":"):
+            return int(line.split()[1]) * 1024
+
+n = int(sys.argv[1])
+rng = np.random.default_rng(0)
+ids = np.arange(n)
+rep = rng.random(n) < 0.01
+ids[rep] = rng.integers(0, n, int(rep.sum()))
+src = open_source(pa.table({"id": ids}))
+k = RowHashes(("id",))
+with open("/proc/self/clear_refs", "w") as fh:
+    fh.write("5")
+before = status("VmRSS")
+state, offset = k.init(), 0
+for b in src.batches(["id"]):
+    state = k.update(state, BatchView(b, offset))
+    offset += b.num_rows
+held = status("VmRSS") - before
+value = k.finalize(state)
+print(json.dumps({"held": held, "peak": status("VmHWM") - before, "duplicates": value["duplicate_rows"]}))
+"""
+
+
+def kernel_only(n: int) -> None:
+    """The kernel alone, in one process: RowHashes folded over an in-memory id column."""
+    out = subprocess.run(
+        [sys.executable, "-c", KERNEL_CHILD, str(n)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=tempfile.gettempdir(),
+        env={**os.environ, "ARROW_DEFAULT_MEMORY_POOL": "system"},
+    )
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    print(
+        f"{n:>11,} rows, RowHashes alone: {r['held'] / n:.1f} B/row held after reading, peak {r['peak'] / n:.1f} B/row "
+        f"({r['duplicates']:,} duplicates)",
+        flush=True,
+    )
 
 
 def write(path: str, n: int, seed: int = 0) -> None:
@@ -73,7 +130,16 @@ def write(path: str, n: int, seed: int = 0) -> None:
 
 
 def child(path: str, where: str, which: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD, path, where, which], check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, path, where, which],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=os.path.dirname(path),  # `python -c` puts its working directory first on sys.path
+        # Arrow's own allocator keeps freed pages and returns them later, in the middle of a run,
+        # which hides the peak: with the system allocator RSS follows what is held
+        env={**os.environ, "ARROW_DEFAULT_MEMORY_POOL": "system"},
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -81,7 +147,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("rows", nargs="+", type=int)
     ap.add_argument("--dir", default=None, help="where to write the data (default: a temporary directory)")
+    ap.add_argument("--kernel-only", action="store_true", help="measure the kernel alone (no file, no run)")
     args = ap.parse_args()
+    if args.kernel_only:
+        for n in args.rows:
+            kernel_only(n)
+        return
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         for n in args.rows:
             path = os.path.join(tmp, f"rows_{n}.parquet")
