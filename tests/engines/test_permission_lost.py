@@ -38,6 +38,10 @@ elif kind == "directory":
     for i in range(3):
         pq.write_table(pa.table({"x": np.arange(10.0)}), os.path.join(path, f"p{i}.parquet"))
     target = os.path.join(path, "p1.parquet")
+elif kind == "jsonl":
+    target = path = os.path.join(tmp, "d.jsonl")
+    with open(path, "w") as fh:
+        fh.write("".join(json.dumps({"x": i}) + "\n" for i in range(1000)))
 else:
     target = path = os.path.join(tmp, "d.csv")
     with open(path, "w") as fh:
@@ -108,7 +112,7 @@ def _run(tmp_path, kind: str, how: str) -> dict:
     return out
 
 
-NAMED = {"parquet": "d.parquet", "directory": "p1.parquet", "csv": "d.csv"}
+NAMED = {"parquet": "d.parquet", "directory": "p1.parquet", "csv": "d.csv", "jsonl": "d.jsonl"}
 
 
 @pytest.mark.parametrize("kind", list(NAMED))
@@ -120,7 +124,7 @@ def test_losing_read_permission_mid_run_is_one_data_error(tmp_path, kind):
     assert NAMED[kind] in msg and "can no longer be read (permission denied); no report was made" in msg
 
 
-@pytest.mark.parametrize("kind", ["parquet", "csv"])
+@pytest.mark.parametrize("kind", ["parquet", "csv", "jsonl"])
 def test_cli_exits_2_with_one_line_and_writes_no_report(tmp_path, kind):
     out = _run(tmp_path, kind, "cli")
     err = out["err"].strip()

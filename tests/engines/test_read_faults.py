@@ -150,3 +150,34 @@ def test_csv_columns_converted_whole_once_then_only_what_is_read(tmp_path):
     assert src._types_checked
     r = datacheck.run(src, {"name": "s", "checks": [{"outliers": {"columns": "n"}}, "missing"]})
     assert r.n_rows == 1000 and {x.status for x in r.results} <= {"pass", "warn"}
+
+
+def test_jsonl_type_break_past_the_first_block_names_the_file_line(tmp_path, capsys):
+    """Arrow counts rows within a 16 MB block; the message gives the file's line and the field."""
+    import json
+
+    p = tmp_path / "late.jsonl"
+    with open(p, "w") as fh:
+        fh.write("".join(json.dumps({"n": i, "s": "v" * 40}) + "\n" for i in range(400_000)))
+        fh.write(json.dumps({"n": "x", "s": "a"}) + "\n")
+    assert p.stat().st_size > 16 << 20
+    with pytest.raises(DataError, match=r"late\.jsonl, line 400,001, field 'n' \(type int64 inferred from the first"):
+        datacheck.run(p, {"name": "s", "checks": [{"missing": {"columns": "s"}}]})
+    code, err = _cli(tmp_path, p, capsys)
+    assert code == 2 and len(err.splitlines()) == 1 and "line 400,001, field 'n'" in err, err
+
+
+def test_jsonl_type_break_in_the_first_block_names_the_line(tmp_path):
+    p = tmp_path / "early.jsonl"
+    p.write_text('{"n": 1, "m": {"k": 1}}\n\n{"n": 2, "m": {"k": 2}}\n{"n": 3, "m": {"k": "x"}}\n')
+    with pytest.raises(DataError, match=r"early\.jsonl, line 4, field 'm\.k': a string where the lines before hold"):
+        open_source(p)
+
+
+def test_jsonl_vanishing_mid_run(tmp_path):
+    p = tmp_path / "d.jsonl"
+    p.write_text('{"x": 1}\n{"x": 2}\n')
+    src = open_source(p)
+    p.unlink()
+    with pytest.raises(DataError, match=r"JSON Lines file .*d\.jsonl disappeared while it was being read"):
+        datacheck.run(src, {"name": "s", "checks": ["missing"]})
