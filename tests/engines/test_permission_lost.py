@@ -97,14 +97,17 @@ def _drop_dac_override() -> None:  # pragma: no cover - runs in the child before
 
 def _run(tmp_path, kind: str, how: str) -> dict:
     root = hasattr(os, "geteuid") and os.geteuid() == 0
-    proc = subprocess.run(
-        [sys.executable, "-c", CHILD, str(tmp_path), kind, how],
-        capture_output=True,
-        text=True,
-        preexec_fn=_drop_dac_override if root else None,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
-        timeout=120,
-    )
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-c", CHILD, str(tmp_path), kind, how],
+            capture_output=True,
+            text=True,
+            preexec_fn=_drop_dac_override if root else None,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+            timeout=120,
+        )
+    except subprocess.SubprocessError as exc:  # prctl refused: no CAP_SETPCAP in this container
+        pytest.fail(f"could not start a child held to file modes: {exc}")
     assert proc.returncode == 0, proc.stderr[-2000:]
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     if out.get("unenforced"):
