@@ -164,6 +164,210 @@ def _decode_dataclass(v: dict) -> Any:
 
 
 # ---------------------------------------------------------------------------------------------
+# semantic validation: a checksum catches edits, not a forger who recomputes it
+# ---------------------------------------------------------------------------------------------
+class _Impossible(Exception):
+    """A statistic no data could have produced (message: what, for the reader)."""
+
+
+def _count(v: Any, name: str, most: int | None = None) -> int:
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
+        raise _Impossible(f"{name} must be a count; got {v!r}")
+    v = int(v)
+    if v < 0:
+        raise _Impossible(f"{name} is negative ({v:,})")
+    if most is not None and v > most:
+        raise _Impossible(f"{name} is {v:,}, more than the {most:,} rows profiled")
+    return v
+
+
+def _counts_array(v: Any, name: str, size: int | None = None) -> np.ndarray:
+    a = np.asarray(v)
+    if a.ndim != 1 or a.dtype.kind not in "iu" or (size is not None and a.size != size):
+        want = f" of {size} entries" if size is not None else ""
+        raise _Impossible(f"{name} must be an array of counts{want}")
+    if a.size and a.min() < 0:
+        raise _Impossible(f"{name} holds a negative count")
+    return a.astype(np.int64)
+
+
+def _number(v: Any, name: str, *, finite: bool = True) -> float:
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)):
+        raise _Impossible(f"{name} must be a number; got {v!r}")
+    f = float(v)
+    if finite and not math.isfinite(f):
+        raise _Impossible(f"{name} is {f}")
+    return f
+
+
+def _ordered(values: Any, name: str, *, strict: bool = False) -> list[float]:
+    xs = [_number(x, name) for x in values]
+    bad = any((b <= a) if strict else (b < a) for a, b in zip(xs, xs[1:]))
+    if bad:
+        raise _Impossible(f"{name} are not in {'strictly ' if strict else ''}increasing order")
+    return xs
+
+
+def _keys(v: Any, keys: tuple[str, ...], what: str) -> Mapping:
+    if not isinstance(v, Mapping) or not set(keys) <= set(v):
+        raise _Impossible(f"{what} must hold {', '.join(keys)}")
+    return v
+
+
+def _check_value(kernel: Kernel, v: Any, n_rows: int) -> None:
+    """Raise :class:`_Impossible` when ``v`` cannot be ``kernel``'s value over ``n_rows`` rows."""
+    from datacheck.kernels import (
+        ColumnCounts,
+        CountOutside,
+        ExactQuantiles,
+        Frequencies,
+        HashedCounts,
+        Moments,
+        RowCount,
+        Sample,
+        Sketch,
+    )
+    from datacheck.kernels.shift import BinCounts, KeyedHashes, QuantileEdges
+
+    name = type(kernel).__name__
+    if isinstance(kernel, RowCount):
+        if _count(v, "the row count") != n_rows:
+            raise _Impossible(f"the row count {v:,} is not the profile's {n_rows:,} rows")
+    elif isinstance(kernel, ColumnCounts):
+        d = _keys(v, ("rows", "nulls", "nan", "posinf", "neginf", "missing"), name)
+        rows = _count(d["rows"], "rows")
+        if rows != n_rows:
+            raise _Impossible(f"rows is {rows:,}, not the profile's {n_rows:,}")
+        parts = [_count(d[k], k, rows) for k in ("nulls", "nan", "posinf", "neginf")]
+        if sum(parts) > rows:
+            raise _Impossible("nulls, NaN and infinities add up to more than the rows")
+        if _count(d["missing"], "missing", rows) != parts[0] + parts[1]:
+            raise _Impossible("missing is not nulls plus NaN")
+    elif isinstance(kernel, Moments):
+        d = _keys(v, ("n", "mean", "std", "var", "min", "max", "state"), name)
+        n = _count(d["n"], "n", n_rows)
+        state = d["state"]
+        if not isinstance(state, tuple) or len(state) not in (5, 6) or state[0] != n:
+            raise _Impossible("its moment state does not match its count")
+        if n:
+            lo, hi, mean = _number(d["min"], "min"), _number(d["max"], "max"), _number(d["mean"], "mean")
+            if lo > hi:
+                raise _Impossible(f"min {lo!r} is above max {hi!r}")
+            if not lo <= mean <= hi:
+                raise _Impossible(f"the mean {mean!r} lies outside [min, max] = [{lo!r}, {hi!r}]")
+            for k in ("std", "var"):
+                if _number(d[k], k, finite=False) < 0:
+                    raise _Impossible(f"{k} is negative")
+    elif isinstance(kernel, Frequencies):
+        d = _keys(v, ("counts", "total", "nulls", "exact", "max_error", "distinct"), name)
+        total = _count(d["total"], "total", n_rows)
+        nulls = _count(d["nulls"], "nulls", n_rows)
+        if total + nulls > n_rows:
+            raise _Impossible(f"values and nulls add up to {total + nulls:,}, more than the {n_rows:,} rows")
+        if not isinstance(d["counts"], Mapping):
+            raise _Impossible("counts must map values to counts")
+        kept = sum(_count(c, "a value's count", total) for c in d["counts"].values())
+        if kept > total:
+            raise _Impossible(f"the value counts add up to {kept:,}, more than the {total:,} values")
+        err = _count(d["max_error"], "max_error", n_rows)
+        if d["exact"] is not (err == 0):
+            raise _Impossible("'exact' contradicts max_error")
+        if err == 0 and (kept != total or d["distinct"] != len(d["counts"])):
+            raise _Impossible("exact counts must add up to the values and their number to 'distinct'")
+    elif isinstance(kernel, HashedCounts):
+        d = _keys(v, ("counts", "total", "nulls"), name)
+        counts = _counts_array(d["counts"], "counts", kernel.buckets)
+        total = _count(d["total"], "total", n_rows)
+        if int(counts.sum()) != total or total + _count(d["nulls"], "nulls", n_rows) > n_rows:
+            raise _Impossible("the bucket counts do not add up to the values")
+    elif isinstance(kernel, QuantileEdges):
+        d = _keys(v, ("edges", "n", "sampled"), name)
+        n = _count(d["n"], "n", n_rows)
+        _count(d["sampled"], "sampled", n)
+        _ordered(d["edges"], "the edges", strict=True)
+    elif isinstance(kernel, BinCounts):
+        d = _keys(v, ("edges", "counts", "sums", "at_edge", "missing", "infinite", "n"), name)
+        edges = tuple(_ordered(d["edges"], "the edges"))
+        if edges != tuple(kernel.edges):
+            raise _Impossible("its edges are not the edges it was asked for")
+        size = len(edges) + 1
+        counts = _counts_array(d["counts"], "counts", size)
+        at_edge = _counts_array(d["at_edge"], "at_edge", size)
+        sums = np.asarray(d["sums"])
+        if sums.shape != (size,) or sums.dtype.kind != "f":
+            raise _Impossible(f"sums must be {size} numbers")
+        if (at_edge > counts).any():
+            raise _Impossible("more values at a bin's edge than in the bin")
+        n = _count(d["n"], "n", n_rows)
+        if n != int(counts.sum()):
+            raise _Impossible("n is not the sum of the bin counts")
+        if n + _count(d["missing"], "missing", n_rows) + _count(d["infinite"], "infinite", n_rows) != n_rows:
+            raise _Impossible("bin counts, missing and infinite values do not add up to the rows")
+    elif isinstance(kernel, CountOutside):
+        d = _keys(v, ("below", "above", "checked"), name)
+        checked = _count(d["checked"], "checked", n_rows)
+        if _count(d["below"], "below", checked) + _count(d["above"], "above", checked) > checked:
+            raise _Impossible("more values outside the range than were checked")
+    elif isinstance(kernel, Sketch):
+        if not isinstance(v, SketchValue):
+            raise _Impossible("the quantile sketch does not load")
+        _count(v.n, "the sketch's count", n_rows)
+        if v.n:
+            _ordered(v.quantiles([0.0, 0.25, 0.5, 0.75, 1.0]), "the sketch's quantiles")
+    elif isinstance(kernel, ExactQuantiles):
+        d = _keys(v, ("values", "exact"), name)
+        vals = d["values"]
+        if not isinstance(vals, Mapping):
+            raise _Impossible("values must map quantiles to values")
+        known = [(float(q), x) for q, x in sorted(vals.items()) if x is not None]
+        if any(not 0.0 <= q <= 1.0 for q, _ in known):
+            raise _Impossible("a quantile outside [0, 1]")
+        _ordered([x for _, x in known if not (isinstance(x, float) and math.isnan(x))], "the quantiles")
+    elif isinstance(kernel, Sample):
+        if not isinstance(v, pa.Table) or "__row__" not in v.column_names:
+            raise _Impossible("the sample is not a table of rows")
+        if v.num_rows > min(kernel.k, n_rows):
+            raise _Impossible(f"the sample holds {v.num_rows:,} rows, more than it can")
+        rows = v.column("__row__").to_numpy(zero_copy_only=False)
+        if rows.dtype.kind not in "iu" or (rows.size and (rows.min() < 0 or rows.max() >= n_rows)):
+            raise _Impossible("the sample names rows the data does not have")
+        if np.unique(rows).size != rows.size:
+            raise _Impossible("the sample holds a row twice")
+    elif isinstance(kernel, KeyedHashes):
+        d = _keys(v, ("ids", "features", "hashes", "rows_with_id", "missing_ids", "duplicate_ids", "complete"), name)
+        with_id = _count(d["rows_with_id"], "rows_with_id", n_rows)
+        if with_id + _count(d["missing_ids"], "missing_ids", n_rows) != n_rows:
+            raise _Impossible("rows with and without an id do not add up to the rows")
+        ids = np.asarray(d["ids"])
+        hashes = np.asarray(d["hashes"])
+        if ids.ndim != 1 or ids.size > min(kernel.k, with_id) or hashes.shape != (ids.size, len(kernel.features)):
+            raise _Impossible("its id and value hashes do not fit together")
+        if _count(d["duplicate_ids"], "duplicate_ids", with_id) + ids.size > with_id:
+            raise _Impossible("more repeated ids than rows with an id")
+
+
+def _validate(values: Mapping[Kernel, Any], n_rows: int, schema: pa.Schema) -> None:
+    """Refuse statistics no data could have produced, naming the kernel and the column."""
+    names = set(schema.names)
+    for kernel, v in values.items():
+        cols = [c for c in kernel.reads if c is not None]
+        where = f"column {cols[0]!r}" if len(cols) == 1 else (f"columns {cols!r}" if cols else "the rows")
+        missing = [c for c in cols if c not in names]
+        if missing:
+            raise DataError(
+                f"its {type(kernel).__name__} statistics name column(s) {missing!r}, which its schema does not "
+                "have: the file was edited or put together from another profile"
+            )
+        try:
+            _check_value(kernel, v, n_rows)
+        except _Impossible as exc:
+            raise DataError(
+                f"its {type(kernel).__name__} statistics of {where} are impossible ({exc}): the file was edited "
+                "after it was saved; save the profile again with `datacheck profile`"
+            ) from None
+
+
+# ---------------------------------------------------------------------------------------------
 # the profile
 # ---------------------------------------------------------------------------------------------
 def _suite_hash(suite: Suite) -> str:
@@ -315,6 +519,13 @@ class Profile:
         for k in ("source", "created_at", "datacheck_version"):
             if not isinstance(d[k], str):
                 raise ValueError(f"{k} must be text; got {d[k]!r}")
+        described = {c: {"type": str(i.type), "logical": i.logical} for c, i in schema_info(schema).items()}
+        if d["columns"] != described:
+            raise DataError(
+                "its column list does not match its schema: the file was edited or put together from "
+                "another profile; save the profile again with `datacheck profile`"
+            )
+        _validate(values, n_rows, schema)
         return cls(
             metrics=Metrics(values, failures),
             schema=schema,

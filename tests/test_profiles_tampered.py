@@ -140,3 +140,137 @@ def test_unwritable_json_path_exits_2(made, target, capsys):
     err = capsys.readouterr().err.strip()
     assert code == 2, err
     assert len(err.splitlines()) == 1 and "Traceback" not in err, err
+
+
+# -- forgeries: impossible statistics under a recomputed checksum -------------------------------
+
+
+@pytest.fixture(scope="module")
+def rich(tmp_path_factory):
+    """A profile with every kind of statistic the shift checks keep (drift, schema_skew,
+    multivariate_drift, feature_skew), from data with nulls, NaN and infinities."""
+    tmp = tmp_path_factory.mktemp("forged")
+    rng = np.random.default_rng(1)
+    n = 2000
+    x = rng.normal(size=n)
+    x[:20], x[20:25] = np.nan, np.inf
+    df = pd.DataFrame({"x": x, "s": rng.choice(["a", "b", "c"], n), "uid": np.arange(n)})
+    suite = tmp / "s.yaml"
+    suite.write_text(
+        "name: forged\ndataset: {id: uid}\nchecks:\n  - drift: {columns: [x, s]}\n  - schema_skew\n"
+        "  - multivariate_drift: {columns: [x, s]}\n  - feature_skew: {columns: [x, s]}\n"
+    )
+    data = tmp / "d.csv"
+    df.to_csv(data, index=False)
+    prof = tmp / "ref.profile.json"
+    datacheck.profile(df, str(suite)).save(prof)
+    return {"data": data, "suite": suite, "doc": json.loads(prof.read_text())}
+
+
+def _metric(doc, kernel: str, column: str | None = None):
+    for m in doc["metrics"]:
+        fields = m["kernel"]["fields"]
+        if m["kernel"]["__kernel__"].endswith(":" + kernel) and column in (None, fields.get("column")):
+            return m
+    raise LookupError(kernel)
+
+
+def _arr(values, dtype="<i8"):
+    a = np.asarray(values, dtype=np.dtype(dtype))
+    return {"__ndarray__": base64.b64encode(a.tobytes()).decode(), "dtype": a.dtype.str, "shape": list(a.shape)}
+
+
+def _forge(doc, how):
+    from datacheck.profiles import _checksum
+
+    d = json.loads(json.dumps(doc))
+    if how == "row_count_not_the_rows":
+        _metric(d, "RowCount")["value"] = d["n_rows"] + 5
+    elif how == "negative_nulls":
+        _metric(d, "ColumnCounts", "x")["value"]["nulls"] = -3
+    elif how == "missing_not_nulls_plus_nan":
+        _metric(d, "ColumnCounts", "x")["value"]["missing"] = 0
+    elif how == "min_above_max":
+        v = _metric(d, "Moments", "x")["value"]
+        v["min"], v["max"] = v["max"], v["min"]
+    elif how == "mean_outside_range":
+        _metric(d, "Moments", "x")["value"]["mean"] = 1e9
+    elif how == "frequencies_beyond_rows":
+        v = _metric(d, "Frequencies", "s")["value"]
+        v["counts"]["a"] = d["n_rows"] * 2
+    elif how == "frequencies_exact_but_short":
+        v = _metric(d, "Frequencies", "s")["value"]
+        v["counts"]["a"] -= 1
+    elif how == "edges_unordered":
+        v = _metric(d, "QuantileEdges", "x")["value"]
+        v["edges"] = {"__tuple__": list(reversed(v["edges"]["__tuple__"]))}
+    elif how == "bins_not_adding_up":
+        v = _metric(d, "BinCounts", "x")["value"]
+        counts = np.frombuffer(base64.b64decode(v["counts"]["__ndarray__"]), "<i8").copy()
+        counts[1] += 7
+        v["counts"] = _arr(counts)
+    elif how == "bin_count_negative":
+        v = _metric(d, "BinCounts", "x")["value"]
+        counts = np.frombuffer(base64.b64decode(v["counts"]["__ndarray__"]), "<i8").copy()
+        counts[1], counts[2] = -1, counts[2] + counts[1] + 1
+        v["counts"] = _arr(counts)
+    elif how == "sample_rows_beyond_data":
+        m = _metric(d, "Sample")
+        import pyarrow as pa
+
+        with pa.ipc.open_stream(pa.BufferReader(base64.b64decode(m["value"]["__arrow__"]))) as r:
+            t = r.read_all()
+        rows = t.column("__row__").to_numpy().copy()
+        rows[0] = d["n_rows"] + 100
+        t = t.set_column(t.column_names.index("__row__"), "__row__", pa.array(rows))
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, t.schema) as w:
+            w.write_table(t)
+        m["value"]["__arrow__"] = base64.b64encode(sink.getvalue().to_pybytes()).decode()
+    elif how == "ids_not_adding_up":
+        _metric(d, "KeyedHashes")["value"]["missing_ids"] = 40
+    elif how == "foreign_column":
+        _metric(d, "Moments", "x")["kernel"]["fields"]["column"] = "salary"
+    elif how == "column_type_changed":
+        d["columns"]["x"] = {"type": "string", "logical": "string"}
+    elif how == "kernel_name_unknown":
+        _metric(d, "Moments", "x")["kernel"]["__kernel__"] = "datacheck.kernels.moments:Forged"
+    d["checksum"] = _checksum(d)
+    return d
+
+
+FORGERIES = {
+    "row_count_not_the_rows": "RowCount statistics of the rows",
+    "negative_nulls": "ColumnCounts statistics of column 'x'",
+    "missing_not_nulls_plus_nan": "ColumnCounts statistics of column 'x'",
+    "min_above_max": "Moments statistics of column 'x'",
+    "mean_outside_range": "Moments statistics of column 'x'",
+    "frequencies_beyond_rows": "Frequencies statistics of column 's'",
+    "frequencies_exact_but_short": "Frequencies statistics of column 's'",
+    "edges_unordered": "QuantileEdges statistics of column 'x'",
+    "bins_not_adding_up": "BinCounts statistics of column 'x'",
+    "bin_count_negative": "BinCounts statistics of column 'x'",
+    "sample_rows_beyond_data": "Sample statistics of columns",
+    "ids_not_adding_up": "KeyedHashes statistics of columns",
+    "foreign_column": "Moments statistics name column(s) ['salary']",
+    "column_type_changed": "its column list does not match its schema",
+    "kernel_name_unknown": "datacheck.kernels.moments:Forged",
+}
+
+
+def test_the_unforged_rich_profile_loads_and_runs(rich, tmp_path, capsys):
+    good = tmp_path / "good.profile.json"
+    good.write_text(json.dumps(_forge(rich["doc"], "none")))
+    code = main(["run", str(rich["data"]), "--suite", str(rich["suite"]), "--reference", str(good)])
+    assert code in (0, 1), capsys.readouterr().err
+    assert "impossible" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("how", list(FORGERIES))
+def test_forged_profile_with_a_valid_checksum_exits_2_naming_kernel_and_column(rich, how, tmp_path, capsys):
+    bad = tmp_path / "forged.profile.json"
+    bad.write_text(json.dumps(_forge(rich["doc"], how)))
+    code = main(["run", str(rich["data"]), "--suite", str(rich["suite"]), "--reference", str(bad)])
+    err = capsys.readouterr().err.strip()
+    assert code == 2, err
+    assert len(err.splitlines()) == 1 and "forged.profile.json" in err and FORGERIES[how] in err, err

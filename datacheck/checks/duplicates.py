@@ -22,7 +22,7 @@ from __future__ import annotations
 from datacheck.checks._util import duplicates_result, pct
 from datacheck.checks.base import Check, register
 from datacheck.context import MetricUnavailable
-from datacheck.kernels import Frequencies, RowHashes
+from datacheck.kernels import Frequencies, RowCount, RowHashes
 from datacheck.params import Param
 from datacheck.stats import chance_duplicate_share, remove_from_largest
 
@@ -51,6 +51,8 @@ class DuplicatesCheck(Check):
         if missing:
             raise MetricUnavailable(f"column(s) {missing!r} not in the data [{self.spec.path}.columns]")
         k = self.kernel(ctx)
+        if not k.columns:
+            return [RowCount()]  # for the message only
         if k in ctx.current and self._judge_by_chance(ctx.current[k]):
             return [k, *(Frequencies(c) for c in k.columns)]
         return [k]
@@ -76,6 +78,14 @@ class DuplicatesCheck(Check):
 
     def evaluate(self, column, ctx):
         k = self.kernel(ctx)
+        if not k.columns:
+            # rows with no values cannot be told apart or alike: pandas calls none of them duplicated,
+            # the empty tuples are all equal; neither is a finding about the data
+            return self.skipped(
+                None,
+                f"no columns to compare: the data has {ctx.current[RowCount()]:,} row(s) but no columns, so duplicate "
+                "rows cannot be judged",
+            )
         d = ctx.current[k]
         r = duplicates_result(self, None, d, ctx, noun="row", clean=f"no duplicate rows among {d['rows']:,}")
         if r.status == "fail" and self._judge_by_chance(d):

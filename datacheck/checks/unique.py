@@ -2,7 +2,7 @@
 
 List a column for a single key, or a list of columns for a compound key:
 ``columns: [id, [user, day]]``. Rows with a missing key part are skipped unless
-``ignore_missing: false``. Exact, holding 16 bytes per row (64-bit hashes and row positions).
+``ignore_missing: false``. Exact up to 64-bit hash collisions; 8 bytes per row held while reading, 16 at the end.
 
 Examples
 --------

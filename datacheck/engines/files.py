@@ -154,7 +154,9 @@ class JsonLinesSource(Source):
         try:
             with pj.open_json(self._stream(), read_options=self.read_options) as r:
                 schema = r.schema
-        except (pa.ArrowInvalid, OSError, pa.ArrowException) as exc:
+        except (pa.ArrowInvalid, pa.ArrowException) as exc:
+            raise DataError(self._explain(exc)) from None
+        except OSError as exc:
             raise DataError(f"cannot read JSON Lines file {path}: {str(exc).strip().splitlines()[0]}") from None
         super().__init__(schema, path, None)
         _reject_duplicates(schema.names, path)
@@ -172,14 +174,51 @@ class JsonLinesSource(Source):
                 for b in r:
                     any_batch = True
                     yield b if columns is None else b.select(list(columns))
-        except (pa.ArrowInvalid, pa.ArrowException) as exc:
+        except FileNotFoundError:
             raise DataError(
-                f"cannot read JSON Lines file {self.path}: {str(exc).strip().splitlines()[0]}; "
-                "give each field one type on every line"
+                f"JSON Lines file {self.path} disappeared while it was being read; no report was made"
+            ) from None
+        except PermissionError:
+            raise DataError(
+                f"JSON Lines file {self.path} can no longer be read (permission denied); no report was made"
+            ) from None
+        except (pa.ArrowInvalid, pa.ArrowException) as exc:
+            if isinstance(exc, OSError):
+                raise DataError(
+                    f"cannot read JSON Lines file {self.path}: {str(exc).strip().splitlines()[0]}; no report was made"
+                ) from None
+            raise DataError(self._explain(exc)) from None
+        except OSError as exc:
+            raise DataError(
+                f"cannot read JSON Lines file {self.path}: {str(exc).strip().splitlines()[0]}; no report was made"
             ) from None
         if not any_batch:
             sch = self.schema if columns is None else pa.schema([self.schema.field(c) for c in columns])
             yield pa.RecordBatch.from_pylist([], schema=sch)
+
+    def _explain(self, exc: Exception) -> str:
+        """Arrow counts rows within a 16 MB block ('changed from number to string in row 131932'):
+        find the file's line (only after an error) and name the field as the user does."""
+        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        m = re.search(r"Column\((/[^)]*)\) changed from (\w+) to (\w+)", text)
+        line = None
+        if m:
+            try:
+                line = locate_jsonl_line(self.path, self.fmt.compression, m.group(1), m.group(3))
+            except (OSError, ValueError):  # pragma: no cover - the explanation must never hide the error
+                line = None
+        if m and line:
+            field = m.group(1).lstrip("/").replace("/", ".")
+            inferred = ""
+            schema = getattr(self, "schema", None)  # None while the first block is read
+            if schema is not None and field in schema.names:
+                inferred = f" (type {schema.field(field).type} inferred from the first 16 MB)"
+            return (
+                f"cannot read JSON Lines file {self.path}, line {line:,}, field {field!r}{inferred}: a "
+                f"{m.group(3)} where the lines before hold a {m.group(2)}; give each field one type on every line"
+            )
+        text = re.sub(r" in row (\d+)$", r" in row \1 of a 16 MB block", text)
+        return f"cannot read JSON Lines file {self.path}: {text}; give each field one type on every line"
 
 
 class ArrowIpcSource(Source):
@@ -281,4 +320,29 @@ def locate_csv_line(
                 return reader.line_num
             if column is not None and column < len(row) and row[column] == value:
                 return reader.line_num
+    return None
+
+
+_JSON_KINDS = {str: "string", bool: "boolean", int: "number", float: "number", dict: "object", list: "array"}
+
+
+def locate_jsonl_line(path: str, compression: str | None, pointer: str, kind: str) -> int | None:
+    """The 1-based line of the first JSON Lines record whose field at ``pointer`` (``/a/b``) holds a
+    value of JSON ``kind`` (``string``, ``number``, ...); only run after an error."""
+    import json
+
+    keys = [k for k in pointer.split("/") if k]
+    opener = (lambda: gzip.open(path, "rb")) if compression == "gzip" else (lambda: open(path, "rb"))
+    with opener() as fh:
+        for i, raw in enumerate(fh, start=1):
+            if not raw.strip():
+                continue
+            try:
+                v = json.loads(raw)
+            except ValueError:
+                continue
+            for k in keys:
+                v = v.get(k) if isinstance(v, dict) else None
+            if v is not None and _JSON_KINDS.get(type(v)) == kind:
+                return i
     return None

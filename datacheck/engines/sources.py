@@ -198,6 +198,8 @@ class CsvSource(Source):
             raise DataError(self._explain(exc, None)) from None
         super().__init__(schema, path, None)
         _reject_duplicates(schema.names, path)
+        #: every value of every column was converted to its inferred type once (see ``batches``)
+        self._types_checked = False
 
     def _stream(self):
         return pa.input_stream(self.path, compression=self.compression)
@@ -205,9 +207,15 @@ class CsvSource(Source):
     def batches(self, columns: Sequence[str] | None = None) -> Iterator[pa.RecordBatch]:
         import pyarrow.csv as pcsv
 
+        # The first pass converts every column, read or not, so a value that breaks a column's
+        # inferred type past the first block stops the run (file, line, column) whichever columns
+        # the suite reads: a report on the other columns of a file that does not hold the types it
+        # was read with would be presented as complete. Later passes convert only what they read.
+        wanted = None if columns is None else list(columns)
+        whole = wanted is None or not self._types_checked
         co = pcsv.ConvertOptions(
             strings_can_be_null=False,
-            include_columns=None if columns is None else list(columns),
+            include_columns=None if whole else wanted,
             column_types={f.name: f.type for f in self.schema},
         )
         try:
@@ -219,7 +227,9 @@ class CsvSource(Source):
                     if not any_batch:
                         self._note_text_numbers(b)
                     any_batch = True
-                    yield b
+                    yield b if wanted is None or not whole else b.select(wanted)
+                if whole:
+                    self._types_checked = True
                 if not any_batch:
                     sch = self.schema if columns is None else pa.schema([self.schema.field(c) for c in columns])
                     yield pa.RecordBatch.from_pylist([], schema=sch)

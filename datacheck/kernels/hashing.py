@@ -2,8 +2,11 @@
 
 Each row of the chosen columns becomes one 64-bit hash (values hashed through their dictionary,
 so every distinct value is hashed once per batch; missing values hash alike). The state keeps
-one hash and one row position per row: exact apart from 64-bit collisions (probability about
-n^2 / 2^65, 3e-6 at 10M rows), and memory of 16 bytes per row, which the result states.
+one hash per row, 8 bytes, in blocks of 4M rows (row positions follow from each batch's offset);
+counting sorts one copy of them and walks it a slice at a time, so the peak is 16 bytes per row
+plus the duplicated hashes (measured by ``benchmarks/bench_rowhash_memory.py``). Exact apart from 64-bit collisions: two different rows
+with equal hashes count as duplicates (probability about n^2 / 2^65, 3e-6 at 10M rows), which the
+result's method states.
 
 Examples
 --------
@@ -76,22 +79,59 @@ def row_hash(view: BatchView, columns: tuple[str, ...]) -> np.ndarray:
     return h
 
 
+class _Block:
+    """A growing buffer of row hashes shared by successive states of one fold.
+
+    ``used`` is how far it is written. A state owns the rows up to where it stopped; the next update
+    writes after them only when nothing else has (``used`` is still where that state stopped), so a
+    state is never changed by what is done with another one (states stay values: the kernel laws
+    merge and update the same state more than once).
+    """
+
+    __slots__ = ("h", "used")
+
+    def __init__(self, capacity: int) -> None:
+        # full-size blocks are 32 MiB: malloc serves each with its own mapping (untouched pages
+        # cost nothing), so the batches' temporaries never sit between the hashes held
+        self.h = np.empty(capacity, dtype=np.uint64)
+        self.used = 0
+
+
+#: rows per block once the state holds a million rows (32 MiB of hashes); smaller before
+_BLOCK_ROWS = 1 << 22
+_FIRST_BLOCK_ROWS = 1 << 16
+_SCAN_ROWS = 1 << 20
+
+
+def _segment_hashes(seg: tuple) -> np.ndarray:
+    return seg[2].h[seg[3] : seg[3] + seg[4]]
+
+
 @dataclass(frozen=True)
 class RowHashes(Kernel):
-    """Hashes of rows over ``columns`` (all columns when ``None`` -- resolved by the check)."""
+    """Hashes of rows over ``columns`` (all columns when ``None`` -- resolved by the check).
+
+    The state is a tuple of segments ``(offset, span, block, start, count, kept)``: the ``count``
+    hashes at ``block.h[start:]`` are those of the ``span`` rows starting at row ``offset``, minus
+    the rows skipped for a missing key, which ``kept`` records (``np.packbits``, 1 bit per row; None
+    when none was skipped). Row positions are never stored: they follow from the offset and the
+    kept bits. Hashes are written into blocks growing to 4M rows (8 bytes per row held); merging
+    concatenates segments; ``finalize`` sorts one copy of the hashes, counts equal neighbours and,
+    only when there are duplicates, walks the segments in row order for the example rows.
+    """
 
     columns: tuple[str, ...]
     skip_missing: bool = False
-    method = "exact (64-bit row hashes, 16 bytes per row held in memory)"
+    method = "exact (64-bit row hashes: 8 bytes per row while reading, 16 while counting)"
 
     def init(self):
-        return ([], [])
+        return ()
 
     def update(self, state, view: BatchView):
         if view.num_rows == 0:
             return state
         h = row_hash(view, self.columns)
-        pos = np.arange(view.offset, view.offset + view.num_rows, dtype=np.int64)
+        kept = None
         if self.skip_missing:
             keep = np.ones(view.num_rows, dtype=bool)
             for c in self.columns:
@@ -100,34 +140,130 @@ class RowHashes(Kernel):
                     keep &= ~a.is_null().to_numpy(zero_copy_only=False)
                 if pa.types.is_floating(a.type):  # NaN is missing too
                     keep &= ~pc.is_nan(a).fill_null(False).to_numpy(zero_copy_only=False)
-            h, pos = h[keep], pos[keep]
-        return (state[0] + [h], state[1] + [pos])
+            if not keep.all():
+                h = h[keep]
+                kept = np.packbits(keep)
+        return (*state, _write(state, view.offset, view.num_rows, h, kept))
 
     def merge(self, a, b):
-        return (a[0] + b[0], a[1] + b[1])
+        return (*a, *b)
 
     def finalize(self, state, examples: int = 10):
-        h = np.concatenate(state[0]) if state[0] else np.empty(0, dtype=np.uint64)
-        pos = np.concatenate(state[1]) if state[1] else np.empty(0, dtype=np.int64)
-        if h.size == 0:  # no rows, or every row skipped for a missing key
-            return {"rows": 0, "duplicate_rows": 0, "rows_in_duplicate_groups": 0, "groups": 0, "examples": []}
-        order = np.lexsort((pos, h))
-        hs, ps = h[order], pos[order]
-        same_as_prev = np.empty(hs.size, dtype=bool)
-        same_as_prev[0] = False
-        same_as_prev[1:] = hs[1:] == hs[:-1]
-        dup_rows = int(np.count_nonzero(same_as_prev))
-        starts = np.flatnonzero(~same_as_prev)
-        sizes = np.diff(np.append(starts, hs.size))
-        multi = starts[sizes > 1]
-        msizes = sizes[sizes > 1]
-        # examples: the groups whose first row comes first
-        ex_order = np.argsort(ps[multi], kind="stable")[:examples]
-        ex = [[int(p) for p in ps[multi[i] : multi[i] + min(int(msizes[i]), 5)]] for i in ex_order]
+        segments = sorted(state, key=lambda seg: seg[0])
+        total = sum(seg[4] for seg in segments)
+        empty = {"rows": total, "duplicate_rows": 0, "rows_in_duplicate_groups": 0, "groups": 0, "examples": []}
+        if total < 2:  # no rows, one row, or every row skipped for a missing key
+            return empty
+        s = np.empty(total, dtype=np.uint64)
+        at = 0
+        for seg in segments:
+            s[at : at + seg[4]] = _segment_hashes(seg)
+            at += seg[4]
+        s.sort()  # in place: the blocks and this copy are the memory held (16 bytes per row)
+        # equal neighbours, a slice at a time (no mask as long as the data): a repeat is a row
+        # equal to the one before it; a group starts where a run of repeats does
+        dup_rows, pieces, prev = 0, [], False
+        for i in range(0, total - 1, _SCAN_ROWS):
+            j = min(i + _SCAN_ROWS, total - 1)
+            eq = s[i + 1 : j + 1] == s[i:j]  # eq[m]: sorted row i + m + 1 repeats row i + m
+            n_eq = int(np.count_nonzero(eq))
+            if n_eq:
+                dup_rows += n_eq
+                starts = eq.copy()
+                starts[1:] &= ~eq[:-1]
+                starts[0] = eq[0] and not prev
+                pieces.append(s[i + 1 : j + 1][starts])
+            prev = bool(eq[-1])
+        del s
+        if dup_rows == 0:
+            return empty
+        dup_hashes = np.concatenate(pieces)  # sorted, one per group
+        del pieces
+        groups = int(dup_hashes.size)
         return {
-            "rows": int(hs.size),
+            "rows": total,
             "duplicate_rows": dup_rows,
-            "rows_in_duplicate_groups": int(msizes.sum()),
-            "groups": int(multi.size),
-            "examples": ex,
+            "rows_in_duplicate_groups": dup_rows + groups,
+            "groups": groups,
+            "examples": _examples(segments, dup_hashes, examples),
         }
+
+    # states hold shared blocks: only the rows a state owns travel (Spark executors -> driver)
+    def dumps(self, state) -> bytes:
+        import pickle
+
+        plain = [(seg[0], seg[1], _segment_hashes(seg).copy(), seg[5]) for seg in state]
+        return pickle.dumps(plain, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def loads(self, blob: bytes):
+        import pickle
+
+        state: tuple = ()
+        for off, span, h, kept in pickle.loads(blob):
+            state = (*state, _write(state, off, span, np.asarray(h, dtype=np.uint64), kept))
+        return state
+
+
+def _write(state: tuple, offset: int, span: int, h: np.ndarray, kept) -> tuple:
+    """A segment for ``h``, written after the state's last segment when its block has room and
+    nothing was written there since, else into a new block."""
+    block = None
+    held = 0
+    if state:
+        last = state[-1]
+        b, end = last[2], last[3] + last[4]
+        if b.used == end and end + h.size <= b.h.size:
+            block = b
+        held = sum(seg[4] for seg in state)
+    if block is None:  # blocks grow with what is held (few rows reserve little), up to 4M rows
+        block = _Block(max(h.size, min(_BLOCK_ROWS, max(_FIRST_BLOCK_ROWS, 4 * held))))
+    start = block.used
+    block.h[start : start + h.size] = h
+    block.used = start + h.size
+    return (offset, span, block, start, h.size, kept)
+
+
+def _examples(segments: list, dup_hashes: np.ndarray, limit: int) -> list[list[int]]:
+    """Row positions (up to 5 each) of the ``limit`` duplicate groups whose first row comes first,
+    found by walking the segments in row order and stopping once they are known."""
+    if limit <= 0:
+        return []
+    chosen: dict[int, list[int]] = {}
+    want = min(limit, int(dup_hashes.size))
+    last = dup_hashes.size - 1
+    for seg in segments:
+        off, span, kept = seg[0], seg[1], seg[5]
+        h = _segment_hashes(seg)
+        kept_pos = None
+        for start in range(0, h.size, _SCAN_ROWS):
+            part = h[start : start + _SCAN_ROWS]
+            i = np.minimum(np.searchsorted(dup_hashes, part), last)
+            idx = np.flatnonzero(dup_hashes[i] == part)
+            if idx.size == 0:
+                continue
+            hits = part[idx]
+            if len(chosen) < want:  # new groups, in the order of their first row
+                uniq, first_at = np.unique(hits, return_index=True)
+                for j in np.argsort(first_at, kind="stable"):
+                    key = int(uniq[j])
+                    if key not in chosen:
+                        chosen[key] = []
+                        if len(chosen) == want:
+                            break
+            local = None
+            for key, rows in chosen.items():
+                if len(rows) >= 5:
+                    continue
+                at = idx[hits == np.uint64(key)][: 5 - len(rows)] + start
+                if at.size == 0:
+                    continue
+                if kept is not None:
+                    if kept_pos is None:
+                        kept_pos = np.flatnonzero(np.unpackbits(kept, count=span))
+                    local = kept_pos[at]
+                else:
+                    local = at
+                rows.extend(int(off + p) for p in local)
+            if len(chosen) == want and all(len(r) >= 5 for r in chosen.values()):
+                return list(chosen.values())
+    return list(chosen.values())
