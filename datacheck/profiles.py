@@ -49,6 +49,7 @@ from datacheck.context import ColumnInfo, Context, Metrics, schema_info
 from datacheck.engines.local import fold
 from datacheck.engines.sources import DEFAULT_BATCH_ROWS, open_source
 from datacheck.errors import DataError
+from datacheck.kernels.base import Kernel
 from datacheck.kernels.counts import RowCount
 from datacheck.kernels.quantiles import SketchValue
 from datacheck.plan import bind, fold_passes
