@@ -135,6 +135,19 @@ def default_regressor(mask: np.ndarray, seed: int):
     return HistGradientBoostingRegressor(categorical_features=mask if mask.any() else None, random_state=seed)
 
 
+def _too_small_to_stop_early(model: Any, y: np.ndarray) -> bool:
+    """True when a model that stops early would hold out a validation split too small to stratify
+    (scikit-learn needs every class twice and at least one validation row per class): a few dozen
+    rows, or a class with a single row in the fold."""
+    params = model.get_params() if hasattr(model, "get_params") else {}
+    if params.get("early_stopping") is not True:
+        return False
+    frac = params.get("validation_fraction") or 0.1
+    counts = np.unique(y, return_counts=True)[1]
+    n_val = int(np.ceil(frac * len(y))) if isinstance(frac, float) else int(frac)
+    return bool(counts.size and (counts.min() < 2 or n_val < counts.size or len(y) - n_val < counts.size))
+
+
 def out_of_fold_proba(
     X: Any,
     y: np.ndarray,
@@ -163,7 +176,10 @@ def out_of_fold_proba(
                 if empty.any():
                     Xtr = Xtr.copy()
                     Xtr[:, empty] = 0.0
-            model = clone(estimator).fit(Xtr, y[train])
+            model = clone(estimator)
+            if _too_small_to_stop_early(model, y[train]):
+                model.set_params(early_stopping=False)
+            model = model.fit(Xtr, y[train])
             p = np.asarray(model.predict_proba(take(test)), dtype=float)
             cols = np.asarray(model.classes_, dtype=int)  # a class missing from a training fold gets 0
             proba[np.ix_(test, cols)] = p
