@@ -42,6 +42,12 @@ class DuplicatesCheck(Check):
         ),
     }
 
+    @classmethod
+    def validate_params(cls, params):
+        if params.get("columns") is not None and not params["columns"]:
+            return [("columns", "must name at least one column; leave it out to compare rows on all columns")]
+        return []
+
     def kernel(self, ctx):
         cols = self.p.get("columns") or tuple(ctx.columns)
         return RowHashes(tuple(cols))

@@ -81,3 +81,12 @@ def test_chance_is_not_asked_for_within_tolerance():
     df = pd.DataFrame({"x": rng.normal(size=5000)})
     rep = datacheck.run(df, {"name": "t", "checks": ["duplicates"]})
     assert rep.results[0].status == "pass" and rep.passes == 1
+
+
+def test_an_empty_column_list_is_a_suite_error_not_all_columns():
+    import pytest
+
+    from datacheck.errors import SuiteError
+
+    with pytest.raises(SuiteError, match="duplicates.columns must name at least one column"):
+        datacheck.run(pd.DataFrame({"a": [1, 1]}), {"name": "s", "checks": [{"duplicates": {"columns": []}}]})
