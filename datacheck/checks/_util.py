@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 from datacheck.context import Context, plain
+from datacheck.fmt import pct
 from datacheck.params import KEYWORD_TYPES, keyword_columns
 from datacheck.quantiles import quantiles_need, quantiles_value
 
@@ -19,16 +20,6 @@ __all__ = [
     "plain",
     "shared_columns",
 ]
-
-
-def pct(x: float | None) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "n/a"
-    if x == 0:
-        return "0%"
-    if abs(x) < 0.001:
-        return f"{x * 100:.3f}%"
-    return f"{x * 100:.2f}%"
 
 
 def num(x: Any) -> str:

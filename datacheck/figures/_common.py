@@ -10,6 +10,8 @@ import math
 from collections.abc import Iterable
 from typing import Any, TypeGuard
 
+from datacheck.fmt import pct
+
 __all__ = [
     "STATUS_COLORS",
     "STATUS_FILLS",
@@ -107,15 +109,8 @@ def finite(x: Any) -> TypeGuard[float]:
 
 
 def fmt_pct(x: float | None) -> str:
-    if not finite(x):
-        return "n/a"
-    if x == 0:
-        return "0%"
-    if abs(x) < 0.001:
-        return f"{x * 100:.2g}%"
-    if abs(x) < 0.1:
-        return f"{x * 100:.2f}%"
-    return f"{x * 100:.1f}%"
+    """A share for a figure label: :func:`datacheck.fmt.pct` in its compact form."""
+    return pct(x, compact=True)
 
 
 def worst_status(statuses: Iterable[str]) -> str | None:
