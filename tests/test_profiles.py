@@ -128,3 +128,21 @@ def test_empty_suite_and_profile_without_shift_checks_are_suite_errors():
     with pytest.raises(datacheck.SuiteError, match="the suite has no shift check") as ei:
         datacheck.profile(df, {"name": "integrity", "checks": ["missing"]})
     assert "drift" in str(ei.value)
+
+
+def test_profile_serves_drift_on_high_cardinality_categories(tmp_path):
+    """Over 10,000 distinct values the category counts are approximate and drift compares exact
+    hash-bucket counts in a second pass; a profile keeps the reference's buckets, so a saved
+    profile gives the same verdict as the reference data itself (it used to be an error)."""
+    rng = np.random.default_rng(0)
+    ref = pd.DataFrame({"c": rng.integers(0, 30_000, 40_000).astype(str)})
+    cur = pd.DataFrame({"c": rng.integers(0, 30_000, 40_000).astype(str)})
+    shifted = pd.DataFrame({"c": rng.integers(0, 15_000, 40_000).astype(str)})
+    suite = {"name": "s", "checks": ["drift"]}
+    path = tmp_path / "p.json"
+    datacheck.profile(ref, suite).save(path)
+    for data, want in ((cur, "pass"), (shifted, "fail")):
+        live = datacheck.run(data, suite, reference=ref).results[0]
+        saved = datacheck.run(data, suite, reference=str(path)).results[0]
+        assert live.status == saved.status == want, (live.message, saved.message)
+        assert saved.p_value == pytest.approx(live.p_value) and saved.effect_size == pytest.approx(live.effect_size)

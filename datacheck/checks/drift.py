@@ -358,7 +358,11 @@ class DriftMixin(Check):
         hash buckets. None while the first pass is pending or when it was exact."""
         f = Frequencies(column)
         ref = ctx.require_reference()
-        if f not in ref or f not in ctx.current:
+        if f not in ref:
+            return None
+        if ctx.profiling:  # a saved profile keeps the buckets: later current data may be approximate
+            return HashedCounts(column, _HASH_BUCKETS)
+        if f not in ctx.current:
             return None
         if ref[f]["exact"] and ctx.current[f]["exact"]:
             return None
