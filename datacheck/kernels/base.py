@@ -22,7 +22,6 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
@@ -114,7 +113,6 @@ class Kernel:
         return pickle.loads(blob)
 
 
-@dataclass
 class NumericView:
     """Numeric values of one column in one batch.
 
@@ -123,19 +121,41 @@ class NumericView:
     values : ndarray of float64
         The finite values (nulls, NaN and +/-inf removed); read-only (shared by every kernel).
     mask : ndarray of bool
-        Which rows of the batch are in ``values``.
+        Which rows of the batch are in ``values`` (computed when first asked for).
     n, nulls, nans, posinf, neginf : int
     """
 
-    values: np.ndarray
-    mask: np.ndarray
-    n: int
-    nulls: int
-    nans: int
-    posinf: int
-    neginf: int
-    offset: int
-    _where: np.ndarray | None = None
+    __slots__ = ("values", "n", "nulls", "nans", "posinf", "neginf", "offset", "_mask", "_make_mask", "_where")
+
+    def __init__(
+        self,
+        values: np.ndarray,
+        mask: np.ndarray | None,
+        n: int,
+        nulls: int,
+        nans: int,
+        posinf: int,
+        neginf: int,
+        offset: int,
+        make_mask: Any = None,
+    ) -> None:
+        self.values = values
+        self.n = n
+        self.nulls = nulls
+        self.nans = nans
+        self.posinf = posinf
+        self.neginf = neginf
+        self.offset = offset
+        self._mask = mask
+        self._make_mask = make_mask
+        self._where: np.ndarray | None = None
+
+    @property
+    def mask(self) -> np.ndarray:
+        if self._mask is None:
+            self._mask = np.ones(self.n, dtype=bool) if self._make_mask is None else self._make_mask()
+            self._make_mask = None
+        return self._mask
 
     @property
     def positions(self) -> np.ndarray:
@@ -214,34 +234,51 @@ class BatchView:
         """Finite numeric values of a numeric, boolean or datetime column (datetimes in epoch seconds)."""
         nv = self._num.get(name)
         if nv is None:
-            arr = self.column(name)
-            n = len(arr)
-            nulls = arr.null_count
-            x = _to_float(arr)
-            if nulls:
-                valid = ~np.asarray(arr.is_null().to_numpy(zero_copy_only=False), dtype=bool)
-            else:
-                valid = np.ones(n, dtype=bool)
-            finite = np.isfinite(x)
-            if finite.all():
-                nans = posinf = neginf = 0
-                mask = valid
-            else:
-                bad = x[~finite & valid]
-                nans = int(np.count_nonzero(np.isnan(bad)))
-                posinf = int(np.count_nonzero(bad == np.inf))
-                neginf = int(np.count_nonzero(bad == -np.inf))
-                mask = finite & valid
-            if nulls == 0 and nans + posinf + neginf == 0:
-                values = x  # often Arrow's own buffer (zero-copy): kernels share it, none writes to it
-            else:
-                values = x[mask]
-            values.flags.writeable = False
-            nv = NumericView(
-                values=values, mask=mask, n=n, nulls=nulls, nans=nans, posinf=posinf, neginf=neginf, offset=self.offset
-            )
+            nv = self._numeric(self.column(name))
             self._num[name] = nv
         return nv
+
+    def _numeric(self, arr: pa.Array) -> NumericView:
+        n = len(arr)
+        nulls = arr.null_count
+        plain_float = pa.types.is_floating(arr.type) and arr.type.bit_width == 64
+        if nulls and plain_float:
+            # Arrow drops the nulls in one compaction (no NaN-filled copy, no mask built): the mask
+            # of kept rows is only made when a kernel asks for row positions
+            x = pc.drop_null(arr).to_numpy(zero_copy_only=False)
+        else:
+            x = _to_float(arr)
+            if nulls:  # the values of null slots are undefined: drop them first
+                valid = ~np.asarray(arr.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+                x = x[valid]
+        # finite check: one reduction when every value is finite (the common case)
+        with np.errstate(invalid="ignore", over="ignore"):
+            total = float(np.add.reduce(x)) if x.size else 0.0
+        if np.isfinite(total):
+            nans = posinf = neginf = 0
+            values = x
+        else:
+            finite = np.isfinite(x)
+            bad = x[~finite]
+            nans = int(np.count_nonzero(np.isnan(bad)))
+            posinf = int(np.count_nonzero(bad == np.inf))
+            neginf = int(np.count_nonzero(bad == -np.inf))
+            values = x[finite] if bad.size else x
+        values.flags.writeable = False  # often Arrow's own buffer (zero-copy): kernels share it, none writes
+        if values.size == n:
+            return NumericView(values, None, n, nulls, nans, posinf, neginf, self.offset)
+
+        def make_mask(arr: pa.Array = arr) -> np.ndarray:
+            m = np.ones(n, dtype=bool)
+            if arr.null_count:
+                m &= ~np.asarray(arr.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+            if nans or posinf or neginf:
+                raw = _to_float(arr)
+                with np.errstate(invalid="ignore"):
+                    m &= np.isfinite(raw)
+            return m
+
+        return NumericView(values, None, n, nulls, nans, posinf, neginf, self.offset, make_mask)
 
     def sorted(self, name: str) -> np.ndarray:
         """The finite values of :meth:`numeric`, sorted ascending (cached; do not modify).

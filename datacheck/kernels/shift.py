@@ -86,24 +86,36 @@ class QuantileEdges(Kernel):
         pr = batch_priorities(view, self.seed)
         if x.size != view.num_rows:
             pr = pr[nv.mask]
-        lo, hi = float(x.min()), float(x.max())
-        if state[1].size >= self.sample_size:  # full: only rows below the largest kept priority can enter
-            keep = pr <= state[1].max()
+        if view.has_sorted(self.column):
+            srt = view.sorted(self.column)
+            lo, hi = float(srt[0]), float(srt[-1])
+        else:
+            lo, hi = float(x.min()), float(x.max())
+        v, p = state[0], state[1]
+        if p.size >= self.sample_size:  # full: only rows below the largest kept priority can enter
+            keep = pr <= p.max()
             x, pr = x[keep], pr[keep]
-        v, p = _bottom_k(x, pr, self.sample_size)
-        return self.merge(state, (v.copy(), p, lo, hi, int(nv.values.size)))
+        # candidates are appended and cut back to the bottom k only when twice k are held: one
+        # partition every few batches instead of two per batch (the value is the same)
+        v, p = np.concatenate([v, x]), np.concatenate([p, pr])
+        if p.size > 2 * self.sample_size:
+            v, p = _bottom_k(v, p, self.sample_size)
+        return (v, p, min(state[2], lo), max(state[3], hi), state[4] + int(nv.values.size))
 
     def merge(self, a, b):
         v = np.concatenate([a[0], b[0]])
         p = np.concatenate([a[1], b[1]])
-        v, p = _bottom_k(v, p, self.sample_size)
+        if p.size > 2 * self.sample_size:
+            v, p = _bottom_k(v, p, self.sample_size)
         return (v, p, min(a[2], b[2]), max(a[3], b[3]), a[4] + b[4])
 
     def finalize(self, state):
-        v, _, lo, hi, n = state
+        v, p, lo, hi, n = state
         if n == 0:
             return {"edges": (), "n": 0, "sampled": 0}
-        distinct = np.unique(v)
+        v, _ = _bottom_k(v, p, self.sample_size)
+        v = np.sort(v)  # one sort for the distinct count and the quantiles (a sorted input partitions fast)
+        distinct = v[np.r_[True, v[1:] != v[:-1]]] if v.size else v
         if distinct.size <= self.bins:  # few values: one edge per value seen (discrete columns)
             q = distinct
         else:
