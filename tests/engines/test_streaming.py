@@ -195,3 +195,31 @@ def test_any_batching_gives_the_in_memory_results(rows, batch_rows):
         assert close(a.observed, b.observed), (a.check, a.column, a.observed, b.observed)
         assert close(a.evidence, b.evidence), (a.check, a.column, a.evidence, b.evidence)
     assert len(one.results) == len(many.results)
+
+
+def test_later_passes_read_decoded_row_groups_within_the_budget(tmp_path, monkeypatch):
+    """A second pass over Parquet reads the row groups the first pass decoded (issue 11), up to the
+    source's byte budget; past it, row groups are decoded again. Either way the batches are equal."""
+    rng = np.random.default_rng(5)
+    t = pa.table({"x": rng.normal(size=4000), "s": [f"v{i % 37}" for i in range(4000)]})
+    path = tmp_path / "d.parquet"
+    pq.write_table(t, path, row_group_size=1000)
+    decoded = []
+    real = pq.ParquetFile.iter_batches
+
+    def counting(self, *a, **k):
+        decoded.append(k.get("row_groups"))
+        return real(self, *a, **k)
+
+    monkeypatch.setattr(pq.ParquetFile, "iter_batches", counting)
+    for budget, again in ((1 << 30, {0}), (0, {4}), (t.nbytes // 2, {1, 2, 3})):
+        src = open_source(str(path), batch_rows=300)
+        src.cache_bytes = budget
+        first = pa.Table.from_batches(list(src.batches(["x", "s"])))
+        decoded.clear()
+        second = pa.Table.from_batches(list(src.batches(["x"])))
+        assert len(decoded) in again
+        assert second.column("x").equals(first.column("x")) and second.schema.names == ["x"]
+    rep = datacheck.run(str(path), {"name": "s", "checks": [{"outliers": {"columns": "x"}}, "missing"]})
+    mem = datacheck.run(t, {"name": "s", "checks": [{"outliers": {"columns": "x"}}, "missing"]})
+    assert [r.observed for r in rep.results] == [r.observed for r in mem.results]
