@@ -223,3 +223,14 @@ def test_later_passes_read_decoded_row_groups_within_the_budget(tmp_path, monkey
     rep = datacheck.run(str(path), {"name": "s", "checks": [{"outliers": {"columns": "x"}}, "missing"]})
     mem = datacheck.run(t, {"name": "s", "checks": [{"outliers": {"columns": "x"}}, "missing"]})
     assert [r.observed for r in rep.results] == [r.observed for r in mem.results]
+
+
+def test_table_batches_follow_its_chunks_without_copying():
+    """In-memory tables are cut on their own chunks (zero-copy); only runs of small chunks are combined."""
+    big = pa.Table.from_batches([pa.record_batch({"x": np.arange(i * 100_000, (i + 1) * 100_000)}) for i in range(3)])
+    got = list(open_source(big, batch_rows=150_000).batches(["x"]))
+    assert [b.num_rows for b in got] == [100_000] * 3
+    assert all(b.column(0).buffers()[1].address == c.buffers()[1].address for b, c in zip(got, big["x"].chunks))
+    tiny = pa.Table.from_batches([pa.record_batch({"x": np.arange(i * 10, i * 10 + 10)}) for i in range(100)])
+    got = list(open_source(tiny, batch_rows=256).batches(["x"]))
+    assert len(got) < 10 and pa.Table.from_batches(got).column("x").to_pylist() == list(range(1000))
