@@ -93,8 +93,19 @@ class QuantileEdges(Kernel):
             lo, hi = float(x.min()), float(x.max())
         v, p = state[0], state[1]
         if p.size >= self.sample_size:  # full: only rows below the largest kept priority can enter
-            keep = pr <= p.max()
-            x, pr = x[keep], pr[keep]
+            limit = p.max()
+            if x.size == view.num_rows:
+                # columns without missing values hold the same priorities, so the same limit: the rows
+                # that may enter are found once per batch and shared
+                cache = view.__dict__.setdefault("_shift_enter", {})
+                hit = cache.get((self.seed, int(limit)))
+                if hit is None:
+                    idx = np.flatnonzero(pr <= limit)
+                    hit = cache[(self.seed, int(limit))] = (idx, pr[idx])
+                x, pr = x[hit[0]], hit[1]
+            else:
+                keep = pr <= limit
+                x, pr = x[keep], pr[keep]
         # candidates are appended and cut back to the bottom k only when twice k are held: one
         # partition every few batches instead of two per batch (the value is the same)
         v, p = np.concatenate([v, x]), np.concatenate([p, pr])
