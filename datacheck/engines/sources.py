@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -28,8 +29,9 @@ from datacheck.errors import DataError
 __all__ = ["Source", "open_source", "DEFAULT_BATCH_ROWS"]
 
 DEFAULT_BATCH_ROWS = 1 << 18  # 262,144 rows: measured faster and lighter than 1M for streaming
-#: decoded Parquet row groups a source keeps for the passes after the first (bytes per source):
-#: a second pass then reads memory instead of decoding the file again, and memory stays bounded
+#: a Parquet source whose columns fit in this many bytes (uncompressed, and as decoded) keeps the
+#: row groups its first pass decoded: later passes read memory instead of decoding the file again.
+#: Larger sources stream every pass, so memory stays bounded
 PARQUET_CACHE_BYTES = 1 << 28
 
 
@@ -126,12 +128,34 @@ class ParquetSource(Source):
         self._cache: dict[tuple[str, int], tuple[frozenset[str], list[pa.RecordBatch]]] = {}
         self._cached = 0
 
+    def _decoded_size(self, names: list[str]) -> float:
+        """Uncompressed bytes of the columns ``names`` over every file (from the footers)."""
+        import pyarrow.parquet as pq
+
+        total = 0.0
+        wanted = set(names)
+        try:
+            for path in self.files:
+                meta = pq.ParquetFile(path).metadata
+                for rg in range(meta.num_row_groups):
+                    group = meta.row_group(rg)
+                    for c in range(group.num_columns):
+                        chunk = group.column(c)
+                        if chunk.path_in_schema.split(".")[0] in wanted:
+                            total += chunk.total_uncompressed_size
+        except (pa.ArrowException, OSError):
+            return math.inf  # the read itself reports the fault
+        return total
+
     def batches(self, columns: Sequence[str] | None = None) -> Iterator[pa.RecordBatch]:
         import pyarrow.parquet as pq
 
         cols = None if columns is None else list(columns)
         want = {n: self.raw_schema.field(n).type for n in (cols if cols is not None else self.raw_schema.names)}
         any_batch = False
+        # row groups are kept only when all of them fit: a part of a large file saves a part of one
+        # pass's decoding for as much memory as the whole of a small one
+        caching = self.cache_bytes > 0 and (bool(self._cache) or self._decoded_size(list(want)) <= self.cache_bytes)
         for path in self.files:
             try:
                 pf = pq.ParquetFile(path, pre_buffer=False)  # with pre_buffer, memory grows with the file
@@ -153,7 +177,7 @@ class ParquetSource(Source):
                         any_batch = True
                         yield b if list(want) == b.schema.names else b.select(list(want))
                     continue
-                keep: list[pa.RecordBatch] | None = [] if self._cached < self.cache_bytes else None
+                keep: list[pa.RecordBatch] | None = [] if caching and self._cached < self.cache_bytes else None
                 size = 0
                 try:
                     for b in pf.iter_batches(
