@@ -26,7 +26,7 @@ from typing import Any
 
 from datacheck.engines.sources import Source
 from datacheck.errors import DataError
-from datacheck.kernels.base import BatchView, Kernel
+from datacheck.kernels.base import ARRAY_POOL, BatchView, Kernel
 
 __all__ = ["fold", "THREADS"]
 
@@ -165,12 +165,14 @@ def fold(
             else:
                 for g in groups.values():
                     run_group(view, g)
+            view.release()
             offset += batch.num_rows
             if progress is not None:
                 progress.update(batch.num_rows)
     finally:
         if pool is not None:
             pool.shutdown()
+        ARRAY_POOL.clear()
     states = {}
     for g in groups.values():
         for k, s, failure in g:

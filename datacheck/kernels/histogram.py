@@ -20,7 +20,7 @@ import numpy as np
 
 from datacheck.kernels.base import BatchView, Kernel
 
-__all__ = ["Histogram", "nice_edges"]
+__all__ = ["Histogram", "SplitHistogram", "nice_edges", "split_count_below"]
 
 
 def nice_edges(lo: float, hi: float, bins: int = 30) -> tuple[float, ...]:
@@ -82,3 +82,87 @@ class Histogram(Kernel):
             "under": int(state[0]),
             "over": int(state[-1]),
         }
+
+
+@dataclass(frozen=True)
+class SplitHistogram(Kernel):
+    """Counts of finite values on fixed edges, with the values of the bins in ``keep`` held exactly.
+
+    For a cut known only after this pass but known to fall inside the kept bins (an outlier fence
+    computed from quartiles that this same pass makes exact): the number of values on either side
+    of the cut, and a histogram with an edge on it, are then exact without one more pass over the
+    data. Bins are ``[e_i, e_{i+1})``, the last one closed; values below the first edge or above
+    the last are counted in ``under`` and ``over``, infinities in ``neginf`` and ``posinf``.
+    Memory: the values inside the kept bins.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> from datacheck.kernels.base import BatchView
+    >>> k = SplitHistogram("x", (0.0, 1.0, 2.0, 3.0), keep=(1,))
+    >>> h = k.finalize(k.update(k.init(), BatchView(pa.record_batch({"x": [0.5, 1.2, 1.7, 3.0, 9.0]}))))
+    >>> h["counts"], h["kept"][1].tolist(), h["over"], split_count_below(h, 1.5)
+    ([1, 2, 1], [1.2, 1.7], 1, 2)
+    """
+
+    column: str
+    edges: tuple[float, ...]
+    keep: tuple[int, ...] = ()
+    sorts = True
+
+    def init(self):
+        # under, bins..., over; kept values per kept bin; -inf and +inf counts
+        return (np.zeros(len(self.edges) + 1, dtype=np.int64), tuple([] for _ in self.keep), (0, 0))
+
+    def update(self, state, view: BatchView):
+        nv = view.numeric(self.column)
+        counts, kept, (ninf, pinf) = state
+        if nv.values.size and len(self.edges):
+            srt = view.sorted(self.column)
+            e = np.asarray(self.edges, dtype=np.float64)
+            left = np.searchsorted(srt, e, side="left")
+            last = int(np.searchsorted(srt, e[-1], side="right"))  # the last bin is closed
+            ends = np.r_[left[1:-1], last] if e.size > 1 else np.zeros(0, dtype=np.int64)
+            bins = np.diff(np.r_[left[:1], ends]) if e.size > 1 else np.zeros(0, dtype=np.int64)
+            counts = counts + np.concatenate([[left[0]], bins, [srt.size - last]])
+            kept = tuple(
+                part + [srt[left[i] : ends[i]].copy()] if ends[i] > left[i] else part
+                for part, i in zip(kept, self.keep)
+            )
+        return (counts, kept, (ninf + nv.neginf, pinf + nv.posinf))
+
+    def merge(self, a, b):
+        return (a[0] + b[0], tuple(x + y for x, y in zip(a[1], b[1])), (a[2][0] + b[2][0], a[2][1] + b[2][1]))
+
+    def finalize(self, state):
+        counts, kept, (ninf, pinf) = state
+        return {
+            "edges": list(self.edges),
+            "counts": [int(c) for c in counts[1:-1]],
+            "under": int(counts[0]),
+            "over": int(counts[-1]),
+            "kept": {i: np.sort(np.concatenate(k)) if k else np.empty(0) for i, k in zip(self.keep, kept)},
+            "n": int(counts.sum()),
+            "neginf": int(ninf),
+            "posinf": int(pinf),
+        }
+
+
+def split_count_below(h: dict, t: float) -> int | None:
+    """Finite values ``< t`` from a :class:`SplitHistogram` value; None when ``t`` falls inside a
+    bin that was not kept (or at the closed end of the last bin)."""
+    e, counts = h["edges"], h["counts"]
+    if len(e) < 2 or t != t:
+        return None
+    if t <= e[0]:
+        return h["under"] if t == e[0] or h["under"] == 0 else None
+    if t > e[-1]:
+        return h["n"] if h["over"] == 0 else None
+    # e[i] <= t < e[i+1]; t == e[-1] lies in the last bin, which is closed
+    i = min(int(np.searchsorted(e, t, side="right")) - 1, len(counts) - 1)
+    before = h["under"] + sum(counts[:i])
+    if t == e[i]:
+        return before
+    if i in h["kept"]:
+        return before + int(np.searchsorted(h["kept"][i], t, side="left"))
+    return None

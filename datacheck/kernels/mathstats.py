@@ -20,6 +20,7 @@ True
 from __future__ import annotations
 
 import math
+import threading
 
 import numpy as np
 
@@ -45,6 +46,23 @@ def _full(m: tuple) -> tuple:
     return tuple(m) if len(m) == 6 else (*m, 1.0)
 
 
+_scratch = threading.local()
+
+
+def _buffers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Two float64 work arrays of length ``n``, kept per thread and reused from batch to batch.
+
+    A fresh array the size of a batch costs about as much in page faults as the arithmetic done
+    on it (0.4 ms of the 1.4 ms of a 262,144-value batch); engines fold on a small thread pool, so
+    each thread keeps its own pair.
+    """
+    buf = getattr(_scratch, "buf", None)
+    if buf is None or buf[0].size < n:
+        buf = (np.empty(n), np.empty(n))
+        _scratch.buf = buf
+    return buf[0][:n], buf[1][:n]
+
+
 def batch_moments(x: np.ndarray, lo: float | None = None, hi: float | None = None) -> tuple:
     """Moments of one array of finite values (two-pass within the batch for stability).
 
@@ -60,21 +78,24 @@ def batch_moments(x: np.ndarray, lo: float | None = None, hi: float | None = Non
         return EMPTY
     if lo is not None and lo == hi:
         return (n, float(lo), 0.0, 0.0, 0.0, 1.0)
-    big = float(np.max(np.abs(x))) > _SCALE_FROM
+    if lo is None or hi is None:
+        lo, hi = float(np.min(x)), float(np.max(x))
+    big = max(abs(float(lo)), abs(float(hi))) > _SCALE_FROM
     mean = float(x.mean()) if not big else float(np.mean(x / 4.0)) * 4.0  # the sum cannot overflow
-    if lo is not None and hi is not None:
-        mean = min(max(mean, float(lo)), float(hi))
+    mean = min(max(mean, float(lo)), float(hi))
     scale = 1.0
-    quarter = max(abs(float(np.max(x)) / 4 - mean / 4), abs(float(np.min(x)) / 4 - mean / 4)) if big else 0.0
+    quarter = max(abs(float(hi) / 4 - mean / 4), abs(float(lo) / 4 - mean / 4)) if big else 0.0
+    d, p = _buffers(n)
     if quarter > _SCALE_FROM / 4:  # |d / scale| <= 4 with scale >= max |d| / 4 (finite up to the float limit)
         scale = _pow2_at_least(quarter)
-        d = x / scale - mean / scale
+        np.divide(x, scale, out=d)
+        d -= mean / scale
     else:
-        d = x - mean
+        np.subtract(x, mean, out=d)
     # elementwise products and numpy's pairwise sums, never BLAS ``dot`` (OpenBLAS starts its own
     # threads for a long dot product, which fight the engine's threads for the cores); two
-    # temporaries, reused in place (each fresh array of a large batch costs page faults)
-    p = d * d
+    # per-thread work arrays, reused in place
+    np.multiply(d, d, out=p)
     m2 = float(p.sum())
     d *= p
     m3 = float(d.sum())

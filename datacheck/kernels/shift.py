@@ -76,7 +76,16 @@ class QuantileEdges(Kernel):
     method = "quantiles of a seeded bottom-k sample; exact min and max"
 
     def init(self):
-        return (np.empty(0), np.empty(0, dtype=np.uint64), np.inf, -np.inf, 0)
+        # kept values and their priorities as chunks (not re-concatenated every batch), each chunk's
+        # largest priority, min, max, count
+        return ((), (), (), np.inf, -np.inf, 0)
+
+    def _cut(self, vs: tuple, ps: tuple, tops: tuple) -> tuple[tuple, tuple, tuple]:
+        """Back to the bottom k once more than twice k are held (the value is the same either way)."""
+        if sum(a.size for a in ps) <= 2 * self.sample_size:
+            return vs, ps, tops
+        v, p = _bottom_k(np.concatenate(vs), np.concatenate(ps), self.sample_size)
+        return (v,), (p,), (p.max(),)
 
     def update(self, state, view: BatchView):
         nv = view.numeric(self.column)
@@ -86,24 +95,43 @@ class QuantileEdges(Kernel):
         pr = batch_priorities(view, self.seed)
         if x.size != view.num_rows:
             pr = pr[nv.mask]
-        lo, hi = float(x.min()), float(x.max())
-        if state[1].size >= self.sample_size:  # full: only rows below the largest kept priority can enter
-            keep = pr <= state[1].max()
-            x, pr = x[keep], pr[keep]
-        v, p = _bottom_k(x, pr, self.sample_size)
-        return self.merge(state, (v.copy(), p, lo, hi, int(nv.values.size)))
+        if view.has_sorted(self.column):
+            srt = view.sorted(self.column)
+            lo, hi = float(srt[0]), float(srt[-1])
+        else:
+            lo, hi = float(x.min()), float(x.max())
+        vs, ps, tops, lo0, hi0, n0 = state
+        if sum(a.size for a in ps) >= self.sample_size:  # full: only rows below the largest kept priority can enter
+            limit = max(tops)
+            if x.size == view.num_rows:
+                # columns without missing values hold the same priorities, so the same limit: the rows
+                # that may enter are found once per batch and shared
+                cache = view.__dict__.setdefault("_shift_enter", {})
+                hit = cache.get((self.seed, int(limit)))
+                if hit is None:
+                    idx = np.flatnonzero(pr <= limit)
+                    hit = cache[(self.seed, int(limit))] = (idx, pr[idx])
+                x, pr = x[hit[0]], hit[1]
+            else:
+                keep = pr <= limit
+                x, pr = x[keep], pr[keep]
+        else:
+            x = np.array(x)  # a copy: the batch's arrays are not kept alive
+        if pr.size:
+            vs, ps, tops = self._cut(vs + (x,), ps + (pr,), tops + (pr.max(),))
+        return (vs, ps, tops, min(lo0, lo), max(hi0, hi), n0 + int(nv.values.size))
 
     def merge(self, a, b):
-        v = np.concatenate([a[0], b[0]])
-        p = np.concatenate([a[1], b[1]])
-        v, p = _bottom_k(v, p, self.sample_size)
-        return (v, p, min(a[2], b[2]), max(a[3], b[3]), a[4] + b[4])
+        vs, ps, tops = self._cut(a[0] + b[0], a[1] + b[1], a[2] + b[2])
+        return (vs, ps, tops, min(a[3], b[3]), max(a[4], b[4]), a[5] + b[5])
 
     def finalize(self, state):
-        v, _, lo, hi, n = state
+        vs, ps, _, lo, hi, n = state
         if n == 0:
             return {"edges": (), "n": 0, "sampled": 0}
-        distinct = np.unique(v)
+        v, _ = _bottom_k(np.concatenate(vs), np.concatenate(ps), self.sample_size)
+        v = np.sort(v)  # one sort for the distinct count and the quantiles (a sorted input partitions fast)
+        distinct = v[np.r_[True, v[1:] != v[:-1]]] if v.size else v
         if distinct.size <= self.bins:  # few values: one edge per value seen (discrete columns)
             q = distinct
         else:

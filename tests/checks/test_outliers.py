@@ -174,3 +174,41 @@ def test_histogram_edges_sit_on_the_fences_whatever_the_tail():
     assert beyond == r.observed["below"] + r.observed["above"]
     inside = [n for a, b, n in zip(edges[:-1], edges[1:], counts) if a >= lo and b <= math.nextafter(hi, math.inf)]
     assert sum(1 for n in inside if n > 0) >= 20  # the inside keeps its resolution
+
+
+def test_iqr_fence_counts_share_the_quartiles_pass():
+    """Counts beyond exact Tukey fences come from the quartiles' exact pass (2 passes, not 3), equal
+    to numpy's, with the histogram's edges on the fences (issue 11)."""
+    import math
+
+    import numpy as np
+    import pandas as pd
+
+    import datacheck
+
+    rng = np.random.default_rng(11)
+    n = 60_000
+    frame = pd.DataFrame(
+        {
+            "normal": np.r_[rng.normal(size=n - 3), [40.0, -50.0, np.inf]],
+            "skewed": rng.exponential(size=n),  # the low fence is below every value
+            "ties": rng.integers(0, 9, size=n).astype(float),
+            "counts": rng.poisson(3, size=n),
+        }
+    )
+    rep = datacheck.run(frame, {"name": "s", "checks": [{"outliers": {"columns": "numeric"}}]}, batch_rows=7_000)
+    assert rep.passes == 2
+    for r in rep.results:
+        x = frame[r.column].to_numpy(dtype=float)
+        finite = x[np.isfinite(x)]
+        q1, q3 = np.quantile(finite, [0.25, 0.75])
+        lo, hi = q1 - 1.5 * (q3 - q1), q3 + 1.5 * (q3 - q1)
+        assert r.details["fences"] == [lo, hi]
+        assert r.observed["below"] == int(np.sum(x < lo)) and r.observed["above"] == int(np.sum(x > hi))
+        edges, counts = r.details["hist_edges"], r.details["hist_counts"]
+        assert sum(counts) == finite.size and len(counts) == len(edges) - 1
+        assert not any(a < lo < b for a, b in zip(edges[:-1], edges[1:]))
+        top = math.nextafter(hi, math.inf)
+        assert not any(a < top < b for a, b in zip(edges[:-1], edges[1:]))
+        beyond = sum(c for a, b, c in zip(edges[:-1], edges[1:], counts) if b <= lo or a > hi)
+        assert beyond == int(np.sum((finite < lo) | (finite > hi)))

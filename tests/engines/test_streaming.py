@@ -195,3 +195,43 @@ def test_any_batching_gives_the_in_memory_results(rows, batch_rows):
         assert close(a.observed, b.observed), (a.check, a.column, a.observed, b.observed)
         assert close(a.evidence, b.evidence), (a.check, a.column, a.evidence, b.evidence)
     assert len(one.results) == len(many.results)
+
+
+def test_later_passes_read_decoded_row_groups_within_the_budget(tmp_path, monkeypatch):
+    """A second pass over Parquet reads the row groups the first pass decoded (issue 11) when they fit
+    the source's byte budget; otherwise they are decoded again. Either way the batches are equal."""
+    rng = np.random.default_rng(5)
+    t = pa.table({"x": rng.normal(size=4000), "s": [f"v{i % 37}" for i in range(4000)]})
+    path = tmp_path / "d.parquet"
+    pq.write_table(t, path, row_group_size=1000)
+    decoded = []
+    real = pq.ParquetFile.iter_batches
+
+    def counting(self, *a, **k):
+        decoded.append(k.get("row_groups"))
+        return real(self, *a, **k)
+
+    monkeypatch.setattr(pq.ParquetFile, "iter_batches", counting)
+    # past the budget nothing is kept (a part of a large file would cost memory for little)
+    for budget, again in ((1 << 30, {0}), (0, {4}), (1000, {4})):
+        src = open_source(str(path), batch_rows=300)
+        src.cache_bytes = budget
+        first = pa.Table.from_batches(list(src.batches(["x", "s"])))
+        decoded.clear()
+        second = pa.Table.from_batches(list(src.batches(["x"])))
+        assert len(decoded) in again
+        assert second.column("x").equals(first.column("x")) and second.schema.names == ["x"]
+    rep = datacheck.run(str(path), {"name": "s", "checks": [{"outliers": {"columns": "x"}}, "missing"]})
+    mem = datacheck.run(t, {"name": "s", "checks": [{"outliers": {"columns": "x"}}, "missing"]})
+    assert [r.observed for r in rep.results] == [r.observed for r in mem.results]
+
+
+def test_table_batches_follow_its_chunks_without_copying():
+    """In-memory tables are cut on their own chunks (zero-copy); only runs of small chunks are combined."""
+    big = pa.Table.from_batches([pa.record_batch({"x": np.arange(i * 100_000, (i + 1) * 100_000)}) for i in range(3)])
+    got = list(open_source(big, batch_rows=150_000).batches(["x"]))
+    assert [b.num_rows for b in got] == [100_000] * 3
+    assert all(b.column(0).buffers()[1].address == c.buffers()[1].address for b, c in zip(got, big["x"].chunks))
+    tiny = pa.Table.from_batches([pa.record_batch({"x": np.arange(i * 10, i * 10 + 10)}) for i in range(100)])
+    got = list(open_source(tiny, batch_rows=256).batches(["x"]))
+    assert len(got) < 10 and pa.Table.from_batches(got).column("x").to_pylist() == list(range(1000))

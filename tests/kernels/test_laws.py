@@ -50,6 +50,7 @@ from datacheck.kernels import (
     SketchValue,
 )
 from datacheck.kernels.frequencies import mg_add
+from datacheck.kernels.histogram import SplitHistogram, split_count_below
 from datacheck.kernels.quantiles import ExactAbsDeviation
 from datacheck.kernels.shift import BinCounts, KeyedHashes, QuantileEdges
 from datacheck.kernels.stratified import StratifiedSample
@@ -197,6 +198,8 @@ KERNELS = [
     EdgeValues("i"),
     Histogram("f", (-1.0, 0.0, 0.5, 1.0, 10.0)),
     Histogram("i", (-3.0, 0.0, 3.0)),
+    SplitHistogram("f", (-1.0, 0.0, 0.5, 1.0, 10.0), keep=(0, 2)),
+    SplitHistogram("i", (-3.0, 0.0, 3.0), keep=(1,)),
     Frequencies("s"),
     Frequencies("i"),
     Frequencies("b"),
@@ -643,3 +646,17 @@ def test_keyed_hashes_whole_float_ids_join_integers_in_any_batch():
     ints = fold_whole(k, pa.record_batch({"x": pa.array([1, 3], pa.int64()), "y": pa.array([0.0, 1.0])}))
     mixed = fold_whole(k, pa.record_batch({"x": pa.array([3.0, 2.5]), "y": pa.array([1, 2], pa.int64())}))
     assert set(ints["ids"].tolist()) & set(mixed["ids"].tolist()) == {int(h3)}
+
+
+@SETTINGS
+@given(rows=rows_st, cut=st.floats(-12, 12, allow_nan=False), splits=st.lists(st.integers(0, 40), max_size=4))
+def test_split_histogram_counts_below_any_cut_in_a_kept_bin(rows, cut, splits):
+    """The count below a cut falling in a kept bin (or on an edge) equals the plain count."""
+    k = SplitHistogram("f", (-1.0, 0.0, 0.5, 1.0, 10.0), keep=(0, 2))
+    h = k.finalize(reduce(k.merge, part_states(k, parts_of(rows, "string", splits))))
+    fl = [r[1] for r in rows if r[1] is not None and math.isfinite(r[1])]
+    got = split_count_below(h, cut)
+    if got is not None:
+        assert got == sum(v < cut for v in fl)
+    if -1.0 <= cut < 0.0 or 0.5 <= cut < 1.0 or cut in (-1.0, 0.0, 0.5, 1.0):
+        assert got is not None
