@@ -67,7 +67,7 @@ print(json.dumps({"extra": status("VmHWM") - before, "seconds": dt, "rows": r.n_
 KERNEL_CHILD = r"""
 import json, sys
 import numpy as np, pyarrow as pa
-from datacheck.engines.sources import open_source
+from datacheck.engines.opener import open_source
 from datacheck.kernels import RowHashes
 from datacheck.kernels.base import BatchView
 

@@ -180,7 +180,7 @@ def _validate_suite(args) -> int:
     _require_checks(suite, "a run")
     if args.data:
         from datacheck.context import schema_info
-        from datacheck.engines.sources import open_source
+        from datacheck.engines.opener import open_source
         from datacheck.plan import bind
         from datacheck.suite_columns import missing_columns
 

@@ -22,7 +22,7 @@ def _with_probabilities(data: Any, pred_probs: Any) -> tuple[Any, list[str]]:
     """``data`` with the columns of an out-of-sample probability array (one row per row of the
     data) added as ``__proba_i__``: a pandas frame keeps its index; other inputs are read into an
     Arrow table (the array already holds a value per row in memory)."""
-    from datacheck.engines.sources import open_source
+    from datacheck.engines.opener import open_source
 
     arr = np.asarray(pred_probs, dtype=float)
     arr = arr.reshape(len(arr), -1)

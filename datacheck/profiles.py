@@ -46,8 +46,9 @@ import pyarrow as pa
 from datacheck._version import __version__
 from datacheck.checks import REGISTRY
 from datacheck.context import ColumnInfo, Context, Metrics, schema_info
+from datacheck.engines.base import DEFAULT_BATCH_ROWS
 from datacheck.engines.local import fold
-from datacheck.engines.sources import DEFAULT_BATCH_ROWS, open_source
+from datacheck.engines.opener import open_source
 from datacheck.errors import DataError
 from datacheck.kernels.base import Kernel
 from datacheck.kernels.counts import RowCount

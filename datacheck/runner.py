@@ -24,9 +24,10 @@ from typing import Any
 
 from datacheck._version import __version__
 from datacheck.context import Context, InternalFailure, Metrics, MetricUnavailable, schema_info
+from datacheck.engines.base import DEFAULT_BATCH_ROWS, Source
 from datacheck.engines.files import is_profile
 from datacheck.engines.local import fold
-from datacheck.engines.sources import DEFAULT_BATCH_ROWS, Source, open_source
+from datacheck.engines.opener import open_source
 from datacheck.kernels.counts import RowCount
 from datacheck.plan import MAX_PASSES, Unit, bind, evaluation_order, fold_passes
 from datacheck.progress import bar

@@ -101,7 +101,7 @@ def infer(
     from datacheck.checks.missing import DEFAULT_PLACEHOLDERS
     from datacheck.context import schema_info
     from datacheck.engines.local import fold
-    from datacheck.engines.sources import open_source
+    from datacheck.engines.opener import open_source
     from datacheck.kernels import (
         ColumnCounts,
         CountOutside,

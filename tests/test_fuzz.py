@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 
 from datacheck.checks import REGISTRY
 from datacheck.context import schema_info
-from datacheck.engines.sources import open_source
+from datacheck.engines.opener import open_source
 
 LONG = os.environ.get("DATACHECK_FUZZ") == "long"
 EXAMPLES = int(os.environ.get("DATACHECK_FUZZ_EXAMPLES", "10000" if LONG else "400"))

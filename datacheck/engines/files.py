@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import csv
 import gzip
-import io
 import os
 import re
 from collections.abc import Iterator, Sequence
@@ -292,35 +291,6 @@ def open_file(path: str, batch_rows: int | None = None) -> Source:
     src.format = fmt.describe()
     src.notes.append(f"{os.path.basename(path)} was read as {src.format}")
     return src
-
-
-def locate_csv_line(
-    path: str,
-    delimiter: str,
-    compression: str | None,
-    *,
-    n_columns: int | None = None,
-    column: int | None = None,
-    value: str | None = None,
-) -> int | None:
-    """The 1-based line of the first row that breaks a CSV read (only run after an error).
-
-    Either the row with a wrong field count (``n_columns`` expected), or the first row whose field ``column`` equals ``value``.
-    """
-    opener = (
-        (lambda: io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", errors="replace", newline=""))
-        if compression == "gzip"
-        else (lambda: open(path, encoding="utf-8", errors="replace", newline=""))
-    )
-    with opener() as fh:
-        reader = csv.reader(fh, delimiter=delimiter)
-        next(reader, None)  # header
-        for row in reader:
-            if n_columns is not None and row and len(row) != n_columns:
-                return reader.line_num
-            if column is not None and column < len(row) and row[column] == value:
-                return reader.line_num
-    return None
 
 
 _JSON_KINDS = {str: "string", bool: "boolean", int: "number", float: "number", dict: "object", list: "array"}

@@ -7,7 +7,7 @@ of the fold and reported as failed (its checks then report ``error``); the other
 Examples
 --------
 >>> import pandas as pd
->>> from datacheck.engines.sources import open_source
+>>> from datacheck.engines.opener import open_source
 >>> from datacheck.kernels import RowCount, ColumnCounts
 >>> values, failures = fold(open_source(pd.DataFrame({"x": [1.0, None]})), [RowCount(), ColumnCounts("x")])
 >>> values[RowCount()], values[ColumnCounts("x")]["missing"]
@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from datacheck.engines.sources import Source
+from datacheck.engines.base import Source
 from datacheck.errors import DataError
 from datacheck.kernels.base import ARRAY_POOL, BatchView, Kernel
 

@@ -1,4 +1,5 @@
-"""Turn what the user passes into a stream of Arrow record batches.
+"""The readers: in-memory tables and streamed Parquet and delimited text as Arrow record batches
+(:func:`datacheck.engines.opener.open_source` picks one).
 
 A :class:`Source` knows its schema without reading the data (so suites bind before any data is
 read), streams batches of only the columns asked for, and can be read again (a check may ask for
@@ -8,14 +9,17 @@ memory (``pre_buffer=False``: with pyarrow's default, memory grows with the file
 
 Examples
 --------
->>> import pandas as pd
->>> src = open_source(pd.DataFrame({"a": [1, 2, 3]}))
+>>> import pyarrow as pa
+>>> src = TableSource(pa.table({"a": [1, 2, 3]}), "example")
 >>> src.schema.names, sum(b.num_rows for b in src.batches(["a"]))
 (['a'], 3)
 """
 
 from __future__ import annotations
 
+import csv
+import gzip
+import io
 import math
 import os
 from collections import Counter
@@ -27,7 +31,7 @@ import pyarrow as pa
 from datacheck.engines.base import DEFAULT_BATCH_ROWS, Source
 from datacheck.errors import DataError
 
-__all__ = ["Source", "open_source", "DEFAULT_BATCH_ROWS"]
+__all__ = ["Source", "TableSource", "ParquetSource", "CsvSource", "DEFAULT_BATCH_ROWS", "normalise_table"]
 
 #: a Parquet source whose columns fit in this many bytes (uncompressed, and as decoded) keeps the
 #: row groups its first pass decoded: later passes read memory instead of decoding the file again.
@@ -325,8 +329,6 @@ class CsvSource(Source):
         find the first offending line (only after an error) and name the column as the user does."""
         import re
 
-        from datacheck.engines.files import locate_csv_line
-
         text = str(exc).strip().splitlines()[0]
         schema = getattr(self, "schema", None)
         line = None
@@ -588,64 +590,30 @@ def _from_pandas(df: Any) -> TableSource:
     return src
 
 
-def open_source(data: Any, *, batch_rows: int = DEFAULT_BATCH_ROWS) -> Source:
-    """Open pandas / pyarrow / polars data or a Parquet/CSV path as a :class:`Source`.
+def locate_csv_line(
+    path: str,
+    delimiter: str,
+    compression: str | None,
+    *,
+    n_columns: int | None = None,
+    column: int | None = None,
+    value: str | None = None,
+) -> int | None:
+    """The 1-based line of the first row that breaks a CSV read (only run after an error).
 
-    Parameters
-    ----------
-    data : pandas.DataFrame, pyarrow.Table, pyarrow.RecordBatch, polars.DataFrame, str or PathLike
-        A path may name a Parquet file, a directory of Parquet files, a delimited text file (CSV,
-        TSV, ... optionally gzip-compressed), JSON Lines or an Arrow IPC/Feather file; the format is
-        detected from the content (:mod:`datacheck.engines.files`).
-    batch_rows : int
-        Rows per batch.
-
-    Raises
-    ------
-    DataError
-        When the path does not exist, cannot be read, or the data has duplicate column names.
+    Either the row with a wrong field count (``n_columns`` expected), or the first row whose field ``column`` equals ``value``.
     """
-    if isinstance(data, Source):
-        return data
-    if isinstance(data, (str, os.PathLike)):
-        path = os.fspath(data)
-        if not os.path.exists(path):
-            raise DataError(f"data path does not exist: {path}")
-        from datacheck.engines.files import open_file  # the format is told from the content
-
-        return open_file(path, batch_rows)
-    mod = type(data).__module__.split(".")[0]
-    if mod == "pyspark":
-        from datacheck.engines.spark import SparkSource, is_spark_dataframe
-
-        if is_spark_dataframe(data):
-            return SparkSource(data)
-    if mod == "pandas":
-        import pandas as pd
-
-        if isinstance(data, pd.Series):
-            data = data.to_frame()
-        return _from_pandas(data)
-    if isinstance(data, pa.RecordBatch):
-        data = pa.Table.from_batches([data])
-    if isinstance(data, pa.Table):
-        _reject_duplicates(data.column_names, "the Arrow table")
-        notes: list[str] = []
-        src = TableSource(
-            normalise_table(data, notes), f"pyarrow.Table[{data.num_rows:,} x {data.num_columns}]", batch_rows
-        )
-        src.notes.extend(notes)
-        return src
-    if mod == "polars":
-        table = data.to_arrow()
-        _reject_duplicates(table.column_names, "the polars DataFrame")
-        notes = []
-        src = TableSource(
-            normalise_table(table, notes), f"polars.DataFrame[{table.num_rows:,} x {table.num_columns}]", batch_rows
-        )
-        src.notes.extend(notes)
-        return src
-    raise DataError(
-        "data must be a pandas DataFrame, a pyarrow Table, a polars DataFrame, a Spark DataFrame, or a path to a Parquet "
-        f"file, a Parquet directory or a CSV file; got {type(data).__name__}"
+    opener = (
+        (lambda: io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", errors="replace", newline=""))
+        if compression == "gzip"
+        else (lambda: open(path, encoding="utf-8", errors="replace", newline=""))
     )
+    with opener() as fh:
+        reader = csv.reader(fh, delimiter=delimiter)
+        next(reader, None)  # header
+        for row in reader:
+            if n_columns is not None and row and len(row) != n_columns:
+                return reader.line_num
+            if column is not None and column < len(row) and row[column] == value:
+                return reader.line_num
+    return None

@@ -12,7 +12,7 @@ import pytest
 
 import datacheck
 from datacheck.engines.files import detect_format
-from datacheck.engines.sources import open_source
+from datacheck.engines.opener import open_source
 
 SUITE = {
     "name": "f",

@@ -25,7 +25,7 @@ import numpy as np, pyarrow as pa, pyarrow.parquet as pq
 import datacheck
 from datacheck.cli import main
 from datacheck.engines import sources
-from datacheck.engines.sources import open_source
+from datacheck.engines.opener import open_source
 from datacheck.errors import DataError
 
 tmp, kind, how = sys.argv[1], sys.argv[2], sys.argv[3]

@@ -13,7 +13,7 @@ import pytest
 
 import datacheck
 from datacheck.cli import main
-from datacheck.engines.sources import open_source
+from datacheck.engines.opener import open_source
 from datacheck.errors import DataError
 
 SUITE = {"name": "s", "checks": ["missing", {"range": {"columns": "x", "min": 0}}]}

@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import datacheck
-from datacheck.engines.sources import open_source
+from datacheck.engines.opener import open_source
 
 N = 3000
 

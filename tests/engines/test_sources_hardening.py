@@ -6,7 +6,7 @@ import pyarrow as pa
 import pytest
 
 import datacheck
-from datacheck.engines.sources import open_source
+from datacheck.engines.opener import open_source
 
 
 def run(data, checks, **kw):

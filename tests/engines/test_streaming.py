@@ -11,7 +11,7 @@ import pytest
 
 import datacheck
 from datacheck.engines.local import fold
-from datacheck.engines.sources import open_source
+from datacheck.engines.opener import open_source
 from datacheck.kernels import (
     Bin,
     Col,
