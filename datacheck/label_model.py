@@ -148,6 +148,15 @@ def _too_small_to_stop_early(model: Any, y: np.ndarray) -> bool:
     return bool(counts.size and (counts.min() < 2 or n_val < counts.size or len(y) - n_val < counts.size))
 
 
+def _held_out_rows(model: Any, n: int) -> int:
+    """Rows a model that stops early holds out of its own training data (0 when it does not)."""
+    params = model.get_params() if hasattr(model, "get_params") else {}
+    if params.get("early_stopping") is not True:
+        return 0
+    frac = params.get("validation_fraction") or 0.1
+    return int(np.ceil(frac * n)) if isinstance(frac, float) else int(frac)
+
+
 def out_of_fold_proba(
     X: Any,
     y: np.ndarray,
@@ -169,16 +178,18 @@ def out_of_fold_proba(
     with _progress(folds, progress, "label_errors: cross-validation") as bar, _threads(threads):
         for train, test in cv.split(np.zeros(len(y)), y):
             Xtr = take(train)
-            if isinstance(Xtr, np.ndarray) and Xtr.dtype.kind == "f" and Xtr.size:
-                # a sparse column can be missing in every training row of a fold; HistGradientBoosting
-                # cannot bin it, so it is held constant there (the fold's model cannot split on it)
-                empty = np.isnan(Xtr).all(axis=0)
-                if empty.any():
-                    Xtr = Xtr.copy()
-                    Xtr[:, empty] = 0.0
             model = clone(estimator)
             if _too_small_to_stop_early(model, y[train]):
                 model.set_params(early_stopping=False)
+            if isinstance(Xtr, np.ndarray) and Xtr.dtype.kind == "f" and Xtr.size:
+                # a sparse column can be missing in every training row of a fold, or (with early
+                # stopping) in every row left after the validation split; HistGradientBoosting cannot
+                # bin it, so it is held constant there (the fold's model cannot split on it)
+                held = _held_out_rows(model, len(train))
+                sparse = (~np.isnan(Xtr)).sum(axis=0) <= held
+                if sparse.any():
+                    Xtr = Xtr.copy()
+                    Xtr[:, sparse] = 0.0
             model = model.fit(Xtr, y[train])
             p = np.asarray(model.predict_proba(take(test)), dtype=float)
             cols = np.asarray(model.classes_, dtype=int)  # a class missing from a training fold gets 0
