@@ -200,6 +200,22 @@ def _is_planted(slice_row: dict, preds, support: int) -> bool:
     return got == want or (want <= got and slice_row["support"] >= 0.8 * support)
 
 
+def _rows_of(slice_row: dict, data: pd.DataFrame) -> np.ndarray:
+    """The rows a reported slice of text attributes selects (its predicates are equalities)."""
+    inside = np.ones(len(data), dtype=bool)
+    for x in slice_row["predicates"]:
+        inside &= (data[x["column"]].astype(str) == str(x["value"])).to_numpy()
+    return inside
+
+
+def _overlaps(slice_row: dict, data: pd.DataFrame, planted: np.ndarray, at_least: float = 0.75) -> bool:
+    """The reported slice and the planted one share at least 3/4 of their rows (Jaccard): the same
+    finding to a person, whether the report names the slice, a refinement or the slice it sits in."""
+    rows = _rows_of(slice_row, data)
+    union = int((rows | planted).sum())
+    return union > 0 and (rows & planted).sum() / union >= at_least
+
+
 def worst_slices_cell(table: str, size: int, runs: int) -> list[dict]:
     df0, roles = load(table)
     lab = roles["label"]
@@ -208,7 +224,9 @@ def worst_slices_cell(table: str, size: int, runs: int) -> list[dict]:
         "alpha 0.99, rank: score": {"alpha": 0.99, "rank": "score"},
         "default": {},
     }
-    tallies = {k: {"top1": 0, "top5": 0, "huge": 0, "fail": 0, "as_bad": 0, "outranked": 0} for k in configs}
+    tallies = {
+        k: {"top1": 0, "top5": 0, "huge": 0, "fail": 0, "as_bad": 0, "outranked": 0, "overlap5": 0} for k in configs
+    }
     info = {}
     t0 = time.perf_counter()
     for seed in range(runs):
@@ -270,6 +288,7 @@ def worst_slices_cell(table: str, size: int, runs: int) -> list[dict]:
             m1, m2 = planted_err, float(err[~inside].mean())
             planted_lower = (m1 - m2) - 1.96 * np.sqrt(m1 * (1 - m1) / planted_n + m2 * (1 - m2) / (~inside).sum())
             found5 = any(_is_planted(x, preds, planted_n) for x in sl[:5])
+            t["overlap5"] += any(_overlaps(x, data, inside) for x in sl[:5])
             t["outranked"] += (not found5) and len(sl) >= 5 and all(x["gap_lower"] >= planted_lower for x in sl[:5])
             t["as_bad"] += bool(sl) and (
                 _is_planted(sl[0], preds, planted_n)
@@ -307,6 +326,8 @@ def worst_slices_cell(table: str, size: int, runs: int) -> list[dict]:
                 "top5_ci": _interval(t["top5"], runs),
                 "top1_as_bad": t["as_bad"],
                 "missed_but_outranked": t["outranked"],
+                "top5_overlap": t["overlap5"],
+                "top5_overlap_ci": _interval(t["overlap5"], runs),
                 "top1_as_bad_ci": _interval(t["as_bad"], runs),
                 "huge_reported": t["huge"],
                 "fail": t["fail"],

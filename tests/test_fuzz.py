@@ -41,9 +41,9 @@ _FIGURES: Counter = Counter()
 _EXAMPLES: dict[str, str] = {}
 
 _SETTINGS = settings(
-    max_examples=max(
-        5, -(-EXAMPLES // len(CHECKS))
-    ),  # EXAMPLES in all, split over the registry deadline=None, database=None,
+    max_examples=max(5, -(-EXAMPLES // len(CHECKS))),  # EXAMPLES in all, split over the registry
+    deadline=None,
+    database=None,
     suppress_health_check=list(HealthCheck),
     phases=[Phase.explicit, Phase.generate] if LONG else [Phase.explicit, Phase.generate, Phase.shrink],
 )
