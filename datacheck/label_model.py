@@ -130,9 +130,59 @@ def default_classifier(mask: np.ndarray, seed: int):
 
 
 def default_regressor(mask: np.ndarray, seed: int):
+    """The default regression model, wrapped so that cleanlab's own cross-validation folds cannot
+    meet a training set where a sparse column has no value (see :class:`HoldsEmptyColumns`)."""
     from sklearn.ensemble import HistGradientBoostingRegressor
 
-    return HistGradientBoostingRegressor(categorical_features=mask if mask.any() else None, random_state=seed)
+    return HoldsEmptyColumns(
+        HistGradientBoostingRegressor(categorical_features=mask if mask.any() else None, random_state=seed)
+    )
+
+
+class HoldsEmptyColumns:
+    """A scikit-learn model wrapper: a column with no value in the training rows (a sparse column in
+    one cross-validation fold) is held constant for that fit and its predictions, where
+    HistGradientBoosting would fail to bin it ("window shape cannot be larger than input array").
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LinearRegression
+    >>> X = np.c_[np.arange(6.0), np.full(6, np.nan)]
+    >>> m = HoldsEmptyColumns(LinearRegression()).fit(X, np.arange(6.0) * 2)
+    >>> m.empty_.tolist(), np.round(m.predict(X[:2]), 6).tolist()
+    ([False, True], [0.0, 2.0])
+    """
+
+    def __init__(self, estimator: Any) -> None:
+        self.estimator = estimator
+
+    def get_params(self, deep: bool = True) -> dict:
+        return {"estimator": self.estimator}
+
+    def set_params(self, **params: Any) -> HoldsEmptyColumns:
+        if "estimator" in params:
+            self.estimator = params.pop("estimator")
+        if params:
+            self.estimator.set_params(**params)
+        return self
+
+    def _held(self, X: Any) -> np.ndarray:
+        X = np.array(X, dtype=float, copy=True)
+        if X.ndim == 2 and X.shape[1]:
+            X[:, self.empty_] = 0.0
+        return X
+
+    def fit(self, X: Any, y: Any, **kwargs: Any) -> HoldsEmptyColumns:
+        from sklearn.base import clone
+
+        X = np.asarray(X, dtype=float)
+        self.empty_ = np.isnan(X).all(axis=0) if X.ndim == 2 and X.shape[0] else np.zeros(X.shape[-1], dtype=bool)
+        self.estimator_ = clone(self.estimator).fit(self._held(X), y, **kwargs)
+        return self
+
+    def predict(self, X: Any) -> np.ndarray:
+        return self.estimator_.predict(self._held(X))
 
 
 def _too_small_to_stop_early(model: Any, y: np.ndarray) -> bool:

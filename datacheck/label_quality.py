@@ -652,7 +652,8 @@ def _assess_regression(table, label, lab, features, estimator, folds, seed, excl
         features=used,
         dropped_features=dropped,
         excluded=excluded,
-        model=f"cleanlab CleanLearning (regression, {folds}-fold, {type(est).__name__}, issue share chosen by R²)",
+        model=f"cleanlab CleanLearning (regression, {folds}-fold, {type(getattr(est, 'estimator', est)).__name__}, "
+        "issue share chosen by R²)",
         notes=notes,
         cleanlab_estimate=None,
     )
