@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from datacheck.engines.base import Source
+from datacheck.engines.folding import describe, finish, plan_fold
 from datacheck.errors import DataError
 from datacheck.kernels.base import ARRAY_POOL, BatchView, Kernel
 
@@ -33,13 +34,6 @@ __all__ = ["fold", "THREADS"]
 #: worker threads per batch (kernels grouped by column; numpy and Arrow release the GIL)
 THREADS = max(1, min(4, os.cpu_count() or 1))
 _MIN_ROWS_FOR_THREADS = 65_536
-
-
-def _describe(exc: BaseException) -> str:
-    from datacheck.context import InternalFailure
-
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return InternalFailure(f"{type(exc).__name__}: {text}" if text else type(exc).__name__)
 
 
 _DONE = object()
@@ -109,19 +103,11 @@ def fold(
     custom = getattr(source, "fold", None)
     if custom is not None:  # engines that fold elsewhere (Spark executors)
         return custom(kernels)
-    kernels = list(dict.fromkeys(kernels))
-    names = set(source.schema.names)
-    reads = list(dict.fromkeys(c for k in kernels for c in k.reads if c in names))
+    plan = plan_fold(kernels, source.schema.names)
+    reads = list(dict.fromkeys(c for k in plan.live for c in k.reads))
     if not reads and source.schema.names:
         reads = source.schema.names[:1]  # a batch with no column cannot carry its row count
-    states: dict[Kernel, Any] = {}
-    failures: dict[Kernel, str] = {}
-    for k in kernels:
-        missing = [c for c in k.reads if c not in names]
-        if missing:
-            failures[k] = f"column(s) {missing!r} not in the data"
-        else:
-            states[k] = k.init()
+    states: dict[Kernel, Any] = {k: k.init() for k in plan.live}
     # slots [kernel, state, failure]: the fold never hashes a kernel per batch (kernels carrying
     # thousands of bin edges hash slowly)
     groups: dict[Any, list[list[Any]]] = {}
@@ -139,7 +125,7 @@ def fold(
             except DataError:
                 raise
             except Exception as exc:  # one kernel's bad data must not stop the others
-                slot[2] = _describe(exc)
+                slot[2] = describe(exc)
 
     # the slowest groups of the last batch are submitted first, so the threads finish a batch
     # together (longest-processing-time-first) instead of one thread waiting for the last column
@@ -173,17 +159,8 @@ def fold(
         if pool is not None:
             pool.shutdown()
         ARRAY_POOL.clear()
-    states = {}
     for g in groups.values():
-        for k, s, failure in g:
-            if failure is None:
-                states[k] = s
-            else:
-                failures[k] = failure
-    values: dict[Kernel, Any] = {}
-    for k, s in states.items():
-        try:
-            values[k] = k.finalize(s)
-        except Exception as exc:
-            failures[k] = _describe(exc)
-    return values, failures
+        for k, _, failure in g:
+            if failure is not None:
+                plan.failures[k] = failure
+    return finish(plan, ((k, s) for g in groups.values() for k, s, _ in g))

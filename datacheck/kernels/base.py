@@ -100,6 +100,20 @@ class Kernel:
     def finalize(self, state: Any) -> Any:
         return state
 
+    def cover_key(self) -> Any:
+        """Kernels with the same key (not None) are one family, each value readable from a wider
+        one's: engines fold only the widest (largest :meth:`cover_rank`) and :meth:`narrow` its
+        value for the others. ``Extremes(c, 5)`` and ``Extremes(c, 10)``, asked by two checks, are
+        one ``Extremes(c, 10)`` folded."""
+        return None
+
+    def cover_rank(self) -> Any:
+        return 0
+
+    def narrow(self, value: Any) -> Any:
+        """This kernel's value read from the value of a kernel of its family that covers it."""
+        raise NotImplementedError
+
     # States travel between processes (Spark executors -> driver). Kernels whose states hold
     # objects that do not pickle (sketches) override these two.
     def dumps(self, state: Any) -> bytes:
