@@ -223,7 +223,7 @@ def _value_hashes(values: pa.Array) -> np.ndarray:
 class HashedCounts(Kernel):
     """Exact counts of a column's values grouped into ``buckets`` fixed hash buckets.
 
-    The second pass of a comparison whose first pass was approximate: when a column has more
+    What a comparison reads when a first-pass count was approximate: when a column has more
     distinct values than :class:`Frequencies` keeps exactly, two Misra–Gries summaries differ by how
     each side was truncated, and any choice of "candidate" values made from them depends on which
     side a value was kept on. A value's bucket depends on the value alone (a stable 64-bit hash),
@@ -242,7 +242,7 @@ class HashedCounts(Kernel):
 
     column: str
     buckets: int = 4096
-    method = "exact counts in fixed hash buckets (second pass)"
+    method = "exact counts in fixed hash buckets"
 
     def init(self):
         return (np.zeros(self.buckets, dtype=np.int64), 0)
