@@ -22,7 +22,9 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, cast
+
+import pyarrow as pa
 
 from datacheck.engines.base import Source
 from datacheck.engines.folding import describe, finish, plan_fold
@@ -86,6 +88,19 @@ def _prefetch(batches: Iterator[Any]) -> Iterator[Any]:
             close()
 
 
+def _encoded_columns(source: Source, kernels: list[Kernel], reads: list[str]) -> list[str]:
+    """Text columns the source may hand dictionary-encoded, as stored: those whose every kernel reads
+    them through :class:`BatchView` only (``Kernel.encoded_ok``), from a source that can."""
+    if not getattr(source, "reads_dictionary", False):
+        return []
+    text = {f.name for f in source.schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)}
+    ok = {c for c in reads if c in text}
+    for k in kernels:
+        if not k.encoded_ok:
+            ok.difference_update(k.reads)
+    return [c for c in reads if c in ok]
+
+
 def fold(
     source: Source, kernels: Iterable[Kernel], progress: Any = None
 ) -> tuple[dict[Kernel, Any], dict[Kernel, str]]:
@@ -139,7 +154,9 @@ def fold(
     pool = ThreadPoolExecutor(THREADS) if THREADS > 1 and len(groups) > 1 else None
     try:
         offset = 0
-        batches = source.batches(reads)
+        encoded = _encoded_columns(source, plan.live, reads)
+        # (``dictionary=`` only for sources with ``reads_dictionary``; Source.batches has no such argument)
+        batches = cast(Any, source).batches(reads, dictionary=encoded) if encoded else source.batches(reads)
         if pool is not None:
             batches = _prefetch(batches)
         for batch in batches:
