@@ -151,7 +151,8 @@ class ParquetSource(Source):
         # row groups are kept only when all of them fit: a part of a large file saves a part of one
         # pass's decoding for as much memory as the whole of a small one
         caching = self.cache_bytes > 0 and (bool(self._cache) or self._decoded_size(list(want)) <= self.cache_bytes)
-        encoded = frozenset(c for c in dictionary if c in want)
+        # only columns stored as text (a normalised column, e.g. intervals read as labels, is not)
+        encoded = frozenset(c for c in dictionary if c in want and _is_text(self.raw_schema.field(c).type))
         for path in self.files:
             try:
                 # with pre_buffer, memory grows with the file
@@ -213,6 +214,10 @@ class ParquetSource(Source):
         if not any_batch:
             sch = self.schema if cols is None else pa.schema([self.schema.field(c) for c in cols])
             yield pa.RecordBatch.from_pylist([], schema=sch)
+
+
+def _is_text(t: pa.DataType) -> bool:
+    return pa.types.is_string(t) or pa.types.is_large_string(t)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -58,3 +58,16 @@ def test_parquet_fold_reads_codes_and_agrees(tmp_path):
     # a kernel reading the batch itself keeps the column plain
     fold(src, [Frequencies("c"), Sample(("c",), 10)])
     assert seen[-1] == {}
+
+
+def test_parquet_column_normalised_to_text_is_read_as_stored(tmp_path):
+    # intervals are stored as a struct and read as text labels: not a column Parquet can hand as codes
+    import pandas as pd
+
+    import datacheck
+
+    df = pd.DataFrame({"a": pd.arrays.IntervalArray.from_breaks([0, 1, 2]).repeat(2)})
+    path = str(tmp_path / "i.parquet")
+    df.to_parquet(path)
+    r = datacheck.run(path, {"name": "s", "checks": [{"allowed_values": {"columns": "a", "values": ["(0, 1]"]}}]})
+    assert r.results[0].status == "fail"
