@@ -338,9 +338,12 @@ class DriftMixin(Check):
         except ValueError:
             return []
         if kind == "categorical":
-            first = [OnReference(Frequencies(column)), Frequencies(column)]
-            exact = self.exact_counts_kernel(column, ctx)
-            return first + ([OnReference(exact), exact] if exact is not None else [])
+            # the hash buckets join the first pass on both sides: they share the batch's value counts
+            # with Frequencies (one hash pass per batch), so a column with more distinct values than
+            # Frequencies keeps exactly needs no second pass, and a low-cardinality one pays a few
+            # hashes per batch; which of the two the comparison reads is decided after the pass
+            hashed = HashedCounts(column, _HASH_BUCKETS)
+            return [OnReference(Frequencies(column)), Frequencies(column), OnReference(hashed), hashed]
         qe = self.edges_kernel(column)
         first = [OnReference(qe), OnReference(Moments(column))]
         ref = ctx.require_reference()
@@ -424,7 +427,7 @@ class DriftMixin(Check):
             if hashed:
                 how += (
                     f"; over {FREQ_CAP:,} distinct values: compared on exact counts in {_HASH_BUCKETS:,} fixed "
-                    "hash buckets (a second pass; the buckets depend on the values only, so two samples of one "
+                    "hash buckets (the buckets depend on the values only, so two samples of one "
                     "distribution cannot differ by construction); categories shown with approximate counts"
                 )
         else:

@@ -22,9 +22,12 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, cast
+
+import pyarrow as pa
 
 from datacheck.engines.base import Source
+from datacheck.engines.folding import describe, finish, plan_fold
 from datacheck.errors import DataError
 from datacheck.kernels.base import ARRAY_POOL, BatchView, Kernel
 
@@ -33,13 +36,6 @@ __all__ = ["fold", "THREADS"]
 #: worker threads per batch (kernels grouped by column; numpy and Arrow release the GIL)
 THREADS = max(1, min(4, os.cpu_count() or 1))
 _MIN_ROWS_FOR_THREADS = 65_536
-
-
-def _describe(exc: BaseException) -> str:
-    from datacheck.context import InternalFailure
-
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return InternalFailure(f"{type(exc).__name__}: {text}" if text else type(exc).__name__)
 
 
 _DONE = object()
@@ -92,6 +88,19 @@ def _prefetch(batches: Iterator[Any]) -> Iterator[Any]:
             close()
 
 
+def _encoded_columns(source: Source, kernels: list[Kernel], reads: list[str]) -> list[str]:
+    """Text columns the source may hand dictionary-encoded, as stored: those whose every kernel reads
+    them through :class:`BatchView` only (``Kernel.encoded_ok``), from a source that can."""
+    if not getattr(source, "reads_dictionary", False):
+        return []
+    text = {f.name for f in source.schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)}
+    ok = {c for c in reads if c in text}
+    for k in kernels:
+        if not k.encoded_ok:
+            ok.difference_update(k.reads)
+    return [c for c in reads if c in ok]
+
+
 def fold(
     source: Source, kernels: Iterable[Kernel], progress: Any = None
 ) -> tuple[dict[Kernel, Any], dict[Kernel, str]]:
@@ -109,19 +118,11 @@ def fold(
     custom = getattr(source, "fold", None)
     if custom is not None:  # engines that fold elsewhere (Spark executors)
         return custom(kernels)
-    kernels = list(dict.fromkeys(kernels))
-    names = set(source.schema.names)
-    reads = list(dict.fromkeys(c for k in kernels for c in k.reads if c in names))
+    plan = plan_fold(kernels, source.schema.names)
+    reads = list(dict.fromkeys(c for k in plan.live for c in k.reads))
     if not reads and source.schema.names:
         reads = source.schema.names[:1]  # a batch with no column cannot carry its row count
-    states: dict[Kernel, Any] = {}
-    failures: dict[Kernel, str] = {}
-    for k in kernels:
-        missing = [c for c in k.reads if c not in names]
-        if missing:
-            failures[k] = f"column(s) {missing!r} not in the data"
-        else:
-            states[k] = k.init()
+    states: dict[Kernel, Any] = {k: k.init() for k in plan.live}
     # slots [kernel, state, failure]: the fold never hashes a kernel per batch (kernels carrying
     # thousands of bin edges hash slowly)
     groups: dict[Any, list[list[Any]]] = {}
@@ -139,7 +140,7 @@ def fold(
             except DataError:
                 raise
             except Exception as exc:  # one kernel's bad data must not stop the others
-                slot[2] = _describe(exc)
+                slot[2] = describe(exc)
 
     # the slowest groups of the last batch are submitted first, so the threads finish a batch
     # together (longest-processing-time-first) instead of one thread waiting for the last column
@@ -153,7 +154,9 @@ def fold(
     pool = ThreadPoolExecutor(THREADS) if THREADS > 1 and len(groups) > 1 else None
     try:
         offset = 0
-        batches = source.batches(reads)
+        encoded = _encoded_columns(source, plan.live, reads)
+        # (``dictionary=`` only for sources with ``reads_dictionary``; Source.batches has no such argument)
+        batches = cast(Any, source).batches(reads, dictionary=encoded) if encoded else source.batches(reads)
         if pool is not None:
             batches = _prefetch(batches)
         for batch in batches:
@@ -173,17 +176,8 @@ def fold(
         if pool is not None:
             pool.shutdown()
         ARRAY_POOL.clear()
-    states = {}
     for g in groups.values():
-        for k, s, failure in g:
-            if failure is None:
-                states[k] = s
-            else:
-                failures[k] = failure
-    values: dict[Kernel, Any] = {}
-    for k, s in states.items():
-        try:
-            values[k] = k.finalize(s)
-        except Exception as exc:
-            failures[k] = _describe(exc)
-    return values, failures
+        for k, _, failure in g:
+            if failure is not None:
+                plan.failures[k] = failure
+    return finish(plan, ((k, s) for g in groups.values() for k, s, _ in g))

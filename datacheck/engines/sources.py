@@ -79,7 +79,15 @@ def _combined(batches: list[pa.RecordBatch]) -> list[pa.RecordBatch]:
 
 
 class ParquetSource(Source):
-    """One Parquet file or a directory of them, streamed batch by batch."""
+    """One Parquet file or a directory of them, streamed batch by batch.
+
+    ``batches(columns, dictionary=names)`` reads the text columns ``names`` dictionary-encoded, as
+    Parquet stores them (``read_dictionary``): no strings are decoded, and kernels that read them
+    through :class:`~datacheck.kernels.base.BatchView` count codes (the engine asks this only for
+    columns whose every kernel can; ``Kernel.encoded_ok``).
+    """
+
+    reads_dictionary = True
 
     def __init__(self, path: str, batch_rows: int = DEFAULT_BATCH_ROWS) -> None:
         self.path = path
@@ -112,7 +120,7 @@ class ParquetSource(Source):
         self.notes.extend(n for n in notes if "holds 0 " not in n)
         # (file, row group) -> (columns, batches as yielded) for later passes, within the budget
         self.cache_bytes = PARQUET_CACHE_BYTES
-        self._cache: dict[tuple[str, int], tuple[frozenset[str], list[pa.RecordBatch]]] = {}
+        self._cache: dict[tuple[str, int], tuple[frozenset[str], list[pa.RecordBatch], frozenset[str]]] = {}
         self._cached = 0
 
     def _decoded_size(self, names: list[str]) -> float:
@@ -134,7 +142,7 @@ class ParquetSource(Source):
             return math.inf  # the read itself reports the fault
         return total
 
-    def batches(self, columns: Sequence[str] | None = None) -> Iterator[pa.RecordBatch]:
+    def batches(self, columns: Sequence[str] | None = None, dictionary: Sequence[str] = ()) -> Iterator[pa.RecordBatch]:
         import pyarrow.parquet as pq
 
         cols = None if columns is None else list(columns)
@@ -143,9 +151,12 @@ class ParquetSource(Source):
         # row groups are kept only when all of them fit: a part of a large file saves a part of one
         # pass's decoding for as much memory as the whole of a small one
         caching = self.cache_bytes > 0 and (bool(self._cache) or self._decoded_size(list(want)) <= self.cache_bytes)
+        # only columns stored as text (a normalised column, e.g. intervals read as labels, is not)
+        encoded = frozenset(c for c in dictionary if c in want and _is_text(self.raw_schema.field(c).type))
         for path in self.files:
             try:
-                pf = pq.ParquetFile(path, pre_buffer=False)  # with pre_buffer, memory grows with the file
+                # with pre_buffer, memory grows with the file
+                pf = pq.ParquetFile(path, pre_buffer=False, read_dictionary=sorted(encoded) or None)
             except FileNotFoundError:
                 raise DataError(
                     f"Parquet file {path} disappeared while it was being read; no report was made"
@@ -159,7 +170,8 @@ class ParquetSource(Source):
             n_groups = pf.num_row_groups
             for rg in range(n_groups):  # one row group at a time, so a fault names the row group
                 hit = self._cache.get((path, rg))
-                if hit is not None and set(want) <= hit[0]:  # decoded in an earlier pass
+                # decoded in an earlier pass, each column as plain values or codes as asked now
+                if hit is not None and set(want) <= hit[0] and hit[2] & set(want) == encoded:
                     for b in hit[1]:
                         any_batch = True
                         yield b if list(want) == b.schema.names else b.select(list(want))
@@ -189,7 +201,7 @@ class ParquetSource(Source):
                                 keep.extend(out)
                         yield from out
                     if keep is not None and (path, rg) not in self._cache:
-                        self._cache[(path, rg)] = (frozenset(want), keep)
+                        self._cache[(path, rg)] = (frozenset(want), keep, encoded)
                         self._cached += size
                 except DataError:
                     raise
@@ -202,6 +214,10 @@ class ParquetSource(Source):
         if not any_batch:
             sch = self.schema if cols is None else pa.schema([self.schema.field(c) for c in cols])
             yield pa.RecordBatch.from_pylist([], schema=sch)
+
+
+def _is_text(t: pa.DataType) -> bool:
+    return pa.types.is_string(t) or pa.types.is_large_string(t)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -24,6 +24,7 @@ from typing import Any
 import pyarrow as pa
 
 from datacheck.engines.base import Source
+from datacheck.engines.folding import describe, finish, plan_fold
 from datacheck.errors import DataError
 from datacheck.kernels.base import BatchView, Kernel
 
@@ -36,13 +37,6 @@ def is_spark_dataframe(data: Any) -> bool:
     """True for a ``pyspark.sql.DataFrame`` (classic or Connect), without importing pyspark."""
     mod = type(data).__module__
     return mod.startswith("pyspark.sql") and type(data).__name__ == "DataFrame"
-
-
-def _describe(exc: BaseException) -> str:
-    from datacheck.context import InternalFailure  # kept out of messages, as in the local engine
-
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return InternalFailure(f"{type(exc).__name__}: {text}" if text else type(exc).__name__)
 
 
 def _fold_partition(kernels: list[Kernel]):
@@ -61,7 +55,7 @@ def _fold_partition(kernels: list[Kernel]):
                 try:
                     states[i] = k.update(states[i], view)
                 except Exception as exc:  # isolated, as in the local engine
-                    failures[i] = _describe(exc)
+                    failures[i] = describe(exc)
             offset += batch.num_rows
         blobs = [None if i in failures else k.dumps(states[i]) for i, k in enumerate(kernels)]
         yield pa.RecordBatch.from_pydict(
@@ -146,16 +140,8 @@ class SparkSource(Source):
 
     def fold(self, kernels: Iterable[Kernel]) -> tuple[dict[Kernel, Any], dict[Kernel, str]]:
         """Fold ``kernels`` over the DataFrame's partitions and merge the states on the driver."""
-        kernels = list(dict.fromkeys(kernels))
-        names = set(self.schema.names)
-        failures: dict[Kernel, str] = {}
-        live = []
-        for k in kernels:
-            missing = [c for c in k.reads if c not in names]
-            if missing:
-                failures[k] = f"column(s) {missing!r} not in the data"
-            else:
-                live.append(k)
+        plan = plan_fold(kernels, self.schema.names)
+        live, failures = plan.live, plan.failures
         reads = list(dict.fromkeys(c for k in live for c in k.reads))
         df = self.df.select(*[f"`{c}`" for c in reads]) if reads else self.df.select()
         with _worker_python(self.df) as note:
@@ -178,12 +164,4 @@ class SparkSource(Source):
                     failures[k] = part_fail[i]
                     continue
                 states[i] = k.merge(states[i], k.loads(blobs[i]))
-        values: dict[Kernel, Any] = {}
-        for k, s in zip(live, states):
-            if k in failures:
-                continue
-            try:
-                values[k] = k.finalize(s)
-            except Exception as exc:
-                failures[k] = _describe(exc)
-        return values, failures
+        return finish(plan, zip(live, states))

@@ -78,6 +78,10 @@ class Kernel:
     #: the kernel sorts the batch's values (``BatchView.sorted``); engines run such kernels first
     #: on a column, so the cheaper kernels after them read the cached sort
     sorts: ClassVar[bool] = False
+    #: the kernel reads its columns only through :class:`BatchView` (``column``, ``value_counts``,
+    #: ``null_count``, ...), so a source may hand text columns dictionary-encoded, as stored; a
+    #: Parquet source then decodes no strings for them and value counts are a ``bincount``
+    encoded_ok: ClassVar[bool] = False
 
     @property
     def reads(self) -> tuple[str, ...]:
@@ -99,6 +103,20 @@ class Kernel:
 
     def finalize(self, state: Any) -> Any:
         return state
+
+    def cover_key(self) -> Any:
+        """Kernels with the same key (not None) are one family, each value readable from a wider
+        one's: engines fold only the widest (largest :meth:`cover_rank`) and :meth:`narrow` its
+        value for the others. ``Extremes(c, 5)`` and ``Extremes(c, 10)``, asked by two checks, are
+        one ``Extremes(c, 10)`` folded."""
+        return None
+
+    def cover_rank(self) -> Any:
+        return 0
+
+    def narrow(self, value: Any) -> Any:
+        """This kernel's value read from the value of a kernel of its family that covers it."""
+        raise NotImplementedError
 
     # States travel between processes (Spark executors -> driver). Kernels whose states hold
     # objects that do not pickle (sketches) override these two.
@@ -266,6 +284,48 @@ class BatchView:
             self._cols[name] = arr
         return arr
 
+    def column_type(self, name: str) -> pa.DataType:
+        """The type of :meth:`column` without decoding it (a dictionary's value type)."""
+        if name in self._cols:
+            return self._cols[name].type
+        if name not in self._index:
+            raise KeyError(f"column {name!r} is not in the data")
+        t = self.batch.schema.field(self._index[name]).type
+        if pa.types.is_dictionary(t):
+            t = t.value_type
+        if getattr(pa.types, "is_string_view", lambda _: False)(t):
+            return pa.large_string()
+        return t
+
+    def null_count(self, name: str) -> int:
+        """Null slots of a column (a dictionary column's without decoding it)."""
+        arr = self._cols.get(name)
+        if arr is None and name in self._index:
+            raw = self.batch.column(self._index[name])
+            if pa.types.is_dictionary(raw.type) and not raw.dictionary.null_count:
+                return raw.null_count
+        return self.column(name).null_count
+
+    def _dictionary_counts(self, name: str) -> tuple[pa.Array, np.ndarray] | None:
+        """Value counts of a dictionary column of text or integers read off its codes (a
+        ``bincount``); None when the dictionary holds nulls or repeats a value in use."""
+        if name not in self._index:
+            return None
+        raw = self.batch.column(self._index[name])
+        if not pa.types.is_dictionary(raw.type) or raw.dictionary.null_count:
+            return None
+        vt = raw.type.value_type
+        if not (pa.types.is_string(vt) or pa.types.is_large_string(vt) or pa.types.is_integer(vt)):
+            return None
+        codes = raw.indices
+        codes = codes.drop_null() if codes.null_count else codes
+        counts = np.bincount(codes.to_numpy(zero_copy_only=False), minlength=len(raw.dictionary))
+        used = np.flatnonzero(counts)
+        values = raw.dictionary.take(pa.array(used))
+        if len(values) > 1 and pc.count_distinct(values).as_py() != len(values):
+            return None  # Arrow allows a dictionary to repeat a value: count the decoded column
+        return values, counts[used].astype(np.int64)
+
     def numeric(self, name: str) -> NumericView:
         """Finite numeric values of a numeric, boolean or datetime column (datetimes in epoch seconds)."""
         nv = self._num.get(name)
@@ -361,6 +421,10 @@ class BatchView:
         shared by every kernel that looks at categories, tokens, patterns or allowed sets).
         NaN is missing, so it is left out like null; -0.0 is counted as 0.0."""
         vc = self._vc.get(name)
+        if vc is None and name not in self._cols:
+            vc = self._dictionary_counts(name)
+            if vc is not None:
+                self._vc[name] = vc
         if vc is None:
             arr = self.column(name)
             if pa.types.is_floating(arr.type):

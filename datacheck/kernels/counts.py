@@ -58,17 +58,18 @@ _NUMERICISH = ("integer", "float", "datetime", "duration", "boolean")
 class ColumnCounts(Kernel):
     """Rows, nulls, NaN, +inf, -inf of one column. ``missing`` = nulls + NaN (one semantics everywhere)."""
 
+    encoded_ok = True  # reads through BatchView only
+
     column: str
 
     def init(self):
         return np.zeros(5, dtype=np.int64)
 
     def update(self, state, view: BatchView):
-        arr = view.column(self.column)
-        if logical_type(arr.type) in _NUMERICISH:
+        if logical_type(view.column_type(self.column)) in _NUMERICISH:
             nv = view.numeric(self.column)
             return state + np.array([nv.n, nv.nulls, nv.nans, nv.posinf, nv.neginf], dtype=np.int64)
-        return state + np.array([len(arr), arr.null_count, 0, 0, 0], dtype=np.int64)
+        return state + np.array([view.num_rows, view.null_count(self.column), 0, 0, 0], dtype=np.int64)
 
     def merge(self, a, b):
         return a + b

@@ -83,6 +83,16 @@ class Extremes(Kernel):
             "largest": [(int(p), float(v)) for v, p in zip(lv, lp)],
         }
 
+    # the k extremes are the first k of any wider selection: ordered by value, ties by position
+    def cover_key(self):
+        return (Extremes, self.column)
+
+    def cover_rank(self):
+        return self.k
+
+    def narrow(self, value):
+        return {"smallest": value["smallest"][: self.k], "largest": value["largest"][: self.k]}
+
 
 @dataclass(frozen=True)
 class EdgeValues(Kernel):

@@ -100,6 +100,8 @@ def _mg_merge(
 class Frequencies(Kernel):
     """Value counts of a column (string, categorical, boolean or integer)."""
 
+    encoded_ok = True  # reads through BatchView only
+
     column: str
     cap: int = DEFAULT_CAP
 
@@ -108,12 +110,11 @@ class Frequencies(Kernel):
         return (None, np.zeros(0, dtype=np.int64), 0, 0, 0)
 
     def update(self, state, view: BatchView):
-        arr = view.column(self.column)
         values, counts = view.value_counts(self.column)
         counts = np.asarray(counts, dtype=np.int64)
         keys, merged, err = _mg_merge(state[0], state[1], values, counts, state[2], self.cap)
         present = int(counts.sum())  # NaN is missing: value_counts leaves it out, like nulls
-        return (keys, merged, err, state[3] + present, state[4] + len(arr) - present)
+        return (keys, merged, err, state[3] + present, state[4] + view.num_rows - present)
 
     def merge(self, a, b):
         keys, counts, err = _mg_merge(a[0], a[1], b[0], b[1], a[2] + b[2], self.cap)
@@ -223,7 +224,7 @@ def _value_hashes(values: pa.Array) -> np.ndarray:
 class HashedCounts(Kernel):
     """Exact counts of a column's values grouped into ``buckets`` fixed hash buckets.
 
-    The second pass of a comparison whose first pass was approximate: when a column has more
+    What a comparison reads when a first-pass count was approximate: when a column has more
     distinct values than :class:`Frequencies` keeps exactly, two Misra–Gries summaries differ by how
     each side was truncated, and any choice of "candidate" values made from them depends on which
     side a value was kept on. A value's bucket depends on the value alone (a stable 64-bit hash),
@@ -240,21 +241,22 @@ class HashedCounts(Kernel):
     (3, 1, 8)
     """
 
+    encoded_ok = True  # reads through BatchView only
+
     column: str
     buckets: int = 4096
-    method = "exact counts in fixed hash buckets (second pass)"
+    method = "exact counts in fixed hash buckets"
 
     def init(self):
         return (np.zeros(self.buckets, dtype=np.int64), 0)
 
     def update(self, state, view: BatchView):
-        arr = view.column(self.column)
         values, counts = view.value_counts(self.column)
         hits = state[0]
         if len(values):
             b = (_value_hashes(values) % np.uint64(self.buckets)).astype(np.int64)
             hits = hits + np.bincount(b, weights=counts, minlength=self.buckets).astype(np.int64)
-        return (hits, state[1] + len(arr) - int(counts.sum()))
+        return (hits, state[1] + view.num_rows - int(counts.sum()))
 
     def merge(self, a, b):
         return (a[0] + b[0], a[1] + b[1])

@@ -79,6 +79,8 @@ class IsMissing:
 class GroupCounts(Kernel):
     """Row counts for every combination of ``keys`` (a tuple of Col/Bin/IsMissing)."""
 
+    encoded_ok = True  # reads through BatchView only
+
     keys: tuple
 
     @property

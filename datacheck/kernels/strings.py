@@ -43,6 +43,8 @@ def _top(d: dict, n: int = 10) -> list[tuple[Any, int]]:
 class DisguisedMissing(Kernel):
     """Empty strings, whitespace-only strings, and placeholder tokens (case- and space-insensitive)."""
 
+    encoded_ok = True  # reads through BatchView only
+
     column: str
     tokens: tuple[str, ...] = ()
 
@@ -85,6 +87,8 @@ class _OffenderKernel(Kernel):
     Subclasses implement ``bad(values) -> ndarray of bool`` over a batch's distinct values and
     name their count with ``count_key``. State: (checked, failing, offender counts, error bound).
     """
+
+    encoded_ok = True  # reads through BatchView only
 
     column: str  # a field of every subclass
     count_key = "failing"
