@@ -132,7 +132,7 @@ def test_empty_suite_and_profile_without_shift_checks_are_suite_errors():
 
 def test_profile_serves_drift_on_high_cardinality_categories(tmp_path):
     """Over 10,000 distinct values the category counts are approximate and drift compares exact
-    hash-bucket counts in a second pass; a profile keeps the reference's buckets, so a saved
+    hash-bucket counts; a profile keeps the reference's buckets, so a saved
     profile gives the same verdict as the reference data itself (it used to be an error)."""
     rng = np.random.default_rng(0)
     ref = pd.DataFrame({"c": rng.integers(0, 30_000, 40_000).astype(str)})
