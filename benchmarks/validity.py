@@ -287,14 +287,24 @@ def run_null(tables, sizes, splits, out, seed0=0, checks=None):
                 out.flush()
 
 
+def integrity_suite(roles: dict) -> dict:
+    """The default integrity checks, every parameter at its default, with the table's label role."""
+    return {
+        "name": "default-integrity",
+        "dataset": {k: roles[k] for k in ("label", "positive_label") if k in roles},
+        "checks": INTEGRITY_CHECKS,
+    }
+
+
+def changed_columns(df: pd.DataFrame, roles: dict) -> dict:
+    """The columns the planted defects change, chosen on the whole table once."""
+    return {"num": _num_col(df, roles), "heavy": _heavy_or_num(df, roles)}
+
+
 def run_integrity(tables, sizes, splits, out, seed0=0):
     for name in tables:
         df, roles = table(name)
-        suite = {
-            "name": "default-integrity",
-            "dataset": {k: roles[k] for k in ("label", "positive_label") if k in roles},
-            "checks": INTEGRITY_CHECKS,
-        }
+        suite = integrity_suite(roles)
         for size in sizes:
             for s in range(seed0, seed0 + splits):
                 rng = np.random.default_rng(s)
@@ -363,13 +373,8 @@ DEFECTS = {
 def run_integrity_power(tables, sizes, splits, out, seed0=0):
     for name in tables:
         df, roles = table(name)
-        suite = {
-            "name": "default-integrity",
-            "dataset": {k: roles[k] for k in ("label", "positive_label") if k in roles},
-            "checks": INTEGRITY_CHECKS,
-        }
-        # the changed columns are chosen on the whole table, once
-        cols = {"num": _num_col(df, roles), "heavy": _heavy_col(df, roles) or _num_col(df, roles)}
+        suite = integrity_suite(roles)
+        cols = changed_columns(df, roles)
         for size in sizes:
             n = len(df) if size == "full" else int(size)
             if n > len(df):

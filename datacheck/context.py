@@ -109,9 +109,6 @@ class Context:
     reference_columns: dict[str, ColumnInfo] | None = None
     row_labels: Callable | None = None
     options: dict[str, Any] = field(default_factory=dict)
-    #: True while a profile of the reference is made (no current data): checks then ask for the
-    #: reference statistics any current data may need later, not only those this data needs
-    profiling: bool = False
     #: values one check leaves for a later one in the same run (e.g. the label-errors check's
     #: out-of-fold predictions, read by worst_slices); keys are "<check>.<name>"
     artifacts: dict[str, Any] = field(default_factory=dict)

@@ -130,19 +130,21 @@ def default_classifier(mask: np.ndarray, seed: int):
 
 
 def default_regressor(mask: np.ndarray, seed: int):
-    """The default regression model, wrapped so that cleanlab's own cross-validation folds cannot
-    meet a training set where a sparse column has no value (see :class:`HoldsEmptyColumns`)."""
     from sklearn.ensemble import HistGradientBoostingRegressor
 
-    return HoldsEmptyColumns(
-        HistGradientBoostingRegressor(categorical_features=mask if mask.any() else None, random_state=seed)
-    )
+    return HistGradientBoostingRegressor(categorical_features=mask if mask.any() else None, random_state=seed)
 
 
 class HoldsEmptyColumns:
-    """A scikit-learn model wrapper: a column with no value in the training rows (a sparse column in
-    one cross-validation fold) is held constant for that fit and its predictions, where
-    HistGradientBoosting would fail to bin it ("window shape cannot be larger than input array").
+    """Any scikit-learn model, made safe for the small and sparse training sets of cross-validation
+    (ours, and cleanlab's own for regression labels).
+
+    A model that stops early holds out a stratified validation split: on a fold with a one-row
+    class or a few dozen rows it fits without early stopping. A column left without values in the
+    rows the model trains on (a sparse column in one fold, or after the validation split) is held
+    constant for that fit and its predictions, where HistGradientBoosting would fail to bin it
+    ("window shape cannot be larger than input array"). Data that is not a float matrix passes
+    through unchanged.
 
     Examples
     --------
@@ -167,22 +169,38 @@ class HoldsEmptyColumns:
             self.estimator.set_params(**params)
         return self
 
-    def _held(self, X: Any) -> np.ndarray:
+    def _held(self, X: Any) -> Any:
+        if self.empty_ is None or not self.empty_.any():
+            return X
         X = np.array(X, dtype=float, copy=True)
-        if X.ndim == 2 and X.shape[1]:
-            X[:, self.empty_] = 0.0
+        X[:, self.empty_] = 0.0
         return X
 
     def fit(self, X: Any, y: Any, **kwargs: Any) -> HoldsEmptyColumns:
         from sklearn.base import clone
 
-        X = np.asarray(X, dtype=float)
-        self.empty_ = np.isnan(X).all(axis=0) if X.ndim == 2 and X.shape[0] else np.zeros(X.shape[-1], dtype=bool)
-        self.estimator_ = clone(self.estimator).fit(self._held(X), y, **kwargs)
+        model = clone(self.estimator)
+        y_arr = np.asarray(y)
+        if _too_small_to_stop_early(model, y_arr):
+            model.set_params(early_stopping=False)
+        self.empty_: np.ndarray | None = None
+        Xf = X
+        if isinstance(X, np.ndarray) and X.dtype.kind == "f" and X.ndim == 2 and X.size:
+            held = _held_out_rows(model, len(X))
+            self.empty_ = (~np.isnan(X)).sum(axis=0) <= held
+            Xf = self._held(X)
+        self.estimator_ = model.fit(Xf, y, **kwargs)
         return self
+
+    @property
+    def classes_(self) -> Any:
+        return self.estimator_.classes_
 
     def predict(self, X: Any) -> np.ndarray:
         return self.estimator_.predict(self._held(X))
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        return self.estimator_.predict_proba(self._held(X))
 
 
 def _too_small_to_stop_early(model: Any, y: np.ndarray) -> bool:
@@ -219,7 +237,6 @@ def out_of_fold_proba(
 ) -> np.ndarray:
     """Stratified K-fold out-of-sample ``predict_proba`` (what ``cross_val_predict`` computes,
     one fold at a time so that a progress bar can follow). ``y`` holds codes ``0..n_classes-1``."""
-    from sklearn.base import clone
     from sklearn.model_selection import StratifiedKFold
 
     proba = np.zeros((len(y), n_classes))
@@ -227,20 +244,7 @@ def out_of_fold_proba(
     take = (lambda idx: X.iloc[idx]) if hasattr(X, "iloc") else (lambda idx: X[idx])
     with _progress(folds, progress, "label_errors: cross-validation") as bar, _threads(threads):
         for train, test in cv.split(np.zeros(len(y)), y):
-            Xtr = take(train)
-            model = clone(estimator)
-            if _too_small_to_stop_early(model, y[train]):
-                model.set_params(early_stopping=False)
-            if isinstance(Xtr, np.ndarray) and Xtr.dtype.kind == "f" and Xtr.size:
-                # a sparse column can be missing in every training row of a fold, or (with early
-                # stopping) in every row left after the validation split; HistGradientBoosting cannot
-                # bin it, so it is held constant there (the fold's model cannot split on it)
-                held = _held_out_rows(model, len(train))
-                sparse = (~np.isnan(Xtr)).sum(axis=0) <= held
-                if sparse.any():
-                    Xtr = Xtr.copy()
-                    Xtr[:, sparse] = 0.0
-            model = model.fit(Xtr, y[train])
+            model = HoldsEmptyColumns(estimator).fit(take(train), y[train])
             p = np.asarray(model.predict_proba(take(test)), dtype=float)
             cols = np.asarray(model.classes_, dtype=int)  # a class missing from a training fold gets 0
             proba[np.ix_(test, cols)] = p

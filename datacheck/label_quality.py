@@ -39,6 +39,7 @@ from datacheck.kernels.base import logical_type
 from datacheck.kernels.sample import Sample
 from datacheck.kernels.stratified import StratifiedSample
 from datacheck.label_model import (
+    HoldsEmptyColumns,
     _describe_estimator,
     _dropped_note,
     _numeric,
@@ -633,7 +634,7 @@ def _assess_regression(table, label, lab, features, estimator, folds, seed, excl
     est = default_regressor(mask, seed) if estimator is None else estimator
     state = np.random.get_state()  # CleanLearning seeds numpy's global generator; leave it as we found it
     try:
-        cl = CleanLearning(model=est, cv_n_folds=folds, n_boot=0, seed=seed)
+        cl = CleanLearning(model=HoldsEmptyColumns(est), cv_n_folds=folds, n_boot=0, seed=seed)
         with warnings.catch_warnings(), _threads(threads):
             warnings.simplefilter("ignore")
             df = cl.find_label_issues(X, y, fine_search_size=0)
@@ -652,8 +653,7 @@ def _assess_regression(table, label, lab, features, estimator, folds, seed, excl
         features=used,
         dropped_features=dropped,
         excluded=excluded,
-        model=f"cleanlab CleanLearning (regression, {folds}-fold, {type(getattr(est, 'estimator', est)).__name__}, "
-        "issue share chosen by R²)",
+        model=f"cleanlab CleanLearning (regression, {folds}-fold, {type(est).__name__}, issue share chosen by R²)",
         notes=notes,
         cleanlab_estimate=None,
     )

@@ -47,34 +47,23 @@ def test_planted_changes_are_caught_on_their_column(plant):
     assert caught == 5, (plant, col, caught)
 
 
-def _integrity_suite(roles):
-    return {
-        "name": "default-integrity",
-        "dataset": {k: roles[k] for k in ("label", "positive_label") if k in roles},
-        "checks": validity.INTEGRITY_CHECKS,
-    }
-
-
 @pytest.mark.parametrize("name", ["arrests", "loans", "movies"])
 def test_default_integrity_suite_does_not_fail_clean_tables(name):
     """Heavy tails, real missingness, coarse columns: described (warn), never failed."""
     df, roles = validity.table(name)
     for seed in range(3):
         sample = df.sample(1000, random_state=seed).reset_index(drop=True)
-        rep = datacheck.run(sample, _integrity_suite(roles))
+        rep = datacheck.run(sample, validity.integrity_suite(roles))
         assert rep.passed, validity.failing(rep)
 
 
 @pytest.mark.parametrize("defect", ["empty_column", "double_load_2pct", "unit_slip_1pct", "sentinel_2pct"])
 def test_planted_defects_are_caught_by_the_default_integrity_suite(defect):
     df, roles = validity.table("credit")
-    cols = {
-        "num": validity._num_col(df, roles),
-        "heavy": validity._heavy_col(df, roles) or validity._num_col(df, roles),
-    }
+    cols = validity.changed_columns(df, roles)
     for seed in range(3):
         sample = df.sample(1000, random_state=seed).reset_index(drop=True)
         changed, col, (check, where, caught_by) = validity.DEFECTS[defect](sample, cols, np.random.default_rng(seed))
-        rep = datacheck.run(changed, _integrity_suite(roles))
+        rep = datacheck.run(changed, validity.integrity_suite(roles))
         hit = [r for r in rep.results if r.check == check and (where is None or str(r.column) == str(where))]
         assert any(r.status in caught_by for r in hit), (defect, seed, [(r.status, r.message) for r in hit])

@@ -308,7 +308,7 @@ def remove_from_largest(counts: Sequence[float], k: int) -> np.ndarray:
     k = int(min(max(k, 0), c.sum()))
     if k == 0:
         return c
-    # find the level L such that sum(max(c - L, 0)) >= k > sum(max(c - (L + 1), 0))
+    # the lowest level L with sum(max(c - L, 0)) <= k
     lo, hi = 0, int(c[0])
     while lo < hi:
         mid = (lo + hi) // 2
@@ -316,12 +316,7 @@ def remove_from_largest(counts: Sequence[float], k: int) -> np.ndarray:
             lo = mid + 1
         else:
             hi = mid
-    out = np.minimum(c, lo)
-    extra = k - int((c - out).sum())  # still to remove: one each from the values at the level
-    if extra < 0:  # removed too many at this level: give back one each to as many values
-        idx = np.flatnonzero(c > lo)[:-extra]
-        out[idx] += 1
-    elif extra > 0:
-        idx = np.flatnonzero(out == lo)[:extra]
-        out[idx] -= 1
+    out = np.minimum(c, lo)  # removes at most k (lo is the lowest level that does)
+    extra = k - int((c - out).sum())  # the rest: one each from as many values standing at the level
+    out[np.flatnonzero(out == lo)[:extra]] -= 1
     return out
