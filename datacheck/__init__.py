@@ -20,10 +20,10 @@ from datacheck.errors import DatacheckError, DataError, SuiteError, ValidationFa
 # each family keeps to its own module
 _LAZY = {
     "run": ("datacheck.runner", "run"),
-    "load_suite": ("datacheck.spec", "load_suite"),
-    "Suite": ("datacheck.spec", "Suite"),
+    "load_suite": ("datacheck.suite", "load_suite"),
+    "Suite": ("datacheck.suite", "Suite"),
     "Report": ("datacheck.report", "Report"),
-    "Result": ("datacheck.report", "Result"),
+    "Result": ("datacheck.result", "Result"),
     "profile": ("datacheck.profiles", "profile"),
     "Profile": ("datacheck.profiles", "Profile"),
     "bias_table": ("datacheck.bias", "bias_table"),
@@ -48,11 +48,12 @@ if TYPE_CHECKING:  # type checkers see the lazy names with their real types (and
     from datacheck.labels import label_issues
     from datacheck.pipeline import DataValidator, ValidationWarning, validate
     from datacheck.profiles import Profile, profile
-    from datacheck.report import Report, Result
+    from datacheck.report import Report
+    from datacheck.result import Result
     from datacheck.runner import run
     from datacheck.slicing import find_slices, slice_metrics
-    from datacheck.spec import Suite, load_suite
     from datacheck.suggestions import suggest
+    from datacheck.suite import Suite, load_suite
 
 
 if not TYPE_CHECKING:  # at run time only: a type checker flags a misspelt name instead of calling this

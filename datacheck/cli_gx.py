@@ -77,7 +77,7 @@ def run_command(args) -> int:
             )
         else:
             from datacheck.gx import to_datacheck_dict
-            from datacheck.spec import load_suite
+            from datacheck.suite import load_suite
 
             d = to_datacheck_dict(args.suite, unmapped="warn" if args.skip_unmapped else "error")
             load_suite(d)

@@ -20,7 +20,7 @@ from typing import Any
 import pyarrow as pa
 
 from datacheck.kernels.base import logical_type
-from datacheck.spec import Roles, Suite
+from datacheck.spec import Roles
 
 __all__ = ["Metrics", "MetricUnavailable", "InternalFailure", "ColumnInfo", "Context"]
 
@@ -90,7 +90,8 @@ class Context:
 
     Attributes
     ----------
-    suite : Suite
+    roles : Roles
+        The suite's column roles (its ``dataset`` block).
     columns : dict of str to ColumnInfo
         The current data's columns.
     current : Metrics
@@ -102,7 +103,7 @@ class Context:
         Row count of the current data once known.
     """
 
-    suite: Suite
+    roles: Roles
     columns: dict[str, ColumnInfo]
     current: Metrics = field(default_factory=Metrics)
     reference: Metrics | None = None
@@ -112,10 +113,6 @@ class Context:
     #: values one check leaves for a later one in the same run (e.g. the label-errors check's
     #: out-of-fold predictions, read by worst_slices); keys are "<check>.<name>"
     artifacts: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def roles(self) -> Roles:
-        return self.suite.dataset
 
     @property
     def has_reference(self) -> bool:

@@ -12,10 +12,8 @@ Examples
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:  # pragma: no cover
-    from datacheck.report import Report
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 __all__ = ["DatacheckError", "SuiteError", "DataError", "ValidationFailed"]
 
@@ -74,15 +72,24 @@ class DataError(DatacheckError, ValueError):
     """
 
 
+class _FailedRun(Protocol):
+    """What :class:`ValidationFailed` reads of a :class:`datacheck.Report` (errors sit below the report)."""
+
+    @property
+    def suite_name(self) -> str: ...
+    @property
+    def failures(self) -> Sequence[Any]: ...
+
+
 class ValidationFailed(DatacheckError):
     """Raised by :meth:`datacheck.Report.raise_for_status` when an error-severity check failed.
 
     The report is attached as ``.report`` so a pipeline can log or store it.
     """
 
-    def __init__(self, report: Report) -> None:
-        self.report = report
-        failed: list[Any] = report.failures
+    def __init__(self, report: _FailedRun) -> None:
+        self.report: Any = report  # the datacheck.Report (typed loosely: errors sit below the report)
+        failed = list(report.failures)
         names = ", ".join(sorted({f"{r.check}({r.column})" if r.column else r.check for r in failed})[:10])
         super().__init__(
             f"suite {report.suite_name!r} failed: {len(failed)} error-severity result(s) failed"

@@ -6,7 +6,7 @@ recomputes anything, and returns ``None`` where no usual next step exists, rathe
 
 Examples
 --------
->>> from datacheck.report import Result
+>>> from datacheck.result import Result
 >>> r = Result("duplicates", None, "error", "fail", observed={"duplicates": 24})
 >>> next_step(r)
 'Check the join or append that produced the duplicate rows (row ids in the evidence); drop them with df.drop_duplicates() if they are copies.'
@@ -120,7 +120,7 @@ def next_step(result) -> str | None:
 
     Parameters
     ----------
-    result : datacheck.report.Result
+    result : datacheck.result.Result
 
     Returns
     -------
@@ -129,7 +129,7 @@ def next_step(result) -> str | None:
 
     Examples
     --------
-    >>> from datacheck.report import Result
+    >>> from datacheck.result import Result
     >>> next_step(Result("missing", "age", "error", "pass")) is None
     True
     """

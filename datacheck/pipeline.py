@@ -104,7 +104,7 @@ def validate(
     >>> train(pd.DataFrame({"x": [1]})), train.last_report.passed
     (1, True)
     """
-    from datacheck.spec import load_suite
+    from datacheck.suite import load_suite
 
     _check_on_fail(on_fail)
     loaded = load_suite(suite)
@@ -115,9 +115,9 @@ def validate(
             raise ValueError(f"validate(arg={arg!r}): {fn.__qualname__} has no parameter {arg!r}")
 
         def check(data: Any, what: str) -> None:
-            import datacheck
+            from datacheck.runner import run
 
-            report = datacheck.run(data, loaded, reference=reference, options=options)
+            report = run(data, loaded, reference=reference, options=options)
             wrapper.last_report = report  # type: ignore[attr-defined]
             _judge(report, on_fail, f"{fn.__qualname__} {what}")
 
@@ -216,15 +216,13 @@ class DataValidator(*_estimator_bases()):  # type: ignore[misc]
     # -- scikit-learn API ------------------------------------------------------------------------
     def fit(self, X: Any, y: Any = None, **fit_params: Any) -> DataValidator:
         """Validate the training data (when ``validate_fit``) and remember its columns."""
-        import datacheck
+        from datacheck.suite import load_suite
 
         _check_on_fail(self.on_fail)
         if self.suite is None:
             raise ValueError("DataValidator needs a suite (a path, a dict or a datacheck.Suite)")
-        self.suite_ = datacheck.load_suite(self.suite)
-        self.transform_suite_ = (
-            datacheck.load_suite(self.transform_suite) if self.transform_suite is not None else self.suite_
-        )
+        self.suite_ = load_suite(self.suite)
+        self.transform_suite_ = load_suite(self.transform_suite) if self.transform_suite is not None else self.suite_
         frame = self._frame(X, fitting=True)
         if frame.shape[1] == 0:
             raise ValueError(f"0 feature(s) (shape={frame.shape}) while a minimum of 1 is required by DataValidator")
@@ -299,7 +297,7 @@ class DataValidator(*_estimator_bases()):  # type: ignore[misc]
     # -- helpers ---------------------------------------------------------------------------------
     def __getstate__(self) -> dict:
         """Picklable (``joblib.dump`` of a fitted Pipeline): suites as plain data, the profile as its JSON dict."""
-        from datacheck.spec import Suite
+        from datacheck.suite import Suite
 
         state = dict(self.__dict__)
         for k in ("suite", "transform_suite"):
@@ -313,7 +311,7 @@ class DataValidator(*_estimator_bases()):  # type: ignore[misc]
         return state
 
     def __setstate__(self, state: dict) -> None:
-        from datacheck.spec import Suite
+        from datacheck.suite import Suite
 
         for k, v in list(state.items()):
             if isinstance(v, dict) and "__suite__" in v:
@@ -371,9 +369,9 @@ class DataValidator(*_estimator_bases()):  # type: ignore[misc]
         return frame.assign(**{label: values})  # a new frame; the caller's X is untouched
 
     def _run(self, data: Any, reference: Any, where: str, suite: Any) -> Report:
-        import datacheck
+        from datacheck.runner import run
 
-        report = datacheck.run(data, suite, reference=reference, options=self.options)
+        report = run(data, suite, reference=reference, options=self.options)
         self._last["report"] = report
         return _judge(report, self.on_fail, where)
 
@@ -395,7 +393,7 @@ def _needs_reference(name: str) -> bool:
 
 def _without_label(suite: Any) -> Any:
     """The suite for data without its label column: no label role, the label out of explicit column lists."""
-    from datacheck.spec import Suite
+    from datacheck.suite import Suite
 
     label = suite.dataset.label
     raw = {k: v for k, v in dict(suite.raw).items()}

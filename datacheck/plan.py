@@ -9,7 +9,7 @@ counts beyond fences) add a second or third pass, and only for the columns conce
 Examples
 --------
 >>> import pyarrow as pa
->>> from datacheck.spec import load_suite
+>>> from datacheck.suite import load_suite
 >>> from datacheck.context import schema_info
 >>> suite = load_suite({"name": "s", "checks": [{"outliers": {"columns": "numeric"}}]})
 >>> units, problems = bind(suite, schema_info(pa.schema([("a", pa.float64()), ("b", pa.string())])))
@@ -28,8 +28,8 @@ from datacheck.checks import REGISTRY, Check, OnReference
 from datacheck.context import ColumnInfo, Context, InternalFailure, MetricUnavailable
 from datacheck.kernels.base import Kernel
 from datacheck.params import KEYWORD_TYPES, keyword_columns
-from datacheck.report import Result
-from datacheck.spec import Suite
+from datacheck.result import Result
+from datacheck.suite import Suite
 
 __all__ = ["Unit", "bind", "collect_needs", "fold_passes", "evaluation_order", "KEYWORD_TYPES", "MAX_PASSES"]
 

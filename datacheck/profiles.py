@@ -54,7 +54,7 @@ from datacheck.kernels.base import Kernel
 from datacheck.kernels.counts import RowCount
 from datacheck.kernels.quantiles import SketchValue
 from datacheck.plan import bind, fold_passes
-from datacheck.spec import Suite, load_suite
+from datacheck.suite import Suite, load_suite
 
 __all__ = ["profile", "Profile", "PROFILE_FORMAT", "PROFILE_VERSION"]
 
@@ -581,7 +581,7 @@ def profile(data: Any, suite: str | Mapping[str, Any] | Suite, *, batch_rows: in
     src = open_source(data, batch_rows=batch_rows)
     columns = schema_info(src.schema)
     reference = Metrics()
-    ctx = Context(suite=suite, columns=columns, reference=reference, reference_columns=columns)
+    ctx = Context(roles=suite.dataset, columns=columns, reference=reference, reference_columns=columns)
     units, _ = bind(suite, columns)
     units = [u for u in units if u.check.needs_reference]
     if not any(REGISTRY[c.name].needs_reference for c in suite.checks):

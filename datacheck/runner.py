@@ -32,8 +32,9 @@ from datacheck.kernels.counts import RowCount
 from datacheck.plan import MAX_PASSES, Unit, bind, evaluation_order, fold_passes
 from datacheck.progress import bar
 from datacheck.progress import shown as show_progress
-from datacheck.report import Report, Result
-from datacheck.spec import Suite, load_suite
+from datacheck.report import Report
+from datacheck.result import Result
+from datacheck.suite import Suite, load_suite
 
 __all__ = ["run", "MAX_PASSES"]
 
@@ -120,7 +121,7 @@ def run(
     src = open_source(data, batch_rows=batch_rows)
     ref_src, ref_metrics, ref_obj = _open_reference(reference, batch_rows)
     ctx = Context(
-        suite=suite,
+        roles=suite.dataset,
         columns=schema_info(src.schema),
         row_labels=src.row_labels,
         reference=ref_metrics,

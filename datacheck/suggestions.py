@@ -354,7 +354,7 @@ def suggest(data: Any, *, reference: Any = None, roles: Mapping[str, Any] | None
     >>> s.checks[0].name
     'schema'
     """
-    from datacheck.spec import load_suite
+    from datacheck.suite import load_suite
 
     return load_suite(infer(data, reference=reference, roles=roles)[0])
 
@@ -363,7 +363,7 @@ def suggest_yaml(
     data: Any, *, reference: Any = None, roles: Mapping[str, Any] | None = None, name: str = "suggested"
 ) -> str:
     """The suggested suite as YAML a person can read and keep: one comment above each check."""
-    from datacheck.spec import load_suite
+    from datacheck.suite import load_suite
 
     suite, notes = infer(data, reference=reference, roles=roles, name=name)
     load_suite(suite)  # it must load

@@ -11,7 +11,7 @@ convention (:data:`COLUMN_PARAMS`), so a new check that follows the conventions 
 
 Examples
 --------
->>> from datacheck.spec import load_suite
+>>> from datacheck.suite import load_suite
 >>> suite = load_suite({"name": "s", "checks": [{"schema": {"columns": {"a": "integer", "b": "string"}}}]})
 >>> [(n.path, n.column) for n in named_columns(suite)]
 [('checks[0].schema.columns', 'a'), ('checks[0].schema.columns', 'b')]
@@ -28,7 +28,7 @@ from typing import Any
 
 from datacheck.checks import REGISTRY
 from datacheck.params import COLUMN_KEYWORDS
-from datacheck.spec import Suite
+from datacheck.suite import Suite
 
 __all__ = ["NamedColumn", "named_columns", "missing_columns", "COLUMN_PARAMS", "COLUMN_KEY_PARAMS"]
 
@@ -118,7 +118,7 @@ def missing_columns(suite: Suite, columns: Iterable[str], *, beyond_binding: boo
 
     Examples
     --------
-    >>> from datacheck.spec import load_suite
+    >>> from datacheck.suite import load_suite
     >>> s = load_suite({"name": "s", "dataset": {"protected": ["sex"]}, "checks": ["duplicates"]})
     >>> missing_columns(s, ["Sex"])
     ["<dict>: dataset.protected names column 'sex', which is not in the data (did you mean 'Sex'?)"]

@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 import datacheck
 from datacheck.checks import REGISTRY
 from datacheck.errors import DatacheckError
-from datacheck.report import STATUSES
+from datacheck.result import STATUSES
 
 #: role columns every generated frame may carry, so role-based checks (bias, slices, ...) run
 LABEL, PRED, GROUP = "label", "pred", "grp"

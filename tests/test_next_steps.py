@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from datacheck.next_steps import next_step
-from datacheck.report import Result
+from datacheck.result import Result
 
 
 def R(check, status="fail", **kw):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from datacheck.params import Param
-from datacheck.report import Result
+from datacheck.result import Result
 
 if TYPE_CHECKING:  # pragma: no cover
     from datacheck.context import Context

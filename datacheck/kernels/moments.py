@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from datacheck.kernels import mathstats as ms
+import datacheck.kernels.mathstats as ms
 from datacheck.kernels.base import BatchView, Kernel
 
 __all__ = ["Moments"]

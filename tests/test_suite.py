@@ -8,7 +8,7 @@ import pytest
 
 import datacheck
 from datacheck.cli import main
-from datacheck.spec import Suite, load_suite
+from datacheck.suite import Suite, load_suite
 
 
 def write(tmp_path, text, name="suite.yaml"):
@@ -85,7 +85,7 @@ def test_plain_python_object_tag_is_rejected(tmp_path):
         tmp_path,
         """
         name: evil
-        checks: !!python/object:datacheck.spec.Suite {}
+        checks: !!python/object:datacheck.suite.Suite {}
         """,
     )
     with pytest.raises(datacheck.SuiteError, match="not valid YAML"):
