@@ -9,11 +9,7 @@ loading; :mod:`datacheck.gx` is the public face (``from_great_expectations``, ex
 and reports). ``great_expectations`` itself is not imported here (it is needed only to run GX,
 which the tests do to prove agreement).
 
-Nothing is dropped silently. An expectation with no datacheck equivalent, one with a
-``row_condition``, and one using a suite parameter (``{"$PARAMETER": ...}``) make the import fail
-with one message listing each and why (or, with ``unmapped="warn"``, they are left out with a
-warning that lists them, and the suite's description says so). Checks GX cannot express (drift,
-bias, label errors, slices, ...) are listed in the exported suite's ``meta`` and in a warning.
+What cannot be translated is never dropped silently (see :mod:`datacheck.gx`).
 
 Examples
 --------
@@ -132,49 +128,13 @@ _GX_TYPES = {
         "datetype",
     },
 }
+_INT_TYPES = ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"]
+_INT_TYPES += [t.capitalize() if t[0] == "i" else "U" + t[1:].capitalize() for t in _INT_TYPES]  # pandas nullable
+_FLOAT_TYPES = ["float16", "float32", "float64", "Float32", "Float64"]
 _TYPE_LISTS = {  # datacheck logical type -> GX type_list that names it on pandas/pyarrow frames
-    "integer": [
-        "int8",
-        "int16",
-        "int32",
-        "int64",
-        "uint8",
-        "uint16",
-        "uint32",
-        "uint64",
-        "Int8",
-        "Int16",
-        "Int32",
-        "Int64",
-        "UInt8",
-        "UInt16",
-        "UInt32",
-        "UInt64",
-    ],
-    "float": ["float16", "float32", "float64", "Float32", "Float64"],
-    "numeric": [
-        "int8",
-        "int16",
-        "int32",
-        "int64",
-        "uint8",
-        "uint16",
-        "uint32",
-        "uint64",
-        "Int8",
-        "Int16",
-        "Int32",
-        "Int64",
-        "UInt8",
-        "UInt16",
-        "UInt32",
-        "UInt64",
-        "float16",
-        "float32",
-        "float64",
-        "Float32",
-        "Float64",
-    ],
+    "integer": _INT_TYPES,
+    "float": _FLOAT_TYPES,
+    "numeric": _INT_TYPES + _FLOAT_TYPES,
     "string": ["str", "string", "object"],
     "categorical": ["str", "string", "object", "category", "bool", "boolean"],
     "boolean": ["bool", "boolean"],
