@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from datacheck._version import __version__
+from datacheck.progress import bar
 
 __all__ = ["render", "render_compact", "draw_figures", "FigureImage", "FAMILY_ORDER", "FAMILY_TITLES", "HTML_DPI"]
 
@@ -95,7 +96,14 @@ def _css_width(data: bytes, fmt: str, dpi: int) -> int:
     return round(float(m.group(1)) * 96 / 72) if m else 0
 
 
-def draw_figures(report, *, format: str = "png", dpi: int = 110, families: set[str] | None = None) -> list[FigureImage]:
+def draw_figures(
+    report,
+    *,
+    format: str = "png",
+    dpi: int = 110,
+    families: set[str] | None = None,
+    progress: bool | None = None,
+) -> list[FigureImage]:
     """Draw every registered figure that applies to ``report``; failures become ``error`` entries.
 
     A figure that raises is reported (``FigureImage.error`` and a ``RuntimeWarning``) instead of
@@ -103,57 +111,62 @@ def draw_figures(report, *, format: str = "png", dpi: int = 110, families: set[s
 
     Drawn images are kept on the report (per figure, format and dpi), so ``to_html`` followed by
     ``save_figures`` at the same resolution draws every figure once. The cache is dropped when the
-    report's results change.
+    report's results change. ``progress`` shows a bar over the figures drawn (None: only on a
+    terminal; see :mod:`datacheck.progress`).
     """
     from datacheck.figures import _use_headless_backend, figures_for
 
     _use_headless_backend()
-    import matplotlib
-    import matplotlib.pyplot as plt
-    from matplotlib.figure import Figure
-
-    out = []
     stamp = (id(report.results), len(report.results))
     cache = report.__dict__.get("_figure_cache")
     if cache is None or cache[0] != stamp:
         cache = (stamp, {})
         report.__dict__["_figure_cache"] = cache
-    for spec in figures_for(report):
-        if families is not None and spec.family not in families:
-            continue
-        key = (spec.name, format, dpi)
-        if key in cache[1]:
-            out.append(cache[1][key])
-            continue
-        caption = _caption(spec.draw)
-        fig = None
-        before = set(plt.get_fignums())
-        try:
-            with matplotlib.rc_context({"svg.hashsalt": "datacheck", "svg.fonttype": "path"}):
-                drawn = spec.draw(report)
-                fig = drawn if isinstance(drawn, Figure) else drawn.figure
-                buf = io.BytesIO()
-                fig.savefig(
-                    buf,
-                    format=format,
-                    dpi=dpi,
-                    bbox_inches="tight",
-                    facecolor="white",
-                    metadata={"Date": None} if format == "svg" else {"Software": None},
-                )
-            width_px = _css_width(buf.getvalue(), format, dpi)
-            out.append(FigureImage(spec.name, spec.family, spec.title, caption, format, buf.getvalue(), width_px))
-            cache[1][key] = out[-1]
-        except Exception as exc:  # noqa: BLE001 - reported, see docstring
-            msg = f"figure {spec.name!r} could not be drawn: {type(exc).__name__}: {exc}"
-            warnings.warn(msg, RuntimeWarning, stacklevel=2)
-            out.append(FigureImage(spec.name, spec.family, spec.title, caption, format, None, 0, msg))
-        finally:
-            if fig is not None:
-                plt.close(fig)
-            for num in set(plt.get_fignums()) - before:  # whatever a failing figure left open
-                plt.close(num)
-    return out
+    specs = [f for f in figures_for(report) if families is None or f.family in families]
+    todo = sum((f.name, format, dpi) not in cache[1] for f in specs)
+    with bar(total=todo, desc="report: figures", unit="figure", enabled=progress if todo else False) as shown:
+        return [_draw_one(spec, report, format, dpi, cache[1], shown) for spec in specs]
+
+
+def _draw_one(spec, report, format: str, dpi: int, cache: dict, shown: Any) -> FigureImage:
+    """One figure drawn (or taken from the report's cache) as a :class:`FigureImage`."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
+    key = (spec.name, format, dpi)
+    if key in cache:
+        return cache[key]
+    caption = _caption(spec.draw)
+    fig = None
+    before = set(plt.get_fignums())
+    try:
+        with matplotlib.rc_context({"svg.hashsalt": "datacheck", "svg.fonttype": "path"}):
+            drawn = spec.draw(report)
+            fig = drawn if isinstance(drawn, Figure) else drawn.figure
+            buf = io.BytesIO()
+            fig.savefig(
+                buf,
+                format=format,
+                dpi=dpi,
+                bbox_inches="tight",
+                facecolor="white",
+                metadata={"Date": None} if format == "svg" else {"Software": None},
+            )
+        width_px = _css_width(buf.getvalue(), format, dpi)
+        image = FigureImage(spec.name, spec.family, spec.title, caption, format, buf.getvalue(), width_px)
+        cache[key] = image
+        return image
+    except Exception as exc:  # noqa: BLE001 - reported, see draw_figures
+        msg = f"figure {spec.name!r} could not be drawn: {type(exc).__name__}: {exc}"
+        warnings.warn(msg, RuntimeWarning, stacklevel=3)
+        return FigureImage(spec.name, spec.family, spec.title, caption, format, None, 0, msg)
+    finally:
+        if fig is not None:
+            plt.close(fig)
+        for num in set(plt.get_fignums()) - before:  # whatever a failing figure left open
+            plt.close(num)
+        shown.update(1)
 
 
 # -- value formatting (bounded) ------------------------------------------------------------------
@@ -298,9 +311,12 @@ def _counts(results) -> dict[str, int]:
     return out
 
 
-def _context(report, figure_format: str = "png", with_figures: bool = True) -> dict[str, Any]:
+def _context(
+    report, figure_format: str = "png", with_figures: bool = True, progress: bool | None = None
+) -> dict[str, Any]:
     results = list(report.results)
-    images = draw_figures(report, format=figure_format, dpi=HTML_DPI[figure_format]) if with_figures else []
+    dpi = HTML_DPI[figure_format]
+    images = draw_figures(report, format=figure_format, dpi=dpi, progress=progress) if with_figures else []
     views = [_result_view(r) for r in results]
     families = []
     for fam in _ordered_families(results):
@@ -378,15 +394,18 @@ def _raw(name: str) -> str:
     return source.strip()
 
 
-def render(report, *, figure_format: str = "png") -> str:
-    """The full self-contained HTML report as a string (see :meth:`datacheck.Report.to_html`)."""
+def render(report, *, figure_format: str = "png", progress: bool | None = None) -> str:
+    """The full self-contained HTML report as a string (see :meth:`datacheck.Report.to_html`).
+
+    ``progress`` shows a bar over the figures drawn (None: only on a terminal).
+    """
     from markupsafe import Markup
 
     if figure_format not in ("png", "svg"):
         raise ValueError(f"figure_format must be 'png' or 'svg'; got {figure_format!r}")
     script = _raw("report.js.j2")
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
-    ctx = _context(report, figure_format)
+    ctx = _context(report, figure_format, progress=progress)
     ctx.update(css=Markup(_raw("report.css.j2")), script=Markup(script), script_hash=f"sha256-{digest}")
     return _env().get_template("report.html.j2").render(**ctx)
 

@@ -6,7 +6,6 @@ Part of the label-quality family: :mod:`datacheck.label_quality` (scoring),
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,6 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from datacheck.kernels.base import logical_type
+from datacheck.progress import bar as progress_bar
 
 _MAX_CAT_LEVELS = 254  # HistGradientBoosting handles at most max_bins - 1 = 254 categories
 
@@ -93,13 +93,6 @@ def encode_features(
 
 
 # -- the model ---------------------------------------------------------------------------------
-
-
-def _progress(total: int, enabled: bool | None, desc: str):
-    from tqdm.auto import tqdm
-
-    disable = (not sys.stderr.isatty()) if enabled is None else (not enabled)
-    return tqdm(total=total, desc=desc, unit="fold", disable=disable, leave=False)
 
 
 def _threads(threads: int | None):
@@ -242,7 +235,10 @@ def out_of_fold_proba(
     proba = np.zeros((len(y), n_classes))
     cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     take = (lambda idx: X.iloc[idx]) if hasattr(X, "iloc") else (lambda idx: X[idx])
-    with _progress(folds, progress, "label_errors: cross-validation") as bar, _threads(threads):
+    with (
+        progress_bar(total=folds, desc="label_errors: cross-validation", unit="fold", enabled=progress) as bar,
+        _threads(threads),
+    ):
         for train, test in cv.split(np.zeros(len(y)), y):
             model = HoldsEmptyColumns(estimator).fit(take(train), y[train])
             p = np.asarray(model.predict_proba(take(test)), dtype=float)

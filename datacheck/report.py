@@ -314,11 +314,14 @@ class Report:
             )
         return spec.draw(self, ax=ax)
 
-    def save_figures(self, directory: str, format: str = "png", *, dpi: int = 110) -> list[str]:
+    def save_figures(
+        self, directory: str, format: str = "png", *, dpi: int = 110, progress: bool | None = None
+    ) -> list[str]:
         """Write every figure that applies to this report as ``<directory>/<figure name>.<format>``.
 
         Returns the paths written. ``format`` is ``"png"`` or ``"svg"``. A figure that fails to
-        draw is skipped with a ``RuntimeWarning`` (the others are still written).
+        draw is skipped with a ``RuntimeWarning`` (the others are still written). ``progress``
+        shows a bar over the figures drawn (None: only on a terminal).
         """
         from datacheck.html import draw_figures
 
@@ -326,7 +329,7 @@ class Report:
             raise ValueError(f"format must be 'png' or 'svg'; got {format!r}")
         os.makedirs(directory, exist_ok=True)
         paths = []
-        for item in draw_figures(self, format=format, dpi=dpi):
+        for item in draw_figures(self, format=format, dpi=dpi, progress=progress):
             if item.data is None:
                 continue
             path = os.path.join(directory, f"{item.name}.{format}")
@@ -335,11 +338,14 @@ class Report:
             paths.append(path)
         return paths
 
-    def to_html(self, path: str | None = None, *, figure_format: str = "png") -> str:
-        """The self-contained HTML report (figures embedded, no network); written to ``path`` if given."""
+    def to_html(self, path: str | None = None, *, figure_format: str = "png", progress: bool | None = None) -> str:
+        """The self-contained HTML report (figures embedded, no network); written to ``path`` if given.
+
+        ``progress`` shows a bar over the figures drawn (None: only on a terminal).
+        """
         from datacheck.html import render
 
-        text = render(self, figure_format=figure_format)
+        text = render(self, figure_format=figure_format, progress=progress)
         if path is not None:
             _make_parent(path)
             with open(path, "w", encoding="utf-8") as fh:

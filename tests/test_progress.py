@@ -45,3 +45,29 @@ def test_bar_counts_updates(enabled, capsys):
         for _ in range(4):
             b.update(1)
     assert ("work" in capsys.readouterr().err) == enabled
+
+
+def test_report_rendering_shows_a_bar_over_figures_when_asked(capsys, tmp_path):
+    cur, ref = _frames()
+    rep = datacheck.run(cur, SUITE, reference=ref, progress=False)
+    capsys.readouterr()
+    rep.to_html(str(tmp_path / "r.html"), progress=True)
+    err = capsys.readouterr().err
+    assert "report: figures" in err and "figure" in err
+    rep.save_figures(str(tmp_path / "figs"), dpi=72, progress=False)
+    rep.to_html(str(tmp_path / "r2.html"))  # captured stderr is not a terminal; figures cached anyway
+    assert capsys.readouterr().err == ""
+
+
+def test_label_errors_folds_use_the_same_switch(capsys, monkeypatch):
+    rng = np.random.default_rng(1)
+    df = pd.DataFrame({"a": rng.normal(size=400), "b": rng.normal(size=400)})
+    df["y"] = (df["a"] + rng.normal(scale=0.5, size=400) > 0).astype(int)
+    suite = {"name": "l", "dataset": {"label": "y"}, "checks": [{"label_errors": {"folds": 3}}]}
+    monkeypatch.setenv("DATACHECK_PROGRESS", "1")  # the environment turns bars on everywhere
+    datacheck.run(df, suite)
+    err = capsys.readouterr().err
+    assert "label_errors: cross-validation" in err
+    monkeypatch.setenv("DATACHECK_PROGRESS", "0")
+    datacheck.run(df, suite)
+    assert "cross-validation" not in capsys.readouterr().err
