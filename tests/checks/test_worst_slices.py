@@ -214,3 +214,21 @@ def test_the_pool_does_not_widen_when_the_search_ran_out_of_slices():
     }
     r = datacheck.run(df, suite).results[0]
     assert r.details["candidates"] < 20 and r.details["pools"] == [20]
+
+
+def test_a_widened_search_folds_only_the_feature_subsets_it_adds(tmp_path):
+    # a feature of 20 values: each value's rows hold few errors, so the first search prunes every
+    # triple with it; the wider ones need a few of those triples -- one more pass each, no more
+    df = _crowded()
+    df["k"] = [f"k{i}" for i in np.random.default_rng(5).integers(0, 20, len(df))]
+    params = {"features": ["b", "c", "d", "e", "f", "k"], "min_support": 0.02}
+    suite = {"name": "s", "dataset": {"label": "y", "prediction": "p"}, "checks": [{"worst_slices": params}]}
+    path = tmp_path / "k.parquet"
+    df.to_parquet(path, row_group_size=1000)
+    streamed = datacheck.run(str(path), suite, batch_rows=700).results[0]
+    assert streamed.details["pools"] == [20, 40, 80]
+    assert "and 2 more for feature subsets only the widened search needed" in streamed.method
+    mem = _worst(df, **{**params, "method": "sample"})
+    for key in ("slice", "support", "errors"):
+        assert [s[key] for s in streamed.details["slices"]] == [s[key] for s in mem.details["slices"]]
+    assert streamed.details["evaluated"] == mem.details["evaluated"]
