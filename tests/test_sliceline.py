@@ -73,6 +73,50 @@ def test_upper_bound_bounds_every_descendant(problem):
                     assert sc <= ub + 1e-9 or (ub == -math.inf and sc <= 0)
 
 
+class _Recording(LatticeSearch):
+    """A search that keeps every slice it evaluated with enough support (what ``evaluated`` counts)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.seen = set()
+
+    def _offer(self, s):
+        if s.support >= self.sigma:
+            self.seen.add(s.predicates)
+        super()._offer(s)
+
+
+def _evaluated_by(X, e, k, kw):
+    search = _Recording(X.shape[1], k=k, **{key: v for key, v in kw.items() if key != "k"})
+    while not search.done:
+        search.feed({F: subset_stats(X, e, F) for F in search.needed()})
+    assert len(search.seen) == search.evaluated
+    return search.seen
+
+
+@settings(max_examples=150, deadline=None)
+@given(problems(), st.integers(1, 20))
+def test_a_wider_search_evaluates_every_slice_a_narrower_one_did(problem, more):
+    # its pruning threshold (the k-th best score so far) is never higher, so the Bonferroni family
+    # of the widest search covers every slice the worst_slices check looked at while widening
+    X, e, kw = problem
+    assert _evaluated_by(X, e, kw["k"], kw) <= _evaluated_by(X, e, kw["k"] + more, kw)
+
+
+@settings(max_examples=50, deadline=None)
+@given(problems())
+def test_a_shared_cache_changes_nothing(problem):
+    X, e, kw = problem
+    cache: dict = {}
+    for k in (kw["k"], 2 * kw["k"], kw["k"]):
+        kw = {**kw, "k": k}
+        a, b = sliceline(X, e, **kw, cache=cache), sliceline(X, e, **kw)
+        assert [(s.predicates, s.support, s.score) for s in a.top] == [
+            (s.predicates, s.support, s.score) for s in b.top
+        ]
+        assert a.evaluated == b.evaluated
+
+
 def test_planted_slice_is_first_and_pruning_happens():
     rng = np.random.default_rng(0)
     X = rng.integers(0, 5, size=(20_000, 6))

@@ -7,10 +7,14 @@ with at least ``min_support`` rows (``alpha`` 0.99 by default: at the paper's 0.
 less than twice the mean error scores below zero). With ``rank: evidence`` (default) the search
 keeps ``max(4 * top_k, 20)`` candidates and reports them by the lower 95% bound of their excess
 error over the rest, without slices over ``max_share`` of the rows or refinements that are not
-significantly worse than the rest of a less specific candidate. Each reported slice has its support, error, the error of the
-rest of the data, and a test of slice vs rest (two-proportion test for ``error_rate``, Welch's t
-test from sums otherwise), Bonferroni-corrected over every slice the search evaluated (the search
-*chose* these slices, so unadjusted p-values would be optimistic). **A slice fails when its error
+significantly worse than the rest of a less specific candidate; when that leaves fewer than
+``top_k`` slices while more qualify, the search runs again with twice the candidates, up to
+``max_candidates`` (by default 16 times the first pool: four doublings). Each reported slice has
+its support, error, the error of the rest of the data, and a test of slice vs rest
+(two-proportion test for ``error_rate``, Welch's t test from sums otherwise),
+Bonferroni-corrected over every slice the search evaluated (the search *chose* these slices, so
+unadjusted p-values would be optimistic; a wider search evaluates every slice a narrower one
+did, so the last search's count covers them all). **A slice fails when its error
 exceeds the rest's by more than ``max_gap`` and its corrected p-value is below ``significance``.**
 
 Where the per-row errors come from, in this order:
@@ -147,6 +151,14 @@ class WorstSlicesCheck(Check):
             doc="evidence: report the search's candidates by the lower 95% bound of their excess "
             "error over the rest; score: by SliceLine's score",
         ),
+        "max_candidates": Param(
+            "integer",
+            default=None,
+            low=1,
+            high=1_000_000,
+            doc="rank: evidence: when fewer than top_k candidates are left to report, the search runs again "
+            "with twice the candidates, up to this many (default: 16 x max(4 * top_k, 20), four doublings)",
+        ),
         "max_share": Param(
             "number",
             default=0.5,
@@ -269,9 +281,33 @@ class WorstSlicesCheck(Check):
         return self._role_expr(ctx, self._positive(ctx) if needs_pos else None)
 
     def _candidates(self) -> int:
-        """Slices the search keeps: ``top_k``, or more when they are re-ranked by evidence."""
+        """Slices the first search keeps: ``top_k``, or more when they are re-ranked by evidence."""
         k = self.p["top_k"]
         return k if self.p["rank"] == "score" else max(4 * k, 20)
+
+    def _reported(self, res: SliceLineResult) -> list:
+        """The search's candidates in report order (before the cut at ``top_k``): with ``rank:
+        evidence`` without slices over ``max_share`` of the rows and chance refinements, by the lower
+        bound of their excess error; with ``rank: score`` as the search ranked them."""
+        top = list(res.top)
+        if self.p["rank"] == "evidence":
+            top = [s for s in top if s.support <= self.p["max_share"] * res.n]
+            top = drop_chance_refinements(top, binary=self.p["metric"] == "error_rate", level=self.p["significance"])
+            top.sort(key=lambda s: -excess_lower_bound(s, res))
+        return top
+
+    def _wider(self, res: SliceLineResult, pool: int) -> int | None:
+        """The next, doubled pool when the evidence filter left fewer than ``top_k`` slices to report
+        while the search was stopped by its pool (it kept ``pool`` candidates, so more qualify) and
+        the pool is below ``max_candidates``; else None. A search with more candidates evaluates
+        every slice a smaller one did (its pruning threshold is never higher), so the Bonferroni
+        family of the last search covers every slice looked at."""
+        cap = max(self.p["max_candidates"] or 16 * self._candidates(), self._candidates())
+        if self.p["rank"] != "evidence" or pool >= cap or len(res.top) < pool:
+            return None
+        if len(self._reported(res)) >= self.p["top_k"]:
+            return None
+        return min(2 * pool, cap)
 
     # -- planning -----------------------------------------------------------------------------
     def _sample_kernel(self, ctx: Context) -> Sample:
@@ -299,26 +335,45 @@ class WorstSlicesCheck(Check):
             "dropped": [feats[i] for i in range(len(feats)) if i not in kept],
             "keys": [keys[i] for i in kept],
         }
-        cache = getattr(self, "_search_cache", None)
-        if cache is None or cache[0] != level1:
+        first = {(j,): st1[(i,)] for j, i in enumerate(kept)}
+
+        def start(pool: int) -> LatticeSearch:
             search = LatticeSearch(
                 len(kept),
-                k=self._candidates(),
+                k=pool,
                 max_depth=self.p["max_depth"],
                 min_support=self.p["min_support"],
                 alpha=self.p["alpha"],
             )
-            search.feed({(j,): st1[(i,)] for j, i in enumerate(kept)})
-            cache = (level1, search)
+            search.feed(first)
+            return search
+
+        cache = getattr(self, "_search_cache", None)
+        if cache is None or cache["level1"] != level1:
+            pool = self._candidates()
+            cache = {"level1": level1, "search": start(pool), "pools": [pool], "stats": {}, "extra_passes": 0}
             self._search_cache = cache
-        search = cache[1]
+        stats = cache["stats"]  # feature subset -> its statistics, shared by the widened searches
         kept_keys = tuple(keys[i] for i in kept)
-        while not search.done:
-            k = LevelSums(kept_keys, tuple(search.needed()), expr)
-            if k not in ctx.current:
-                return None, [k], info
-            search.feed(ctx.current[k])
-        return search, [], info
+        while True:
+            search = cache["search"]
+            while not search.done:
+                needed = search.needed()
+                missing = tuple(F for F in needed if F not in stats)
+                if missing:
+                    k = LevelSums(kept_keys, missing, expr)
+                    if k not in ctx.current:
+                        return None, [k], info
+                    stats.update(ctx.current[k])
+                    cache["extra_passes"] += len(cache["pools"]) > 1
+                search.feed({F: stats[F] for F in needed})
+            wider = self._wider(search.result(), cache["pools"][-1])
+            if wider is None:
+                info["pools"] = list(cache["pools"])
+                info["extra_passes"] = cache["extra_passes"]
+                return search, [], info
+            cache["pools"].append(wider)
+            cache["search"] = start(wider)
 
     def requires(self, column, ctx):
         if not self._uses_roles(ctx):
@@ -354,9 +409,15 @@ class WorstSlicesCheck(Check):
             decoders = None
             source = (
                 f"exact per-slice error sums on all rows (LevelSums over the binned features; one pass per "
-                f"lattice level, {len(search.levels)} level(s))"
+                f"lattice level, {len(search.levels)} level(s)"
+                + (
+                    f", and {info['extra_passes']} more for feature subsets only the widened search needed"
+                    if info["extra_passes"]
+                    else ""
+                )
+                + ")"
             )
-            return self._result(res, names, keys, decoders, info["dropped"], source, "passes")
+            return self._result(res, names, keys, decoders, info["dropped"], source, "passes", info["pools"])
         oof = ctx.artifacts.get(OOF_KEY)
         if oof is None:
             return self.error(
@@ -374,15 +435,23 @@ class WorstSlicesCheck(Check):
             table = table.filter(pa.array(ok))
             errors = errors[ok]
         X, names, keys, decoders, dropped = encode_table(table, feats, self.p["bins"], self.p["max_categories"])
-        res = sliceline(
-            X,
-            errors,
-            k=self._candidates(),
-            max_depth=self.p["max_depth"],
-            min_support=self.p["min_support"],
-            alpha=self.p["alpha"],
-        )
-        return self._result(res, names, keys, decoders, dropped, source, how)
+        pools: list[int] = [self._candidates()]
+        stats: dict = {}  # feature subset -> statistics, shared by the widened searches
+        while True:
+            res = sliceline(
+                X,
+                errors,
+                k=pools[-1],
+                max_depth=self.p["max_depth"],
+                min_support=self.p["min_support"],
+                alpha=self.p["alpha"],
+                cache=stats,
+            )
+            wider = self._wider(res, pools[-1])
+            if wider is None:
+                break
+            pools.append(wider)
+        return self._result(res, names, keys, decoders, dropped, source, how, pools)
 
     def _in_memory_from_sample(self, ctx):
         table = ctx.current[self._sample_kernel(ctx)]
@@ -456,15 +525,11 @@ class WorstSlicesCheck(Check):
         )
         return self._search_memory(ctx, table, errors, feats, source, "label_errors.oof")
 
-    def _result(self, res: SliceLineResult, names, keys, decoders, dropped, source: str, how: str):
+    def _result(self, res: SliceLineResult, names, keys, decoders, dropped, source: str, how: str, pools: list[int]):
         metric = self.p["metric"]
         binary = metric == "error_rate"
         slices = []
-        top = list(res.top)
-        if self.p["rank"] == "evidence":
-            top = [s for s in top if s.support <= self.p["max_share"] * res.n]
-            top = drop_chance_refinements(top, binary, self.p["significance"])
-            top.sort(key=lambda s: -excess_lower_bound(s, res))
+        top = self._reported(res)
         for rank, s in enumerate(top[: self.p["top_k"]], 1):
             preds = []
             for f, v in s.predicates:
@@ -515,6 +580,7 @@ class WorstSlicesCheck(Check):
             "rank": self.p["rank"],
             "max_share": self.p["max_share"],
             "candidates": len(res.top),
+            "pools": list(pools),
             "slices": slices,
         }
         test_name = slices[0]["test"] if slices else ("two-proportion test" if binary else "Welch t test")
@@ -522,7 +588,14 @@ class WorstSlicesCheck(Check):
             f"SliceLine (alpha={self.p['alpha']}, max_depth={self.p['max_depth']}, min support "
             f"{res.min_support:,} rows) {source}; "
             + (
-                f"its {len(res.top)} best-scoring slices re-ranked by the lower 95% bound of their excess error "
+                f"its {len(res.top)} best-scoring slices"
+                + (
+                    f" (pool widened {' -> '.join(str(p) for p in pools)} because fewer than top_k={self.p['top_k']} "
+                    "were left to report)"
+                    if len(pools) > 1
+                    else ""
+                )
+                + " re-ranked by the lower 95% bound of their excess error "
                 f"over the rest (slices with more than {self.p['max_share']:.0%} of the rows left out, and "
                 f"refinements not significantly worse than the rest of a less specific candidate); "
                 if self.p["rank"] == "evidence"

@@ -18,7 +18,9 @@ slice with size in ``[σ, ss]``, error at most ``se`` and row errors at most ``s
 score is monotone on each side of ``|S| = se / sm`` and uses the row count ``n``, so the bound is
 the maximum at ``|S| ∈ {σ, se/sm, ss}`` with error ``min(|S|·sm, se)``. Children of pruned or
 error-free slices can never qualify, so the search returns exactly the top-k of brute-force
-enumeration (tested against it with Hypothesis).
+enumeration (tested against it with Hypothesis). A search with a larger ``k`` evaluates every
+slice a smaller one does: a slice the smaller search skipped has a score at most its threshold,
+so the larger search's threshold never exceeds the smaller's, and it prunes no more (also tested).
 
 The search is a small state machine (:class:`LatticeSearch`) that asks for the statistics of
 *feature subsets* (for every combination of their values: count, error sum, sum of squares, max)
@@ -349,7 +351,14 @@ def subset_stats(X: np.ndarray, errors: np.ndarray, features: Sequence[int]) -> 
 
 
 def sliceline(
-    X: np.ndarray, errors: np.ndarray, *, k: int = 5, max_depth: int = 3, min_support: float = 0.01, alpha: float = 0.95
+    X: np.ndarray,
+    errors: np.ndarray,
+    *,
+    k: int = 5,
+    max_depth: int = 3,
+    min_support: float = 0.01,
+    alpha: float = 0.95,
+    cache: dict | None = None,
 ) -> SliceLineResult:
     """The top-``k`` slices of integer-coded features ``X`` (n x m, codes >= 0) by per-row ``errors``.
 
@@ -361,6 +370,10 @@ def sliceline(
         Non-negative per-row errors (0/1 for misclassification).
     k, max_depth, min_support, alpha
         See :class:`LatticeSearch`.
+    cache : dict, optional
+        Feature subset -> :func:`subset_stats` already computed for these ``X`` and ``errors``;
+        filled in as the search goes, so a second search of the same data (a larger ``k``)
+        computes only the subsets the first did not need.
 
     Returns
     -------
@@ -377,8 +390,12 @@ def sliceline(
     search = LatticeSearch(X.shape[1], k=k, max_depth=max_depth, min_support=min_support, alpha=alpha)
     if X.shape[0] == 0:
         search.done = True
+    stats = {} if cache is None else cache
     while not search.done:
-        search.feed({F: subset_stats(X, e, F) for F in search.needed()})
+        for F in search.needed():
+            if F not in stats:
+                stats[F] = subset_stats(X, e, F)
+        search.feed({F: stats[F] for F in search.needed()})
     return search.result()
 
 

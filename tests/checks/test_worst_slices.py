@@ -141,3 +141,94 @@ def test_regression_errors_and_missing_features():
     assert t.attrs["mean_error"] == pytest.approx(np.abs(d.target - d.pred).mean())
     with pytest.raises(ValueError, match="'bmx'"):
         datacheck.find_slices(d, label="target", prediction="pred", features=["bmx"])
+
+
+def _crowded(seed: int = 4, n: int = 3000) -> pd.DataFrame:
+    """A broad bad region (b = x: 30% of rows, error 0.36 vs 0.15) whose many small pieces (b = x &
+    c / d / e / f values, some bad by chance) fill SliceLine's pool of 20 -- and then go as chance
+    refinements of b = x -- beside a small planted slice (b = z & e = u: ~3% of rows, ~1.7x the mean
+    error) that scores below all of them."""
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame(
+        {
+            "b": rng.choice(["x", "y", "z", "w"], n, p=[0.3, 0.3, 0.2, 0.2]),
+            "c": rng.choice(list("abcdef"), n),
+            "d": rng.choice(list("ghijkl"), n),
+            "f": rng.choice(list("mnopqrst"), n),
+            "e": rng.choice(["u", "v"], n, p=[0.15, 0.85]),
+        }
+    )
+    planted = ((df.b == "z") & (df.e == "u")).to_numpy()
+    err = rng.random(n) < np.where(df.b == "x", 0.36, 0.15)
+    inside = np.flatnonzero(planted)
+    err[inside] = False
+    err[rng.choice(inside, round(0.38 * len(inside)), replace=False)] = True
+    df["y"] = rng.integers(0, 2, n)
+    df["p"] = np.where(err, 1 - df.y, df.y)
+    return df
+
+
+def _worst(df: pd.DataFrame, **params):
+    suite = {
+        "name": "s",
+        "dataset": {"label": "y", "prediction": "p"},
+        "checks": [{"worst_slices": {"features": ["b", "c", "d", "e", "f"], **params}}],
+    }
+    return datacheck.run(df, suite).results[0]
+
+
+def test_the_pool_widens_while_places_are_left_empty():
+    df = _crowded()
+    # one pool of max(4 * top_k, 20), the rule before: its 20 slices are b = x and its chance
+    # refinements, so one slice is reported and the planted one is not among the candidates
+    narrow = _worst(df, max_candidates=20)
+    assert [s["slice"] for s in narrow.details["slices"]] == ["b = x"]
+    assert narrow.details["pools"] == [20]
+    for method in ("passes", "sample"):
+        r = _worst(df, method=method)
+        slices = [s["slice"] for s in r.details["slices"]]
+        assert len(slices) == 5 and slices[:2] == ["b = x", "b = z & e = u"], (method, slices)
+        assert r.details["pools"] == [20, 40, 80] and r.details["candidates"] > 40
+        assert "pool widened 20 -> 40 -> 80" in r.method
+        # Bonferroni over every slice the widest search evaluated (a superset of the narrower ones')
+        assert r.details["evaluated"] > narrow.details["evaluated"]
+        assert all(s["p_adj"] == min(1.0, s["p"] * r.details["evaluated"]) for s in r.details["slices"])
+    # the same slices from the streamed passes and the in-memory search
+    a, b = _worst(df), _worst(df, method="sample")
+    assert [s["slice"] for s in a.details["slices"]] == [s["slice"] for s in b.details["slices"]]
+    # a stated cap: no pool beyond max_candidates, and rank: score never widens
+    assert _worst(df, max_candidates=50).details["pools"] == [20, 40, 50]
+    assert _worst(df, rank="score").details["pools"] == [5]
+
+
+def test_the_pool_does_not_widen_when_the_search_ran_out_of_slices():
+    # fewer qualifying slices than the pool: widening could find nothing more
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"a": rng.choice(list("xy"), 2000), "b": rng.choice(list("uv"), 2000)})
+    df["y"] = rng.integers(0, 2, 2000)
+    df["p"] = np.where(rng.random(2000) < np.where(df.a == "x", 0.3, 0.1), 1 - df.y, df.y)
+    suite = {
+        "name": "s",
+        "dataset": {"label": "y", "prediction": "p"},
+        "checks": [{"worst_slices": {"features": ["a", "b"], "max_depth": 2}}],
+    }
+    r = datacheck.run(df, suite).results[0]
+    assert r.details["candidates"] < 20 and r.details["pools"] == [20]
+
+
+def test_a_widened_search_folds_only_the_feature_subsets_it_adds(tmp_path):
+    # a feature of 20 values: each value's rows hold few errors, so the first search prunes every
+    # triple with it; the wider ones need a few of those triples -- one more pass each, no more
+    df = _crowded()
+    df["k"] = [f"k{i}" for i in np.random.default_rng(5).integers(0, 20, len(df))]
+    params = {"features": ["b", "c", "d", "e", "f", "k"], "min_support": 0.02}
+    suite = {"name": "s", "dataset": {"label": "y", "prediction": "p"}, "checks": [{"worst_slices": params}]}
+    path = tmp_path / "k.parquet"
+    df.to_parquet(path, row_group_size=1000)
+    streamed = datacheck.run(str(path), suite, batch_rows=700).results[0]
+    assert streamed.details["pools"] == [20, 40, 80]
+    assert "and 2 more for feature subsets only the widened search needed" in streamed.method
+    mem = _worst(df, **{**params, "method": "sample"})
+    for key in ("slice", "support", "errors"):
+        assert [s[key] for s in streamed.details["slices"]] == [s[key] for s in mem.details["slices"]]
+    assert streamed.details["evaluated"] == mem.details["evaluated"]
