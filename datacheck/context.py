@@ -109,6 +109,8 @@ class Context:
     reference: Metrics | None = None
     reference_columns: dict[str, ColumnInfo] | None = None
     row_labels: Callable | None = None
+    #: the run's progress-bar choice (True/False; None: only on a terminal), for checks with long work
+    progress: bool | None = None
     options: dict[str, Any] = field(default_factory=dict)
     #: values one check leaves for a later one in the same run (e.g. the label-errors check's
     #: out-of-fold predictions, read by worst_slices); keys are "<check>.<name>"

@@ -126,6 +126,7 @@ def run(
         row_labels=src.row_labels,
         reference=ref_metrics,
         options=dict(options or {}),
+        progress=progress,
     )
     if ref_src is not None:
         ctx.reference_columns = schema_info(ref_src.schema)

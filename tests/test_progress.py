@@ -71,3 +71,22 @@ def test_label_errors_folds_use_the_same_switch(capsys, monkeypatch):
     monkeypatch.setenv("DATACHECK_PROGRESS", "0")
     datacheck.run(df, suite)
     assert "cross-validation" not in capsys.readouterr().err
+
+
+def test_run_progress_reaches_long_checks(capsys, monkeypatch):
+    """run(progress=True) shows the bars of checks with long work: SliceLine's levels, label_errors' folds."""
+    monkeypatch.delenv("DATACHECK_PROGRESS", raising=False)
+    rng = np.random.default_rng(2)
+    n = 600
+    df = pd.DataFrame({"a": rng.choice(["p", "q", "r"], n), "b": rng.choice(["s", "t"], n)})
+    df["y"] = rng.integers(0, 2, n)
+    df["pred"] = np.where(rng.random(n) < 0.8, df["y"], 1 - df["y"])
+    suite = {
+        "name": "w",
+        "dataset": {"label": "y", "prediction": "pred"},
+        "checks": [{"worst_slices": {"method": "sample", "features": ["a", "b"], "max_depth": 2}}],
+    }
+    datacheck.run(df, suite, progress=True)
+    assert "SliceLine" in capsys.readouterr().err
+    datacheck.run(df, suite, progress=False)
+    assert capsys.readouterr().err == ""

@@ -159,7 +159,10 @@ class LabelErrorsCheck(Check):
             doc="OpenMP/BLAS threads for the model fits (1 is fastest when cores are shared)",
         ),
         "progress": Param(
-            "bool", default=None, nullable=True, doc="progress bar over folds (default: only on a terminal)"
+            "bool",
+            default=None,
+            nullable=True,
+            doc="progress bar over folds (default: as run(progress=...), else only on a terminal)",
         ),
     }
 
@@ -263,7 +266,7 @@ class LabelErrorsCheck(Check):
         # options (Python objects, run(options={"label_errors": {...}})): estimator, threads,
         # progress, and keep (a list the whole assessment is appended to)
         opts = dict(ctx.options.get("label_errors") or {})
-        progress = opts.get("progress", self.p["progress"])
+        progress = opts.get("progress", ctx.progress if self.p["progress"] is None else self.p["progress"])
         freqs = ctx.current[Frequencies(label)]
         try:
             lq = assess(

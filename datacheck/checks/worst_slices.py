@@ -446,6 +446,7 @@ class WorstSlicesCheck(Check):
                 min_support=self.p["min_support"],
                 alpha=self.p["alpha"],
                 cache=stats,
+                progress=ctx.progress,
             )
             wider = self._wider(res, pools[-1])
             if wider is None:

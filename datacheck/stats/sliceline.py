@@ -47,6 +47,7 @@ from itertools import combinations
 
 import numpy as np
 
+from datacheck.progress import bar
 from datacheck.stats.inference import proportion_test
 from datacheck.stats.slices import welch_from_sums
 
@@ -359,6 +360,7 @@ def sliceline(
     min_support: float = 0.01,
     alpha: float = 0.95,
     cache: dict | None = None,
+    progress: bool | None = None,
 ) -> SliceLineResult:
     """The top-``k`` slices of integer-coded features ``X`` (n x m, codes >= 0) by per-row ``errors``.
 
@@ -374,6 +376,8 @@ def sliceline(
         Feature subset -> :func:`subset_stats` already computed for these ``X`` and ``errors``;
         filled in as the search goes, so a second search of the same data (a larger ``k``)
         computes only the subsets the first did not need.
+    progress : bool or None
+        A bar over the lattice levels (None: only on a terminal; see :mod:`datacheck.progress`).
 
     Returns
     -------
@@ -391,11 +395,13 @@ def sliceline(
     if X.shape[0] == 0:
         search.done = True
     stats = {} if cache is None else cache
-    while not search.done:
-        for F in search.needed():
-            if F not in stats:
-                stats[F] = subset_stats(X, e, F)
-        search.feed({F: stats[F] for F in search.needed()})
+    with bar(total=max_depth, desc=f"SliceLine (k={k})", unit="level", enabled=progress) as levels:
+        while not search.done:
+            for F in search.needed():
+                if F not in stats:
+                    stats[F] = subset_stats(X, e, F)
+            search.feed({F: stats[F] for F in search.needed()})
+            levels.update(1)
     return search.result()
 
 
