@@ -245,6 +245,21 @@ class _ArrayPool:
 
 ARRAY_POOL = _ArrayPool()
 
+_SHARED_CACHES: list[dict] = []
+
+
+def shared_cache() -> dict:
+    """A dict for results that several kernels' states compute alike (looked up by the identity of
+    arrays the states share); engines empty every such dict when a fold is finished."""
+    d: dict = {}
+    _SHARED_CACHES.append(d)
+    return d
+
+
+def clear_shared_caches() -> None:
+    for d in _SHARED_CACHES:
+        d.clear()
+
 
 class BatchView:
     """One record batch plus the global row offset of its first row, with per-column caches.

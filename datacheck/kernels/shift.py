@@ -31,12 +31,13 @@ Examples
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 
-from datacheck.kernels.base import BatchView, Kernel
+from datacheck.kernels.base import BatchView, Kernel, shared_cache
 from datacheck.kernels.hashing import column_hash
 from datacheck.kernels.sample import priorities
 
@@ -53,11 +54,56 @@ def batch_priorities(view: BatchView, seed: int) -> np.ndarray:
     return pr
 
 
-def _bottom_k(values: np.ndarray, prio: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    if prio.size <= k:
-        return values, prio
-    sel = np.argpartition(prio, k - 1)[:k]
-    return values[sel], prio[sel]
+#: bottom-k selections of priority chunks, shared by the columns that hold the very same chunks
+#: (columns without missing values keep the same rows, so the same priority arrays): the selection
+#: is made once, and every such column only gathers its values (a few entries, emptied after each
+#: fold; the chunks are held, so an ``id`` is never reused while its entry lives)
+_SELECTIONS: dict[tuple, tuple] = shared_cache()
+_SELECTIONS_LOCK = threading.Lock()
+
+
+def _select(ps: tuple, k: int) -> tuple[np.ndarray | None, np.ndarray]:
+    """Indexes of the ``k`` smallest of ``np.concatenate(ps)`` (None: all of them) and those priorities."""
+    key = (k,) + tuple(id(a) for a in ps)
+    with _SELECTIONS_LOCK:
+        hit = _SELECTIONS.get(key)
+    if hit is not None and len(hit[0]) == len(ps) and all(a is b for a, b in zip(hit[0], ps)):
+        return hit[1], hit[2]
+    p = ps[0] if len(ps) == 1 else np.concatenate(ps)
+    if p.size <= k:
+        sel, kept = None, p
+    else:
+        sel = np.argpartition(p, k - 1)[:k]
+        kept = p[sel]
+    with _SELECTIONS_LOCK:
+        if len(_SELECTIONS) >= 4:
+            _SELECTIONS.clear()
+        _SELECTIONS[key] = (ps, sel, kept)
+    return sel, kept
+
+
+def _sorted_quantiles(v: np.ndarray, qs: np.ndarray) -> np.ndarray:
+    """``np.quantile(v, qs)`` (the 'linear' method) of an already sorted ``v``, without its partition.
+
+    The same arithmetic as numpy's (virtual index ``(n - 1) q``, its floor and the next index, the
+    interpolation from the nearer end), so the same bits; ``tests/kernels/test_shift_edges.py``
+    holds it to ``np.quantile``.
+    """
+    n = v.size
+    vi = (n - 1) * qs
+    prev = np.floor(vi)
+    nxt = prev + 1
+    above = vi >= n - 1
+    prev[above] = -1
+    nxt[above] = -1
+    prev_i, nxt_i = prev.astype(np.intp), nxt.astype(np.intp)
+    gamma = vi - prev_i
+    a, b = v[prev_i], v[nxt_i]
+    d = b - a
+    out = a + d * gamma
+    hi = gamma >= 0.5
+    out[hi] = (b - d * (1 - gamma))[hi]
+    return out
 
 
 @dataclass(frozen=True)
@@ -84,8 +130,9 @@ class QuantileEdges(Kernel):
         """Back to the bottom k once more than twice k are held (the value is the same either way)."""
         if sum(a.size for a in ps) <= 2 * self.sample_size:
             return vs, ps, tops
-        v, p = _bottom_k(np.concatenate(vs), np.concatenate(ps), self.sample_size)
-        return (v,), (p,), (p.max(),)
+        sel, p = _select(ps, self.sample_size)
+        v = np.concatenate(vs)
+        return ((v if sel is None else v[sel]),), (p,), (p.max(),)
 
     def update(self, state, view: BatchView):
         nv = view.numeric(self.column)
@@ -129,13 +176,14 @@ class QuantileEdges(Kernel):
         vs, ps, _, lo, hi, n = state
         if n == 0:
             return {"edges": (), "n": 0, "sampled": 0}
-        v, _ = _bottom_k(np.concatenate(vs), np.concatenate(ps), self.sample_size)
-        v = np.sort(v)  # one sort for the distinct count and the quantiles (a sorted input partitions fast)
+        sel, _ = _select(ps, self.sample_size)
+        v = np.concatenate(vs)
+        v = np.sort(v if sel is None else v[sel])  # one sort for the distinct count and the quantiles
         distinct = v[np.r_[True, v[1:] != v[:-1]]] if v.size else v
         if distinct.size <= self.bins:  # few values: one edge per value seen (discrete columns)
             q = distinct
         else:
-            q = np.quantile(v, np.linspace(0.0, 1.0, self.bins + 1))
+            q = _sorted_quantiles(v, np.linspace(0.0, 1.0, self.bins + 1))
         q = np.clip(np.r_[lo, q, hi], lo, hi)
         edges = tuple(float(e) for e in np.unique(q))
         return {"edges": edges, "n": int(n), "sampled": int(v.size)}
