@@ -3,8 +3,8 @@
 ``datacheck.profile(train, suite)`` folds the training data once through the same planner loop
 as :func:`datacheck.run` -- asking every shift check what it needs from the reference until
 nothing new is asked -- and keeps the finished metrics. ``Profile.save`` writes them as JSON
-(versioned; sketches, arrays and samples as base64 of their own binary formats: KLL bytes, raw
-little-endian arrays, Arrow IPC). A profile is data: loading it never unpickles or imports
+(versioned; quantile summaries, arrays and samples as base64 of their own binary formats: the
+summary's bytes, raw little-endian arrays, Arrow IPC). A profile is data: loading it never unpickles or imports
 anything beyond datacheck's own kernel classes, which it looks up by name in
 :mod:`datacheck.kernels`.
 
@@ -90,7 +90,7 @@ def _encode(v: Any) -> Any:
         a = np.ascontiguousarray(v, dtype=v.dtype.newbyteorder("<"))
         return {"__ndarray__": _b64(a.tobytes()), "dtype": a.dtype.str, "shape": list(a.shape)}
     if isinstance(v, SketchValue):
-        return {"__kll__": _b64(v.serialize()), "k": v.k}
+        return {"__quantiles__": _b64(v.serialize()), "k": v.k}
     if isinstance(v, pa.Table):
         sink = pa.BufferOutputStream()
         with pa.ipc.new_stream(sink, v.schema) as w:
@@ -122,8 +122,10 @@ def _decode(v: Any) -> Any:
         return np.frombuffer(_unb64(v["__ndarray__"]), dtype=np.dtype(v["dtype"])).reshape(v["shape"]).copy()
     if "__list__" in v:
         return np.array([_decode(x) for x in v["__list__"]], dtype=object)
-    if "__kll__" in v:
-        return SketchValue.deserialize(_unb64(v["__kll__"]), int(v["k"]))
+    if "__quantiles__" in v:
+        return SketchValue.deserialize(_unb64(v["__quantiles__"]), int(v["k"]))
+    if "__kll__" in v:  # saved before the quantile summary replaced the KLL sketch
+        return SketchValue.from_kll(_unb64(v["__kll__"]), int(v["k"]))
     if "__arrow__" in v:
         with pa.ipc.open_stream(pa.BufferReader(_unb64(v["__arrow__"]))) as r:
             return r.read_all()
