@@ -47,7 +47,7 @@ from datacheck._version import __version__
 from datacheck.checks import REGISTRY
 from datacheck.context import ColumnInfo, Context, Metrics, schema_info
 from datacheck.engines.base import DEFAULT_BATCH_ROWS
-from datacheck.engines.local import fold
+from datacheck.engines.local import fold, forget, whole_values
 from datacheck.engines.opener import open_source
 from datacheck.errors import DataError
 from datacheck.kernels.base import Kernel
@@ -596,13 +596,21 @@ def profile(data: Any, suite: str | Mapping[str, Any] | Suite, *, batch_rows: in
             source=suite.source,
             line=suite.line_of(("checks",)),
         )
+
+    def resolve(_cur: set, ref: set) -> bool:  # what the data in memory gives without a pass
+        values = whole_values(src, ref)
+        reference.update(values, {})
+        return bool(values)
+
     fold_passes(
         units,
         ctx,
         lambda _cur, ref: reference.update(*fold(src, ref)),
         first_reference=(RowCount(),),
         current=False,
+        resolve=resolve,
     )
+    forget(src)  # the sorted columns kept between passes
     n_rows = reference.found.get(RowCount(), src.num_rows or 0)
     return Profile(
         metrics=reference,

@@ -26,7 +26,7 @@ from datacheck._version import __version__
 from datacheck.context import Context, InternalFailure, Metrics, MetricUnavailable, schema_info
 from datacheck.engines.base import DEFAULT_BATCH_ROWS, Source
 from datacheck.engines.files import is_profile
-from datacheck.engines.local import fold
+from datacheck.engines.local import fold, forget, whole_values
 from datacheck.engines.opener import open_source
 from datacheck.kernels.counts import RowCount
 from datacheck.plan import MAX_PASSES, Unit, bind, evaluation_order, fold_passes
@@ -163,9 +163,33 @@ def run(
                 ctx.current.update(*_fold(src, cur, show))
         passes_done += 1
 
+    def resolve(cur: set, ref: set) -> bool:
+        """Kernels the sources give without a pass (in-memory columns): the reference's bin edges,
+        so that its bin counts join its first pass and the reference is read once."""
+        got = False
+        if ref and ref_src is not None:
+            values = whole_values(ref_src, ref)
+            if values:
+                ctx.require_reference().update(values, {})
+                got = True
+        if cur:
+            values = whole_values(src, cur)
+            if values:
+                ctx.current.update(values, {})
+                got = True
+        return got
+
     passes = fold_passes(
-        units, ctx, fold_pass, first=(RowCount(),), first_reference=(RowCount(),) if ref_src is not None else ()
+        units,
+        ctx,
+        fold_pass,
+        first=(RowCount(),),
+        first_reference=(RowCount(),) if ref_src is not None else (),
+        resolve=resolve,
     )
+    for source in (src, ref_src):  # the sorted columns kept between passes
+        if source is not None:
+            forget(source)
 
     # producers of ctx.artifacts before their consumers; results stay in suite order
     by_unit = {id(u): _evaluate(u, ctx, u in skipped) for u in evaluation_order(units)}

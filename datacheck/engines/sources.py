@@ -47,6 +47,10 @@ class TableSource(Source):
         self.table = table
         self.batch_rows = batch_rows
 
+    def whole_column(self, name: str) -> pa.ChunkedArray:
+        """One column, whole, in the order of :meth:`batches` (for :meth:`Kernel.whole`)."""
+        return self.table.column(name)
+
     def batches(self, columns: Sequence[str] | None = None) -> Iterator[pa.RecordBatch]:
         t = self.table if columns is None else self.table.select(list(columns))
         if t.num_rows == 0:

@@ -163,6 +163,8 @@ def _int_outside(arr: pa.Array, bound, cmp) -> int:
 class CountEqual(Kernel):
     """How many finite values equal ``value`` exactly."""
 
+    order_free = True
+
     column: str
     value: float
 

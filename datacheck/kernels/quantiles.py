@@ -234,6 +234,8 @@ class Sketch(Kernel):
     exact = False
     method = "quantile summary (deterministic rank-error bound)"
     sorts = True
+    order_free = True
+    prepares_pass = True  # outliers, quantiles and bins refine its brackets in a second pass
 
     def init(self):
         return QuantileSummary(self.k)
@@ -270,6 +272,7 @@ class ExactQuantiles(Kernel):
     n: int
     brackets: tuple[tuple[float, float], ...]
     sorts = True
+    order_free = True
 
     @classmethod
     def from_sketch(cls, column: str, qs, sketch: SketchValue, width: float = 2.0) -> ExactQuantiles:

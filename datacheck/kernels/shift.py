@@ -82,6 +82,24 @@ def _select(ps: tuple, k: int) -> tuple[np.ndarray | None, np.ndarray]:
     return sel, kept
 
 
+#: rows of the bottom-k priorities of all positions 0..n-1, by (n, seed, k): shared by the columns
+#: without missing values of one whole-column resolution (emptied after each fold)
+_WHOLE_ROWS: dict[tuple, np.ndarray] = shared_cache()
+
+
+def _whole_rows(n: int, seed: int, k: int) -> np.ndarray:
+    key = (n, seed, k)
+    with _SELECTIONS_LOCK:
+        hit = _WHOLE_ROWS.get(key)
+    if hit is None:
+        pr = priorities(np.arange(n, dtype=np.int64), seed)
+        hit = np.argpartition(pr, k - 1)[:k]
+        with _SELECTIONS_LOCK:
+            _WHOLE_ROWS.clear()
+            _WHOLE_ROWS[key] = hit
+    return hit
+
+
 def _sorted_quantiles(v: np.ndarray, qs: np.ndarray) -> np.ndarray:
     """``np.quantile(v, qs)`` (the 'linear' method) of an already sorted ``v``, without its partition.
 
@@ -178,7 +196,28 @@ class QuantileEdges(Kernel):
             return {"edges": (), "n": 0, "sampled": 0}
         sel, _ = _select(ps, self.sample_size)
         v = np.concatenate(vs)
-        v = np.sort(v if sel is None else v[sel])  # one sort for the distinct count and the quantiles
+        return self._edges(v if sel is None else v[sel], lo, hi, n)
+
+    def whole(self, column: pa.ChunkedArray):
+        """The same value from the whole column in memory, without a pass: the finite values, the
+        priorities of their row positions (for a column without missing values the same for every
+        column, so its bottom-k rows are found once), the bottom k of them."""
+        arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+        nv = BatchView(pa.RecordBatch.from_arrays([arr], [self.column])).numeric(self.column)
+        x = nv.values
+        if x.size == 0:
+            return self.finalize(self.init())
+        if x.size <= self.sample_size:
+            v = x
+        elif x.size == nv.n:
+            v = x[_whole_rows(x.size, self.seed, self.sample_size)]
+        else:
+            pr = priorities(np.flatnonzero(nv.mask).astype(np.int64), self.seed)
+            v = x[np.argpartition(pr, self.sample_size - 1)[: self.sample_size]]
+        return self._edges(v, float(x.min()), float(x.max()), x.size)
+
+    def _edges(self, v: np.ndarray, lo: float, hi: float, n: int) -> dict:
+        v = np.sort(v)  # one sort for the distinct count and the quantiles
         distinct = v[np.r_[True, v[1:] != v[:-1]]] if v.size else v
         if distinct.size <= self.bins:  # few values: one edge per value seen (discrete columns)
             q = distinct
@@ -204,6 +243,7 @@ class BinCounts(Kernel):
     edges: tuple[float, ...]
     method = "exact counts on fixed edges"
     sorts = True
+    order_free = True
 
     def init(self):
         m = len(self.edges) + 1
