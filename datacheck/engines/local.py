@@ -95,21 +95,26 @@ def whole_values(source: Source, kernels: Iterable[Kernel]) -> dict[Kernel, Any]
     get = getattr(source, "whole_column", None)
     if get is None:
         return {}
-    out: dict[Kernel, Any] = {}
     names = set(source.schema.names)
+    todo = [k for k in kernels if type(k).whole is not Kernel.whole and len(k.reads) == 1 and k.reads[0] in names]
+    if not todo:
+        return {}
+
+    def one(k: Kernel) -> Any:
+        try:
+            return k.whole(get(k.reads[0]))
+        except Exception:  # the fold computes it again and isolates the failure
+            return NotImplemented
+
     try:
-        for k in kernels:
-            if type(k).whole is Kernel.whole or len(k.reads) != 1 or k.reads[0] not in names:
-                continue
-            try:
-                value = k.whole(get(k.reads[0]))
-            except Exception:  # the fold computes it again and isolates the failure
-                continue
-            if value is not NotImplemented:
-                out[k] = value
+        if THREADS > 1 and len(todo) > 1:  # one column a task: numpy releases the GIL
+            with ThreadPoolExecutor(THREADS) as pool:
+                got = list(pool.map(one, todo))
+        else:
+            got = [one(k) for k in todo]
     finally:
         clear_shared_caches()
-    return out
+    return {k: v for k, v in zip(todo, got) if v is not NotImplemented}
 
 
 def forget(source: Source) -> None:

@@ -82,19 +82,21 @@ def _select(ps: tuple, k: int) -> tuple[np.ndarray | None, np.ndarray]:
     return sel, kept
 
 
-#: rows of the bottom-k priorities of all positions 0..n-1, by (n, seed, k): shared by the columns
-#: without missing values of one whole-column resolution (emptied after each fold)
-_WHOLE_ROWS: dict[tuple, np.ndarray] = shared_cache()
+#: priorities of all positions 0..n-1 and the rows of their bottom k, by (n, seed, k): shared by the
+#: columns of one whole-column resolution (emptied after each fold)
+_WHOLE_ROWS: dict[tuple, tuple[np.ndarray, np.ndarray]] = shared_cache()
+_WHOLE_LOCK = threading.Lock()
 
 
-def _whole_rows(n: int, seed: int, k: int) -> np.ndarray:
+def _whole_rows(n: int, seed: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(priorities of rows 0..n-1, the rows of the k smallest in increasing order), made once."""
     key = (n, seed, k)
-    with _SELECTIONS_LOCK:
+    with _WHOLE_LOCK:  # the first column computes, the others wait and read it
         hit = _WHOLE_ROWS.get(key)
-    if hit is None:
-        pr = priorities(np.arange(n, dtype=np.int64), seed)
-        hit = np.argpartition(pr, k - 1)[:k]
-        with _SELECTIONS_LOCK:
+        if hit is None:
+            pr = priorities(np.arange(n, dtype=np.int64), seed)
+            rows = np.sort(np.argpartition(pr, k - 1)[:k]) if n > k else np.arange(n)
+            hit = (pr, rows)
             _WHOLE_ROWS.clear()
             _WHOLE_ROWS[key] = hit
     return hit
@@ -209,11 +211,12 @@ class QuantileEdges(Kernel):
             return self.finalize(self.init())
         if x.size <= self.sample_size:
             v = x
-        elif x.size == nv.n:
-            v = x[_whole_rows(x.size, self.seed, self.sample_size)]
         else:
-            pr = priorities(np.flatnonzero(nv.mask).astype(np.int64), self.seed)
-            v = x[np.argpartition(pr, self.sample_size - 1)[: self.sample_size]]
+            pr, rows = _whole_rows(nv.n, self.seed, self.sample_size)
+            if x.size != nv.n:  # the priorities of the rows kept; their bottom k (rows in order: cache-friendly)
+                pr = pr[nv.mask]
+                rows = np.sort(np.argpartition(pr, self.sample_size - 1)[: self.sample_size])
+            v = x[rows]
         return self._edges(v, float(x.min()), float(x.max()), x.size)
 
     def _edges(self, v: np.ndarray, lo: float, hi: float, n: int) -> dict:
