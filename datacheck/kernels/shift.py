@@ -88,15 +88,18 @@ _WHOLE_ROWS: dict[tuple, tuple[np.ndarray, np.ndarray]] = shared_cache()
 _WHOLE_LOCK = threading.Lock()
 
 
-def _whole_rows(n: int, seed: int, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """(priorities of rows 0..n-1, the rows of the k smallest in increasing order), made once."""
+def _whole_rows(n: int, seed: int, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(priorities of rows 0..n-1, the rows of the k smallest in increasing order, the rows of the
+    2k smallest in increasing order), made once: a column missing under half its values finds
+    its bottom k among the 2k (every row it keeps outside them has a larger priority)."""
     key = (n, seed, k)
     with _WHOLE_LOCK:  # the first column computes, the others wait and read it
         hit = _WHOLE_ROWS.get(key)
         if hit is None:
             pr = priorities(np.arange(n, dtype=np.int64), seed)
-            rows = np.sort(np.argpartition(pr, k - 1)[:k]) if n > k else np.arange(n)
-            hit = (pr, rows)
+            wide = np.sort(np.argpartition(pr, 2 * k - 1)[: 2 * k]) if n > 2 * k else np.arange(n)
+            rows = np.sort(wide[np.argpartition(pr[wide], k - 1)[:k]]) if n > k else np.arange(n)
+            hit = (pr, rows, wide)
             _WHOLE_ROWS.clear()
             _WHOLE_ROWS[key] = hit
     return hit
@@ -215,10 +218,15 @@ class QuantileEdges(Kernel):
         if x.size <= self.sample_size:
             v = x
         else:
-            pr, rows = _whole_rows(nv.n, self.seed, self.sample_size)
-            if x.size != nv.n:  # the priorities of the rows kept; their bottom k (rows in order: cache-friendly)
-                pr = pr[nv.mask]
-                rows = np.sort(np.argpartition(pr, self.sample_size - 1)[: self.sample_size])
+            k = self.sample_size
+            pr, rows, wide = _whole_rows(nv.n, self.seed, k)
+            if x.size != nv.n:  # the bottom k among the rows kept: in the bottom 2k of all rows, or all of them
+                kept = nv.mask
+                cand = wide[kept[wide]]
+                if cand.size < k:
+                    cand = np.flatnonzero(kept)
+                rows = np.sort(cand[np.argpartition(pr[cand], k - 1)[:k]])
+                rows = np.searchsorted(np.flatnonzero(kept), rows)  # row -> index among the kept values
             v = x[rows]
         return self._edges(v, float(x.min()), float(x.max()), x.size)
 
@@ -242,7 +250,7 @@ class QuantileEdges(Kernel):
         if n <= self.sample_size:
             v = np.concatenate(parts).astype(np.float64)
         else:
-            _, rows = _whole_rows(n, self.seed, self.sample_size)
+            _, rows, _ = _whole_rows(n, self.seed, self.sample_size)
             starts = np.cumsum([0] + [a.size for a in parts])
             cut = np.searchsorted(rows, starts)
             v = np.concatenate([a[rows[cut[i] : cut[i + 1]] - starts[i]] for i, a in enumerate(parts)]).astype(

@@ -167,7 +167,7 @@ def test_every_kernel_with_a_whole_value_is_tested_here():
     assert found == {type(k) for k in _whole_cases()}
 
 
-@pytest.mark.parametrize("kind", ["floats", "missing", "ints", "few", "empty", "all_missing"])
+@pytest.mark.parametrize("kind", ["floats", "missing", "mostly_missing", "ints", "few", "empty", "all_missing"])
 @pytest.mark.parametrize("chunk", [1_000, 6_000])
 def test_whole_value_equals_the_folded_value(kind, chunk):
     rng = np.random.default_rng(7)
@@ -180,10 +180,10 @@ def test_whole_value_equals_the_folded_value(kind, chunk):
         arr = pa.array([None] * n, pa.float64())
     else:
         x = rng.lognormal(size=n)
-        if kind == "missing":
+        if kind in ("missing", "mostly_missing"):
             x[rng.random(n) < 0.05] = np.nan
             x[rng.random(n) < 0.01] = np.inf
-            arr = pa.array(x, mask=rng.random(n) < 0.05)
+            arr = pa.array(x, mask=rng.random(n) < (0.05 if kind == "missing" else 0.7))
         else:
             arr = pa.array(x)
     table = pa.table({"x": arr})
