@@ -84,7 +84,7 @@ def _select(ps: tuple, k: int) -> tuple[np.ndarray | None, np.ndarray]:
 
 #: priorities of all positions 0..n-1 and the rows of their bottom k, by (n, seed, k): shared by the
 #: columns of one whole-column resolution (emptied after each fold)
-_WHOLE_ROWS: dict[tuple, tuple[np.ndarray, np.ndarray]] = shared_cache()
+_WHOLE_ROWS: dict[tuple, tuple[np.ndarray, np.ndarray, np.ndarray]] = shared_cache()
 _WHOLE_LOCK = threading.Lock()
 
 
