@@ -90,8 +90,9 @@ class _Runs:
 
 def whole_values(source: Source, kernels: Iterable[Kernel]) -> dict[Kernel, Any]:
     """Values of the ``kernels`` that ``source`` gives without a pass: :meth:`Kernel.whole` on one
-    column held in memory (sources with ``whole_column``). A kernel whose ``whole`` raises is left
-    to the fold, which then reports what fails."""
+    column a source can hand whole (``whole_column``: an in-memory table's, or a Parquet file's
+    numeric column small enough to read at once; None when it cannot). A kernel whose ``whole``
+    raises is left to the fold, which then reports what fails."""
     get = getattr(source, "whole_column", None)
     if get is None:
         return {}
@@ -102,8 +103,9 @@ def whole_values(source: Source, kernels: Iterable[Kernel]) -> dict[Kernel, Any]
 
     def one(k: Kernel) -> Any:
         try:
-            return k.whole(get(k.reads[0]))
-        except Exception:  # the fold computes it again and isolates the failure
+            column = get(k.reads[0])
+            return NotImplemented if column is None else k.whole(column)
+        except Exception:  # the fold computes it again and isolates the failure (and read faults)
             return NotImplemented
 
     try:

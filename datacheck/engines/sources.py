@@ -127,6 +127,27 @@ class ParquetSource(Source):
         self._cache: dict[tuple[str, int], tuple[frozenset[str], list[pa.RecordBatch], frozenset[str]]] = {}
         self._cached = 0
 
+    #: a column is read whole for :meth:`whole_column` only up to this many bytes as float64, so
+    #: memory stays bounded however large the file (a larger one is only streamed)
+    WHOLE_COLUMN_BYTES = 1 << 27
+
+    def whole_column(self, name: str) -> pa.ChunkedArray | None:
+        """One numeric column, whole, in the order of :meth:`batches` (for ``Kernel.whole``), when it
+        is read as stored (not normalised) and holds at most ``WHOLE_COLUMN_BYTES`` as float64;
+        None otherwise. Reading one column decodes only that column."""
+        t = self.raw_schema.field(name).type
+        if not (pa.types.is_integer(t) or pa.types.is_floating(t)) or self.schema.field(name).type != t:
+            return None
+        if not self.num_rows or self.num_rows * 8 > self.WHOLE_COLUMN_BYTES:
+            return None
+        import pyarrow.parquet as pq
+
+        chunks: list[pa.Array] = []
+        for path in self.files:
+            with pq.ParquetFile(path, pre_buffer=False) as pf:
+                chunks.extend(pf.read(columns=[name], use_threads=True).column(0).chunks)
+        return pa.chunked_array(chunks, type=t)
+
     def _decoded_size(self, names: list[str]) -> float:
         """Uncompressed bytes of the columns ``names`` over every file (from the footers)."""
         import pyarrow.parquet as pq

@@ -218,3 +218,25 @@ def test_reference_is_read_once_when_its_edges_come_from_memory(monkeypatch):
         for key in ("duration_s", "started_at", "passes"):
             d.pop(key, None)
     assert a == b
+
+
+def test_parquet_whole_columns_give_the_folded_edges(tmp_path, monkeypatch):
+    import pyarrow.parquet as pq
+
+    from datacheck.engines.sources import ParquetSource
+    from datacheck.kernels.shift import QuantileEdges
+
+    rng = np.random.default_rng(8)
+    n = 30_000
+    x = rng.normal(size=n)
+    x[rng.random(n) < 0.03] = np.nan
+    t = pa.table({"x": pa.array(x, mask=rng.random(n) < 0.05), "i": rng.integers(0, 9, n), "s": ["a"] * n})
+    path = tmp_path / "d.parquet"
+    pq.write_table(t, path, row_group_size=7_000)
+    src = open_source(str(path), batch_rows=4_000)
+    assert isinstance(src, ParquetSource) and src.whole_column("s") is None
+    ks = [QuantileEdges("x", sample_size=1_000), QuantileEdges("i", sample_size=1_000)]
+    folded, _ = local.fold(src, ks)
+    assert local.whole_values(src, ks) == folded
+    monkeypatch.setattr(ParquetSource, "WHOLE_COLUMN_BYTES", 8 * n - 1)  # over the bound: streamed only
+    assert local.whole_values(src, ks) == {}
