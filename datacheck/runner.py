@@ -25,7 +25,6 @@ from typing import Any
 from datacheck._version import __version__
 from datacheck.context import Context, InternalFailure, Metrics, MetricUnavailable, schema_info
 from datacheck.engines.base import DEFAULT_BATCH_ROWS, Source
-from datacheck.engines.files import is_profile
 from datacheck.engines.local import fold, forget, whole_values
 from datacheck.engines.opener import open_source
 from datacheck.kernels.counts import RowCount
@@ -42,6 +41,12 @@ def _version() -> str:
     return __version__
 
 
+def _is_profile(path: Any) -> bool:
+    from datacheck.engines.files import is_profile  # (file readers: only for paths)
+
+    return is_profile(path)
+
+
 def _open_reference(reference: Any, batch_rows: int) -> tuple[Source | None, Metrics | None, Any]:
     """A reference is data (opened as a Source) or a saved profile (already metrics)."""
     if reference is None:
@@ -50,7 +55,7 @@ def _open_reference(reference: Any, batch_rows: int) -> tuple[Source | None, Met
     if callable(as_metrics):
         return None, as_metrics(), reference
     if isinstance(reference, (str, os.PathLike)) and (
-        os.fspath(reference).endswith(".profile.json") or is_profile(reference)
+        os.fspath(reference).endswith(".profile.json") or _is_profile(reference)
     ):  # told from the content too
         from datacheck.profiles import Profile  # the shift issue's saved reference statistics
 
