@@ -48,7 +48,8 @@ class _Runs:
     """The sorted columns a source's first pass left (:class:`SortedRun`, one per batch), kept while
     they fit the budget, so that :attr:`Kernel.order_free` kernels of later passes (exact quantiles,
     bin counts on the reference's edges, the fence histogram) read them instead of the data: no
-    second read, conversion or sort of those columns. A column is kept whole or not at all."""
+    second read, conversion or sort of those columns. A column is kept whole or not at all, and
+    nothing is kept when the row count says the columns would not all fit."""
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
@@ -229,10 +230,11 @@ def fold(
     reads = list(dict.fromkeys(c for g in live.values() for slot in g for c in slot[0].reads))
     if not reads and source.schema.names:
         reads = source.schema.names[:1]  # a batch with no column cannot carry its row count
-    # keep the sorted columns of a source's first pass that a later pass will likely read again
+    # keep the sorted columns of a source's first pass that a later pass will likely read again, when
+    # all of them fit the budget (a part would save a part of the pass for the same memory)
     fill = runs.first_fold()
     wanted = {k.reads[0] for k in plan.live if k.prepares_pass and len(k.reads) == 1}
-    fill = fill and bool(wanted)
+    fill = fill and bool(wanted) and (source.num_rows is None or 8 * source.num_rows * len(wanted) <= runs.budget)
 
     def run_group(view: Any, group: list[list[Any]]) -> None:
         for slot in group:

@@ -125,7 +125,7 @@ def _report(data, ref, monkeypatch, budget: int) -> dict:
     return d
 
 
-@pytest.mark.parametrize("budget", [0, 60_000 * 8, 1 << 30])  # none kept, one column, all
+@pytest.mark.parametrize("budget", [0, 60_000 * 8, 1 << 30])  # none kept; both columns over the budget, so none; all
 def test_a_run_does_not_depend_on_the_runs_kept(monkeypatch, budget):
     ref, cur = _frames(3)
     base = _report(cur, ref, monkeypatch, 0)
