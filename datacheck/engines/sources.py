@@ -126,6 +126,7 @@ class ParquetSource(Source):
         self.cache_bytes = PARQUET_CACHE_BYTES
         self._cache: dict[tuple[str, int], tuple[frozenset[str], list[pa.RecordBatch], frozenset[str]]] = {}
         self._cached = 0
+        self._fits_cache: bool | None = None
 
     #: a column is read whole for :meth:`whole_column` only up to this many bytes as float64, so
     #: memory stays bounded however large the file (a larger one is only streamed)
@@ -134,11 +135,17 @@ class ParquetSource(Source):
     def whole_column(self, name: str) -> pa.ChunkedArray | None:
         """One numeric column, whole, in the order of :meth:`batches` (for ``Kernel.whole``), when it
         is read as stored (not normalised) and holds at most ``WHOLE_COLUMN_BYTES`` as float64;
-        None otherwise. Reading one column decodes only that column."""
+        None otherwise, and None when the whole file fits the row-group cache (a second pass then
+        reads memory, which measured cheaper than decoding the column once more). Reading one
+        column decodes only that column."""
         t = self.raw_schema.field(name).type
         if not (pa.types.is_integer(t) or pa.types.is_floating(t)) or self.schema.field(name).type != t:
             return None
         if not self.num_rows or self.num_rows * 8 > self.WHOLE_COLUMN_BYTES:
+            return None
+        if self._fits_cache is None:
+            self._fits_cache = self._decoded_size(list(self.raw_schema.names)) <= self.cache_bytes
+        if self._fits_cache:  # its first pass keeps every row group: a later pass reads memory, cheaper
             return None
         import pyarrow.parquet as pq
 
