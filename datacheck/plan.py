@@ -180,12 +180,16 @@ def fold_passes(
     first_reference: tuple[Kernel, ...] = (),
     current: bool = True,
     max_passes: int = MAX_PASSES,
+    resolve: Callable[[set[Kernel], set[Kernel]], bool] | None = None,
 ) -> int:
     """The one pass loop: ask the units what they need, fold it, ask again, until nothing new is asked.
 
     ``fold(current_kernels, reference_kernels)`` folds one pass and updates ``ctx``. ``first`` /
     ``first_reference`` join the first pass. With ``current=False`` (:func:`datacheck.profile`,
     which folds data as a reference) what the checks ask of the current data is not collected.
+    ``resolve(current_kernels, reference_kernels)``, when given, may compute some of them without a
+    pass (:meth:`Kernel.whole` on data held in memory) and put them in ``ctx``; it returns whether
+    it did, and the units are then asked again before the pass is folded.
     Returns the number of passes; units still asking after ``max_passes`` end with an error.
     """
     passes = 0
@@ -194,9 +198,11 @@ def fold_passes(
         cur, ref = collect_needs(units, ctx)
         cur = (cur | extra_cur) if current else set()
         ref |= extra_ref
-        extra_cur, extra_ref = set(), set()
         if not cur and not ref:
             return passes
+        if resolve is not None and resolve(cur, ref):
+            continue  # some were computed without a pass: ask again, so what follows joins this pass
+        extra_cur, extra_ref = set(), set()
         if passes >= max_passes:  # pragma: no cover - a check asking forever is a bug
             for u in units:
                 if not u.done:

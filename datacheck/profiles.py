@@ -3,8 +3,8 @@
 ``datacheck.profile(train, suite)`` folds the training data once through the same planner loop
 as :func:`datacheck.run` -- asking every shift check what it needs from the reference until
 nothing new is asked -- and keeps the finished metrics. ``Profile.save`` writes them as JSON
-(versioned; sketches, arrays and samples as base64 of their own binary formats: KLL bytes, raw
-little-endian arrays, Arrow IPC). A profile is data: loading it never unpickles or imports
+(versioned; quantile summaries, arrays and samples as base64 of their own binary formats: the
+summary's bytes, raw little-endian arrays, Arrow IPC). A profile is data: loading it never unpickles or imports
 anything beyond datacheck's own kernel classes, which it looks up by name in
 :mod:`datacheck.kernels`.
 
@@ -47,7 +47,7 @@ from datacheck._version import __version__
 from datacheck.checks import REGISTRY
 from datacheck.context import ColumnInfo, Context, Metrics, schema_info
 from datacheck.engines.base import DEFAULT_BATCH_ROWS
-from datacheck.engines.local import fold
+from datacheck.engines.local import fold, forget, whole_values
 from datacheck.engines.opener import open_source
 from datacheck.errors import DataError
 from datacheck.kernels.base import Kernel
@@ -90,7 +90,7 @@ def _encode(v: Any) -> Any:
         a = np.ascontiguousarray(v, dtype=v.dtype.newbyteorder("<"))
         return {"__ndarray__": _b64(a.tobytes()), "dtype": a.dtype.str, "shape": list(a.shape)}
     if isinstance(v, SketchValue):
-        return {"__kll__": _b64(v.serialize()), "k": v.k}
+        return {"__quantiles__": _b64(v.serialize()), "k": v.k}
     if isinstance(v, pa.Table):
         sink = pa.BufferOutputStream()
         with pa.ipc.new_stream(sink, v.schema) as w:
@@ -122,8 +122,10 @@ def _decode(v: Any) -> Any:
         return np.frombuffer(_unb64(v["__ndarray__"]), dtype=np.dtype(v["dtype"])).reshape(v["shape"]).copy()
     if "__list__" in v:
         return np.array([_decode(x) for x in v["__list__"]], dtype=object)
-    if "__kll__" in v:
-        return SketchValue.deserialize(_unb64(v["__kll__"]), int(v["k"]))
+    if "__quantiles__" in v:
+        return SketchValue.deserialize(_unb64(v["__quantiles__"]), int(v["k"]))
+    if "__kll__" in v:  # saved before the quantile summary replaced the KLL sketch
+        return SketchValue.from_kll(_unb64(v["__kll__"]), int(v["k"]))
     if "__arrow__" in v:
         with pa.ipc.open_stream(pa.BufferReader(_unb64(v["__arrow__"]))) as r:
             return r.read_all()
@@ -594,13 +596,21 @@ def profile(data: Any, suite: str | Mapping[str, Any] | Suite, *, batch_rows: in
             source=suite.source,
             line=suite.line_of(("checks",)),
         )
+
+    def resolve(_cur: set, ref: set) -> bool:  # what the data in memory gives without a pass
+        values = whole_values(src, ref)
+        reference.update(values, {})
+        return bool(values)
+
     fold_passes(
         units,
         ctx,
         lambda _cur, ref: reference.update(*fold(src, ref)),
         first_reference=(RowCount(),),
         current=False,
+        resolve=resolve,
     )
+    forget(src)  # the sorted columns kept between passes
     n_rows = reference.found.get(RowCount(), src.num_rows or 0)
     return Profile(
         metrics=reference,

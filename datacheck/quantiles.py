@@ -1,4 +1,4 @@
-"""Exact quantiles read from a context's metrics: a KLL sketch in one pass brackets them, a second
+"""Exact quantiles read from a context's metrics: a quantile summary in one pass brackets them, a second
 pass restricted to the brackets reads them off exactly (``ExactQuantiles``). Used by checks and by
 :mod:`datacheck.roles` (quantile bins of grouping columns); it imports no check.
 """
@@ -40,8 +40,8 @@ def quantiles_value(
             v, exact = sk.quantile(q), False
         out[q] = v
     method = (
-        "exact quantiles (KLL sketch brackets refined in a second pass)"
+        "exact quantiles (summary brackets refined in a second pass)"
         if exact
-        else f"approximate quantiles (KLL sketch, rank error <= {sk.rank_error:.2%})"
+        else f"approximate quantiles (quantile summary, rank error <= {sk.rank_error:.2%})"
     )
     return out, method

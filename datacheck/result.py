@@ -90,7 +90,7 @@ class Result:
     evidence : object
         Bounded evidence: most extreme row ids with values, top offending values.
     method : str or None
-        How it was computed (``exact``, ``KLL sketch (rank error <= 1%) refined to exact``, ...).
+        How it was computed (``exact``, ``exact quantiles (summary brackets refined in a second pass)``, ...).
     details : dict
         Summaries figures draw from (histogram counts, fences, group rates); bounded in size.
     """

@@ -19,7 +19,7 @@ The positive label (:func:`positive_label`), in this order:
 
 Grouping keys (:func:`group_key`): a text, boolean or low-cardinality column is grouped by its
 values; a numeric or datetime column with more than :data:`DISCRETE_MAX` distinct values is cut at
-:data:`DEFAULT_BINS` exact quantiles (a KLL sketch in one pass brackets them, a second pass reads
+:data:`DEFAULT_BINS` exact quantiles (a quantile summary in one pass brackets them, a second pass reads
 them off exactly, so groups do not depend on how the data was split into batches). A value that
 fills several quantiles (``capital-gain`` is 0 for 92% of rows) gets a bin of its own
 (``capital-gain = 0``). ``bins`` overrides this per check: a bin count, a list of edges,

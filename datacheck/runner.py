@@ -25,8 +25,7 @@ from typing import Any
 from datacheck._version import __version__
 from datacheck.context import Context, InternalFailure, Metrics, MetricUnavailable, schema_info
 from datacheck.engines.base import DEFAULT_BATCH_ROWS, Source
-from datacheck.engines.files import is_profile
-from datacheck.engines.local import fold
+from datacheck.engines.local import fold, forget, whole_values
 from datacheck.engines.opener import open_source
 from datacheck.kernels.counts import RowCount
 from datacheck.plan import MAX_PASSES, Unit, bind, evaluation_order, fold_passes
@@ -43,6 +42,12 @@ def _version() -> str:
     return __version__
 
 
+def _is_profile(path: Any) -> bool:
+    from datacheck.engines.files import is_profile  # (file readers: only for paths)
+
+    return is_profile(path)
+
+
 def _open_reference(reference: Any, batch_rows: int) -> tuple[Source | None, Metrics | None, Any]:
     """A reference is data (opened as a Source) or a saved profile (already metrics)."""
     if reference is None:
@@ -51,7 +56,7 @@ def _open_reference(reference: Any, batch_rows: int) -> tuple[Source | None, Met
     if callable(as_metrics):
         return None, as_metrics(), reference
     if isinstance(reference, (str, os.PathLike)) and (
-        os.fspath(reference).endswith(".profile.json") or is_profile(reference)
+        os.fspath(reference).endswith(".profile.json") or _is_profile(reference)
     ):  # told from the content too
         from datacheck.profiles import Profile  # the shift issue's saved reference statistics
 
@@ -165,9 +170,33 @@ def run(
                 ctx.current.update(*_fold(src, cur, show))
         passes_done += 1
 
+    def resolve(cur: set, ref: set) -> bool:
+        """Kernels the sources give without a pass (in-memory columns): the reference's bin edges,
+        so that its bin counts join its first pass and the reference is read once."""
+        got = False
+        if ref and ref_src is not None:
+            values = whole_values(ref_src, ref)
+            if values:
+                ctx.require_reference().update(values, {})
+                got = True
+        if cur:
+            values = whole_values(src, cur)
+            if values:
+                ctx.current.update(values, {})
+                got = True
+        return got
+
     passes = fold_passes(
-        units, ctx, fold_pass, first=(RowCount(),), first_reference=(RowCount(),) if ref_src is not None else ()
+        units,
+        ctx,
+        fold_pass,
+        first=(RowCount(),),
+        first_reference=(RowCount(),) if ref_src is not None else (),
+        resolve=resolve,
     )
+    for source in (src, ref_src):  # the sorted columns kept between passes
+        if source is not None:
+            forget(source)
 
     # producers of ctx.artifacts before their consumers; results stay in suite order
     by_unit = {id(u): _evaluate(u, ctx, u in skipped) for u in evaluation_order(units)}

@@ -22,15 +22,30 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
-
-import yaml  # type: ignore[import-untyped]  # PyYAML ships no annotations; types-PyYAML is not a dependency
+from typing import TYPE_CHECKING, Any
 
 from datacheck.checks import COMMON_PARAMS, REGISTRY
 from datacheck.errors import SuiteError
 from datacheck.gx_format import suite_dict
 from datacheck.params import Param
 from datacheck.spec import CheckSpec, Roles
+
+if TYPE_CHECKING:  # pragma: no cover
+    import yaml  # type: ignore[import-untyped]  # PyYAML ships no annotations; types-PyYAML is not a dependency
+else:
+
+    class _LazyYaml:
+        """PyYAML, imported when a suite is first read from YAML text (a suite given as a dict, as
+        in the Python API, never imports it: 10-20 ms of a first run)."""
+
+        def __getattr__(self, name: str):
+            import yaml as module
+
+            globals()["yaml"] = module
+            return getattr(module, name)
+
+    yaml = _LazyYaml()
+
 
 __all__ = ["Suite", "Roles", "CheckSpec", "load_suite"]
 
@@ -331,9 +346,9 @@ def load_suite(suite: str | os.PathLike | Mapping[str, Any] | Suite) -> Suite:
             f"holds more than {MAX_SUITE_BYTES:,} characters; a suite file may hold at most that", source=path
         )
     try:
-        node = yaml.compose(text, Loader=_LOADER)  # parsed once; the C parser when libyaml is installed
+        node = yaml.compose(text, Loader=_loader())  # parsed once; the C parser when libyaml is installed
         _check_size(node, path)
-        data = _LOADER("").construct_document(node) if node is not None else None
+        data = _loader()("").construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -363,7 +378,9 @@ MAX_YAML_NODES = 100_000
 MAX_YAML_ALIASES = 100
 MAX_YAML_DEPTH = 64
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+def _loader():
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _check_size(root: yaml.Node | None, source: str) -> None:

@@ -30,8 +30,6 @@ from scipy import stats as _st
 
 from datacheck.checks._util import num
 from datacheck.kernels.moments import Moments
-from datacheck.kernels.row_values import Diff, Value
-from datacheck.kernels.slice_sums import AbsDiff, GroupSums
 
 __all__ = ["REGRESSION_METRICS", "is_regression", "choose_metrics", "kernels", "add_blocks", "result", "welch_parts"]
 
@@ -78,6 +76,10 @@ def choose_metrics(
 
 def kernels(keys: list, label: str, pred: str | None, metrics: list[str]) -> dict[str, Any]:
     """The target's moments (for its spread) and one per-group sums cube over every attribute key."""
+    # (imported here: a classification audit, the usual one, never needs the sums kernels)
+    from datacheck.kernels.row_values import Diff, Value
+    from datacheck.kernels.slice_sums import AbsDiff, GroupSums
+
     values: tuple = (Value(label),)
     if any(m in _NEEDS_PRED for m in metrics) and pred is not None:
         values += (Diff(pred, label), AbsDiff(pred, label))

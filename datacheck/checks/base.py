@@ -15,7 +15,10 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import importlib
+import os
+import pkgutil
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -29,8 +32,62 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Check", "REGISTRY", "register", "OnReference", "COMMON_PARAMS"]
 
-#: name used in YAML -> Check subclass
-REGISTRY: dict[str, type[Check]] = {}
+
+class _Registry(MutableMapping):
+    """Name used in YAML -> Check subclass. A check's module has the check's name, so the names
+    are known from the package's modules without importing them; a module is imported when its
+    name is first looked up (a suite of six checks imports six check modules, not all of them;
+    iterating imports every one). Checks registered from elsewhere are held as given."""
+
+    def __init__(self) -> None:
+        self._classes: dict[str, type[Check]] = {}
+        self._modules: tuple[str, ...] | None = None
+
+    def _names(self) -> tuple[str, ...]:
+        if self._modules is None:
+            here = [os.path.dirname(os.path.abspath(__file__))]
+            self._modules = tuple(
+                sorted(m.name for m in pkgutil.iter_modules(here) if not m.name.startswith("_") and m.name != "base")
+            )
+        return self._modules
+
+    def _load(self, name: str) -> None:
+        if name not in self._classes and name in self._names():
+            importlib.import_module(f"{__package__}.{name}")
+
+    def __getitem__(self, name: str) -> type[Check]:
+        if isinstance(name, str):
+            self._load(name)
+        return self._classes[name]
+
+    def __setitem__(self, name: str, cls: type[Check]) -> None:
+        self._classes[name] = cls
+
+    def __delitem__(self, name: str) -> None:
+        del self._classes[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._classes or (isinstance(name, str) and name in self._names())
+
+    def _load_all(self) -> None:
+        for name in self._names():
+            self._load(name)
+
+    def __iter__(self):
+        self._load_all()
+        return iter(dict(self._classes))
+
+    def __len__(self) -> int:
+        self._load_all()
+        return len(self._classes)
+
+    def __repr__(self) -> str:
+        return f"REGISTRY({sorted(self)})"
+
+
+#: name used in YAML -> Check subclass (check modules imported when first looked up)
+_REGISTRY = _Registry()
+REGISTRY: MutableMapping[str, type[Check]] = _REGISTRY
 
 #: parameters every check accepts
 COMMON_PARAMS: dict[str, Param] = {
@@ -55,7 +112,8 @@ def register(name: str):
     """Class decorator registering a check under its YAML name (which is also its module name)."""
 
     def deco(cls: type[Check]) -> type[Check]:
-        if name in REGISTRY and REGISTRY[name] is not cls:
+        prev = _REGISTRY._classes.get(name)  # what is registered so far (no module imported)
+        if prev is not None and prev is not cls:
             raise RuntimeError(f"check {name!r} registered twice")
         cls.name = name
         REGISTRY[name] = cls

@@ -3,8 +3,8 @@
 Methods
 -------
 iqr
-    Tukey fences ``[Q1 - k IQR, Q3 + k IQR]`` (k = 1.5 by default). Q1 and Q3 are exact: a KLL
-    sketch brackets them in the first pass and a second pass reads them off exactly.
+    Tukey fences ``[Q1 - k IQR, Q3 + k IQR]`` (k = 1.5 by default). Q1 and Q3 are exact: a quantile
+    summary brackets them in the first pass and a second pass reads them off exactly.
 robust_z
     ``|x - median| / (1.4826 MAD) > threshold`` (3.5 by default; Iglewicz & Hoaglin). The median is
     exact; the MAD is read from the sketch (rank error stated in ``method``).
@@ -253,10 +253,10 @@ class OutliersCheck(Check):
             return (q[0.25] - self.t() * iqr, q[0.75] + self.t() * iqr, q[0.5], info, how)
         exact = ctx.current[self._mad_kernel(column, q[0.5], sk)]
         if exact["value"] is not None:
-            mad, how = exact["value"], "median and MAD exact (KLL sketch brackets refined)"
+            mad, how = exact["value"], "median and MAD exact (summary brackets refined)"
         else:
             mad = _mad_from_sketch(sk, q[0.5])
-            how = f"median exact; MAD from KLL sketch (rank error <= {sk.rank_error:.2%})"
+            how = f"median exact; MAD from the quantile summary (rank error <= {sk.rank_error:.2%})"
         scale = 1.4826 * mad
         info = {"median": q[0.5], "mad": mad}
         if scale == 0:  # at least half the values equal the median: MAD 0, no fences (evaluate skips)

@@ -1,6 +1,6 @@
 """``quantiles``: chosen quantiles of a numeric column lie within given ranges.
 
-Quantiles are exact: a KLL sketch brackets them in the first pass and a second pass reads them
+Quantiles are exact: a quantile summary brackets them in the first pass and a second pass reads them
 off. ``interpolation: linear`` is numpy's default definition; ``nearest`` takes the order
 statistic nearest to ``q (n - 1)`` (ties to the even position, as numpy and pandas do, and as
 Great Expectations does on pandas).

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from datacheck.kernels.base import Kernel
+from datacheck.kernels.base import Kernel, clear_shared_caches
 
 __all__ = ["FoldPlan", "plan_fold", "finish", "describe"]
 
@@ -82,13 +82,16 @@ def finish(plan: FoldPlan, states: Iterable[tuple[Kernel, Any]]) -> tuple[dict[K
     returns ``(values, failures)`` for every kernel asked, covered ones included."""
     failures = plan.failures
     values: dict[Kernel, Any] = {}
-    for k, s in states:
-        if k in failures:
-            continue
-        try:
-            values[k] = k.finalize(s)
-        except Exception as exc:
-            failures[k] = describe(exc)
+    try:
+        for k, s in states:
+            if k in failures:
+                continue
+            try:
+                values[k] = k.finalize(s)
+            except Exception as exc:
+                failures[k] = describe(exc)
+    finally:
+        clear_shared_caches()  # what the kernels' states computed alike (see kernels.base.shared_cache)
     for k, wide in plan.covered.items():
         if wide in values:
             try:

@@ -29,9 +29,9 @@ import pyarrow as pa
 from datacheck.engines.base import Source
 from datacheck.engines.folding import describe, finish, plan_fold
 from datacheck.errors import DataError
-from datacheck.kernels.base import ARRAY_POOL, BatchView, Kernel
+from datacheck.kernels.base import ARRAY_POOL, BatchView, Kernel, SortedRun, clear_shared_caches
 
-__all__ = ["fold", "THREADS"]
+__all__ = ["fold", "forget", "whole_values", "THREADS"]
 
 #: worker threads per batch (kernels grouped by column; numpy and Arrow release the GIL)
 THREADS = max(1, min(4, os.cpu_count() or 1))
@@ -39,6 +39,97 @@ _MIN_ROWS_FOR_THREADS = 65_536
 
 
 _DONE = object()
+
+#: sorted runs of a source's columns kept from its first pass for the later ones (bytes, per source)
+SORTED_RUNS_BYTES = 256 << 20
+
+
+class _Runs:
+    """The sorted columns a source's first pass left (:class:`SortedRun`, one per batch), kept while
+    they fit the budget, so that :attr:`Kernel.order_free` kernels of later passes (exact quantiles,
+    bin counts on the reference's edges, the fence histogram) read them instead of the data: no
+    second read, conversion or sort of those columns. A column is kept whole or not at all, and
+    nothing is kept when the row count says the columns would not all fit."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.used = 0
+        self.folds = 0
+        self.complete: dict[str, list[SortedRun]] = {}
+        self.filling: dict[str, list[SortedRun]] = {}
+        self.dropped: set[str] = set()
+
+    def first_fold(self) -> bool:
+        self.folds += 1
+        return self.folds == 1 and self.budget > 0
+
+    def keep(self, view: BatchView, first: bool, wanted: set[str]) -> None:
+        """Take this batch's sorted columns: at the first batch the ``wanted`` ones sorted, later those
+        still kept (a column not sorted in some batch is dropped: its runs would not cover the data)."""
+        for name in [c for c in view.sorted_columns() if c in wanted] if first else list(self.filling):
+            if name in self.dropped or name in self.complete:
+                continue
+            run = view.take_sorted(name)
+            if run is None or self.used + run.values.nbytes > self.budget:
+                self._drop(name)
+                continue
+            self.filling.setdefault(name, []).append(run)
+            self.used += run.values.nbytes
+
+    def _drop(self, name: str) -> None:
+        self.dropped.add(name)
+        self.used -= sum(r.values.nbytes for r in self.filling.pop(name, []))
+
+    def done(self) -> None:
+        self.complete.update(self.filling)
+        self.filling = {}
+
+    def abandon(self) -> None:
+        for name in list(self.filling):
+            self._drop(name)
+
+
+def whole_values(source: Source, kernels: Iterable[Kernel]) -> dict[Kernel, Any]:
+    """Values of the ``kernels`` that ``source`` gives without a pass: :meth:`Kernel.whole` on one
+    column a source can hand whole (``whole_column``: an in-memory table's, or a Parquet file's
+    numeric column small enough to read at once; None when it cannot). A kernel whose ``whole``
+    raises is left to the fold, which then reports what fails."""
+    get = getattr(source, "whole_column", None)
+    if get is None:
+        return {}
+    names = set(source.schema.names)
+    todo = [k for k in kernels if type(k).whole is not Kernel.whole and len(k.reads) == 1 and k.reads[0] in names]
+    if not todo:
+        return {}
+
+    def one(k: Kernel) -> Any:
+        try:
+            column = get(k.reads[0])
+            return NotImplemented if column is None else k.whole(column)
+        except Exception:  # the fold computes it again and isolates the failure (and read faults)
+            return NotImplemented
+
+    try:
+        if THREADS > 1 and len(todo) > 1:  # one column a task: numpy releases the GIL
+            with ThreadPoolExecutor(THREADS) as pool:
+                got = list(pool.map(one, todo))
+        else:
+            got = [one(k) for k in todo]
+    finally:
+        clear_shared_caches()
+    return {k: v for k, v in zip(todo, got) if v is not NotImplemented}
+
+
+def forget(source: Source) -> None:
+    """Drop the sorted runs kept for ``source`` (callers do when its passes are over)."""
+    source.__dict__.pop("_datacheck_runs", None)
+
+
+def _runs_of(source: Source) -> _Runs:
+    runs = source.__dict__.get("_datacheck_runs")
+    if runs is None:
+        runs = source.__dict__["_datacheck_runs"] = _Runs(SORTED_RUNS_BYTES)
+    return runs
 
 
 def _prefetch(batches: Iterator[Any]) -> Iterator[Any]:
@@ -119,9 +210,6 @@ def fold(
     if custom is not None:  # engines that fold elsewhere (Spark executors)
         return custom(kernels)
     plan = plan_fold(kernels, source.schema.names)
-    reads = list(dict.fromkeys(c for k in plan.live for c in k.reads))
-    if not reads and source.schema.names:
-        reads = source.schema.names[:1]  # a batch with no column cannot carry its row count
     states: dict[Kernel, Any] = {k: k.init() for k in plan.live}
     # slots [kernel, state, failure]: the fold never hashes a kernel per batch (kernels carrying
     # thousands of bin edges hash slowly)
@@ -130,8 +218,25 @@ def fold(
         groups.setdefault(k.reads[:1], []).append([k, s, None])
     for g in groups.values():  # kernels that sort a column first: the others then read the sort
         g.sort(key=lambda slot: not slot[0].sorts)
+    runs = _runs_of(source)
+    # columns whose every kernel here reads only their sorted values, kept by an earlier pass: folded
+    # over those runs, without reading or sorting the data again
+    replay = {
+        key: runs.complete[key[0]]
+        for key, g in groups.items()
+        if key and key[0] in runs.complete and all(slot[0].order_free and tuple(slot[0].reads) == key for slot in g)
+    }
+    live = {key: g for key, g in groups.items() if key not in replay}
+    reads = list(dict.fromkeys(c for g in live.values() for slot in g for c in slot[0].reads))
+    if not reads and source.schema.names:
+        reads = source.schema.names[:1]  # a batch with no column cannot carry its row count
+    # keep the sorted columns of a source's first pass that a later pass will likely read again, when
+    # all of them fit the budget (a part would save a part of the pass for the same memory)
+    fill = runs.first_fold()
+    wanted = {k.reads[0] for k in plan.live if k.prepares_pass and len(k.reads) == 1}
+    fill = fill and bool(wanted) and (source.num_rows is None or 8 * source.num_rows * len(wanted) <= runs.budget)
 
-    def run_group(view: BatchView, group: list[list[Any]]) -> None:
+    def run_group(view: Any, group: list[list[Any]]) -> None:
         for slot in group:
             if slot[2] is not None:
                 continue
@@ -142,37 +247,54 @@ def fold(
             except Exception as exc:  # one kernel's bad data must not stop the others
                 slot[2] = describe(exc)
 
+    def run_replay(key: Any) -> None:
+        for run in replay[key]:
+            run_group(run, groups[key])
+
     # the slowest groups of the last batch are submitted first, so the threads finish a batch
     # together (longest-processing-time-first) instead of one thread waiting for the last column
-    cost: dict[Any, float] = {g: 0.0 for g in groups}
+    cost: dict[Any, float] = {g: 0.0 for g in live}
 
     def timed(view: BatchView, key: Any) -> None:
         t0 = time.perf_counter()
-        run_group(view, groups[key])
+        run_group(view, live[key])
         cost[key] = time.perf_counter() - t0
 
     pool = ThreadPoolExecutor(THREADS) if THREADS > 1 and len(groups) > 1 else None
     try:
-        offset = 0
-        encoded = _encoded_columns(source, plan.live, reads)
-        # (``dictionary=`` only for sources with ``reads_dictionary``; Source.batches has no such argument)
-        batches = cast(Any, source).batches(reads, dictionary=encoded) if encoded else source.batches(reads)
-        if pool is not None:
-            batches = _prefetch(batches)
-        for batch in batches:
-            view = BatchView(batch, offset)
-            if pool is not None and batch.num_rows >= _MIN_ROWS_FOR_THREADS:
-                order = sorted(groups, key=lambda g: -cost[g])
-                for f in [pool.submit(timed, view, g) for g in order]:
+        if replay:
+            if pool is not None:
+                for f in [pool.submit(run_replay, key) for key in replay]:
                     f.result()
             else:
-                for g in groups.values():
-                    run_group(view, g)
-            view.release()
-            offset += batch.num_rows
-            if progress is not None:
-                progress.update(batch.num_rows)
+                for key in replay:
+                    run_replay(key)
+        if live:
+            offset = 0
+            encoded = _encoded_columns(source, plan.live, reads)
+            # (``dictionary=`` only for sources with ``reads_dictionary``; Source.batches has no such argument)
+            batches = cast(Any, source).batches(reads, dictionary=encoded) if encoded else source.batches(reads)
+            if pool is not None:
+                batches = _prefetch(batches)
+            for batch in batches:
+                view = BatchView(batch, offset)
+                if pool is not None and batch.num_rows >= _MIN_ROWS_FOR_THREADS:
+                    order = sorted(live, key=lambda g: -cost[g])
+                    for f in [pool.submit(timed, view, g) for g in order]:
+                        f.result()
+                else:
+                    for g in live.values():
+                        run_group(view, g)
+                if fill:
+                    runs.keep(view, offset == 0, wanted)
+                view.release()
+                offset += batch.num_rows
+                if progress is not None:
+                    progress.update(batch.num_rows)
+            if fill:
+                runs.done()
     finally:
+        runs.abandon()  # a pass that did not finish keeps nothing
         if pool is not None:
             pool.shutdown()
         ARRAY_POOL.clear()

@@ -20,7 +20,6 @@ from typing import Any
 import pyarrow as pa
 
 from datacheck.engines.base import DEFAULT_BATCH_ROWS, Source
-from datacheck.engines.files import open_file
 from datacheck.engines.sources import TableSource, _from_pandas, _reject_duplicates, normalise_table
 from datacheck.errors import DataError
 
@@ -50,6 +49,8 @@ def open_source(data: Any, *, batch_rows: int = DEFAULT_BATCH_ROWS) -> Source:
         path = os.fspath(data)
         if not os.path.exists(path):
             raise DataError(f"data path does not exist: {path}")
+        from datacheck.engines.files import open_file  # (file readers: only for paths)
+
         return open_file(path, batch_rows)  # the format is told from the content
     mod = type(data).__module__.split(".")[0]
     if mod == "pyspark":

@@ -47,6 +47,10 @@ class TableSource(Source):
         self.table = table
         self.batch_rows = batch_rows
 
+    def whole_column(self, name: str) -> pa.ChunkedArray:
+        """One column, whole, in the order of :meth:`batches` (for :meth:`Kernel.whole`)."""
+        return self.table.column(name)
+
     def batches(self, columns: Sequence[str] | None = None) -> Iterator[pa.RecordBatch]:
         t = self.table if columns is None else self.table.select(list(columns))
         if t.num_rows == 0:
@@ -122,6 +126,34 @@ class ParquetSource(Source):
         self.cache_bytes = PARQUET_CACHE_BYTES
         self._cache: dict[tuple[str, int], tuple[frozenset[str], list[pa.RecordBatch], frozenset[str]]] = {}
         self._cached = 0
+        self._fits_cache: bool | None = None
+
+    #: a column is read whole for :meth:`whole_column` only up to this many bytes as float64, so
+    #: memory stays bounded however large the file (a larger one is only streamed)
+    WHOLE_COLUMN_BYTES = 1 << 27
+
+    def whole_column(self, name: str) -> pa.ChunkedArray | None:
+        """One numeric column, whole, in the order of :meth:`batches` (for ``Kernel.whole``), when it
+        is read as stored (not normalised) and holds at most ``WHOLE_COLUMN_BYTES`` as float64;
+        None otherwise, and None when the whole file fits the row-group cache (a second pass then
+        reads memory, which measured cheaper than decoding the column once more). Reading one
+        column decodes only that column."""
+        t = self.raw_schema.field(name).type
+        if not (pa.types.is_integer(t) or pa.types.is_floating(t)) or self.schema.field(name).type != t:
+            return None
+        if not self.num_rows or self.num_rows * 8 > self.WHOLE_COLUMN_BYTES:
+            return None
+        if self._fits_cache is None:
+            self._fits_cache = self._decoded_size(list(self.raw_schema.names)) <= self.cache_bytes
+        if self._fits_cache:  # its first pass keeps every row group: a later pass reads memory, cheaper
+            return None
+        import pyarrow.parquet as pq
+
+        chunks: list[pa.Array] = []
+        for path in self.files:
+            with pq.ParquetFile(path, pre_buffer=False) as pf:
+                chunks.extend(pf.read(columns=[name], use_threads=True).column(0).chunks)
+        return pa.chunked_array(chunks, type=t)
 
     def _decoded_size(self, names: list[str]) -> float:
         """Uncompressed bytes of the columns ``names`` over every file (from the footers)."""

@@ -78,6 +78,15 @@ class Kernel:
     #: the kernel sorts the batch's values (``BatchView.sorted``); engines run such kernels first
     #: on a column, so the cheaper kernels after them read the cached sort
     sorts: ClassVar[bool] = False
+    #: the kernel reads one column's finite values as a multiset and nothing else: only
+    #: ``numeric(c)`` (the size of ``values`` and the counts of missing and infinite values) and
+    #: ``sorted(c)``, and its state does not depend on row positions or on the order of the values
+    #: within a batch. Engines may then fold it over the sorted values an earlier pass kept
+    #: (:class:`SortedRun`) instead of reading and sorting the data again
+    order_free: ClassVar[bool] = False
+    #: the kernel's value usually leads to a later pass over its column (a quantile summary whose
+    #: brackets a second pass refines): engines keep that column's sorted runs for it
+    prepares_pass: ClassVar[bool] = False
     #: the kernel reads its columns only through :class:`BatchView` (``column``, ``value_counts``,
     #: ``null_count``, ...), so a source may hand text columns dictionary-encoded, as stored; a
     #: Parquet source then decodes no strings for them and value counts are a ``bincount``
@@ -103,6 +112,14 @@ class Kernel:
 
     def finalize(self, state: Any) -> Any:
         return state
+
+    def whole(self, column: Any) -> Any:
+        """The kernel's value from a whole column held in memory (a ``pyarrow.ChunkedArray`` of
+        the single column it reads, rows in the order the source's batches give them), computed
+        without a pass, or ``NotImplemented`` when the kernel is only folded. Equal to the folded
+        value exactly; engines use it before a pass, so that what a check asks next joins that pass
+        (the reference's bin edges, then its bin counts in its first and only pass)."""
+        return NotImplemented
 
     def cover_key(self) -> Any:
         """Kernels with the same key (not None) are one family, each value readable from a wider
@@ -245,6 +262,21 @@ class _ArrayPool:
 
 ARRAY_POOL = _ArrayPool()
 
+_SHARED_CACHES: list[dict] = []
+
+
+def shared_cache() -> dict:
+    """A dict for results that several kernels' states compute alike (looked up by the identity of
+    arrays the states share); engines empty every such dict when a fold is finished."""
+    d: dict = {}
+    _SHARED_CACHES.append(d)
+    return d
+
+
+def clear_shared_caches() -> None:
+    for d in _SHARED_CACHES:
+        d.clear()
+
 
 class BatchView:
     """One record batch plus the global row offset of its first row, with per-column caches.
@@ -265,6 +297,7 @@ class BatchView:
         self._sorted: dict[str, np.ndarray] = {}
         self._vc: dict[str, tuple[pa.Array, np.ndarray]] = {}
         self._owned: list[np.ndarray] = []  # pooled arrays behind ``_sorted``
+        self._owner: dict[str, np.ndarray] = {}
         self._index = {name: i for i, name in enumerate(batch.schema.names)}
 
     def column(self, name: str) -> pa.Array:
@@ -389,6 +422,7 @@ class BatchView:
             v = self.numeric(name).values
             buf = ARRAY_POOL.take(v.size)
             self._owned.append(buf)
+            self._owner[name] = buf
             s = buf[: v.size]  # writeable: datasketches rejects read-only arrays
             np.copyto(s, v)
             s.sort()
@@ -399,10 +433,30 @@ class BatchView:
         """Hand the view's work arrays back for the next batch; the view is not used afterwards
         (kernels keep copies, never the batch's sorted arrays)."""
         self._sorted.clear()
+        self._owner.clear()
         self._num.clear()
         self._vc.clear()
         ARRAY_POOL.give(self._owned)
         self._owned = []
+
+    def sorted_columns(self) -> list[str]:
+        """Columns sorted in this batch so far."""
+        return list(self._sorted)
+
+    def take_sorted(self, name: str) -> SortedRun | None:
+        """The column's sorted finite values and missing/infinite counts, handed over for good (not
+        back to the pool at :meth:`release`); None when no kernel sorted the column."""
+        s = self._sorted.get(name)
+        if s is None:
+            return None
+        buf = self._owner.pop(name, None)
+        if buf is not None:
+            self._owned = [a for a in self._owned if a is not buf]
+            if buf.size > s.size + s.size // 8 + 1024:  # a larger pooled array: keep only what is used
+                self._owned.append(buf)
+                s = s.copy()
+        nv = self._num[name]
+        return SortedRun(s, nv.n, nv.nulls, nv.nans, nv.posinf, nv.neginf, self.offset)
 
     def has_sorted(self, name: str) -> bool:
         """Whether :meth:`sorted` is already cached for ``name`` (kernels for which a sort would cost
@@ -441,3 +495,37 @@ class BatchView:
                 vc = (values, counts)
             self._vc[name] = vc
         return vc
+
+
+class SortedRun:
+    """One batch's column as an earlier pass left it: its finite values sorted, its row count and its
+    missing and infinite counts (what :attr:`Kernel.order_free` kernels read). Engines keep these
+    runs for later passes when they fit a memory budget and fold such kernels over them; a run
+    serves as the view of its batch (``numeric`` and ``sorted`` of its column)."""
+
+    __slots__ = ("values", "n", "nulls", "nans", "posinf", "neginf", "offset")
+
+    def __init__(
+        self, values: np.ndarray, n: int, nulls: int, nans: int, posinf: int, neginf: int, offset: int
+    ) -> None:
+        values.flags.writeable = False
+        self.values = values
+        self.n = n
+        self.nulls = nulls
+        self.nans = nans
+        self.posinf = posinf
+        self.neginf = neginf
+        self.offset = offset
+
+    @property
+    def num_rows(self) -> int:
+        return self.n
+
+    def numeric(self, name: str) -> NumericView:
+        return NumericView(self.values, None, self.n, self.nulls, self.nans, self.posinf, self.neginf, self.offset)
+
+    def sorted(self, name: str) -> np.ndarray:
+        return self.values
+
+    def has_sorted(self, name: str) -> bool:
+        return True

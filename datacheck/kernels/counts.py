@@ -94,7 +94,11 @@ class CountOutside(Kernel):
         nv = view.numeric(self.column)
         x = nv.values
         arr = view.column(self.column)
-        if pa.types.is_integer(arr.type) and (_is_int(self.low) or _is_int(self.high)):
+        if (
+            pa.types.is_integer(arr.type)
+            and (_is_int(self.low) or _is_int(self.high))
+            and not (view.has_sorted(self.column) and _exact_in_float(view.sorted(self.column), self.low, self.high))
+        ):
             # integers compared as integers: float64 cannot tell 2**63-2 from 2**63-1
             below, above = (
                 _int_outside(arr, self.low, lambda a, b: pc.less(a, b)),
@@ -119,6 +123,15 @@ class CountOutside(Kernel):
 
     def finalize(self, state):
         return {"below": int(state[0]), "above": int(state[1]), "checked": int(state[2])}
+
+
+def _exact_in_float(srt: np.ndarray, *bounds) -> bool:
+    """Whether float64 compares these sorted integer values with these bounds exactly: every value
+    and every integer bound within 2**53 in magnitude (float64 holds such integers exactly)."""
+    lim = 2.0**53
+    if srt.size and not (-lim <= srt[0] and srt[-1] <= lim):
+        return False
+    return all(b is None or not _is_int(b) or -(2**53) <= b <= 2**53 for b in bounds)
 
 
 def _is_int(v) -> bool:
@@ -149,6 +162,8 @@ def _int_outside(arr: pa.Array, bound, cmp) -> int:
 @dataclass(frozen=True)
 class CountEqual(Kernel):
     """How many finite values equal ``value`` exactly."""
+
+    order_free = True
 
     column: str
     value: float

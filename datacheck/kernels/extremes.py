@@ -67,8 +67,19 @@ class Extremes(Kernel):
         if x.size == 0:
             return state
         srt = view.sorted(self.column) if view.has_sorted(self.column) else None
-        lo = _select_idx(x, nv.positions_of, self.k, False, srt)
-        hi = _select_idx(x, nv.positions_of, self.k, True, srt)
+        if srt is not None and 0 < self.k and 2 * self.k < x.size:
+            # the sort gives both k-th values: one scan finds the few candidates of both ends
+            cand = np.flatnonzero((x <= srt[self.k - 1]) | (x >= srt[x.size - self.k]))
+            xc = x[cand]
+
+            def pos_of(i: np.ndarray) -> np.ndarray:
+                return nv.positions_of(cand[i])
+
+            lo = cand[_select_idx(xc, pos_of, self.k, False)]
+            hi = cand[_select_idx(xc, pos_of, self.k, True)]
+        else:
+            lo = _select_idx(x, nv.positions_of, self.k, False, srt)
+            hi = _select_idx(x, nv.positions_of, self.k, True, srt)
         return self.merge(state, (x[lo], nv.positions_of(lo), x[hi], nv.positions_of(hi)))
 
     def merge(self, a, b):

@@ -188,24 +188,24 @@ def string_hashes(arr: pa.Array) -> np.ndarray:
     with np.errstate(over="ignore"):
         out = (length.astype(np.uint64) + np.uint64(1)) * _GOLD
         if total:
-            owner = np.repeat(np.arange(n), nwords)
-            j = np.arange(total) - first[owner]  # word index within its string
-            at = (offs[:-1] - base)[owner] + 8 * j  # byte position of the word
-            words = np.empty(total, dtype=np.uint64)
-            shift = at & 7
-            for k in range(8):  # unaligned 8-byte reads: one view per byte offset
-                sel = shift == k
-                if sel.any():
-                    view = np.frombuffer(buf.data, dtype="<u8", count=(buf.size - k) // 8, offset=k)
-                    words[sel] = view[at[sel] >> 3]
             has = nwords > 0
-            last = (first + nwords - 1)[has]
+            if total == int(np.count_nonzero(has)):  # no string longer than one word (short codes)
+                j = np.zeros(total, dtype=np.int64)
+                at = (offs[:-1] - base)[has]
+                last = np.arange(total)
+            else:
+                owner = np.repeat(np.arange(n), nwords)
+                j = np.arange(total) - first[owner]  # word index within its string
+                at = (offs[:-1] - base)[owner] + 8 * j  # byte position of the word
+                last = (first + nwords - 1)[has]
+            # unaligned 8-byte reads: the 8 bytes of every word gathered at once, read as one integer
+            words = buf[at[:, None] + np.arange(8)].view("<u8").reshape(total).astype(np.uint64, copy=False)
             tail = (length - 8 * (nwords - 1))[has]  # bytes of the string in its last word, 1..8
             words[last] &= np.where(
                 tail >= 8, np.uint64(0xFFFFFFFFFFFFFFFF), (np.uint64(1) << (8 * tail).astype(np.uint64)) - np.uint64(1)
             )
             g = _mix64(words ^ _mix64(j.astype(np.uint64) * _GOLD + _M2))
-            out[has] += np.add.reduceat(g, first[has])
+            out[has] += g if last.size == total else np.add.reduceat(g, first[has])
         return _mix64(out)
 
 

@@ -109,6 +109,7 @@ class SplitHistogram(Kernel):
     edges: tuple[float, ...]
     keep: tuple[int, ...] = ()
     sorts = True
+    order_free = True
 
     def init(self):
         # under, bins..., over; kept values per kept bin; -inf and +inf counts

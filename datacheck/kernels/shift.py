@@ -31,12 +31,13 @@ Examples
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 
-from datacheck.kernels.base import BatchView, Kernel
+from datacheck.kernels.base import BatchView, Kernel, shared_cache
 from datacheck.kernels.hashing import column_hash
 from datacheck.kernels.sample import priorities
 
@@ -53,11 +54,79 @@ def batch_priorities(view: BatchView, seed: int) -> np.ndarray:
     return pr
 
 
-def _bottom_k(values: np.ndarray, prio: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    if prio.size <= k:
-        return values, prio
-    sel = np.argpartition(prio, k - 1)[:k]
-    return values[sel], prio[sel]
+#: bottom-k selections of priority chunks, shared by the columns that hold the very same chunks
+#: (columns without missing values keep the same rows, so the same priority arrays): the selection
+#: is made once, and every such column only gathers its values (a few entries, emptied after each
+#: fold; the chunks are held, so an ``id`` is never reused while its entry lives)
+_SELECTIONS: dict[tuple, tuple] = shared_cache()
+_SELECTIONS_LOCK = threading.Lock()
+
+
+def _select(ps: tuple, k: int) -> tuple[np.ndarray | None, np.ndarray]:
+    """Indexes of the ``k`` smallest of ``np.concatenate(ps)`` (None: all of them) and those priorities."""
+    key = (k,) + tuple(id(a) for a in ps)
+    with _SELECTIONS_LOCK:
+        hit = _SELECTIONS.get(key)
+    if hit is not None and len(hit[0]) == len(ps) and all(a is b for a, b in zip(hit[0], ps)):
+        return hit[1], hit[2]
+    p = ps[0] if len(ps) == 1 else np.concatenate(ps)
+    if p.size <= k:
+        sel, kept = None, p
+    else:
+        sel = np.argpartition(p, k - 1)[:k]
+        kept = p[sel]
+    with _SELECTIONS_LOCK:
+        if len(_SELECTIONS) >= 4:
+            _SELECTIONS.clear()
+        _SELECTIONS[key] = (ps, sel, kept)
+    return sel, kept
+
+
+#: priorities of all positions 0..n-1 and the rows of their bottom k, by (n, seed, k): shared by the
+#: columns of one whole-column resolution (emptied after each fold)
+_WHOLE_ROWS: dict[tuple, tuple[np.ndarray, np.ndarray, np.ndarray]] = shared_cache()
+_WHOLE_LOCK = threading.Lock()
+
+
+def _whole_rows(n: int, seed: int, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(priorities of rows 0..n-1, the rows of the k smallest in increasing order, the rows of the
+    2k smallest in increasing order), made once: a column missing under half its values finds
+    its bottom k among the 2k (every row it keeps outside them has a larger priority)."""
+    key = (n, seed, k)
+    with _WHOLE_LOCK:  # the first column computes, the others wait and read it
+        hit = _WHOLE_ROWS.get(key)
+        if hit is None:
+            pr = priorities(np.arange(n, dtype=np.int64), seed)
+            wide = np.sort(np.argpartition(pr, 2 * k - 1)[: 2 * k]) if n > 2 * k else np.arange(n)
+            rows = np.sort(wide[np.argpartition(pr[wide], k - 1)[:k]]) if n > k else np.arange(n)
+            hit = (pr, rows, wide)
+            _WHOLE_ROWS.clear()
+            _WHOLE_ROWS[key] = hit
+    return hit
+
+
+def _sorted_quantiles(v: np.ndarray, qs: np.ndarray) -> np.ndarray:
+    """``np.quantile(v, qs)`` (the 'linear' method) of an already sorted ``v``, without its partition.
+
+    The same arithmetic as numpy's (virtual index ``(n - 1) q``, its floor and the next index, the
+    interpolation from the nearer end), so the same bits; ``tests/kernels/test_shift_edges.py``
+    holds it to ``np.quantile``.
+    """
+    n = v.size
+    vi = (n - 1) * qs
+    prev = np.floor(vi)
+    nxt = prev + 1
+    above = vi >= n - 1
+    prev[above] = -1
+    nxt[above] = -1
+    prev_i, nxt_i = prev.astype(np.intp), nxt.astype(np.intp)
+    gamma = vi - prev_i
+    a, b = v[prev_i], v[nxt_i]
+    d = b - a
+    out = a + d * gamma
+    hi = gamma >= 0.5
+    out[hi] = (b - d * (1 - gamma))[hi]
+    return out
 
 
 @dataclass(frozen=True)
@@ -84,8 +153,9 @@ class QuantileEdges(Kernel):
         """Back to the bottom k once more than twice k are held (the value is the same either way)."""
         if sum(a.size for a in ps) <= 2 * self.sample_size:
             return vs, ps, tops
-        v, p = _bottom_k(np.concatenate(vs), np.concatenate(ps), self.sample_size)
-        return (v,), (p,), (p.max(),)
+        sel, p = _select(ps, self.sample_size)
+        v = np.concatenate(vs)
+        return ((v if sel is None else v[sel]),), (p,), (p.max(),)
 
     def update(self, state, view: BatchView):
         nv = view.numeric(self.column)
@@ -129,13 +199,72 @@ class QuantileEdges(Kernel):
         vs, ps, _, lo, hi, n = state
         if n == 0:
             return {"edges": (), "n": 0, "sampled": 0}
-        v, _ = _bottom_k(np.concatenate(vs), np.concatenate(ps), self.sample_size)
-        v = np.sort(v)  # one sort for the distinct count and the quantiles (a sorted input partitions fast)
+        sel, _ = _select(ps, self.sample_size)
+        v = np.concatenate(vs)
+        return self._edges(v if sel is None else v[sel], lo, hi, n)
+
+    def whole(self, column: pa.ChunkedArray):
+        """The same value from the whole column in memory, without a pass: the finite values, the
+        priorities of their row positions (for a column without missing values the same for every
+        column, so its bottom-k rows are found once), the bottom k of them."""
+        fast = self._whole_plain(column)
+        if fast is not None:
+            return fast
+        arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+        nv = BatchView(pa.RecordBatch.from_arrays([arr], [self.column])).numeric(self.column)
+        x = nv.values
+        if x.size == 0:
+            return self.finalize(self.init())
+        if x.size <= self.sample_size:
+            v = x
+        else:
+            k = self.sample_size
+            pr, rows, wide = _whole_rows(nv.n, self.seed, k)
+            if x.size != nv.n:  # the bottom k among the rows kept: in the bottom 2k of all rows, or all of them
+                kept = nv.mask
+                cand = wide[kept[wide]]
+                if cand.size < k:
+                    cand = np.flatnonzero(kept)
+                rows = np.sort(cand[np.argpartition(pr[cand], k - 1)[:k]])
+                rows = np.searchsorted(np.flatnonzero(kept), rows)  # row -> index among the kept values
+            v = x[rows]
+        return self._edges(v, float(x.min()), float(x.max()), x.size)
+
+    def _whole_plain(self, column) -> dict | None:
+        """:meth:`whole` for integer and float64 chunks with no missing or infinite value: the
+        chunks read in place (no copy of the column), the sampled rows gathered chunk by chunk."""
+        chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+        t = column.type
+        if not (pa.types.is_integer(t) or pa.types.is_float64(t)) or any(c.null_count for c in chunks):
+            return None
+        parts = [c.to_numpy(zero_copy_only=False) for c in chunks if len(c)]
+        if not parts:
+            return None
+        if pa.types.is_float64(t):
+            with np.errstate(invalid="ignore", over="ignore"):
+                if not all(np.isfinite(np.add.reduce(a)) for a in parts):
+                    return None  # NaN or infinities: the general path drops them
+        n = sum(a.size for a in parts)
+        lo = min(float(a.min()) for a in parts)
+        hi = max(float(a.max()) for a in parts)
+        if n <= self.sample_size:
+            v = np.concatenate(parts).astype(np.float64)
+        else:
+            _, rows, _ = _whole_rows(n, self.seed, self.sample_size)
+            starts = np.cumsum([0] + [a.size for a in parts])
+            cut = np.searchsorted(rows, starts)
+            v = np.concatenate([a[rows[cut[i] : cut[i + 1]] - starts[i]] for i, a in enumerate(parts)]).astype(
+                np.float64
+            )
+        return self._edges(v, lo, hi, n)
+
+    def _edges(self, v: np.ndarray, lo: float, hi: float, n: int) -> dict:
+        v = np.sort(v)  # one sort for the distinct count and the quantiles
         distinct = v[np.r_[True, v[1:] != v[:-1]]] if v.size else v
         if distinct.size <= self.bins:  # few values: one edge per value seen (discrete columns)
             q = distinct
         else:
-            q = np.quantile(v, np.linspace(0.0, 1.0, self.bins + 1))
+            q = _sorted_quantiles(v, np.linspace(0.0, 1.0, self.bins + 1))
         q = np.clip(np.r_[lo, q, hi], lo, hi)
         edges = tuple(float(e) for e in np.unique(q))
         return {"edges": edges, "n": int(n), "sampled": int(v.size)}
@@ -156,6 +285,7 @@ class BinCounts(Kernel):
     edges: tuple[float, ...]
     method = "exact counts on fixed edges"
     sorts = True
+    order_free = True
 
     def init(self):
         m = len(self.edges) + 1
