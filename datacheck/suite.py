@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 
 from datacheck.checks import COMMON_PARAMS, REGISTRY
 from datacheck.errors import SuiteError
-from datacheck.gx_format import suite_dict
 from datacheck.params import Param
 from datacheck.spec import CheckSpec, Roles
 
@@ -96,6 +95,8 @@ class Suite:
 
     def to_great_expectations(self) -> dict[str, Any]:
         """This suite as a Great Expectations 1.x suite dict; see :func:`datacheck.gx.suite_to_great_expectations`."""
+        from datacheck.gx_format import suite_dict  # the GX vocabulary, compiled only when asked for
+
         return suite_dict(self)
 
 
