@@ -59,7 +59,9 @@ from datacheck.suite import Suite, load_suite
 __all__ = ["profile", "Profile", "PROFILE_FORMAT", "PROFILE_VERSION"]
 
 PROFILE_FORMAT = "datacheck-profile"
-PROFILE_VERSION = 1
+PROFILE_VERSION = 2
+#: versions this datacheck reads: 1 held KLL sketches (still loaded), 2 the deterministic quantile summary
+PROFILE_READS = (1, 2)
 _KERNEL_PACKAGE = "datacheck.kernels"
 
 
@@ -449,7 +451,7 @@ class Profile:
 
     # -- persistence ----------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        """The profile as JSON-ready data (format ``datacheck-profile``, version 1).
+        """The profile as JSON-ready data (format ``datacheck-profile``, version ``PROFILE_VERSION``).
 
         ``checksum`` covers the statistics, so a file edited after it was saved is refused on load.
         """
@@ -507,10 +509,10 @@ class Profile:
     def _from_dict(cls, d: Mapping[str, Any]) -> Profile:
         if not isinstance(d, Mapping) or d.get("format") != PROFILE_FORMAT:
             raise DataError("not a datacheck profile (missing 'format': 'datacheck-profile')")
-        if d.get("version") != PROFILE_VERSION:
+        if d.get("version") not in PROFILE_READS:
             raise DataError(
                 f"profile format version {d.get('version')!r} is not supported "
-                f"(this datacheck reads version {PROFILE_VERSION})"
+                f"(this datacheck reads versions {', '.join(map(str, PROFILE_READS))})"
             )
         if "checksum" in d and d["checksum"] != _checksum(d):
             raise DataError("was changed after it was saved (its checksum does not match its statistics)")
