@@ -59,9 +59,7 @@ from datacheck.suite import Suite, load_suite
 __all__ = ["profile", "Profile", "PROFILE_FORMAT", "PROFILE_VERSION"]
 
 PROFILE_FORMAT = "datacheck-profile"
-PROFILE_VERSION = 2
-#: versions this datacheck reads: 1 held KLL sketches (still loaded), 2 the deterministic quantile summary
-PROFILE_READS = (1, 2)
+PROFILE_VERSION = 1
 _KERNEL_PACKAGE = "datacheck.kernels"
 
 
@@ -451,7 +449,7 @@ class Profile:
 
     # -- persistence ----------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        """The profile as JSON-ready data (format ``datacheck-profile``, version ``PROFILE_VERSION``).
+        """The profile as JSON-ready data (format ``datacheck-profile``, version 1).
 
         ``checksum`` covers the statistics, so a file edited after it was saved is refused on load.
         """
@@ -509,10 +507,10 @@ class Profile:
     def _from_dict(cls, d: Mapping[str, Any]) -> Profile:
         if not isinstance(d, Mapping) or d.get("format") != PROFILE_FORMAT:
             raise DataError("not a datacheck profile (missing 'format': 'datacheck-profile')")
-        if d.get("version") not in PROFILE_READS:
+        if d.get("version") != PROFILE_VERSION:
             raise DataError(
                 f"profile format version {d.get('version')!r} is not supported "
-                f"(this datacheck reads versions {', '.join(map(str, PROFILE_READS))})"
+                f"(this datacheck reads version {PROFILE_VERSION})"
             )
         if "checksum" in d and d["checksum"] != _checksum(d):
             raise DataError("was changed after it was saved (its checksum does not match its statistics)")

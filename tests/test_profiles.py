@@ -68,7 +68,7 @@ def test_profile_file_is_versioned_json_without_pickle(split, tmp_path):
     path = tmp_path / "p.profile.json"
     datacheck.profile(ref, suite).save(path)
     d = json.loads(path.read_text())
-    assert d["format"] == "datacheck-profile" and d["version"] == 2
+    assert d["format"] == "datacheck-profile" and d["version"] == 1
     assert d["suite"]["name"] == "s" and len(d["suite"]["hash"]) == 16
     assert d["datacheck_version"] == datacheck.__version__ and d["n_rows"] == len(ref)
     assert d["columns"]["sex"]["logical"] == "string"
