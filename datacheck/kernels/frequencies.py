@@ -122,8 +122,21 @@ class Frequencies(Kernel):
 
     def finalize(self, state):
         keys, cnt, err, total, nulls = state
-        counts = {} if keys is None else dict(zip(keys.to_pylist(), cnt.tolist()))
-        ordered = dict(sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))))
+        if (
+            keys is not None
+            and len(keys) > 1
+            and (pa.types.is_string(keys.type) or pa.types.is_large_string(keys.type))
+        ):
+            # the same order, sorted by Arrow: UTF-8 bytes sort as Python sorts str (code points)
+            order = pc.sort_indices(
+                pa.table({"c": pa.array(-np.asarray(cnt, dtype=np.int64)), "k": keys}),
+                sort_keys=[("c", "ascending"), ("k", "ascending")],
+            )
+            ordered = dict(zip(keys.take(order).to_pylist(), np.asarray(cnt)[order.to_numpy()].tolist()))
+            counts = ordered
+        else:
+            counts = {} if keys is None else dict(zip(keys.to_pylist(), cnt.tolist()))
+            ordered = dict(sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))))
         return {
             "counts": ordered,
             "total": total,
