@@ -109,3 +109,22 @@ def test_group_counts_from_codes_equal_arrow_group_by(data):
             assert sorted(map(repr, got)) == sorted(map(repr, want))  # the same Python types
         k = GroupCounts(keys)
         assert k.update(k.init(), v) == dict(want)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.one_of(st.none(), st.text(alphabet="aB é中\U0001f600\x00z", max_size=3)), max_size=40),
+    st.sampled_from([pa.string(), pa.large_string()]),
+    st.sampled_from([3, 10_000]),
+)
+def test_frequencies_order_text_as_python_sorts_it(vals, t, cap):
+    from datacheck.kernels.frequencies import Frequencies
+
+    k = Frequencies("c", cap=cap)
+    state = k.update(k.init(), BatchView(pa.record_batch({"c": pa.array(vals, t)})))
+    keys, cnt = state[0], state[1]
+    raw = {} if keys is None else dict(zip(keys.to_pylist(), cnt.tolist()))
+    want = sorted(raw.items(), key=lambda kv: (-kv[1], str(kv[0])))
+    got = k.finalize(state)["counts"]
+    assert list(got.items()) == want
+    assert all(type(v) is int for v in got.values())
