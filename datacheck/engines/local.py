@@ -216,9 +216,8 @@ def fold(
     groups: dict[Any, list[list[Any]]] = {}
     for k, s in states.items():  # kernels reading the same first column share the batch view's caches
         groups.setdefault(k.reads[:1], []).append([k, s, None])
-    # kernels that sort a column first, then those that encode text: the others read the sort, the codes
-    for g in groups.values():
-        g.sort(key=lambda slot: (not slot[0].sorts, not slot[0].encodes))
+    for g in groups.values():  # kernels that sort a column first: the others then read the sort
+        g.sort(key=lambda slot: not slot[0].sorts)
     runs = _runs_of(source)
     # columns whose every kernel here reads only their sorted values, kept by an earlier pass: folded
     # over those runs, without reading or sorting the data again

@@ -91,10 +91,6 @@ class Kernel:
     #: ``null_count``, ...), so a source may hand text columns dictionary-encoded, as stored; a
     #: Parquet source then decodes no strings for them and value counts are a ``bincount``
     encoded_ok: ClassVar[bool] = False
-    #: the kernel groups rows by the codes of text columns (``BatchView.codes``): engines run it
-    #: before the other kernels of its first column, whose value counts then read those codes
-    #: instead of hashing the text again
-    encodes: ClassVar[bool] = False
 
     @property
     def reads(self) -> tuple[str, ...]:
@@ -392,10 +388,10 @@ class BatchView:
         return out
 
     def encoded_cheaply(self, name: str) -> bool:
-        """Whether :meth:`codes` costs no more than what kernels will pay anyway: the column is
-        dictionary-encoded as read, its codes are cached, or its value counts are not computed yet
-        (they will then read the codes)."""
-        if name in self._codes or name not in self._vc:
+        """Whether :meth:`codes` hashes no text: the column is dictionary-encoded as read, or its
+        codes are cached. (Encoding plain text costs more than Arrow's value counts: 1.7 against
+        1.1 ms for 131k short strings, so a group-by gains nothing from it.)"""
+        if name in self._codes:
             return True
         return name in self._index and name not in self._cols and pa.types.is_dictionary(self.column_type_raw(name))
 

@@ -79,6 +79,10 @@ class IsMissing:
 _MAX_CELLS = 1 << 20
 
 
+def _is_text(t: pa.DataType) -> bool:
+    return pa.types.is_string(t) or pa.types.is_large_string(t)
+
+
 def _key_codes(key: object, view: BatchView) -> tuple[list, np.ndarray] | None:
     """A ``Col`` key's values in a batch as codes: (the Python values, then ``None`` for missing;
     each row's position in that list). The codes of text columns are the batch view's own, shared
@@ -89,7 +93,7 @@ def _key_codes(key: object, view: BatchView) -> tuple[list, np.ndarray] | None:
     if type(key) is not Col:
         return None
     t = view.column_type(key.column)
-    if pa.types.is_string(t) or pa.types.is_large_string(t):
+    if _is_text(t):
         if not view.encoded_cheaply(key.column):
             return None
         got = view.codes(key.column)
@@ -107,7 +111,10 @@ def _key_codes(key: object, view: BatchView) -> tuple[list, np.ndarray] | None:
         lo, hi = lo.as_py(), hi.as_py()
         if hi - lo >= _MAX_CELLS:
             return None
-        codes = (x - np.asarray(lo, dtype=x.dtype)).astype(np.int64)  # in the column's own type: no overflow
+        if x.dtype.itemsize < 8:  # int8 127 - (-128) overflows its own type
+            codes = x.astype(np.int64) - lo
+        else:  # (u)int64: hi - lo is small, so the difference fits the column's own type
+            codes = (x - np.asarray(lo, dtype=x.dtype)).astype(np.int64)
         if arr.null_count:
             codes[arr.is_null().to_numpy(zero_copy_only=False)] = hi - lo + 1
         return list(range(lo, hi + 1)) + [None], codes
@@ -119,6 +126,9 @@ def _coded_counts(keys: tuple, view: BatchView) -> list[tuple[tuple, int]] | Non
     ``bincount`` of the combined codes (Arrow's group-by hashed every key column again). Listed in
     the order of the codes; the order of Arrow's group-by is unspecified too, and readers of the
     counts sort groups. None when a key has no codes or there are too many cells."""
+    for k in keys:  # before any key is encoded: all of them, or Arrow's group-by
+        if type(k) is Col and _is_text(view.column_type(k.column)) and not view.encoded_cheaply(k.column):
+            return None
     coded = []
     cells = 1
     for k in keys:
@@ -145,7 +155,6 @@ class GroupCounts(Kernel):
     """Row counts for every combination of ``keys`` (a tuple of Col/Bin/IsMissing)."""
 
     encoded_ok = True  # reads through BatchView only
-    encodes = True  # groups text by the view's codes: run before the value counts of its first column
 
     keys: tuple
 

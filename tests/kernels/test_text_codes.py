@@ -90,6 +90,7 @@ def test_group_counts_from_codes_equal_arrow_group_by(data):
             "y": pa.array(y, pa.int8()),
             "u": pa.array(u, pa.uint64()),
             "none": pa.array([None] * n, pa.int32()),
+            "wide": pa.array(data.draw(st.lists(st.sampled_from([-128, 127, 0]), min_size=n, max_size=n)), pa.int8()),
         }
     )
     for keys in [
@@ -97,6 +98,7 @@ def test_group_counts_from_codes_equal_arrow_group_by(data):
         (Col("sd"), Col("y")),
         (Col("none"), Col("s")),
         (Col("y"),),
+        (Col("wide"), Col("sd")),
     ]:
         first = data.draw(st.sampled_from([None, "s", "sd", "r"]))
         v = BatchView(batch)
