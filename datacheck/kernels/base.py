@@ -296,6 +296,7 @@ class BatchView:
         self._num: dict[str, NumericView] = {}
         self._sorted: dict[str, np.ndarray] = {}
         self._vc: dict[str, tuple[pa.Array, np.ndarray]] = {}
+        self._codes: dict[str, tuple[pa.Array, np.ndarray] | None] = {}
         self._owned: list[np.ndarray] = []  # pooled arrays behind ``_sorted``
         self._owner: dict[str, np.ndarray] = {}
         self._index = {name: i for i, name in enumerate(batch.schema.names)}
@@ -358,6 +359,68 @@ class BatchView:
         if len(values) > 1 and pc.count_distinct(values).as_py() != len(values):
             return None  # Arrow allows a dictionary to repeat a value: count the decoded column
         return values, counts[used].astype(np.int64)
+
+    def codes(self, name: str) -> tuple[pa.Array, np.ndarray] | None:
+        """The distinct non-missing values of a text column (or of a dictionary column of text or
+        integers) and, for every row, the position of its value among them (-1 where missing), as
+        a numpy integer array (do not modify); cached. A dictionary column's codes are its indices (no hash); a text column is hashed
+        once (Arrow's ``dictionary_encode``) and :meth:`value_counts`, when asked after, is a
+        ``bincount`` of the codes: the same values, in the same order, and counts. None for other
+        columns, and for dictionaries that hold nulls or repeat a value in use."""
+        if name in self._codes:
+            return self._codes[name]
+        if name not in self._index:
+            raise KeyError(f"column {name!r} is not in the data")
+        raw = self.batch.column(self._index[name])
+        out: tuple[pa.Array, np.ndarray] | None = None
+        if pa.types.is_dictionary(raw.type) and name not in self._cols:
+            out = self._dictionary_codes(name, raw)
+        elif _is_text(self.column_type(name)):
+            arr = self.column(name)
+            enc = pc.dictionary_encode(arr)
+            ind = enc.indices
+            codes = (ind.fill_null(-1) if ind.null_count else ind).to_numpy(zero_copy_only=False)
+            if name not in self._vc:
+                counts = np.bincount(codes + 1 if ind.null_count else codes, minlength=len(enc.dictionary) + 1)
+                self._vc[name] = (enc.dictionary, counts[1:] if ind.null_count else counts[: len(enc.dictionary)])
+            out = (enc.dictionary, codes)
+        self._codes[name] = out
+        return out
+
+    def encoded_cheaply(self, name: str) -> bool:
+        """Whether :meth:`codes` hashes no text: the column is dictionary-encoded as read, or its
+        codes are cached. (Encoding plain text costs more than Arrow's value counts: 1.7 against
+        1.1 ms for 131k short strings, so a group-by gains nothing from it.)"""
+        if name in self._codes:
+            return True
+        return name in self._index and name not in self._cols and pa.types.is_dictionary(self.column_type_raw(name))
+
+    def column_type_raw(self, name: str) -> pa.DataType:
+        """The column's type as the batch holds it (a dictionary stays a dictionary)."""
+        return self.batch.schema.field(self._index[name]).type
+
+    def _dictionary_codes(self, name: str, raw: pa.DictionaryArray) -> tuple[pa.Array, np.ndarray] | None:
+        """:meth:`codes` of a dictionary column: its values in use, in the dictionary's order (as
+        :meth:`_dictionary_counts` gives them), and the codes renumbered to them."""
+        vt = raw.type.value_type
+        if raw.dictionary.null_count or not (
+            pa.types.is_string(vt) or pa.types.is_large_string(vt) or pa.types.is_integer(vt)
+        ):
+            return None
+        size = len(raw.dictionary)
+        ind = raw.indices
+        idx = (ind.fill_null(size) if ind.null_count else ind).to_numpy(zero_copy_only=False)
+        counts = np.bincount(idx, minlength=size + 1)[:size]
+        used = np.flatnonzero(counts)
+        values = raw.dictionary.take(pa.array(used))
+        if len(values) > 1 and pc.count_distinct(values).as_py() != len(values):
+            return None
+        self._vc.setdefault(name, (values, counts[used].astype(np.int64)))
+        if used.size == size and not ind.null_count:  # every value in use: the indices are the codes
+            return values, idx
+        lut = np.full(size + 1, -1, dtype=np.int64)
+        lut[used] = np.arange(used.size)
+        return values, lut[idx]
 
     def numeric(self, name: str) -> NumericView:
         """Finite numeric values of a numeric, boolean or datetime column (datetimes in epoch seconds)."""
@@ -436,6 +499,7 @@ class BatchView:
         self._owner.clear()
         self._num.clear()
         self._vc.clear()
+        self._codes.clear()
         ARRAY_POOL.give(self._owned)
         self._owned = []
 
@@ -479,6 +543,8 @@ class BatchView:
             vc = self._dictionary_counts(name)
             if vc is not None:
                 self._vc[name] = vc
+        if vc is None and self._codes.get(name) is not None:
+            vc = self._vc[name]  # a group-by encoded the column: its codes' bincount
         if vc is None:
             arr = self.column(name)
             if pa.types.is_floating(arr.type):
@@ -495,6 +561,10 @@ class BatchView:
                 vc = (values, counts)
             self._vc[name] = vc
         return vc
+
+
+def _is_text(t: pa.DataType) -> bool:
+    return pa.types.is_string(t) or pa.types.is_large_string(t)
 
 
 class SortedRun:

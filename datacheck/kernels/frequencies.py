@@ -122,8 +122,21 @@ class Frequencies(Kernel):
 
     def finalize(self, state):
         keys, cnt, err, total, nulls = state
-        counts = {} if keys is None else dict(zip(keys.to_pylist(), cnt.tolist()))
-        ordered = dict(sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))))
+        if (
+            keys is not None
+            and len(keys) > 1
+            and (pa.types.is_string(keys.type) or pa.types.is_large_string(keys.type))
+        ):
+            # the same order, sorted by Arrow: UTF-8 bytes sort as Python sorts str (code points)
+            order = pc.sort_indices(
+                pa.table({"c": pa.array(-np.asarray(cnt, dtype=np.int64)), "k": keys}),
+                sort_keys=[("c", "ascending"), ("k", "ascending")],
+            )
+            ordered = dict(zip(keys.take(order).to_pylist(), np.asarray(cnt)[order.to_numpy()].tolist()))
+            counts = ordered
+        else:
+            counts = {} if keys is None else dict(zip(keys.to_pylist(), cnt.tolist()))
+            ordered = dict(sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))))
         return {
             "counts": ordered,
             "total": total,
@@ -147,6 +160,14 @@ def _mix64(z: np.ndarray) -> np.ndarray:
     z *= _M2
     z ^= z >> np.uint64(31)
     return z
+
+
+with np.errstate(over="ignore"):
+    _J0 = _mix64(np.array([_M2], dtype=np.uint64))[0]  # the mix of a string's first word's index
+
+
+#: the low ``t`` bytes of a word, for t = 0..8
+_TAIL_MASK = np.array([(1 << (8 * t)) - 1 for t in range(9)], dtype=np.uint64)
 
 
 def string_hashes(arr: pa.Array) -> np.ndarray:
@@ -182,30 +203,36 @@ def string_hashes(arr: pa.Array) -> np.ndarray:
     buf = np.zeros(size + 16, dtype=np.uint8)  # zero room after the end: the last word's read stays inside
     if size:
         buf[:size] = np.frombuffer(bufs[2], dtype=np.uint8)[base : base + size]
+    # every byte position's 8 bytes as one little-endian integer (an unaligned view, no copy):
+    # a word of a string is one gather from it
+    window = np.ndarray((size + 9,), dtype="<u8", buffer=buf, strides=(1,))
     nwords = (length + 7) // 8
-    first = np.cumsum(nwords) - nwords
     total = int(nwords.sum())
     with np.errstate(over="ignore"):
         out = (length.astype(np.uint64) + np.uint64(1)) * _GOLD
         if total:
             has = nwords > 0
             if total == int(np.count_nonzero(has)):  # no string longer than one word (short codes)
-                j = np.zeros(total, dtype=np.int64)
-                at = (offs[:-1] - base)[has]
-                last = np.arange(total)
+                start = offs[:-1] - base
+                words = window[start[has] if total < n else start].astype(np.uint64)
+                tail = length[has] if total < n else length  # bytes of the string in its word, 1..8
+                words &= _TAIL_MASK[tail]
+                g = _mix64(words ^ _J0)
+                if total < n:
+                    out[has] += g
+                else:
+                    out += g
             else:
+                first = np.cumsum(nwords) - nwords
                 owner = np.repeat(np.arange(n), nwords)
                 j = np.arange(total) - first[owner]  # word index within its string
                 at = (offs[:-1] - base)[owner] + 8 * j  # byte position of the word
                 last = (first + nwords - 1)[has]
-            # unaligned 8-byte reads: the 8 bytes of every word gathered at once, read as one integer
-            words = buf[at[:, None] + np.arange(8)].view("<u8").reshape(total).astype(np.uint64, copy=False)
-            tail = (length - 8 * (nwords - 1))[has]  # bytes of the string in its last word, 1..8
-            words[last] &= np.where(
-                tail >= 8, np.uint64(0xFFFFFFFFFFFFFFFF), (np.uint64(1) << (8 * tail).astype(np.uint64)) - np.uint64(1)
-            )
-            g = _mix64(words ^ _mix64(j.astype(np.uint64) * _GOLD + _M2))
-            out[has] += g if last.size == total else np.add.reduceat(g, first[has])
+                words = window[at].astype(np.uint64)
+                tail = (length - 8 * (nwords - 1))[has]  # bytes of the string in its last word, 1..8
+                words[last] &= _TAIL_MASK[tail]
+                g = _mix64(words ^ _mix64(j.astype(np.uint64) * _GOLD + _M2))
+                out[has] += np.add.reduceat(g, first[has])
         return _mix64(out)
 
 

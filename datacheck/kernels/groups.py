@@ -75,6 +75,81 @@ class IsMissing:
         return m
 
 
+#: the most combinations of key values counted in one ``bincount`` (else Arrow's group-by)
+_MAX_CELLS = 1 << 20
+
+
+def _is_text(t: pa.DataType) -> bool:
+    return pa.types.is_string(t) or pa.types.is_large_string(t)
+
+
+def _key_codes(key: object, view: BatchView) -> tuple[list, np.ndarray] | None:
+    """A ``Col`` key's values in a batch as codes: (the Python values, then ``None`` for missing;
+    each row's position in that list). The codes of text columns are the batch view's own, shared
+    with its value counts (None when the text was already hashed for value counts alone: Arrow's
+    group-by, which hashes every key, then costs less); integers without a wide range are their
+    offset from the smallest.
+    None for other keys and types (floats, whose NaN is missing, booleans, bins, ...)."""
+    if type(key) is not Col:
+        return None
+    t = view.column_type(key.column)
+    if _is_text(t):
+        if not view.encoded_cheaply(key.column):
+            return None
+        got = view.codes(key.column)
+        if got is None:
+            return None
+        values, codes = got
+        py = values.to_pylist()
+        return py + [None], np.where(codes < 0, len(py), codes) if view.null_count(key.column) else codes
+    if pa.types.is_integer(t):
+        arr = view.column(key.column)
+        if arr.null_count == len(arr):
+            return [None], np.zeros(len(arr), dtype=np.int64)
+        x = (arr.fill_null(0) if arr.null_count else arr).to_numpy(zero_copy_only=False)
+        lo, hi = pc.min_max(arr).values()
+        lo, hi = lo.as_py(), hi.as_py()
+        if hi - lo >= _MAX_CELLS:
+            return None
+        if x.dtype.itemsize < 8:  # int8 127 - (-128) overflows its own type
+            codes = x.astype(np.int64) - lo
+        else:  # (u)int64: hi - lo is small, so the difference fits the column's own type
+            codes = (x - np.asarray(lo, dtype=x.dtype)).astype(np.int64)
+        if arr.null_count:
+            codes[arr.is_null().to_numpy(zero_copy_only=False)] = hi - lo + 1
+        return list(range(lo, hi + 1)) + [None], codes
+    return None
+
+
+def _coded_counts(keys: tuple, view: BatchView) -> list[tuple[tuple, int]] | None:
+    """The counts of every combination of ``keys`` present in a batch, from the keys' codes: one
+    ``bincount`` of the combined codes (Arrow's group-by hashed every key column again). Listed in
+    the order of the codes; the order of Arrow's group-by is unspecified too, and readers of the
+    counts sort groups. None when a key has no codes or there are too many cells."""
+    for k in keys:  # before any key is encoded: all of them, or Arrow's group-by
+        if type(k) is Col and _is_text(view.column_type(k.column)) and not view.encoded_cheaply(k.column):
+            return None
+    coded = []
+    cells = 1
+    for k in keys:
+        got = _key_codes(k, view)
+        if got is None:
+            return None
+        coded.append(got)
+        cells *= len(got[0])
+        if cells > _MAX_CELLS:
+            return None
+    comb = np.zeros(view.num_rows, dtype=np.int64)
+    for values, codes in coded:
+        comb *= len(values)
+        comb += codes
+    counts = np.bincount(comb, minlength=cells)
+    used = np.flatnonzero(counts)
+    idx = np.unravel_index(used, tuple(len(v) for v, _ in coded))
+    cols = [[values[i] for i in ix.tolist()] for (values, _), ix in zip(coded, idx)]
+    return list(zip(zip(*cols), counts[used].tolist()))
+
+
 @dataclass(frozen=True)
 class GroupCounts(Kernel):
     """Row counts for every combination of ``keys`` (a tuple of Col/Bin/IsMissing)."""
@@ -93,6 +168,12 @@ class GroupCounts(Kernel):
     def update(self, state, view: BatchView):
         if view.num_rows == 0:
             return state
+        fast = _coded_counts(self.keys, view)
+        if fast is not None:
+            out = dict(state)
+            for key, c in fast:
+                out[key] = out.get(key, 0) + c
+            return out
         names = [f"k{i}" for i in range(len(self.keys))]
         t = pa.table({n: k.array(view) for n, k in zip(names, self.keys)})
         agg = t.group_by(names, use_threads=False).aggregate([([], "count_all")])
