@@ -22,29 +22,12 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from datacheck.checks import COMMON_PARAMS, REGISTRY
 from datacheck.errors import SuiteError
 from datacheck.params import Param
 from datacheck.spec import CheckSpec, Roles
-
-if TYPE_CHECKING:  # pragma: no cover
-    import yaml  # type: ignore[import-untyped]  # PyYAML ships no annotations; types-PyYAML is not a dependency
-else:
-
-    class _LazyYaml:
-        """PyYAML, imported when a suite is first read from YAML text (a suite given as a dict, as
-        in the Python API, never imports it: 10-20 ms of a first run)."""
-
-        def __getattr__(self, name: str):
-            import yaml as module
-
-            globals()["yaml"] = module
-            return getattr(module, name)
-
-    yaml = _LazyYaml()
-
 
 __all__ = ["Suite", "Roles", "CheckSpec", "load_suite"]
 
@@ -98,21 +81,6 @@ class Suite:
         from datacheck.gx_format import suite_dict  # the GX vocabulary, compiled only when asked for
 
         return suite_dict(self)
-
-
-def _line_map(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dict[tuple, int]:
-    out = {} if out is None else out
-    out[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            key = k.value if isinstance(k, yaml.ScalarNode) else str(k)
-            out[path + (key,)] = k.start_mark.line + 1
-            _line_map(v, path + (key,), out)
-            out[path + (key,)] = k.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for i, v in enumerate(node.value):
-            _line_map(v, path + (i,), out)
-    return out
 
 
 def _fmt_path(path: tuple) -> str:
@@ -327,39 +295,12 @@ def load_suite(suite: str | os.PathLike | Mapping[str, Any] | Suite) -> Suite:
         return Suite.from_dict(suite)
     if not isinstance(suite, (str, os.PathLike)):
         raise SuiteError(f"a suite must be a path, a dict or a datacheck.Suite; got {type(suite).__name__}")
+    from datacheck.suite_yaml import read_suite_file  # PyYAML only when a suite is read from a file
+
     path = os.fspath(suite)
-    if not os.path.exists(path):
-        raise SuiteError(f"suite file does not exist: {path}", source=path)
-    try:
-        size = os.path.getsize(path)
-        if size > MAX_SUITE_BYTES:
-            raise SuiteError(
-                f"is {size:,} bytes; a suite file may hold at most {MAX_SUITE_BYTES:,} bytes "
-                "(a suite lists checks; data belongs in the data)",
-                source=path,
-            )
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read(MAX_SUITE_BYTES + 1)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SuiteError(f"cannot read suite file: {exc}", source=path) from None
-    if len(text) > MAX_SUITE_BYTES:  # a file that grew, or a pipe
-        raise SuiteError(
-            f"holds more than {MAX_SUITE_BYTES:,} characters; a suite file may hold at most that", source=path
-        )
-    try:
-        node = yaml.compose(text, Loader=_loader())  # parsed once; the C parser when libyaml is installed
-        _check_size(node, path)
-        data = _loader()("").construct_document(node) if node is not None else None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        reason = getattr(exc, "problem", None) or str(exc)
-        raise SuiteError(f"is not valid YAML: {reason}", source=path, line=line) from None
-    except RecursionError:
-        raise SuiteError(f"is nested more than {MAX_YAML_DEPTH} levels deep", source=path) from None
-    lines = _line_map(node) if node is not None else {}
+    data, lines, duplicates = read_suite_file(path)
     parser = _Parser(path, lines)
-    for dpath, line in _duplicate_keys(node):
+    for dpath, line in duplicates:
         # YAML lets a later key silently replace an earlier one: a suite says it once
         parser.problems.append(
             SuiteError(
@@ -370,101 +311,3 @@ def load_suite(suite: str | os.PathLike | Mapping[str, Any] | Suite) -> Suite:
             )
         )
     return parser.parse(data if data is not None else {})
-
-
-#: a suite file larger than this is refused before it is parsed
-MAX_SUITE_BYTES = 1 << 20
-#: YAML nodes after expanding aliases, alias uses, and nesting depth a suite may have
-MAX_YAML_NODES = 100_000
-MAX_YAML_ALIASES = 100
-MAX_YAML_DEPTH = 64
-
-
-def _loader():
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _check_size(root: yaml.Node | None, source: str) -> None:
-    """Refuse a document with more nodes, aliases or depth than a person writes.
-
-    Runs on the composed graph (an alias is the same node object reached twice) without expanding
-    it: expanded sizes are summed per distinct node, iteratively, so "billion laughs", a
-    self-referencing alias or deep nesting cost time proportional to the file, not to its expansion.
-    """
-    if root is None:
-        return
-    size: dict[int, int] = {}
-    depth: dict[int, int] = {}
-    seen_refs = 0
-    on_path: set[int] = set()
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    visited: set[int] = set()
-    while stack:
-        node, done = stack.pop()
-        nid = id(node)
-        kids = _children(node)
-        if done:
-            on_path.discard(nid)
-            size[nid] = 1 + sum(size[id(k)] for k in kids)
-            depth[nid] = 1 + max((depth[id(k)] for k in kids), default=0)
-            if size[nid] > MAX_YAML_NODES:
-                raise SuiteError(
-                    f"expands to more than {MAX_YAML_NODES:,} YAML nodes (through aliases or sheer size); "
-                    "a suite is refused beyond that",
-                    source=source,
-                    line=node.start_mark.line + 1,
-                )
-            if depth[nid] > MAX_YAML_DEPTH:
-                raise SuiteError(
-                    f"is nested more than {MAX_YAML_DEPTH} levels deep", source=source, line=node.start_mark.line + 1
-                )
-            continue
-        if nid in visited:
-            seen_refs += 1
-            if seen_refs > MAX_YAML_ALIASES:
-                raise SuiteError(
-                    f"uses more than {MAX_YAML_ALIASES} YAML aliases; write the checks out instead",
-                    source=source,
-                    line=node.start_mark.line + 1,
-                )
-            continue
-        if len(on_path) >= MAX_YAML_DEPTH:
-            raise SuiteError(
-                f"is nested more than {MAX_YAML_DEPTH} levels deep", source=source, line=node.start_mark.line + 1
-            )
-        visited.add(nid)
-        on_path.add(nid)
-        stack.append((node, True))
-        for k in kids:
-            if id(k) in on_path:
-                raise SuiteError(
-                    "refers to itself through a YAML alias (an endless structure)",
-                    source=source,
-                    line=k.start_mark.line + 1,
-                )
-            stack.append((k, False))
-
-
-def _children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.MappingNode):
-        return [x for kv in node.value for x in kv]
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    return []
-
-
-def _duplicate_keys(node: yaml.Node | None, path: tuple = ()) -> list[tuple[tuple, int]]:
-    """(path, line) of every mapping key that repeats an earlier key of the same mapping."""
-    out: list[tuple[tuple, int]] = []
-    if isinstance(node, yaml.MappingNode):
-        seen = set()
-        for k, v in node.value:
-            key = k.value if isinstance(k, yaml.ScalarNode) else str(k)
-            if key in seen:
-                out.append((path + (key,), k.start_mark.line + 1))
-            seen.add(key)
-            out += _duplicate_keys(v, path + (key,))
-    elif isinstance(node, yaml.SequenceNode):
-        for i, v in enumerate(node.value):
-            out += _duplicate_keys(v, path + (i,))
-    return out

@@ -8,7 +8,7 @@ import pytest
 
 import datacheck
 from datacheck.errors import SuiteError
-from datacheck.suite import MAX_SUITE_BYTES, MAX_YAML_ALIASES
+from datacheck.suite_yaml import MAX_SUITE_BYTES, MAX_YAML_ALIASES
 
 
 def _load(tmp_path, text):

@@ -520,7 +520,7 @@ class BatchView:
                 self._owned.append(buf)
                 s = s.copy()
         nv = self._num[name]
-        return SortedRun(s, nv.n, nv.nulls, nv.nans, nv.posinf, nv.neginf, self.offset)
+        return SortedRun(NumericView(s, None, nv.n, nv.nulls, nv.nans, nv.posinf, nv.neginf, self.offset))
 
     def has_sorted(self, name: str) -> bool:
         """Whether :meth:`sorted` is already cached for ``name`` (kernels for which a sort would cost
@@ -573,26 +573,26 @@ class SortedRun:
     runs for later passes when they fit a memory budget and fold such kernels over them; a run
     serves as the view of its batch (``numeric`` and ``sorted`` of its column)."""
 
-    __slots__ = ("values", "n", "nulls", "nans", "posinf", "neginf", "offset")
+    __slots__ = ("view",)
 
-    def __init__(
-        self, values: np.ndarray, n: int, nulls: int, nans: int, posinf: int, neginf: int, offset: int
-    ) -> None:
-        values.flags.writeable = False
-        self.values = values
-        self.n = n
-        self.nulls = nulls
-        self.nans = nans
-        self.posinf = posinf
-        self.neginf = neginf
-        self.offset = offset
+    def __init__(self, view: NumericView) -> None:
+        view.values.flags.writeable = False
+        self.view = view  # its values sorted, no row mask (a run has no rows to point at)
+
+    @property
+    def values(self) -> np.ndarray:
+        return self.view.values
 
     @property
     def num_rows(self) -> int:
-        return self.n
+        return self.view.n
+
+    @property
+    def offset(self) -> int:
+        return self.view.offset
 
     def numeric(self, name: str) -> NumericView:
-        return NumericView(self.values, None, self.n, self.nulls, self.nans, self.posinf, self.neginf, self.offset)
+        return self.view
 
     def sorted(self, name: str) -> np.ndarray:
         return self.values
