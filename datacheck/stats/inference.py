@@ -29,6 +29,7 @@ __all__ = [
     "benjamini_hochberg",
     "unseen_permutation_test",
     "chance_duplicate_share",
+    "remove_from_largest",
 ]
 
 
