@@ -751,7 +751,7 @@ def suite_dict(suite: _LoadedSuite) -> dict:
             f"{len(skipped)} check(s) of suite {suite.name!r} have no Great Expectations equivalent and "
             "are not exported: " + "; ".join(f"{s['path']} ({s['reason']})" for s in skipped),
             UserWarning,
-            stacklevel=2,
+            stacklevel=3,  # the caller of Suite.to_great_expectations or gx.suite_to_great_expectations
         )
     meta: dict[str, Any] = {
         "great_expectations_version": GX_VERSION,
