@@ -31,15 +31,17 @@ Examples
 
 from __future__ import annotations
 
+import math
 import threading
 from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from datacheck.kernels.base import BatchView, Kernel, shared_cache
 from datacheck.kernels.hashing import column_hash
-from datacheck.kernels.sample import priorities
+from datacheck.kernels.sample import bottom_rows, priorities, range_priorities
 
 __all__ = ["QuantileEdges", "BinCounts", "KeyedHashes", "batch_priorities"]
 
@@ -49,7 +51,7 @@ def batch_priorities(view: BatchView, seed: int) -> np.ndarray:
     cache = view.__dict__.setdefault("_shift_prio", {})
     pr = cache.get(seed)
     if pr is None:
-        pr = priorities(np.arange(view.offset, view.offset + view.num_rows, dtype=np.int64), seed)
+        pr = range_priorities(view.offset, view.offset + view.num_rows, seed)
         cache[seed] = pr
     return pr
 
@@ -82,24 +84,23 @@ def _select(ps: tuple, k: int) -> tuple[np.ndarray | None, np.ndarray]:
     return sel, kept
 
 
-#: priorities of all positions 0..n-1 and the rows of their bottom k, by (n, seed, k): shared by the
-#: columns of one whole-column resolution (emptied after each fold)
+#: the rows of the bottom k and 2k priorities of positions 0..n-1 (and the latter's priorities), by
+#: (n, seed, k): shared by the columns of one whole-column resolution (emptied after each fold)
 _WHOLE_ROWS: dict[tuple, tuple[np.ndarray, np.ndarray, np.ndarray]] = shared_cache()
 _WHOLE_LOCK = threading.Lock()
 
 
 def _whole_rows(n: int, seed: int, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(priorities of rows 0..n-1, the rows of the k smallest in increasing order, the rows of the
-    2k smallest in increasing order), made once: a column missing under half its values finds
-    its bottom k among the 2k (every row it keeps outside them has a larger priority)."""
+    """(the rows of the k smallest priorities in increasing order, the rows of the 2k smallest in
+    increasing order, the priorities of the latter), made once: a column missing under half its
+    values finds its bottom k among the 2k (every row it keeps outside them has a larger priority)."""
     key = (n, seed, k)
     with _WHOLE_LOCK:  # the first column computes, the others wait and read it
         hit = _WHOLE_ROWS.get(key)
         if hit is None:
-            pr = priorities(np.arange(n, dtype=np.int64), seed)
-            wide = np.sort(np.argpartition(pr, 2 * k - 1)[: 2 * k]) if n > 2 * k else np.arange(n)
-            rows = np.sort(wide[np.argpartition(pr[wide], k - 1)[:k]]) if n > k else np.arange(n)
-            hit = (pr, rows, wide)
+            wide, wide_pr = bottom_rows(n, seed, 2 * k)
+            rows = np.sort(wide[np.argpartition(wide_pr, k - 1)[:k]]) if n > k else wide
+            hit = (rows, wide, wide_pr)
             _WHOLE_ROWS.clear()
             _WHOLE_ROWS[key] = hit
     return hit
@@ -127,6 +128,16 @@ def _sorted_quantiles(v: np.ndarray, qs: np.ndarray) -> np.ndarray:
     hi = gamma >= 0.5
     out[hi] = (b - d * (1 - gamma))[hi]
     return out
+
+
+def _in_place(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray | None]:
+    """A numeric chunk's values buffer as numpy, without a copy, and its validity (None: no nulls).
+    The values in null slots are whatever the buffer holds; read them only where valid."""
+    if not chunk.null_count:
+        return chunk.to_numpy(zero_copy_only=False), None
+    dtype = np.dtype(chunk.type.to_pandas_dtype())
+    values = np.frombuffer(chunk.buffers()[1], dtype=dtype, count=chunk.offset + len(chunk))[chunk.offset :]
+    return values, pc.is_valid(chunk).to_numpy(zero_copy_only=False)
 
 
 @dataclass(frozen=True)
@@ -219,43 +230,59 @@ class QuantileEdges(Kernel):
             v = x
         else:
             k = self.sample_size
-            pr, rows, wide = _whole_rows(nv.n, self.seed, k)
+            rows, wide, wide_pr = _whole_rows(nv.n, self.seed, k)
             if x.size != nv.n:  # the bottom k among the rows kept: in the bottom 2k of all rows, or all of them
                 kept = nv.mask
-                cand = wide[kept[wide]]
+                inside = kept[wide]
+                cand, cand_pr = wide[inside], wide_pr[inside]
                 if cand.size < k:
                     cand = np.flatnonzero(kept)
-                rows = np.sort(cand[np.argpartition(pr[cand], k - 1)[:k]])
+                    cand_pr = priorities(cand, self.seed)
+                rows = np.sort(cand[np.argpartition(cand_pr, k - 1)[:k]])
                 rows = np.searchsorted(np.flatnonzero(kept), rows)  # row -> index among the kept values
             v = x[rows]
         return self._edges(v, float(x.min()), float(x.max()), x.size)
 
     def _whole_plain(self, column) -> dict | None:
-        """:meth:`whole` for integer and float64 chunks with no missing or infinite value: the
-        chunks read in place (no copy of the column), the sampled rows gathered chunk by chunk."""
-        chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+        """:meth:`whole` for integer and float64 chunks whose only non-finite entries are nulls (None
+        for anything else, or when over half the rows are null): the chunks read in place (no copy
+        of the column; a null slot's value is masked by the validity bits), the sampled rows
+        gathered chunk by chunk."""
+        chunks = [c for c in (column.chunks if isinstance(column, pa.ChunkedArray) else [column]) if len(c)]
         t = column.type
-        if not (pa.types.is_integer(t) or pa.types.is_float64(t)) or any(c.null_count for c in chunks):
+        if not chunks or not (pa.types.is_integer(t) or pa.types.is_float64(t)):
             return None
-        parts = [c.to_numpy(zero_copy_only=False) for c in chunks if len(c)]
-        if not parts:
+        parts = [_in_place(c) for c in chunks]
+        values = [v for v, _ in parts]
+        valid = [m for _, m in parts]
+        kept = [v.size if m is None else int(np.count_nonzero(m)) for v, m in parts]
+        n = sum(kept)
+        if n == 0:
             return None
-        if pa.types.is_float64(t):
-            with np.errstate(invalid="ignore", over="ignore"):
-                if not all(np.isfinite(np.add.reduce(a)) for a in parts):
-                    return None  # NaN or infinities: the general path drops them
-        n = sum(a.size for a in parts)
-        lo = min(float(a.min()) for a in parts)
-        hi = max(float(a.max()) for a in parts)
+        big = np.iinfo(values[0].dtype) if values[0].dtype.kind in "iu" else np.finfo(np.float64)
+        lo = min(float(v.min(where=True if m is None else m, initial=big.max)) for (v, m), c in zip(parts, kept) if c)
+        hi = max(float(v.max(where=True if m is None else m, initial=big.min)) for (v, m), c in zip(parts, kept) if c)
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            return None  # NaN (which min and max propagate) or infinities: the general path drops them
+        starts = np.cumsum([0] + [v.size for v in values])
         if n <= self.sample_size:
-            v = np.concatenate(parts).astype(np.float64)
-        else:
-            _, rows, _ = _whole_rows(n, self.seed, self.sample_size)
-            starts = np.cumsum([0] + [a.size for a in parts])
-            cut = np.searchsorted(rows, starts)
-            v = np.concatenate([a[rows[cut[i] : cut[i + 1]] - starts[i]] for i, a in enumerate(parts)]).astype(
-                np.float64
+            v = np.concatenate([x if m is None else x[m] for x, m in parts]).astype(np.float64)
+            return self._edges(v, lo, hi, n)
+        k = self.sample_size
+        rows, wide, wide_pr = _whole_rows(int(starts[-1]), self.seed, k)
+        if n != starts[-1]:  # the bottom k among the rows kept: in the bottom 2k of all rows
+            cut = np.searchsorted(wide, starts)
+            inside = np.concatenate(
+                [
+                    np.ones(cut[i + 1] - cut[i], dtype=bool) if m is None else m[wide[cut[i] : cut[i + 1]] - starts[i]]
+                    for i, m in enumerate(valid)
+                ]
             )
+            if np.count_nonzero(inside) < k:
+                return None
+            rows = np.sort(wide[inside][np.argpartition(wide_pr[inside], k - 1)[:k]])
+        cut = np.searchsorted(rows, starts)
+        v = np.concatenate([x[rows[cut[i] : cut[i + 1]] - starts[i]] for i, x in enumerate(values)]).astype(np.float64)
         return self._edges(v, lo, hi, n)
 
     def _edges(self, v: np.ndarray, lo: float, hi: float, n: int) -> dict:

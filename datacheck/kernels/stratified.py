@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from datacheck.kernels.base import BatchView, Kernel
-from datacheck.kernels.sample import priorities
+from datacheck.kernels.sample import range_priorities
 
 __all__ = ["StratifiedSample"]
 
@@ -60,8 +60,7 @@ class StratifiedSample(Kernel):
     def update(self, state, view: BatchView):
         if view.num_rows == 0:
             return state
-        pos = np.arange(view.offset, view.offset + view.num_rows, dtype=np.int64)
-        pr = priorities(pos, self.seed)
+        pr = range_priorities(view.offset, view.offset + view.num_rows, self.seed)
         strata = view.column(self.by)
         part: dict = {}
         for i, (value, quota) in enumerate(self.quotas):
@@ -73,7 +72,7 @@ class StratifiedSample(Kernel):
                 idx = np.sort(idx[np.argpartition(pr[idx], quota - 1)[:quota]]) if quota > 0 else idx[:0]
             take = pa.array(idx, pa.int64())
             cols = {c: view.batch.column(view.batch.schema.get_field_index(c)).take(take) for c in self.columns}
-            cols["__row__"] = pa.array(pos[idx])
+            cols["__row__"] = pa.array(idx + view.offset)
             part[i] = (pa.table(cols), pr[idx])
         return self.merge(state, part)
 
