@@ -31,6 +31,9 @@ __all__ = ["Sample", "bottom_rows", "priorities", "range_priorities"]
 #: size is made besides the result
 _BLOCK = 1 << 16
 _GOLDEN, _OFFSET = 0x9E3779B97F4A7C15, 0x632BE59BD9B4E019
+#: rows hashed per block by :func:`bottom_rows`: its temporaries stay under the 4 MiB at which numpy
+#: asks the kernel for huge pages (a page fault that compacts memory, slow on a fragmented machine)
+_SELECT_BLOCK = 1 << 18
 _M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
 _S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
 
@@ -90,7 +93,7 @@ def bottom_rows(n: int, seed: int, k: int) -> tuple[np.ndarray, np.ndarray]:
     """
     if n <= k:
         return np.arange(n, dtype=np.int64), range_priorities(0, n, seed)
-    block = max(1 << 20, 2 * k)
+    block = max(_SELECT_BLOCK, k)
     rows: list[np.ndarray] = []
     prs: list[np.ndarray] = []
     held, limit = 0, None
