@@ -2,7 +2,7 @@
 
 Runs the shared benchmark's W1 suite (``../shared/bench/bench_datacheck.py``) once in a fresh
 process on generated data, with datacheck's modules imported before the timer, and prints every
-``whole_values`` call and every fold (one side, one pass) with its wall, user and system seconds
+``column_rounds`` call (kernels of one column, computed a column at a time) and every fold (one side, one pass) with its wall, user and system seconds
 and minor page faults. System time and page faults show what fresh memory costs (see
 docs/architecture.md on temporaries and huge pages).
 
@@ -66,7 +66,7 @@ def main() -> None:
         return wrapper
 
     runner.fold = timed("fold", runner.fold)  # type: ignore[assignment]
-    runner.whole_values = timed("whole", runner.whole_values)  # type: ignore[assignment]
+    runner.column_rounds = timed("columns", runner.column_rounds)  # type: ignore[assignment]
     ref, cur = (os.path.join(args.data, f) for f in ("reference.parquet", "current.parquet"))
     loaded = bench_datacheck.load(ref, cur)
     start = _usage()

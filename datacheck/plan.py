@@ -196,8 +196,9 @@ def fold_passes(
     extra_cur, extra_ref = set(first), set(first_reference)
     while True:
         cur, ref = collect_needs(units, ctx)
-        cur = (cur | extra_cur) if current else set()
-        ref |= extra_ref
+        # the extras too are asked only while the context lacks them (``resolve`` may give them)
+        cur = (cur | {k for k in extra_cur if k not in ctx.current}) if current else set()
+        ref |= {k for k in extra_ref if ctx.reference is None or k not in ctx.reference}
         if not cur and not ref:
             return passes
         if resolve is not None and resolve(cur, ref):

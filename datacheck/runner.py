@@ -25,10 +25,11 @@ from typing import Any
 from datacheck._version import __version__
 from datacheck.context import Context, InternalFailure, Metrics, MetricUnavailable, schema_info
 from datacheck.engines.base import DEFAULT_BATCH_ROWS, Source
-from datacheck.engines.local import fold, forget, whole_values
+from datacheck.engines.local import column_rounds, fold, forget
 from datacheck.engines.opener import open_source
+from datacheck.engines.sources import TableSource
 from datacheck.kernels.counts import RowCount
-from datacheck.plan import MAX_PASSES, Unit, bind, evaluation_order, fold_passes
+from datacheck.plan import MAX_PASSES, Unit, bind, collect_needs, evaluation_order, fold_passes
 from datacheck.progress import bar
 from datacheck.progress import shown as show_progress
 from datacheck.report import Report
@@ -146,6 +147,7 @@ def run(
             skipped.append(u)
 
     passes_done = 0
+    column_read = False  # whether the column-at-a-time rounds read the data (counted as one pass)
 
     def fold_pass(cur: set, ref: set) -> None:
         nonlocal passes_done
@@ -171,20 +173,37 @@ def run(
         passes_done += 1
 
     def resolve(cur: set, ref: set) -> bool:
-        """Kernels the sources give without a pass (in-memory columns): the reference's bin edges,
-        so that its bin counts join its first pass and the reference is read once."""
+        """Kernels of one column that a source holds in memory (or reads one column at a time) are
+        computed a column at a time, round after round while the column is held, before any pass:
+        the reference's edges then its bin counts, the current data's summary then its exact
+        quartiles. The passes read only what is left (several columns at once, or no column whole)."""
+        nonlocal column_read
         got = False
-        if ref and ref_src is not None:
-            values = whole_values(ref_src, ref)
-            if values:
-                ctx.require_reference().update(values, {})
-                got = True
-        if cur:
-            values = whole_values(src, cur)
-            if values:
-                ctx.current.update(values, {})
-                got = True
+        for side, source, kernels, store in (
+            ("reference", ref_src, ref, ctx.reference),
+            ("current", src, cur, ctx.current),
+        ):
+            if not kernels or source is None or store is None:
+                continue
+            got |= _rows_held(source, kernels, store)
+            reference = side == "reference"
+            with bar(desc=f"datacheck columns ({side})", unit="column", enabled=progress) as show:
+                read = column_rounds(
+                    source,
+                    kernels,
+                    lambda name, v, f, reference=reference: _again(name, v, f, reference=reference),  # type: ignore[misc]
+                    progress=show if show_progress(show) else None,
+                )
+            column_read |= read
+            got |= read
         return got
+
+    def _again(name: str, values: dict, failures: dict, *, reference: bool) -> set:
+        store = ctx.require_reference() if reference else ctx.current
+        store.update(values, failures)
+        mine = [u for u in units if not u.done and u.column == name]
+        now_cur, now_ref = collect_needs(mine, ctx)
+        return now_ref if reference else now_cur
 
     passes = fold_passes(
         units,
@@ -193,7 +212,7 @@ def run(
         first=(RowCount(),),
         first_reference=(RowCount(),) if ref_src is not None else (),
         resolve=resolve,
-    )
+    ) + int(column_read)
     for source in (src, ref_src):  # the sorted columns kept between passes
         if source is not None:
             forget(source)
@@ -223,6 +242,15 @@ def run(
         notes=list(src.notes),
     )
     return report
+
+
+def _rows_held(source: Source, kernels: set, store: Metrics) -> bool:
+    """The row count of a table held in memory, without a pass (a pass over nothing else but its
+    rows would read the table once more for a number it knows)."""
+    if RowCount() in kernels and isinstance(source, TableSource) and RowCount() not in store:
+        store.update({RowCount(): source.num_rows}, {})
+        return True
+    return False
 
 
 def _fold(source: Source, kernels: set, show: Any):

@@ -18,6 +18,8 @@ class Source:
     """A dataset datacheck can read: ``schema``, ``batches(columns)``, ``description``."""
 
     kind = "data"
+    #: whether the data is held in memory (reading a column again costs nothing but the work on it)
+    in_memory = False
 
     def __init__(self, schema: pa.Schema, description: str, num_rows: int | None = None) -> None:
         self.schema = schema

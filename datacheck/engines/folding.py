@@ -77,9 +77,12 @@ def plan_fold(kernels: Iterable[Kernel], names: Iterable[str]) -> FoldPlan:
     return plan
 
 
-def finish(plan: FoldPlan, states: Iterable[tuple[Kernel, Any]]) -> tuple[dict[Kernel, Any], dict[Kernel, str]]:
+def finish(
+    plan: FoldPlan, states: Iterable[tuple[Kernel, Any]], *, keep_caches: bool = False
+) -> tuple[dict[Kernel, Any], dict[Kernel, str]]:
     """Finalize the folded ``(kernel, state)`` pairs (kernels in ``plan.failures`` are skipped);
-    returns ``(values, failures)`` for every kernel asked, covered ones included."""
+    returns ``(values, failures)`` for every kernel asked, covered ones included. The kernels'
+    shared caches are emptied, unless ``keep_caches`` (the caller then does)."""
     failures = plan.failures
     values: dict[Kernel, Any] = {}
     try:
@@ -91,7 +94,8 @@ def finish(plan: FoldPlan, states: Iterable[tuple[Kernel, Any]]) -> tuple[dict[K
             except Exception as exc:
                 failures[k] = describe(exc)
     finally:
-        clear_shared_caches()  # what the kernels' states computed alike (see kernels.base.shared_cache)
+        if not keep_caches:
+            clear_shared_caches()  # what the kernels' states computed alike (see kernels.base.shared_cache)
     for k, wide in plan.covered.items():
         if wide in values:
             try:

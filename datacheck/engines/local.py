@@ -20,7 +20,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, cast
 
@@ -31,7 +31,7 @@ from datacheck.engines.folding import describe, finish, plan_fold
 from datacheck.errors import DataError
 from datacheck.kernels.base import ARRAY_POOL, BatchView, Kernel, SortedRun, clear_shared_caches
 
-__all__ = ["fold", "forget", "whole_values", "THREADS"]
+__all__ = ["column_rounds", "fold", "forget", "whole_values", "THREADS"]
 
 #: worker threads per batch (kernels grouped by column; numpy and Arrow release the GIL)
 THREADS = max(1, min(4, os.cpu_count() or 1))
@@ -39,6 +39,9 @@ _MIN_ROWS_FOR_THREADS = 65_536
 
 
 _DONE = object()
+
+#: rounds over one held column (a check asking for ever more is a bug: the passes then take over)
+_MAX_ROUNDS = 16
 
 #: sorted runs of a source's columns kept from its first pass for the later ones (bytes, per source)
 SORTED_RUNS_BYTES = 256 << 20
@@ -120,6 +123,102 @@ def whole_values(source: Source, kernels: Iterable[Kernel]) -> dict[Kernel, Any]
     return {k: v for k, v in zip(todo, got) if v is not NotImplemented}
 
 
+def column_rounds(
+    source: Source,
+    kernels: Iterable[Kernel],
+    again: Callable[[str, dict[Kernel, Any], dict[Kernel, str]], Iterable[Kernel]],
+    progress: Any = None,
+) -> bool:
+    """Compute the ``kernels`` that read one column a source can hand whole (``whole_column``), a
+    column at a time, in rounds while the column is held: no pass over the rows for them.
+
+    Each round computes that column's kernels (:meth:`Kernel.whole` where a kernel has one, else a
+    fold over the column alone) and hands the values and failures to ``again(column, values,
+    failures)``, which stores them and returns what is needed of that column next (a later round:
+    bin counts once the edges are known, exact quantiles once the summary is). The column's sorted
+    batches from its first round are kept for the next ones (they fit: one column), so exact
+    quantiles, the fence histogram and bin counts neither read nor sort it again. From a source not
+    in memory, a column that a kernel reading several columns also reads is left to the pass that
+    decodes it anyway. Columns run on
+    ``THREADS`` threads; ``again`` is called under a lock. A column the source cannot hand whole
+    (None, or a read that fails) is left to the passes, which report any fault. ``progress``, a
+    tqdm-like bar, is given the number of columns and advanced as each is done. Returns whether any
+    value was computed.
+    """
+    get = getattr(source, "whole_column", None)
+    if get is None:
+        return False
+    names = set(source.schema.names)
+    by_column: dict[str, list[Kernel]] = {}
+    for k in kernels:
+        if len(k.reads) == 1 and k.reads[0] in names:
+            by_column.setdefault(k.reads[0], []).append(k)
+    if not getattr(source, "in_memory", False):
+        # a column a pass decodes anyway for a kernel reading several columns is left to that pass:
+        # decoding it whole first would decode it twice
+        shared = {c for k in kernels if len(k.reads) > 1 for c in k.reads}
+        by_column = {c: ks for c, ks in by_column.items() if c not in shared}
+    if not by_column:
+        return False
+    lock = threading.Lock()
+    rows = getattr(source, "batch_rows", None)
+
+    def one(name: str, todo: list[Kernel]) -> bool:
+        try:
+            column = get(name)
+        except Exception:  # the pass reads it again and reports the fault
+            return False
+        if column is None:
+            return False
+        from datacheck.engines.sources import TableSource
+
+        alone = TableSource(pa.table({name: column}), f"column {name!r}", **({"batch_rows": rows} if rows else {}))
+        try:
+            for _ in range(_MAX_ROUNDS):
+                if not todo:
+                    break
+                values: dict[Kernel, Any] = {}
+                rest = []
+                for k in todo:
+                    if type(k).whole is Kernel.whole:
+                        rest.append(k)
+                        continue
+                    try:
+                        values[k] = k.whole(column)
+                    except Exception:  # the fold computes it and isolates the failure
+                        rest.append(k)
+                failures: dict[Kernel, str] = {}
+                if rest:
+                    folded, failures = fold(alone, rest, keep_caches=True)
+                    values.update(folded)
+                with lock:
+                    todo = [k for k in again(name, values, failures) if tuple(k.reads) == (name,)]
+        finally:
+            forget(alone)
+            if progress is not None:
+                with lock:
+                    progress.update(1)
+        return True
+
+    # text and other columns first: their kernels cost more a row than a numeric column's, and the
+    # threads finish together when the long tasks start first
+    numeric = {f.name for f in source.schema if pa.types.is_integer(f.type) or pa.types.is_floating(f.type)}
+    order = sorted(by_column.items(), key=lambda item: item[0] in numeric)
+    if progress is not None:
+        progress.total = len(order)
+        progress.refresh()
+    try:
+        if THREADS > 1 and len(by_column) > 1:  # one column a task: numpy and Arrow release the GIL
+            with ThreadPoolExecutor(THREADS) as pool:
+                done = list(pool.map(lambda item: one(*item), order))
+        else:
+            done = [one(name, todo) for name, todo in order]
+    finally:
+        clear_shared_caches()
+        ARRAY_POOL.clear()
+    return any(done)
+
+
 def forget(source: Source) -> None:
     """Drop the sorted runs kept for ``source`` (callers do when its passes are over)."""
     source.__dict__.pop("_datacheck_runs", None)
@@ -193,11 +292,13 @@ def _encoded_columns(source: Source, kernels: list[Kernel], reads: list[str]) ->
 
 
 def fold(
-    source: Source, kernels: Iterable[Kernel], progress: Any = None
+    source: Source, kernels: Iterable[Kernel], progress: Any = None, *, keep_caches: bool = False
 ) -> tuple[dict[Kernel, Any], dict[Kernel, str]]:
     """Fold ``kernels`` over ``source`` in one pass.
 
     ``progress``, a tqdm-like bar (see :mod:`datacheck.progress`), is advanced by each batch's rows.
+    ``keep_caches`` leaves the batches' work arrays in their pool and the kernels' shared caches
+    (:func:`~datacheck.kernels.base.shared_cache`) for the next fold; the caller empties them.
 
     Returns
     -------
@@ -297,9 +398,10 @@ def fold(
         runs.abandon()  # a pass that did not finish keeps nothing
         if pool is not None:
             pool.shutdown()
-        ARRAY_POOL.clear()
+        if not keep_caches:
+            ARRAY_POOL.clear()
     for g in groups.values():
         for k, _, failure in g:
             if failure is not None:
                 plan.failures[k] = failure
-    return finish(plan, ((k, s) for g in groups.values() for k, s, _ in g))
+    return finish(plan, ((k, s) for g in groups.values() for k, s, _ in g), keep_caches=keep_caches)

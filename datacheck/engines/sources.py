@@ -42,6 +42,8 @@ PARQUET_CACHE_BYTES = 1 << 28
 class TableSource(Source):
     """An in-memory Arrow table, sliced into batches without copying."""
 
+    in_memory = True
+
     def __init__(self, table: pa.Table, description: str, batch_rows: int = DEFAULT_BATCH_ROWS) -> None:
         super().__init__(table.schema, description, table.num_rows)
         self.table = table
@@ -126,33 +128,28 @@ class ParquetSource(Source):
         self.cache_bytes = PARQUET_CACHE_BYTES
         self._cache: dict[tuple[str, int], tuple[frozenset[str], list[pa.RecordBatch], frozenset[str]]] = {}
         self._cached = 0
-        self._fits_cache: bool | None = None
 
     #: a column is read whole for :meth:`whole_column` only up to this many bytes as float64, so
     #: memory stays bounded however large the file (a larger one is only streamed)
     WHOLE_COLUMN_BYTES = 1 << 27
 
     def whole_column(self, name: str) -> pa.ChunkedArray | None:
-        """One numeric column, whole, in the order of :meth:`batches` (for ``Kernel.whole``), when it
-        is read as stored (not normalised) and holds at most ``WHOLE_COLUMN_BYTES`` as float64;
-        None otherwise, and None when the whole file fits the row-group cache (a second pass then
-        reads memory, which measured cheaper than decoding the column once more). Reading one
-        column decodes only that column."""
+        """One numeric column, whole, in the order of :meth:`batches` (for the column-at-a-time
+        rounds of the local engine, ``column_rounds``), when it is read as stored (not normalised)
+        and holds at most ``WHOLE_COLUMN_BYTES`` as float64; None otherwise. Reading one column
+        decodes only that column, once: its kernels' later rounds read it from memory."""
         t = self.raw_schema.field(name).type
         if not (pa.types.is_integer(t) or pa.types.is_floating(t)) or self.schema.field(name).type != t:
             return None
         if not self.num_rows or self.num_rows * 8 > self.WHOLE_COLUMN_BYTES:
-            return None
-        if self._fits_cache is None:
-            self._fits_cache = self._decoded_size(list(self.raw_schema.names)) <= self.cache_bytes
-        if self._fits_cache:  # its first pass keeps every row group: a later pass reads memory, cheaper
             return None
         import pyarrow.parquet as pq
 
         chunks: list[pa.Array] = []
         for path in self.files:
             with pq.ParquetFile(path, pre_buffer=False) as pf:
-                chunks.extend(pf.read(columns=[name], use_threads=True).column(0).chunks)
+                for rg in range(pf.num_row_groups):  # a chunk a row group: the batches a pass would read
+                    chunks.extend(pf.read_row_group(rg, columns=[name], use_threads=True).column(0).chunks)
         return pa.chunked_array(chunks, type=t)
 
     def _decoded_size(self, names: list[str]) -> float:
