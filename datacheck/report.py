@@ -57,7 +57,8 @@ class Report:
         What the reference was, when one was given.
     duration_s : float
     passes : int
-        How many passes over the data the run made.
+        How many times the run read the data: the column-at-a-time rounds count as one (each
+        column read once), plus each pass over the rows.
     """
 
     suite_name: str
