@@ -187,7 +187,8 @@ def run(
                 continue
             got |= _rows_held(source, kernels, store)
             reference = side == "reference"
-            with bar(desc=f"datacheck columns ({side})", unit="column", enabled=progress) as show:
+            holds = getattr(source, "whole_column", None) is not None  # a bar only where columns can be held
+            with bar(desc=f"datacheck columns ({side})", unit="column", enabled=progress if holds else False) as show:
                 read = column_rounds(
                     source,
                     kernels,

@@ -98,3 +98,12 @@ def test_run_progress_reaches_long_checks(capsys, monkeypatch):
     assert "SliceLine" in capsys.readouterr().err
     datacheck.run(df, suite, progress=False)
     assert capsys.readouterr().err == ""
+
+
+def test_no_column_bar_for_a_source_that_holds_no_column(capsys, tmp_path):
+    cur, _ = _frames()
+    path = tmp_path / "c.csv"
+    cur.to_csv(path, index=False)
+    rep = datacheck.run(str(path), {"name": "p", "checks": [{"outliers": {"columns": "x"}}]}, progress=True)
+    err = capsys.readouterr().err
+    assert rep.passes >= 1 and "datacheck pass 1" in err and "datacheck columns" not in err
