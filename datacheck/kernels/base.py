@@ -28,6 +28,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from datacheck.kernels.arrays import from_numpy, to_numpy
+
 __all__ = ["Kernel", "BatchView", "NumericView", "logical_type", "is_numeric_type"]
 
 
@@ -213,19 +215,19 @@ def _to_float(arr: pa.Array) -> np.ndarray:
     t = arr.type
     if pa.types.is_timestamp(t):
         scale = _DT_UNITS[t.unit]
-        raw = pc.cast(arr, pa.int64()).to_numpy(zero_copy_only=False)
+        raw = to_numpy(pc.cast(arr, pa.int64()))
         return raw.astype(np.float64) * scale
     if pa.types.is_date32(t):
-        return pc.cast(arr, pa.int32()).to_numpy(zero_copy_only=False).astype(np.float64) * 86400.0
+        return to_numpy(pc.cast(arr, pa.int32())).astype(np.float64) * 86400.0
     if pa.types.is_date64(t):
-        return pc.cast(arr, pa.int64()).to_numpy(zero_copy_only=False).astype(np.float64) * 1e-3
+        return to_numpy(pc.cast(arr, pa.int64())).astype(np.float64) * 1e-3
     if pa.types.is_duration(t):
-        return pc.cast(arr, pa.int64()).to_numpy(zero_copy_only=False).astype(np.float64) * _DT_UNITS[t.unit]
+        return to_numpy(pc.cast(arr, pa.int64())).astype(np.float64) * _DT_UNITS[t.unit]
     if pa.types.is_boolean(t):
-        return pc.cast(arr, pa.int8()).to_numpy(zero_copy_only=False).astype(np.float64)
+        return to_numpy(pc.cast(arr, pa.int8())).astype(np.float64)
     if pa.types.is_decimal(t):
         arr = pc.cast(arr, pa.float64())
-    return arr.to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
+    return to_numpy(arr).astype(np.float64, copy=False)
 
 
 class _ArrayPool:
@@ -353,9 +355,9 @@ class BatchView:
             return None
         codes = raw.indices
         codes = codes.drop_null() if codes.null_count else codes
-        counts = np.bincount(codes.to_numpy(zero_copy_only=False), minlength=len(raw.dictionary))
+        counts = np.bincount(to_numpy(codes), minlength=len(raw.dictionary))
         used = np.flatnonzero(counts)
-        values = raw.dictionary.take(pa.array(used))
+        values = raw.dictionary.take(from_numpy(used))
         if len(values) > 1 and pc.count_distinct(values).as_py() != len(values):
             return None  # Arrow allows a dictionary to repeat a value: count the decoded column
         return values, counts[used].astype(np.int64)
@@ -379,7 +381,7 @@ class BatchView:
             arr = self.column(name)
             enc = pc.dictionary_encode(arr)
             ind = enc.indices
-            codes = (ind.fill_null(-1) if ind.null_count else ind).to_numpy(zero_copy_only=False)
+            codes = to_numpy(ind.fill_null(-1) if ind.null_count else ind)
             if name not in self._vc:
                 counts = np.bincount(codes + 1 if ind.null_count else codes, minlength=len(enc.dictionary) + 1)
                 self._vc[name] = (enc.dictionary, counts[1:] if ind.null_count else counts[: len(enc.dictionary)])
@@ -409,10 +411,10 @@ class BatchView:
             return None
         size = len(raw.dictionary)
         ind = raw.indices
-        idx = (ind.fill_null(size) if ind.null_count else ind).to_numpy(zero_copy_only=False)
+        idx = to_numpy(ind.fill_null(size) if ind.null_count else ind)
         counts = np.bincount(idx, minlength=size + 1)[:size]
         used = np.flatnonzero(counts)
-        values = raw.dictionary.take(pa.array(used))
+        values = raw.dictionary.take(from_numpy(used))
         if len(values) > 1 and pc.count_distinct(values).as_py() != len(values):
             return None
         self._vc.setdefault(name, (values, counts[used].astype(np.int64)))
@@ -437,11 +439,11 @@ class BatchView:
         if nulls and plain_float:
             # Arrow drops the nulls in one compaction (no NaN-filled copy, no mask built): the mask
             # of kept rows is only made when a kernel asks for row positions
-            x = pc.drop_null(arr).to_numpy(zero_copy_only=False)
+            x = to_numpy(pc.drop_null(arr))
         else:
             x = _to_float(arr)
             if nulls:  # the values of null slots are undefined: drop them first
-                valid = ~np.asarray(arr.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+                valid = ~np.asarray(to_numpy(arr.is_null()), dtype=bool)
                 x = x[valid]
         # finite check: one reduction when every value is finite (the common case)
         with np.errstate(invalid="ignore", over="ignore"):
@@ -463,7 +465,7 @@ class BatchView:
         def make_mask(arr: pa.Array = arr) -> np.ndarray:
             m = np.ones(n, dtype=bool)
             if arr.null_count:
-                m &= ~np.asarray(arr.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+                m &= ~np.asarray(to_numpy(arr.is_null()), dtype=bool)
             if nans or posinf or neginf:
                 raw = _to_float(arr)
                 with np.errstate(invalid="ignore"):
@@ -553,11 +555,11 @@ class BatchView:
                 vc = (pa.array([], arr.type), np.zeros(0, dtype=np.int64))
             else:
                 res = pc.value_counts(arr.drop_null() if arr.null_count else arr)
-                values, counts = res.field("values"), res.field("counts").to_numpy(zero_copy_only=False)
+                values, counts = res.field("values"), to_numpy(res.field("counts"))
                 if pa.types.is_floating(arr.type):
-                    keep = ~pc.is_nan(values).to_numpy(zero_copy_only=False)
+                    keep = ~to_numpy(pc.is_nan(values))
                     if not keep.all():
-                        values, counts = values.filter(pa.array(keep)), counts[keep]
+                        values, counts = values.filter(from_numpy(keep)), counts[keep]
                 vc = (values, counts)
             self._vc[name] = vc
         return vc

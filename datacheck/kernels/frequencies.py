@@ -24,6 +24,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from datacheck.kernels.arrays import from_numpy, to_numpy, values_and_validity
 from datacheck.kernels.base import BatchView, Kernel
 
 __all__ = ["Frequencies", "HashedCounts", "mg_add", "string_hashes", "value_counts"]
@@ -77,21 +78,22 @@ def _mg_merge(
         if len(keys_a) < len(keys_b):
             keys_a, counts_a, keys_b, counts_b = keys_b, counts_b, keys_a, counts_a
         at = pc.index_in(keys_a, value_set=keys_b)  # position of each of a's keys in b
-        hit = at.is_valid().to_numpy(zero_copy_only=False)
-        pos = at.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+        pos, valid = values_and_validity(at)  # (a missing position's slot is never read)
+        hit = np.ones(len(at), dtype=bool) if valid is None else valid
+        pos = pos.astype(np.int64)
         counts = np.asarray(counts_a, dtype=np.int64).copy()
         counts[hit] += np.asarray(counts_b, dtype=np.int64)[pos[hit]]
         fresh = np.ones(len(keys_b), dtype=bool)
         fresh[pos[hit]] = False
         if fresh.any():
-            keys = pa.concat_arrays([keys_a, keys_b.filter(pa.array(fresh))])
+            keys = pa.concat_arrays([keys_a, keys_b.filter(from_numpy(fresh))])
             counts = np.concatenate([counts, np.asarray(counts_b, dtype=np.int64)[fresh]])
         else:
             keys = keys_a
     if keys is not None and len(keys) > cap:  # the (cap+1)-th largest count is subtracted from every counter
         cut = int(np.partition(counts, len(counts) - cap - 1)[len(counts) - cap - 1])
         keep = counts > cut
-        keys, counts = keys.filter(pa.array(keep)), counts[keep] - cut
+        keys, counts = keys.filter(from_numpy(keep)), counts[keep] - cut
         err += cut
     return keys, counts, err
 
@@ -129,10 +131,10 @@ class Frequencies(Kernel):
         ):
             # the same order, sorted by Arrow: UTF-8 bytes sort as Python sorts str (code points)
             order = pc.sort_indices(
-                pa.table({"c": pa.array(-np.asarray(cnt, dtype=np.int64)), "k": keys}),
+                pa.table({"c": from_numpy(-np.asarray(cnt, dtype=np.int64)), "k": keys}),
                 sort_keys=[("c", "ascending"), ("k", "ascending")],
             )
-            ordered = dict(zip(keys.take(order).to_pylist(), np.asarray(cnt)[order.to_numpy()].tolist()))
+            ordered = dict(zip(keys.take(order).to_pylist(), np.asarray(cnt)[to_numpy(order)].tolist()))
             counts = ordered
         else:
             counts = {} if keys is None else dict(zip(keys.to_pylist(), cnt.tolist()))

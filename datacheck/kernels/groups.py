@@ -23,6 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from datacheck.kernels.arrays import values_and_validity
 from datacheck.kernels.base import BatchView, Kernel
 
 __all__ = ["Col", "Bin", "IsMissing", "GroupCounts"]
@@ -106,7 +107,9 @@ def _key_codes(key: object, view: BatchView) -> tuple[list, np.ndarray] | None:
         arr = view.column(key.column)
         if arr.null_count == len(arr):
             return [None], np.zeros(len(arr), dtype=np.int64)
-        x = (arr.fill_null(0) if arr.null_count else arr).to_numpy(zero_copy_only=False)
+        x, valid = values_and_validity(arr)
+        if valid is not None:
+            x = np.where(valid, x, 0)
         lo, hi = pc.min_max(arr).values()
         lo, hi = lo.as_py(), hi.as_py()
         if hi - lo >= _MAX_CELLS:
@@ -115,8 +118,8 @@ def _key_codes(key: object, view: BatchView) -> tuple[list, np.ndarray] | None:
             codes = x.astype(np.int64) - lo
         else:  # (u)int64: hi - lo is small, so the difference fits the column's own type
             codes = (x - np.asarray(lo, dtype=x.dtype)).astype(np.int64)
-        if arr.null_count:
-            codes[arr.is_null().to_numpy(zero_copy_only=False)] = hi - lo + 1
+        if valid is not None:
+            codes[~valid] = hi - lo + 1
         return list(range(lo, hi + 1)) + [None], codes
     return None
 

@@ -37,8 +37,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from datacheck.kernels.arrays import values_and_validity
 from datacheck.kernels.base import BatchView, Kernel, shared_cache
 from datacheck.kernels.hashing import column_hash
 from datacheck.kernels.sample import bottom_rows, priorities, range_priorities
@@ -128,16 +128,6 @@ def _sorted_quantiles(v: np.ndarray, qs: np.ndarray) -> np.ndarray:
     hi = gamma >= 0.5
     out[hi] = (b - d * (1 - gamma))[hi]
     return out
-
-
-def _in_place(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray | None]:
-    """A numeric chunk's values buffer as numpy, without a copy, and its validity (None: no nulls).
-    The values in null slots are whatever the buffer holds; read them only where valid."""
-    if not chunk.null_count:
-        return chunk.to_numpy(zero_copy_only=False), None
-    dtype = np.dtype(chunk.type.to_pandas_dtype())
-    values = np.frombuffer(chunk.buffers()[1], dtype=dtype, count=chunk.offset + len(chunk))[chunk.offset :]
-    return values, pc.is_valid(chunk).to_numpy(zero_copy_only=False)
 
 
 @dataclass(frozen=True)
@@ -252,7 +242,7 @@ class QuantileEdges(Kernel):
         t = column.type
         if not chunks or not (pa.types.is_integer(t) or pa.types.is_float64(t)):
             return None
-        parts = [_in_place(c) for c in chunks]
+        parts = [values_and_validity(c) for c in chunks]
         values = [v for v, _ in parts]
         valid = [m for _, m in parts]
         kept = [v.size if m is None else int(np.count_nonzero(m)) for v, m in parts]

@@ -20,6 +20,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from datacheck.kernels.arrays import from_numpy, to_numpy
 from datacheck.kernels.base import BatchView, Kernel, logical_type
 from datacheck.kernels.frequencies import mg_add
 
@@ -61,17 +62,18 @@ class DisguisedMissing(Kernel):
             else pc.cast(values, pa.large_string())
         )
         trimmed = pc.utf8_trim_whitespace(s)
-        is_empty = pc.equal(s, "").to_numpy(zero_copy_only=False)
-        is_blank = pc.equal(trimmed, "").to_numpy(zero_copy_only=False) & ~is_empty
+        # lengths, not ``pc.equal(s, "")``: a Python scalar argument readies pyarrow's pandas bridge
+        is_empty = to_numpy(pc.utf8_length(s)) == 0
+        is_blank = (to_numpy(pc.utf8_length(trimmed)) == 0) & ~is_empty
         empty = int(counts[is_empty].sum())
         blank = int(counts[is_blank].sum())
         tok = {}
         if self.tokens:
             lowered = pc.utf8_lower(trimmed)
             hit = pc.is_in(lowered, value_set=pa.array([t.strip().lower() for t in self.tokens], lowered.type))
-            hit = hit.to_numpy(zero_copy_only=False)
+            hit = to_numpy(hit)
             if hit.any():
-                tok = dict(zip(pc.filter(s, pa.array(hit)).to_pylist(), counts[hit].tolist()))
+                tok = dict(zip(pc.filter(s, from_numpy(hit)).to_pylist(), counts[hit].tolist()))
         return (state[0] + empty, state[1] + blank, _merge_counts(state[2], tok))
 
     def merge(self, a, b):
