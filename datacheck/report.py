@@ -273,7 +273,7 @@ class Report:
             reference=ref.get("source"),
             reference_rows=ref.get("rows"),
             duration_s=data.get("duration_s", 0.0) or 0.0,
-            passes=data.get("passes", 1) or 1,
+            passes=1 if data.get("passes") is None else int(data["passes"]),
             started_at=data.get("started_at", ""),
             version=data.get("datacheck_version", ""),
             suite_source=suite.get("source"),

@@ -27,7 +27,7 @@ from datacheck.context import Context, InternalFailure, Metrics, MetricUnavailab
 from datacheck.engines.base import DEFAULT_BATCH_ROWS, Source
 from datacheck.engines.local import column_rounds, fold, forget
 from datacheck.engines.opener import open_source
-from datacheck.engines.sources import TableSource
+from datacheck.engines.sources import ParquetSource, TableSource
 from datacheck.kernels.counts import RowCount
 from datacheck.plan import MAX_PASSES, Unit, bind, collect_needs, evaluation_order, fold_passes
 from datacheck.progress import bar
@@ -246,9 +246,10 @@ def run(
 
 
 def _rows_held(source: Source, kernels: set, store: Metrics) -> bool:
-    """The row count of a table held in memory, without a pass (a pass over nothing else but its
-    rows would read the table once more for a number it knows)."""
-    if RowCount() in kernels and isinstance(source, TableSource) and RowCount() not in store:
+    """The row count of a table held in memory or of Parquet files (their footers state it), without
+    a pass (a pass over nothing else but its rows would read the data once more for a number it
+    knows)."""
+    if RowCount() in kernels and isinstance(source, (TableSource, ParquetSource)) and RowCount() not in store:
         store.update({RowCount(): source.num_rows}, {})
         return True
     return False

@@ -134,23 +134,29 @@ class ParquetSource(Source):
     WHOLE_COLUMN_BYTES = 1 << 27
 
     def whole_column(self, name: str) -> pa.ChunkedArray | None:
-        """One numeric column, whole, in the order of :meth:`batches` (for the column-at-a-time
-        rounds of the local engine, ``column_rounds``), when it is read as stored (not normalised)
-        and holds at most ``WHOLE_COLUMN_BYTES`` as float64; None otherwise. Reading one column
-        decodes only that column, once: its kernels' later rounds read it from memory."""
+        """One column, whole, in the order of :meth:`batches` (for the column-at-a-time rounds of
+        the local engine, ``column_rounds``), when it is read as stored (not normalised) and holds
+        at most ``WHOLE_COLUMN_BYTES``: a numeric column as float64, a text column read
+        dictionary-encoded (as Parquet stores it: its codes and its dictionary); None otherwise.
+        Reading one column decodes only that column, once: its kernels' later rounds read it from
+        memory."""
         t = self.raw_schema.field(name).type
-        if not (pa.types.is_integer(t) or pa.types.is_floating(t)) or self.schema.field(name).type != t:
+        if self.schema.field(name).type != t or not self.num_rows:
             return None
-        if not self.num_rows or self.num_rows * 8 > self.WHOLE_COLUMN_BYTES:
+        text = _is_text(t)
+        if text:
+            if 4 * self.num_rows + self._decoded_size([name]) > self.WHOLE_COLUMN_BYTES:
+                return None
+        elif not (pa.types.is_integer(t) or pa.types.is_floating(t)) or self.num_rows * 8 > self.WHOLE_COLUMN_BYTES:
             return None
         import pyarrow.parquet as pq
 
         chunks: list[pa.Array] = []
         for path in self.files:
-            with pq.ParquetFile(path, pre_buffer=False) as pf:
+            with pq.ParquetFile(path, pre_buffer=False, read_dictionary=[name] if text else None) as pf:
                 for rg in range(pf.num_row_groups):  # a chunk a row group: the batches a pass would read
                     chunks.extend(pf.read_row_group(rg, columns=[name], use_threads=True).column(0).chunks)
-        return pa.chunked_array(chunks, type=t)
+        return pa.chunked_array(chunks) if chunks else None
 
     def _decoded_size(self, names: list[str]) -> float:
         """Uncompressed bytes of the columns ``names`` over every file (from the footers)."""

@@ -5,8 +5,8 @@ before the first pass, and the operating system refuses the next open. Root read
 whatever its mode, so under root (as CI runs) each case runs in a child process whose capability
 bounding set lacks CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH: still uid 0, but held to the mode
 bits like any user. Nothing in pyarrow or datacheck is replaced; in the CLI cases the chmod is
-done by a wrapper around ``Source.batches`` (the moment between opening and reading), which then
-calls the real method.
+done by a wrapper around ``Source.batches`` and ``whole_column`` (the moment between opening and
+the first read), which then calls the real method.
 """
 
 from __future__ import annotations
@@ -73,6 +73,13 @@ else:
         return real(self, columns)
 
     cls.batches = batches
+    real_whole = getattr(cls, "whole_column", None)
+    if real_whole is not None:  # a source that can hand a column whole reads it first
+        def whole_column(self, name):
+            os.chmod(target, 0)
+            return real_whole(self, name)
+
+        cls.whole_column = whole_column
     suite = os.path.join(tmp, "s.yaml")
     with open(suite, "w") as fh:
         fh.write("name: s\nchecks:\n  - missing\n")

@@ -265,8 +265,13 @@ def test_parquet_whole_columns_give_the_folded_edges(tmp_path, monkeypatch):
     pq.write_table(t, path, row_group_size=7_000)
     ks = [QuantileEdges("x", sample_size=1_000), QuantileEdges("i", sample_size=1_000)]
     src = open_source(str(path), batch_rows=4_000)
-    assert isinstance(src, ParquetSource) and src.whole_column("s") is None  # numeric columns only
+    assert isinstance(src, ParquetSource)
+    text = src.whole_column("s")  # text: as Parquet stores it, dictionary-encoded, a chunk a row group
+    assert pa.types.is_dictionary(text.type) and text.num_chunks == 5
+    assert text.to_pylist() == t.column("s").to_pylist()
     folded, _ = local.fold(src, ks)
     assert local.whole_values(src, ks) == folded
     monkeypatch.setattr(ParquetSource, "WHOLE_COLUMN_BYTES", 8 * n - 1)  # over the bound: streamed only
     assert local.whole_values(src, ks) == {}
+    monkeypatch.setattr(ParquetSource, "WHOLE_COLUMN_BYTES", 4 * n)  # its codes alone fill it
+    assert src.whole_column("s") is None
