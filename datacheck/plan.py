@@ -194,6 +194,7 @@ def fold_passes(
     """
     passes = 0
     extra_cur, extra_ref = set(first), set(first_reference)
+    resolved = 0
     while True:
         cur, ref = collect_needs(units, ctx)
         # the extras too are asked only while the context lacks them (``resolve`` may give them)
@@ -201,7 +202,8 @@ def fold_passes(
         ref |= {k for k in extra_ref if ctx.reference is None or k not in ctx.reference}
         if not cur and not ref:
             return passes
-        if resolve is not None and resolve(cur, ref):
+        if resolve is not None and resolved < max_passes and resolve(cur, ref):
+            resolved += 1  # (bounded like the passes: a check asking for ever more cannot loop)
             continue  # some were computed without a pass: ask again, so what follows joins this pass
         extra_cur, extra_ref = set(), set()
         if passes >= max_passes:  # pragma: no cover - a check asking forever is a bug

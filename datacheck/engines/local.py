@@ -139,9 +139,9 @@ def column_rounds(
     batches from its first round are kept for the next ones (they fit: one column), so exact
     quantiles, the fence histogram and bin counts neither read nor sort it again. From a source not
     in memory, a column that a kernel reading several columns also reads is left to the pass that
-    decodes it anyway. Columns run on
-    ``THREADS`` threads; ``again`` is called under a lock. A column the source cannot hand whole
-    (None, or a read that fails) is left to the passes, which report any fault. ``progress``, a
+    decodes it anyway. Columns run on ``THREADS`` threads; ``again`` is called under a lock. A
+    column the source cannot hand whole (None, or a read that fails) is left to the passes, which
+    report any fault; so is what a column still asks after ``_MAX_ROUNDS`` rounds. ``progress``, a
     tqdm-like bar, is given the number of columns and advanced as each is done. Returns whether any
     value was computed.
     """
