@@ -155,7 +155,7 @@ class ParquetSource(Source):
         for path in self.files:
             with pq.ParquetFile(path, pre_buffer=False, read_dictionary=[name] if text else None) as pf:
                 for rg in range(pf.num_row_groups):  # a chunk a row group: the batches a pass would read
-                    chunks.extend(pf.read_row_group(rg, columns=[name], use_threads=True).column(0).chunks)
+                    chunks.extend(pf.read_row_group(rg, columns=[name], use_threads=False).column(0).chunks)
         return pa.chunked_array(chunks) if chunks else None
 
     def _decoded_size(self, names: list[str]) -> float:
