@@ -27,6 +27,7 @@ from typing import Any
 from datacheck.checks import REGISTRY, Check, OnReference
 from datacheck.context import ColumnInfo, Context, InternalFailure, MetricUnavailable
 from datacheck.kernels.base import Kernel
+from datacheck.kernels.counts import RowCount
 from datacheck.params import KEYWORD_TYPES, keyword_columns
 from datacheck.result import Result
 from datacheck.suite import Suite
@@ -169,6 +170,26 @@ def collect_needs(units: list[Unit], ctx: Context) -> tuple[set[Kernel], set[Ker
         if not missing:
             u.done = True
     return cur, ref
+
+
+def rows_held(source: Any, kernels: set[Kernel], store: Any) -> bool:
+    """Put the row count of a source that knows it (``Source.rows_known``: a table, Parquet footers)
+    into ``store`` when ``kernels`` ask for it, without a pass (a pass for nothing but the row count
+    would read the data once more for a number the source holds). Returns whether it did."""
+    if RowCount() in kernels and getattr(source, "rows_known", False) and RowCount() not in store:
+        store.update({RowCount(): source.num_rows}, {})
+        return True
+    return False
+
+
+def ask_column(units: list[Unit], ctx: Context, name: str, values: dict, failures: dict, *, reference: bool) -> set:
+    """The ``again`` of the column rounds (``engines.local.column_rounds``): store one column's
+    values and failures on its side and ask the units bound to that column what they need next
+    there (the global loop, :func:`fold_passes`, asks everyone else later)."""
+    store = ctx.require_reference() if reference else ctx.current
+    store.update(values, failures)
+    cur, ref = collect_needs([u for u in units if not u.done and u.column == name], ctx)
+    return ref if reference else cur
 
 
 def fold_passes(

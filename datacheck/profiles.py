@@ -38,6 +38,7 @@ import json
 import math
 import os
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -47,13 +48,13 @@ from datacheck._version import __version__
 from datacheck.checks import REGISTRY
 from datacheck.context import ColumnInfo, Context, Metrics, schema_info
 from datacheck.engines.base import DEFAULT_BATCH_ROWS
-from datacheck.engines.local import fold, forget, whole_values
+from datacheck.engines.local import column_rounds, fold, forget
 from datacheck.engines.opener import open_source
 from datacheck.errors import DataError
 from datacheck.kernels.base import Kernel
 from datacheck.kernels.counts import RowCount
 from datacheck.kernels.quantiles import SketchValue
-from datacheck.plan import bind, fold_passes
+from datacheck.plan import ask_column, bind, fold_passes, rows_held
 from datacheck.suite import Suite, load_suite
 
 __all__ = ["profile", "Profile", "PROFILE_FORMAT", "PROFILE_VERSION"]
@@ -597,10 +598,9 @@ def profile(data: Any, suite: str | Mapping[str, Any] | Suite, *, batch_rows: in
             line=suite.line_of(("checks",)),
         )
 
-    def resolve(_cur: set, ref: set) -> bool:  # what the data in memory gives without a pass
-        values = whole_values(src, ref)
-        reference.update(values, {})
-        return bool(values)
+    def resolve(_cur: set, ref: set) -> bool:  # without a pass: the row count, column rounds
+        counted = rows_held(src, ref, reference)
+        return column_rounds(src, ref, partial(ask_column, units, ctx, reference=True)) or counted
 
     fold_passes(
         units,

@@ -20,6 +20,7 @@ import datetime as _dt
 import os
 import time
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from datacheck._version import __version__
@@ -27,9 +28,8 @@ from datacheck.context import Context, InternalFailure, Metrics, MetricUnavailab
 from datacheck.engines.base import DEFAULT_BATCH_ROWS, Source
 from datacheck.engines.local import column_rounds, fold, forget
 from datacheck.engines.opener import open_source
-from datacheck.engines.sources import ParquetSource, TableSource
 from datacheck.kernels.counts import RowCount
-from datacheck.plan import MAX_PASSES, Unit, bind, collect_needs, evaluation_order, fold_passes
+from datacheck.plan import MAX_PASSES, Unit, ask_column, bind, evaluation_order, fold_passes, rows_held
 from datacheck.progress import bar
 from datacheck.progress import shown as show_progress
 from datacheck.report import Report
@@ -185,26 +185,18 @@ def run(
         ):
             if not kernels or source is None or store is None:
                 continue
-            got |= _rows_held(source, kernels, store)
-            reference = side == "reference"
+            got |= rows_held(source, kernels, store)
             holds = getattr(source, "whole_column", None) is not None  # a bar only where columns can be held
             with bar(desc=f"datacheck columns ({side})", unit="column", enabled=progress if holds else False) as show:
                 read = column_rounds(
                     source,
                     kernels,
-                    lambda name, v, f, reference=reference: _again(name, v, f, reference=reference),  # type: ignore[misc]
+                    partial(ask_column, units, ctx, reference=side == "reference"),
                     progress=show if show_progress(show) else None,
                 )
             column_read |= read
             got |= read
         return got
-
-    def _again(name: str, values: dict, failures: dict, *, reference: bool) -> set:
-        store = ctx.require_reference() if reference else ctx.current
-        store.update(values, failures)
-        mine = [u for u in units if not u.done and u.column == name]
-        now_cur, now_ref = collect_needs(mine, ctx)
-        return now_ref if reference else now_cur
 
     passes = fold_passes(
         units,
@@ -243,16 +235,6 @@ def run(
         notes=list(src.notes),
     )
     return report
-
-
-def _rows_held(source: Source, kernels: set, store: Metrics) -> bool:
-    """The row count of a table held in memory or of Parquet files (their footers state it), without
-    a pass (a pass over nothing else but its rows would read the data once more for a number it
-    knows)."""
-    if RowCount() in kernels and isinstance(source, (TableSource, ParquetSource)) and RowCount() not in store:
-        store.update({RowCount(): source.num_rows}, {})
-        return True
-    return False
 
 
 def _fold(source: Source, kernels: set, show: Any):

@@ -20,6 +20,9 @@ class Source:
     kind = "data"
     #: whether the data is held in memory (reading a column again costs nothing but the work on it)
     in_memory = False
+    #: whether ``num_rows`` is exact before any read (a table's; Parquet footers'), so that no pass is
+    #: needed to count the rows
+    rows_known = False
 
     def __init__(self, schema: pa.Schema, description: str, num_rows: int | None = None) -> None:
         self.schema = schema

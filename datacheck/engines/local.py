@@ -31,7 +31,7 @@ from datacheck.engines.folding import describe, finish, plan_fold
 from datacheck.errors import DataError
 from datacheck.kernels.base import ARRAY_POOL, BatchView, Kernel, SortedRun, clear_shared_caches
 
-__all__ = ["column_rounds", "fold", "forget", "whole_values", "THREADS"]
+__all__ = ["column_rounds", "fold", "forget", "THREADS"]
 
 #: worker threads per batch (kernels grouped by column; numpy and Arrow release the GIL)
 THREADS = max(1, min(4, os.cpu_count() or 1))
@@ -90,37 +90,6 @@ class _Runs:
     def abandon(self) -> None:
         for name in list(self.filling):
             self._drop(name)
-
-
-def whole_values(source: Source, kernels: Iterable[Kernel]) -> dict[Kernel, Any]:
-    """Values of the ``kernels`` that ``source`` gives without a pass: :meth:`Kernel.whole` on one
-    column a source can hand whole (``whole_column``: an in-memory table's, or a Parquet file's
-    numeric column small enough to read at once; None when it cannot). A kernel whose ``whole``
-    raises is left to the fold, which then reports what fails."""
-    get = getattr(source, "whole_column", None)
-    if get is None:
-        return {}
-    names = set(source.schema.names)
-    todo = [k for k in kernels if type(k).whole is not Kernel.whole and len(k.reads) == 1 and k.reads[0] in names]
-    if not todo:
-        return {}
-
-    def one(k: Kernel) -> Any:
-        try:
-            column = get(k.reads[0])
-            return NotImplemented if column is None else k.whole(column)
-        except Exception:  # the fold computes it again and isolates the failure (and read faults)
-            return NotImplemented
-
-    try:
-        if THREADS > 1 and len(todo) > 1:  # one column a task: numpy releases the GIL
-            with ThreadPoolExecutor(THREADS) as pool:
-                got = list(pool.map(one, todo))
-        else:
-            got = [one(k) for k in todo]
-    finally:
-        clear_shared_caches()
-    return {k: v for k, v in zip(todo, got) if v is not NotImplemented}
 
 
 def column_rounds(

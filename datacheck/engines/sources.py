@@ -43,6 +43,7 @@ class TableSource(Source):
     """An in-memory Arrow table, sliced into batches without copying."""
 
     in_memory = True
+    rows_known = True
 
     def __init__(self, table: pa.Table, description: str, batch_rows: int = DEFAULT_BATCH_ROWS) -> None:
         super().__init__(table.schema, description, table.num_rows)
@@ -94,6 +95,7 @@ class ParquetSource(Source):
     """
 
     reads_dictionary = True
+    rows_known = True  # the footers state every file's rows
 
     def __init__(self, path: str, batch_rows: int = DEFAULT_BATCH_ROWS) -> None:
         self.path = path

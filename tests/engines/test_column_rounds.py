@@ -175,3 +175,27 @@ def test_rounds_follow_what_the_checks_ask_next():
     assert broken in seen[0]["failures"] and "bad" in seen[0]["failures"][broken]
     exact = seen[1]["values"][asked[0][0]]["values"]
     assert exact[0.25] == np.quantile(np.arange(9_000.0), 0.25) and exact[0.5] == np.quantile(np.arange(9_000.0), 0.5)
+
+
+def test_a_profile_from_column_rounds_is_the_profile_from_passes(adult, tmp_path, monkeypatch):
+    import json
+
+    import datacheck.profiles as profiles
+
+    suite = SUITES[[os.path.basename(s) for s in SUITES].index("adult_shift.yaml")]
+    by_column = datacheck.profile(adult.iloc[:15_000], suite, batch_rows=4_000)
+    monkeypatch.setattr(profiles, "column_rounds", lambda *a, **k: False)
+    by_rows = datacheck.profile(adult.iloc[:15_000], suite, batch_rows=4_000)
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    by_column.save(a)
+    by_rows.save(b)
+    da, db = json.loads(a.read_text()), json.loads(b.read_text())
+
+    def by_kernel(d: dict) -> dict:  # (the rounds store the kernels in another order)
+        return {json.dumps(m["kernel"], sort_keys=True): m["value"] for m in d["metrics"]}
+
+    assert len(da["metrics"]) > 20 and by_kernel(da) == by_kernel(db)
+    for key in ("created_at", "checksum", "metrics"):
+        da.pop(key, None)
+        db.pop(key, None)
+    assert da == db and by_column.n_rows == 15_000

@@ -151,6 +151,13 @@ def test_replayed_pass_reads_no_data_and_runs_are_forgotten(monkeypatch):
 # -- values computed from a whole in-memory column, before a pass (``Kernel.whole``) ----------------
 
 
+def _whole(src, kernels) -> dict:
+    """What the column rounds compute of ``kernels`` (one round each: nothing is asked next)."""
+    got: dict = {}
+    local.column_rounds(src, kernels, lambda name, values, failures: got.update(values) or [])
+    return got
+
+
 def _whole_cases() -> list[Kernel]:
     from datacheck.kernels.shift import QuantileEdges
 
@@ -218,7 +225,7 @@ def test_whole_value_equals_the_folded_value(kind, chunk):
     for k in _whole_cases():
         folded, failures = local.fold(src, [k])
         assert not failures
-        got = local.whole_values(src, [k])
+        got = _whole(src, [k])
         assert got[k] == folded[k]
         assert got[k] == k.whole(pa.chunked_array(table.column("x").chunks))
 
@@ -270,8 +277,8 @@ def test_parquet_whole_columns_give_the_folded_edges(tmp_path, monkeypatch):
     assert pa.types.is_dictionary(text.type) and text.num_chunks == 5
     assert text.to_pylist() == t.column("s").to_pylist()
     folded, _ = local.fold(src, ks)
-    assert local.whole_values(src, ks) == folded
+    assert _whole(src, ks) == folded
     monkeypatch.setattr(ParquetSource, "WHOLE_COLUMN_BYTES", 8 * n - 1)  # over the bound: streamed only
-    assert local.whole_values(src, ks) == {}
+    assert _whole(src, ks) == {}
     monkeypatch.setattr(ParquetSource, "WHOLE_COLUMN_BYTES", 4 * n)  # its codes alone fill it
     assert src.whole_column("s") is None
